@@ -1,0 +1,153 @@
+"""The command line: a thin shell over the Python API.
+
+Only this module knows about click. Every error convanim raises, and every
+usage error click finds, leaves through ``main`` as one line on stderr and
+exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from .errors import ConvanimError, SpecError
+from .values import parse_values
+
+AXIS_HELP = "an int, or a comma tuple with one entry per spatial dimension"
+
+
+def _axes(text: str | None, option: str, words: tuple[str, ...] = ()):
+    """``2`` -> 2, ``2,3`` -> (2, 3), ``same`` -> 'same' (when allowed)."""
+    if text is None:
+        return None
+    stripped = text.strip().lower()
+    if stripped in words:
+        return stripped
+    parts = [p.strip() for p in stripped.strip("()[]").split(",")]
+    try:
+        numbers = [int(p) for p in parts]
+    except ValueError:
+        allowed = "whole numbers" + (f", or one of {', '.join(words)}" if words else "")
+        raise SpecError(option, f"expected {allowed}; got {text!r}") from None
+    return numbers[0] if len(numbers) == 1 and "," not in stripped else tuple(numbers)
+
+
+def conv_options(command):
+    """The options that describe a convolution, shared by trace, shape and render."""
+    options = [
+        click.option("--input", "input_", metavar="VALUES", help="Input values: 1,2,3 (one channel of 1-D data) or a JSON nested list (C, *spatial) or (1, C, *spatial). Default: channel c holds (c+1)×(1, 2, 3, …)."),
+        click.option("--weight", metavar="VALUES", help="Weights: 2,2,2 (one 1-D kernel) or a JSON nested list (out_channels, in_channels/groups, *kernel_size). Default: every weight of output channel o is 2×(o+1)."),
+        click.option("--bias", metavar="VALUES", help="One bias value per output channel. Default: no bias."),
+        click.option("--stride", metavar="S", help=f"Stride: {AXIS_HELP}. Default 1."),
+        click.option("--padding", metavar="P", help=f"Padding: {AXIS_HELP}; or same, valid, or causal (1-D: dilation×(kernel_size−1) on the left only). Default 0."),
+        click.option("--dilation", metavar="D", help=f"Dilation: {AXIS_HELP}. Default 1."),
+        click.option("--groups", type=int, help="Groups: must divide in_channels and out_channels. Default 1."),
+        click.option("--padding-mode", type=str, help="zeros, reflect, replicate or circular. Default zeros."),
+        click.option("--in-channels", type=int, help="Input channels; must agree with --input. Default: from --input, else from --weight×groups, else 1."),
+        click.option("--out-channels", type=int, help="Output channels; must agree with --weight. Default: from --weight, else in_channels."),
+        click.option("--kernel-size", metavar="K", help=f"Kernel size: {AXIS_HELP}; must agree with --weight. Default: from --weight, else 3."),
+        click.option("--length", "--size", "size", metavar="N", help=f"Spatial size of the input: {AXIS_HELP}; must agree with --input. Default: from --input, else 6."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def conv_arguments(input_, weight, bias, stride, padding, dilation, groups, padding_mode, in_channels, out_channels, kernel_size, size) -> dict:
+    """Turn the command line's strings into keyword arguments of ``convanim.conv``.
+
+    Options left out are left out here too, so that a template's values (or
+    the API's defaults) show through.
+    """
+    given = {
+        "input": parse_values(input_, "input") if input_ is not None else None,
+        "weight": parse_values(weight, "weight") if weight is not None else None,
+        "bias": parse_values(bias, "bias") if bias is not None else None,
+        "stride": _axes(stride, "stride"),
+        "padding": _axes(padding, "padding", ("same", "valid", "causal")),
+        "dilation": _axes(dilation, "dilation"),
+        "groups": groups,
+        "padding_mode": padding_mode.strip().lower() if padding_mode is not None else None,
+        "in_channels": in_channels,
+        "out_channels": out_channels,
+        "kernel_size": _axes(kernel_size, "kernel_size"),
+        "size": _axes(size, "size"),
+    }
+    return {key: value for key, value in given.items() if value is not None}
+
+
+def _build(**options):
+    from .spec import conv
+
+    return conv(**conv_arguments(**options))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="convanim")
+def cli():
+    """Animations of convolutions, step by step, with exactly PyTorch's semantics."""
+
+
+@cli.command()
+@conv_options
+@click.option("--json", "as_json", is_flag=True, help="Print the whole trace as one JSON object.")
+def trace(as_json, **options):
+    """Compute a convolution and print every step: taps, products, sums."""
+    from .engine import trace as run_trace
+    from .report import trace_table
+
+    result = run_trace(_build(**options))
+    if as_json:
+        click.echo(json.dumps(result.to_dict()))
+    else:
+        click.echo(trace_table(result))
+
+
+@cli.command()
+@conv_options
+@click.option("--json", "as_json", is_flag=True, help="Print the shapes and formulas as one JSON object.")
+def shape(as_json, **options):
+    """Print the output shape and the size formula with this case's numbers."""
+    from .report import shape_report
+
+    spec = _build(**options).spec
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "input_shape": list(spec.input_shape),
+                    "output_shape": list(spec.output_shape),
+                    "size_formulas": [f.to_dict() for f in spec.size_formulas()],
+                }
+            )
+        )
+    else:
+        click.echo(shape_report(spec))
+
+
+def _option_name(option: str | None) -> str | None:
+    if option is None:
+        return None
+    return "--" + option.replace("_", "-")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; the single place where errors become exit codes."""
+    try:
+        cli.main(args=argv, prog_name="convanim", standalone_mode=False)
+    except ConvanimError as error:
+        option = _option_name(error.option)
+        click.echo(f"convanim: error: {option + ': ' if option else ''}{error.rule}", err=True)
+        sys.exit(2)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.exceptions.Abort:
+        click.echo("convanim: aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as error:
+        # click's usage errors, as one line like ours.
+        click.echo(f"convanim: error: {error.format_message()}", err=True)
+        sys.exit(2)
+    sys.exit(0)

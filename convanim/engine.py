@@ -1,0 +1,172 @@
+"""The step-tracing engine: the one place where convanim does arithmetic.
+
+``trace(conv)`` computes the convolution as PyTorch does (cross-correlation,
+padding applied first in the chosen mode) and records every step: for each
+output element, every tap that feeds it, with the weight, the value read, the
+product, then the bias and the result. Renderers and writers only read it.
+
+This module imports numpy alone, so ``convanim trace`` starts fast.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from .spec import Conv, ConvSpec
+
+
+@dataclass(frozen=True)
+class Tap:
+    """One multiplication: a kernel cell over an input cell."""
+
+    in_channel: int
+    kernel_index: tuple[int, ...]
+    position: tuple[int, ...]  # in the padded input
+    source: tuple[int, ...] | None  # the input cell read or copied; None for zero padding
+    weight: float
+    value: float
+    product: float
+
+    def to_dict(self) -> dict:
+        return {
+            "in_channel": self.in_channel,
+            "kernel_index": list(self.kernel_index),
+            "position": list(self.position),
+            "source": None if self.source is None else list(self.source),
+            "weight": self.weight,
+            "value": self.value,
+            "product": self.product,
+        }
+
+
+@dataclass(frozen=True)
+class Step:
+    """One output element: its taps, the bias and the sum they make."""
+
+    index: int
+    out_channel: int
+    position: tuple[int, ...]
+    group: int
+    taps: tuple[Tap, ...]
+    bias: float | None
+    result: float
+
+    def to_dict(self) -> dict:
+        return {
+            "index": self.index,
+            "out_channel": self.out_channel,
+            "position": list(self.position),
+            "group": self.group,
+            "taps": [tap.to_dict() for tap in self.taps],
+            "bias": self.bias,
+            "result": self.result,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class Trace:
+    """Everything a reader sees, computed once.
+
+    ``padded`` is the input after padding, ``(C, *padded_spatial)``;
+    ``sources[pos]`` is the input position a padded cell shows (itself inside
+    the input, the copied cell for reflect/replicate/circular) or None for
+    zero padding. ``steps`` come in reading order: output position by
+    position, the output channels of one position together.
+    """
+
+    conv: Conv
+    padded: np.ndarray
+    sources: dict[tuple[int, ...], tuple[int, ...] | None]
+    steps: tuple[Step, ...]
+    output: np.ndarray
+
+    @property
+    def spec(self) -> ConvSpec:
+        return self.conv.spec
+
+    def to_dict(self) -> dict:
+        return {
+            "spec": self.spec.to_dict(),
+            "input_shape": list(self.spec.input_shape),
+            "output_shape": list(self.spec.output_shape),
+            "size_formulas": [f.to_dict() for f in self.spec.size_formulas()],
+            "input": self.conv.input.tolist(),
+            "weight": self.conv.weight.tolist(),
+            "bias": None if self.conv.bias is None else self.conv.bias.tolist(),
+            "padded_input": self.padded.tolist(),
+            "output": self.output.tolist(),
+            "steps": [step.to_dict() for step in self.steps],
+        }
+
+
+def source_index(p: int, size: int, before: int, mode: str) -> int | None:
+    """Which input cell a padded cell at padded index ``p`` shows, on one axis."""
+    i = p - before
+    if 0 <= i < size:
+        return i
+    if mode == "zeros":
+        return None
+    if mode == "reflect":  # mirror without repeating the edge: -1 -> 1
+        return -i if i < 0 else 2 * (size - 1) - i
+    if mode == "replicate":
+        return min(max(i, 0), size - 1)
+    return i % size  # circular
+
+
+def padded_sources(spec: ConvSpec) -> dict[tuple[int, ...], tuple[int, ...] | None]:
+    """The source of every padded position (the same for every channel)."""
+    per_axis = [
+        [source_index(p, n, lo, spec.padding_mode) for p in range(n + lo + hi)]
+        for n, (lo, hi) in zip(spec.spatial_shape, spec.padding)
+    ]
+    sources = {}
+    for position in itertools.product(*(range(len(axis)) for axis in per_axis)):
+        picks = tuple(axis[p] for axis, p in zip(per_axis, position))
+        sources[position] = None if any(s is None for s in picks) else picks
+    return sources
+
+
+def pad(conv: Conv, sources) -> np.ndarray:
+    """The input as the kernel sees it: padding cells filled per the mode."""
+    spec = conv.spec
+    padded = np.zeros((spec.in_channels, *spec.padded_shape), dtype=np.float64)
+    for position, source in sources.items():
+        if source is not None:
+            padded[(slice(None), *position)] = conv.input[(slice(None), *source)]
+    padded.setflags(write=False)
+    return padded
+
+
+def trace(conv: Conv) -> Trace:
+    """Compute ``conv`` step by step, exactly as PyTorch's ConvNd would."""
+    spec = conv.spec
+    sources = padded_sources(spec)
+    padded = pad(conv, sources)
+    in_per_group = spec.in_channels // spec.groups
+    out_per_group = spec.out_channels // spec.groups
+    kernel_cells = list(itertools.product(*(range(k) for k in spec.kernel_size)))
+    out_spatial = spec.output_shape[1:]
+    output = np.zeros(spec.output_shape, dtype=np.float64)
+
+    steps = []
+    for position in itertools.product(*(range(n) for n in out_spatial)):
+        origin = tuple(p * s for p, s in zip(position, spec.stride))
+        for out_channel in range(spec.out_channels):
+            group = out_channel // out_per_group
+            taps = []
+            for local_in in range(in_per_group):
+                in_channel = group * in_per_group + local_in
+                for cell in kernel_cells:
+                    at = tuple(o + k * d for o, k, d in zip(origin, cell, spec.dilation))
+                    weight = float(conv.weight[(out_channel, local_in, *cell)])
+                    value = float(padded[(in_channel, *at)])
+                    taps.append(Tap(in_channel, cell, at, sources[at], weight, value, weight * value))
+            bias = float(conv.bias[out_channel]) if conv.bias is not None else None
+            result = sum(tap.product for tap in taps) + (bias if bias is not None else 0.0)
+            output[(out_channel, *position)] = result
+            steps.append(Step(len(steps), out_channel, position, group, tuple(taps), bias, result))
+    output.setflags(write=False)
+    return Trace(conv, padded, sources, tuple(steps), output)

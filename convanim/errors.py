@@ -1,0 +1,30 @@
+"""The package's one error family.
+
+Every error names the option it is about and the rule that was broken, in one
+line. The option is kept apart from the rule so that each front end can spell
+it its own way: ``kernel_size`` in Python and templates, ``--kernel-size`` on
+the command line.
+"""
+
+from __future__ import annotations
+
+
+class ConvanimError(ValueError):
+    """Base class of every error convanim reports to its user."""
+
+    def __init__(self, option: str | None, rule: str):
+        self.option = option
+        self.rule = rule
+        super().__init__(f"{option}: {rule}" if option else rule)
+
+
+class SpecError(ConvanimError):
+    """Convolution parameters or data that break a rule (PyTorch's or ours)."""
+
+
+class TemplateError(ConvanimError):
+    """A template that cannot be found or read, or that holds bad data."""
+
+
+class WriterError(ConvanimError):
+    """An output file that cannot be written in the format asked for."""

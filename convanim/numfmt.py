@@ -1,0 +1,48 @@
+"""Numbers written for people: integers as integers, short floats, and large
+values abbreviated when they must fit a cell."""
+
+from __future__ import annotations
+
+_SUFFIXES = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
+
+
+def format_number(x: float, max_chars: int | None = None) -> str:
+    """The shortest faithful text for ``x`` that fits in ``max_chars``.
+
+    Without a limit the text is exact to 6 significant digits. With one,
+    precision is dropped first, then large values take a k/M/G/T suffix, and
+    tiny ones scientific notation.
+    """
+    if x == 0:
+        return "0"  # also turns -0.0 into 0
+    limit = max_chars if max_chars is not None else 12
+    if float(x).is_integer() and abs(x) < 1e15:
+        text = str(int(x))
+        if len(text) <= limit:
+            return text
+    else:
+        for digits in range(6, 0, -1):
+            text = _general(x, digits)
+            if len(text) <= limit:
+                return text
+    if abs(x) >= 1000:
+        for scale, suffix in _SUFFIXES:
+            if abs(x) >= scale:
+                for digits in range(3, 0, -1):
+                    text = _general(x / scale, digits) + suffix
+                    if len(text) <= limit and "e" not in text:
+                        return text
+    for digits in range(3, 0, -1):
+        text = f"{x:.{digits - 1}e}".replace("e+0", "e").replace("e-0", "e-").replace("e+", "e")
+        if len(text) <= limit:
+            return text
+    return f"{x:.0e}".replace("e+0", "e").replace("e-0", "e-").replace("e+", "e")
+
+
+def _general(x: float, digits: int) -> str:
+    text = f"{x:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text
+
