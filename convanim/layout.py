@@ -1,0 +1,235 @@
+"""Where everything goes: the geometry of a figure, in pixels, y pointing down.
+
+A layout is computed once per figure from the spec, the trace's numbers (to
+size the product line) and the width asked for. The frame renderer asks it
+for boxes and never does geometry of its own; tests ask it where to look.
+
+Long inputs stay legible by shrinking the cells down to ``MIN_CELL`` pixels
+(numbers are abbreviated to fit); past that the figure grows wider than asked.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .engine import Step, Trace
+from .numfmt import format_number
+from .panel import panel_height
+from .spec import ConvSpec
+
+BASE_WIDTH = 1080  # sizes below are in pixels at this width and scale with it
+MAX_CELL = 56
+MIN_CELL = 26
+LABEL_COLUMN = 150
+MARGIN = 28
+# DejaVu Sans advances: digits are 0.636 em; a little over covers ×, +, −.
+CHAR_EM = 0.64
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+
+def shown(x: float, max_chars: int | None = None) -> str:
+    """A number as drawn: a true minus sign, not a hyphen."""
+    return format_number(x, max_chars).replace("-", "\u2212")
+
+
+def _factor(x: float) -> str:
+    text = shown(x)
+    return f"({text})" if x < 0 else text
+
+
+def step_terms(step: Step) -> list[str]:
+    """The product line of a step as terms: ``3×2``, …, ``2 (bias)``."""
+    terms = [f"{_factor(t.value)}×{_factor(t.weight)}" for t in step.taps]
+    if step.bias is not None:
+        terms.append(f"{_factor(step.bias)} (bias)")
+    return terms
+
+
+def wrap_terms(terms: list[str], result: str, max_chars_per_line: int) -> list[str]:
+    """Join terms with `` + `` and end with `` = result``, breaking lines between terms."""
+    pieces = [term + (" +" if i < len(terms) - 1 else f" = {result}") for i, term in enumerate(terms)]
+    lines: list[str] = []
+    current = ""
+    for piece in pieces:
+        candidate = f"{current} {piece}" if current else piece
+        if current and len(candidate) > max_chars_per_line:
+            lines.append(current)
+            current = piece
+        else:
+            current = candidate
+    lines.append(current)
+    return lines
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Pixel geometry of a 1-D figure: rows of cells, the product line, the panel."""
+
+    width: int
+    height: int
+    scale: float
+    cell: float
+    grid_x: float
+    columns: int
+    in_channels: int
+    out_channels: int
+    counter_y: float
+    pad_label_y: float
+    input_top: float
+    taps_y: float
+    kernel_top: float
+    expression_top: float
+    expression_line: float
+    expression_lines: int
+    output_top: float
+    panel: Box | None
+    value_px: float  # font size of numbers in cells
+    min_value_px: float  # the smallest it goes for a long number
+    value_chars: int  # how many characters fit in a cell at the smallest size
+    label_px: float
+    expression_px: float
+    expression_chars: int  # characters per product line
+    spec: ConvSpec
+
+    # -- cells ---------------------------------------------------------------
+    def column_x(self, column: float) -> float:
+        return self.grid_x + column * self.cell
+
+    def input_cell(self, channel: int, position: tuple[int, ...]) -> Box:
+        return Box(self.column_x(position[0]), self.input_top + channel * self.cell, self.cell, self.cell)
+
+    def kernel_cell(self, channel: int, position: tuple[int, ...]) -> Box:
+        """The kernel cell over input channel ``channel`` at padded ``position``.
+
+        Kernel rows repeat the input rows' order, so each weight sits straight
+        below the cell it multiplies."""
+        return Box(self.column_x(position[0]), self.kernel_top + channel * self.cell, self.cell, self.cell)
+
+    def output_cell(self, channel: int, position: tuple[int, ...]) -> Box:
+        """Output cells sit under the centre of the window that made them."""
+        spec = self.spec
+        reach = spec.dilation[0] * (spec.kernel_size[0] - 1) + 1
+        centre = position[0] * spec.stride[0] + reach / 2
+        return Box(self.column_x(centre) - self.cell / 2, self.output_top + channel * self.cell, self.cell, self.cell)
+
+    def value_size(self, text: str) -> float:
+        """Font size for ``text`` in a cell: as large as fits, down to the minimum."""
+        fit = 0.9 * self.cell / (CHAR_EM * max(1, len(text)))
+        return max(self.min_value_px, min(self.value_px, fit))
+
+    def block_centre(self, top: float, rows: int) -> float:
+        return top + rows * self.cell / 2
+
+    @property
+    def label_right(self) -> float:
+        return self.grid_x - 26 * self.scale
+
+    @property
+    def grid_right(self) -> float:
+        return self.column_x(self.columns)
+
+
+def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) -> Layout:
+    spec = trace.spec
+    if spec.ndim != 1:
+        raise NotImplementedError("the layout draws 1-D convolutions")
+    s = width / BASE_WIDTH
+    columns = spec.padded_shape[0]
+    rows = 2 * spec.in_channels + spec.out_channels
+
+    side = (LABEL_COLUMN + MARGIN) * s
+    room = width - side - MARGIN * s
+    # Many channels: keep the grid within about the width's height.
+    cell = min(MAX_CELL * s, room / columns, max(MIN_CELL * s, 0.62 * width / rows))
+    cell = max(cell, MIN_CELL * s)
+    needed = side + MARGIN * s + columns * cell
+    width = max(width, math.ceil(needed))
+    grid_x = side + (width - side - MARGIN * s - columns * cell) / 2
+
+    value_px = min(18 * s, 0.34 * cell)
+    # Numbers longer than fit at that size get smaller type, down to this.
+    min_value_px = max(8.0, 0.6 * value_px)
+    value_chars = max(2, int(0.9 * cell / (CHAR_EM * min_value_px)))
+
+    expression_px = 15 * s
+    expression_chars = max(16, int((width - 2 * MARGIN * s) / (CHAR_EM * expression_px)))
+    lines = max(
+        (len(wrap_terms(step_terms(step), shown(step.result), expression_chars)) for step in trace.steps),
+        default=1,
+    )
+    line_height = 1.45 * expression_px
+
+    y = 16 * s
+    counter_y = y + 8 * s
+    y += 30 * s
+    pad_label_y = y + 8 * s
+    y += 22 * s
+    input_top = y
+    y += spec.in_channels * cell
+    taps_y = y + 13 * s
+    y += 26 * s
+    kernel_top = y
+    y += spec.in_channels * cell
+    expression_top = y + 8 * s
+    y += 16 * s + lines * line_height
+    output_top = y
+    y += spec.out_channels * cell
+    panel_box = None
+    if panel:
+        y += 30 * s
+        panel_width = width - 2 * MARGIN * s
+        height = panel_height(spec, panel_width, s)
+        panel_box = Box(MARGIN * s, y, panel_width, height)
+        y += height
+    y += 30 * s  # room for the credit line
+    return Layout(
+        width=int(width),
+        height=int(math.ceil(y)),
+        scale=s,
+        cell=cell,
+        grid_x=grid_x,
+        columns=columns,
+        in_channels=spec.in_channels,
+        out_channels=spec.out_channels,
+        counter_y=counter_y,
+        pad_label_y=pad_label_y,
+        input_top=input_top,
+        taps_y=taps_y,
+        kernel_top=kernel_top,
+        expression_top=expression_top,
+        expression_line=line_height,
+        expression_lines=lines,
+        output_top=output_top,
+        panel=panel_box,
+        value_px=value_px,
+        min_value_px=min_value_px,
+        value_chars=value_chars,
+        label_px=15 * s,
+        expression_px=expression_px,
+        expression_chars=expression_chars,
+        spec=spec,
+    )

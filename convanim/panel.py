@@ -1,0 +1,157 @@
+"""The info panel under the animation: a title, the PyTorch call that makes
+this figure (non-default arguments in bold) and the output-size formula with
+this figure's numbers, typeset with matplotlib's mathtext (no TeX needed).
+
+All of it is generated from the spec, so it can never disagree with the
+picture above it. Drawn once, into the background.
+"""
+
+from __future__ import annotations
+
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+
+from typing import TYPE_CHECKING
+
+from .code import conv_class, pad_layer, torch_arguments
+from .spec import ConvSpec, SizeFormula
+from .theme import Theme
+
+if TYPE_CHECKING:
+    from .layout import Layout
+
+MONO_EM = 0.602  # DejaVu Sans Mono advance, regular and bold alike
+PT_PER_PX = 0.72
+HEADING = 44  # px from the panel's top to its first line, at 1080 px wide
+CODE_PX = 15
+CODE_LINE = 1.45
+MAX_CODE_LINES = 6
+FORMULA_GAP = 52
+FORMULA_LINE = 56
+SPLIT = 0.5  # the code's share of the panel's width
+
+
+def code_runs(spec: ConvSpec) -> list[tuple[str, bool]]:
+    """The call as (text, bold) runs; a run never breaks across lines."""
+    runs: list[tuple[str, bool]] = []
+    layer = pad_layer(spec)
+    if layer:
+        runs.append(("torch.nn.Sequential(", False))
+        runs.append((layer + ",", True))
+    runs.append((f"torch.nn.{conv_class(spec)}(", False))
+    arguments = torch_arguments(spec)
+    for i, argument in enumerate(arguments):
+        last = i == len(arguments) - 1
+        runs.append((str(argument) + ("" if last else ","), argument.emphasised))
+    runs.append(("))" if layer else ")", False))
+    return runs
+
+
+def wrap_runs(runs: list[tuple[str, bool]], max_chars: int, indent: int = 4) -> list[list[tuple[str, bool]]]:
+    """Lines of runs, separated by single spaces, none longer than ``max_chars``."""
+    lines: list[list[tuple[str, bool]]] = [[]]
+    length = 0
+    for text, bold in runs:
+        # The closing parenthesis stays with the argument before it.
+        previous = lines[-1][-1][0] if lines[-1] else ""
+        joiner = "" if (not previous.strip() or previous.endswith("(") or text.startswith(")")) else " "
+        if lines[-1] and length + len(joiner) + len(text) > max_chars and not text.startswith(")"):
+            lines.append([(" " * indent, False)])
+            length = indent
+            joiner = ""
+        lines[-1].append((joiner + text, bold))
+        length += len(joiner) + len(text)
+    return lines
+
+
+def _axis_symbol(name: str, which: str) -> str:
+    return f"{name}_{{\\mathrm{{{which}}}}}"
+
+
+def general_formula(name: str, symmetric: bool) -> str:
+    padding = r"2 \times \mathrm{padding}" if symmetric else r"\mathrm{pad}_{\mathrm{before}} + \mathrm{pad}_{\mathrm{after}}"
+    return (
+        f"${_axis_symbol(name, 'out')} = \\left\\lfloor \\frac{{{_axis_symbol(name, 'in')} + {padding}"
+        r" - \mathrm{dilation} \times (\mathrm{kernel\_size} - 1) - 1}{\mathrm{stride}} + 1 \right\rfloor$"
+    )
+
+
+def substituted_formula(formula: SizeFormula) -> str:
+    if formula.symmetric:
+        padding = f"2 \\times {formula.pad_before}"
+    else:
+        padding = f"({formula.pad_before} + {formula.pad_after})"
+    return (
+        f"${formula.size_out} = \\left\\lfloor \\frac{{{formula.size_in} + {padding} - {formula.dilation} \\times "
+        f"({formula.kernel} - 1) - 1}}{{{formula.stride}}} + 1 \\right\\rfloor$"
+    )
+
+
+def _code_lines(spec: ConvSpec, panel_width: float, scale: float):
+    code_px = CODE_PX * scale
+    max_chars = int((panel_width * SPLIT - 16 * scale) / (MONO_EM * code_px))
+    lines = wrap_runs(code_runs(spec), max_chars)
+    if len(lines) > MAX_CODE_LINES:  # a very narrow figure: smaller type rather than overflow
+        code_px *= MAX_CODE_LINES / len(lines)
+    return lines, code_px
+
+
+def _distinct_formulas(spec: ConvSpec) -> list[SizeFormula]:
+    """One line per different axis: a square input shows its formula once."""
+    distinct: list[SizeFormula] = []
+    for formula in spec.size_formulas():
+        if formula not in distinct:
+            distinct.append(formula)
+    return distinct
+
+
+def panel_height(spec: ConvSpec, panel_width: float, scale: float) -> float:
+    lines, code_px = _code_lines(spec, panel_width, scale)
+    code = HEADING * scale + len(lines) * CODE_LINE * code_px
+    formulas = (HEADING + FORMULA_GAP + FORMULA_LINE * len(_distinct_formulas(spec))) * scale
+    return max(code, formulas)
+
+
+def draw_panel(figure, axes, renderer, layout: Layout, theme: Theme, spec: ConvSpec, title: str) -> None:
+    box = layout.panel
+    s = layout.scale
+    split = box.x + box.w * SPLIT
+
+    def add(x, y, text, px, colour=theme.text, **kwargs) -> Text:
+        artist = Text(x, y, text, fontsize=px * PT_PER_PX, color=colour, va="top", **kwargs)
+        axes.add_artist(artist)
+        return artist
+
+    axes.add_line(Line2D([split, split], [box.y, box.bottom], color=theme.panel_rule, linewidth=1.0 * s))
+
+    # Left: title, then the call.
+    add(box.x, box.y, title, 22 * s, weight="bold", fontfamily=theme.font)
+    lines, code_px = _code_lines(spec, box.w, s)
+    y = box.y + HEADING * s
+    for line in lines:
+        x = box.x
+        for text, bold in line:
+            add(x, y, text, code_px, weight="bold" if bold else "normal", fontfamily=theme.mono)
+            x += len(text) * MONO_EM * code_px
+        y += CODE_LINE * code_px
+
+    # Right: the size formula, general then with this figure's numbers.
+    right_x = split + 24 * s
+    room = box.right - right_x
+    add(right_x, box.y, "Output size", 22 * s, weight="bold", fontfamily=theme.font)
+    y = box.y + HEADING * s
+    symmetric = all(f.symmetric for f in spec.size_formulas())
+    general = add(right_x, y, general_formula(spec.axis_names[0], symmetric), 14 * s, theme.muted, math_fontfamily="cm")
+    _fit(general, renderer, room)
+    y += FORMULA_GAP * s
+    for formula in _distinct_formulas(spec):
+        line = add(right_x, y, substituted_formula(formula), 20 * s, math_fontfamily="cm")
+        _fit(line, renderer, room)
+        y += FORMULA_LINE * s
+
+
+def _fit(artist: Text, renderer, room: float) -> None:
+    """Shrink a line of type until it fits ``room`` pixels."""
+    width = artist.get_window_extent(renderer).width
+    if width > room:
+        artist.set_fontsize(artist.get_fontsize() * room / width * 0.98)

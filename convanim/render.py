@@ -1,0 +1,71 @@
+"""From a convolution to a file: trace -> storyboard -> frames -> writer.
+
+``render`` is the one call the command line, the gallery and notebooks use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .engine import Trace, trace
+from .errors import SpecError
+from .spec import Conv
+from .storyboard import Timing, storyboard
+from .theme import DEFAULT_THEME, Theme
+
+MIN_WIDTH, MAX_WIDTH = 320, 3840
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How a figure looks and moves. Sizes are in pixels, times in seconds."""
+
+    width: int = 1080
+    hold: float = 1.0  # how long each step stays
+    fps: float = 20.0  # frame rate of the glide between steps
+    glide: bool = False  # move the kernel smoothly instead of jumping
+    panel: bool = True  # the title, PyTorch call and size formula under the animation
+    title: str | None = None
+    credit: str | None = None
+    theme: Theme = DEFAULT_THEME
+
+    def __post_init__(self):
+        if isinstance(self.width, bool) or not isinstance(self.width, int) or not MIN_WIDTH <= self.width <= MAX_WIDTH:
+            raise SpecError("width", f"must be a whole number of pixels from {MIN_WIDTH} to {MAX_WIDTH}, got {self.width!r}")
+        Timing(self.hold, self.fps, self.glide)  # checks hold and fps
+
+    @property
+    def timing(self) -> Timing:
+        return Timing(self.hold, self.fps, self.glide)
+
+
+def default_title(trace: Trace) -> str:
+    return f"{trace.spec.ndim}-D convolution"
+
+
+def frames(subject: Conv | Trace, options: RenderOptions | None = None):
+    """The figure's frames, as ``(rgb uint8 array, duration ms)``, streamed."""
+    # Imported here so that tracing never pays for matplotlib.
+    from .frames import FigureText, FrameRenderer
+    from .layout import compute_layout
+
+    options = options or RenderOptions()
+    result = subject if isinstance(subject, Trace) else trace(subject)
+    if result.spec.ndim != 1:
+        raise SpecError("input", f"render draws 1-D convolutions for now; this one has {result.spec.ndim} spatial dimensions (trace and shape handle it)")
+    layout = compute_layout(result, options.width, options.panel)
+    renderer = FrameRenderer(result, layout, options.theme, FigureText(options.title or default_title(result), options.credit))
+    shots = storyboard([step.position for step in result.steps], options.timing)
+    return renderer.frames(shots)
+
+
+def render(subject: Conv | Trace, path, options: RenderOptions | None = None, **changes) -> Path:
+    """Render ``subject`` to ``path``; the suffix picks the format (``.gif``).
+
+    ``changes`` override fields of ``options``: ``render(c, "a.gif", glide=True)``.
+    """
+    from .writers import write_frames
+
+    options = replace(options or RenderOptions(), **changes)
+    return write_frames(Path(path), frames(subject, options))
