@@ -1,0 +1,91 @@
+"""Shared fixtures: the command line as a user meets it, and the article's cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from convanim.cli import main
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """Run ``convanim ARGS`` through ``main`` (the single error boundary).
+
+    Returns ``(exit_code, stdout, stderr)``. ``main`` always ends with
+    ``sys.exit``, so the exit code is the one a shell would see.
+    """
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()  # drop anything printed before this call
+        with pytest.raises(SystemExit) as exited:
+            main(list(args))
+        out, err = capsys.readouterr()
+        code = exited.value.code
+        return (0 if code is None else code), out, err
+
+    return run
+
+
+# The article's nine cases (reference README): every one is nn.Conv1d with
+# bias=False on a (1, C, L) input. `kwargs` are convanim.conv's arguments,
+# `argv` the same case on the command line, `output` what the article printed.
+ONE_TO_SIX = [1, 2, 3, 4, 5, 6]
+TENS = [10, 20, 30, 40, 50, 60]
+
+ARTICLE_CASES = {
+    "kernel 1": dict(
+        input=ONE_TO_SIX, weight=[2], kwargs={},
+        argv=["--input", "1,2,3,4,5,6", "--weight", "2"],
+        output=[[2, 4, 6, 8, 10, 12]],
+    ),
+    "kernel 2": dict(
+        input=ONE_TO_SIX, weight=[2, 2], kwargs={},
+        argv=["--input", "1,2,3,4,5,6", "--weight", "2,2"],
+        output=[[6, 10, 14, 18, 22]],
+    ),
+    "kernel 3": dict(
+        input=ONE_TO_SIX, weight=[2, 2, 2], kwargs={},
+        argv=["--input", "1,2,3,4,5,6", "--weight", "2,2,2"],
+        output=[[12, 18, 24, 30]],
+    ),
+    "padding 1": dict(
+        input=ONE_TO_SIX, weight=[2, 2, 2], kwargs={"padding": 1},
+        argv=["--input", "1,2,3,4,5,6", "--weight", "2,2,2", "--padding", "1"],
+        output=[[6, 12, 18, 24, 30, 22]],
+    ),
+    "padding 2": dict(
+        input=ONE_TO_SIX, weight=[2, 2, 2, 2, 2], kwargs={"padding": 2},
+        argv=["--input", "1,2,3,4,5,6", "--weight", "2,2,2,2,2", "--padding", "2"],
+        output=[[12, 20, 30, 40, 36, 30]],
+    ),
+    "stride 3": dict(
+        input=ONE_TO_SIX, weight=[2, 2, 2], kwargs={"stride": 3},
+        argv=["--input", "1,2,3,4,5,6", "--weight", "2,2,2", "--stride", "3"],
+        output=[[12, 30]],
+    ),
+    "dilation 2": dict(
+        input=ONE_TO_SIX, weight=[2, 2, 2], kwargs={"dilation": 2},
+        argv=["--input", "1,2,3,4,5,6", "--weight", "2,2,2", "--dilation", "2"],
+        output=[[18, 24]],
+    ),
+    "groups 2": dict(
+        input=[ONE_TO_SIX, TENS], weight=[[[2]], [[4]]], kwargs={"groups": 2},
+        argv=["--input", "[[1,2,3,4,5,6],[10,20,30,40,50,60]]", "--weight", "[[[2]],[[4]]]", "--groups", "2"],
+        output=[[2, 4, 6, 8, 10, 12], [40, 80, 120, 160, 200, 240]],
+    ),
+    "depthwise": dict(
+        input=[ONE_TO_SIX, TENS], weight=[[[2]], [[4]], [[6]], [[8]]], kwargs={"groups": 2},
+        argv=["--input", "[[1,2,3,4,5,6],[10,20,30,40,50,60]]", "--weight", "[[[2]],[[4]],[[6]],[[8]]]", "--groups", "2"],
+        output=[
+            [2, 4, 6, 8, 10, 12],
+            [4, 8, 12, 16, 20, 24],
+            [60, 120, 180, 240, 300, 360],
+            [80, 160, 240, 320, 400, 480],
+        ],
+    ),
+}
+
+
+@pytest.fixture(params=list(ARTICLE_CASES.values()), ids=list(ARTICLE_CASES))
+def article_case(request):
+    return request.param

@@ -1,0 +1,153 @@
+"""The engine: the article's ground truth, and what every trace must satisfy."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+import convanim
+from strategies import valid_cases
+
+NP_PAD_MODE = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+def test_article_case_through_the_api(article_case):
+    c = convanim.conv(article_case["input"], article_case["weight"], **article_case["kwargs"])
+    t = convanim.trace(c)
+    assert t.output.tolist() == article_case["output"]
+    assert c.spec.output_shape == np.shape(article_case["output"])
+
+
+def test_article_case_with_a_batch_of_one(article_case):
+    """The article feeds PyTorch (1, C, L); convanim takes that shape too."""
+    batched = np.atleast_2d(np.asarray(article_case["input"], dtype=float))[np.newaxis]
+    assert batched.ndim == 3
+    t = convanim.trace(convanim.conv(batched, article_case["weight"], **article_case["kwargs"]))
+    assert t.output.tolist() == article_case["output"]
+
+
+def test_padding_1_steps_show_the_padding_cells():
+    """Article, padding 1: the first and last steps read one zero each."""
+    t = convanim.trace(convanim.conv([1, 2, 3, 4, 5, 6], [2, 2, 2], padding=1))
+    first, last = t.steps[0], t.steps[-1]
+    assert [tap.value for tap in first.taps] == [0, 1, 2]
+    assert [tap.source for tap in first.taps] == [None, (0,), (1,)]
+    assert [tap.value for tap in last.taps] == [5, 6, 0]
+    assert last.taps[-1].source is None
+    assert t.padded.tolist() == [[0, 1, 2, 3, 4, 5, 6, 0]]
+
+
+def test_stride_and_dilation_move_the_taps():
+    """Article, stride 3 then dilation 2: where in the padded input each tap reads."""
+    strided = convanim.trace(convanim.conv([1, 2, 3, 4, 5, 6], [2, 2, 2], stride=3))
+    assert [[tap.position for tap in s.taps] for s in strided.steps] == [[(0,), (1,), (2,)], [(3,), (4,), (5,)]]
+    dilated = convanim.trace(convanim.conv([1, 2, 3, 4, 5, 6], [2, 2, 2], dilation=2))
+    assert [[tap.position for tap in s.taps] for s in dilated.steps] == [[(0,), (2,), (4,)], [(1,), (3,), (5,)]]
+
+
+def test_depthwise_steps_take_channels_of_one_position_together():
+    c = convanim.conv([[1, 2, 3, 4, 5, 6], [10, 20, 30, 40, 50, 60]], [[[2]], [[4]], [[6]], [[8]]], groups=2)
+    steps = convanim.trace(c).steps
+    assert [(s.position, s.out_channel, s.group) for s in steps[:4]] == [
+        ((0,), 0, 0), ((0,), 1, 0), ((0,), 2, 1), ((0,), 3, 1),
+    ]
+    assert [tap.in_channel for s in steps[:4] for tap in s.taps] == [0, 0, 1, 1]
+
+
+def test_bias_is_added_once_per_step():
+    t = convanim.trace(convanim.conv([1, 2, 3], [1, 1], bias=[0.5]))
+    assert [s.bias for s in t.steps] == [0.5, 0.5]
+    assert t.output.tolist() == [[3.5, 5.5]]
+
+
+def test_trace_arrays_are_read_only():
+    t = convanim.trace(convanim.conv([1, 2, 3], [1]))
+    for array in (t.output, t.padded, t.conv.input, t.conv.weight):
+        with pytest.raises(ValueError):
+            array[(0,) * array.ndim] = 1
+
+
+# -- invariants, over many convolutions -------------------------------------
+
+
+def expected_sources(case, axis_sizes, pads):
+    """Per axis, the input index each padded index shows, from numpy's own padding."""
+    per_axis = []
+    for n, (lo, hi) in zip(axis_sizes, pads):
+        if case.padding_mode == "zeros":
+            per_axis.append([None] * lo + list(range(n)) + [None] * hi)
+        else:
+            per_axis.append(np.pad(np.arange(n), (lo, hi), mode=NP_PAD_MODE[case.padding_mode]).tolist())
+    return per_axis
+
+
+@settings(max_examples=80, deadline=None)
+@given(valid_cases(ndims=(1, 2)))
+def test_taps_multiply_and_add_up(case):
+    t = convanim.trace(convanim.conv(**case.kwargs()))
+    for step in t.steps:
+        for tap in step.taps:
+            assert tap.product == tap.weight * tap.value
+        products = [tap.product for tap in step.taps]
+        assert step.result == math.fsum(products) + (step.bias or 0.0)  # integers: exact
+        assert (step.bias is None) == (case.bias is None)
+        if case.bias is not None:
+            assert step.bias == case.bias[step.out_channel]
+        assert t.output[(step.out_channel, *step.position)] == step.result
+
+
+@settings(max_examples=80, deadline=None)
+@given(valid_cases(ndims=(1, 2)))
+def test_one_step_per_output_element_in_reading_order(case):
+    t = convanim.trace(convanim.conv(**case.kwargs()))
+    out_channels, *out_spatial = t.spec.output_shape
+    expected = [(p, o) for p in itertools.product(*map(range, out_spatial)) for o in range(out_channels)]
+    assert [(s.position, s.out_channel) for s in t.steps] == expected
+    assert [s.index for s in t.steps] == list(range(len(expected)))
+
+
+@settings(max_examples=80, deadline=None)
+@given(valid_cases(ndims=(1, 2)))
+def test_taps_read_the_right_cells_with_the_right_weights(case):
+    t = convanim.trace(convanim.conv(**case.kwargs()))
+    spec = t.spec
+    kernel = case.weight.shape[2:]
+    in_per_group = case.input.shape[0] // case.groups
+    out_per_group = case.weight.shape[0] // case.groups
+    for step in t.steps:
+        group = step.out_channel // out_per_group
+        assert step.group == group
+        # Every input channel of the group, every kernel cell, once each.
+        expected = [(c, cell) for c in range(group * in_per_group, (group + 1) * in_per_group) for cell in itertools.product(*map(range, kernel))]
+        assert [(tap.in_channel, tap.kernel_index) for tap in step.taps] == expected
+        for tap in step.taps:
+            local_in = tap.in_channel - group * in_per_group
+            assert tap.weight == case.weight[(step.out_channel, local_in, *tap.kernel_index)]
+            assert tap.position == tuple(
+                p * s + k * d for p, s, k, d in zip(step.position, spec.stride, tap.kernel_index, spec.dilation)
+            )
+            assert tap.value == t.padded[(tap.in_channel, *tap.position)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(valid_cases(ndims=(1, 2)))
+def test_tap_sources_point_at_the_cell_they_show(case):
+    """Inside the input a tap's source is its own cell; in the padding it is
+    None for zeros (value 0), else the cell the mode copies (same value)."""
+    t = convanim.trace(convanim.conv(**case.kwargs()))
+    pads = case.pads()
+    assert t.spec.padding == pads
+    per_axis = expected_sources(case, case.input.shape[1:], pads)
+    for step in t.steps:
+        for tap in step.taps:
+            picks = tuple(axis[p] for axis, p in zip(per_axis, tap.position))
+            if any(s is None for s in picks):
+                assert tap.source is None
+                assert tap.value == 0
+            else:
+                assert tap.source == picks
+                assert tap.value == case.input[(tap.in_channel, *tap.source)]
