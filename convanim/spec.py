@@ -26,6 +26,9 @@ AXIS_NAMES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
 # What convanim fills in when the data does not say.
 DEFAULT_LENGTH = 6
 DEFAULT_KERNEL = 3
+# Filled-in data is built in memory before anything is drawn; beyond this many
+# values a typo (--length 1000000000) would exhaust memory, not make a picture.
+MAX_FILLED = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,11 @@ class ConvSpec:
     padding_arg: tuple[int, ...] | str = field(default=(), compare=False)
 
     def __post_init__(self):
+        _check_counts(self)
+        # conv() always says how the padding was asked for; a spec built by
+        # hand gets it from the amounts, so its code panel can still be written.
+        arg = self.padding_arg if self.padding_arg != () else _padding_arg_of(self.padding)
+        object.__setattr__(self, "padding_arg", _check_padding_arg(self, arg))
         _check_spec(self)
 
     @property
@@ -273,10 +281,20 @@ def conv(
     )
 
     if in_array is None:
+        _check_fill("size", spec.input_shape, "in_channels×size")
         in_array = default_input(spec.input_shape)
     if weight_array is None:
+        _check_fill("kernel_size", spec.weight_shape, "out_channels×in_channels/groups×kernel_size")
         weight_array = default_weight(spec.weight_shape)
     return Conv(spec, in_array, weight_array, bias_array)
+
+
+def _check_fill(option: str, shape: tuple[int, ...], product: str) -> None:
+    count = math.prod(shape)
+    if count > MAX_FILLED:
+        raise SpecError(
+            option, f"filling in default values needs {product} = {count:,} of them; convanim fills at most {MAX_FILLED:,}"
+        )
 
 
 def default_input(shape: tuple[int, ...]) -> np.ndarray:
@@ -320,7 +338,9 @@ def _spatial_ndim(in_array, weight_array, **per_axis) -> int:
             )
         else:
             votes["input"] = in_array.ndim - 2
-    names = sorted(votes)
+    # The weight, when given, is the reference: it is data, and the other
+    # votes are arguments that may have a typo, so they are the ones named.
+    names = list(votes)
     for name in names[1:]:
         if votes[name] != votes[names[0]]:
             raise SpecError(
@@ -386,14 +406,48 @@ def _resolve_padding(padding, ndim, kernel, dilation):
     return tuple((p, p) for p in amounts), amounts
 
 
+def _check_counts(spec: ConvSpec) -> None:
+    """Sizes and steps that PyTorch needs positive (padding: non-negative),
+    checked first so that no later rule divides by zero or loops on nothing."""
+    ndim = len(spec.kernel_size)
+    if ndim < 1:
+        raise SpecError("kernel_size", "needs one entry per spatial dimension, and there must be at least one")
+    if len(spec.input_shape) != ndim + 1:
+        raise SpecError("input", f"shape {_fmt_shape(spec.input_shape)} must be (C, *spatial) with {ndim} spatial dimension(s)")
+    if min(spec.input_shape) < 1:
+        raise SpecError("input", f"every dimension must be at least 1, got shape {_fmt_shape(spec.input_shape)}")
+    for name in ("out_channels", "groups"):
+        if getattr(spec, name) < 1:
+            raise SpecError(name, f"must be at least 1, got {getattr(spec, name)}")
+    for name in ("kernel_size", "stride", "dilation"):
+        values = getattr(spec, name)
+        if len(values) != ndim:
+            raise SpecError(name, f"needs {ndim} entries, one per spatial dimension")
+        if min(values) < 1:
+            raise SpecError(name, f"must be at least 1, got {_fmt(values)}")
+    if len(spec.padding) != ndim or any(len(pair) != 2 for pair in spec.padding):
+        raise SpecError("padding", f"needs {ndim} (before, after) pairs, one per spatial dimension")
+    if min(min(pair) for pair in spec.padding) < 0:
+        raise SpecError("padding", f"must be non-negative, got {spec.padding}")
+
+
+def _padding_arg_of(padding: tuple[tuple[int, int], ...]) -> tuple[int, ...]:
+    if any(lo != hi for lo, hi in padding):
+        # nn.ConvNd pads both sides alike; only 'same' and 'causal' split unevenly.
+        raise SpecError("padding", f"uneven padding {padding} needs padding_arg 'same' or 'causal' to say where it comes from")
+    return tuple(lo for lo, _ in padding)
+
+
+def _check_padding_arg(spec: ConvSpec, arg):
+    """The argument shown in the code panel must give exactly the padding drawn."""
+    resolved, normalised = _resolve_padding(arg, spec.ndim, spec.kernel_size, spec.dilation)
+    if resolved != spec.padding:
+        raise SpecError("padding", f"padding_arg {arg!r} gives the amounts {resolved}, not {spec.padding}")
+    return normalised
+
+
 def _check_spec(spec: ConvSpec) -> None:
     """The rules PyTorch enforces, in the words of the option they concern."""
-    ndim = spec.ndim
-    for name in ("stride", "dilation", "padding"):
-        if len(getattr(spec, name)) != ndim:
-            raise SpecError(name, f"needs {ndim} entries, one per spatial dimension")
-    if len(spec.spatial_shape) != ndim:
-        raise SpecError("input", f"has {len(spec.spatial_shape)} spatial dimension(s) but the kernel has {ndim}")
     if spec.padding_mode not in PADDING_MODES:
         raise SpecError("padding_mode", f"must be one of {', '.join(PADDING_MODES)}; got {spec.padding_mode!r}")
     if spec.in_channels % spec.groups:
