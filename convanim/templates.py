@@ -1,0 +1,413 @@
+"""Named figures as data: TOML templates.
+
+A template is a small TOML file: a ``title``, a one-line ``description``, the
+convolution as keyword arguments of ``convanim.conv`` (``input``, ``weight``,
+``stride``, ...) and, optionally, render settings (``width``, ``hold``,
+``fps``, ``glide``, ``panel``, ``credit``), all at the top level::
+
+    title = "Padding 1"
+    description = "One zero of padding at each end ..."
+    input = [1, 2, 3, 4, 5, 6]
+    weight = [2, 2, 2]
+    padding = 1
+
+The built-in templates live in the repository's top-level ``templates/``
+folder, which is installed as the package ``convanim._templates``. Loading a
+template checks every key and builds its convolution, so a template that
+loads is a template that draws; anything wrong is one ``TemplateError``
+reading ``template NAME: key: rule``.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SpecError, TemplateError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+# Where the built-in templates are installed (see pyproject.toml).
+BUILTIN_PACKAGE = "convanim._templates"
+
+TEXT_KEYS = ("title", "description")
+CONV_KEYS = (
+    "input",
+    "weight",
+    "bias",
+    "stride",
+    "padding",
+    "dilation",
+    "groups",
+    "padding_mode",
+    "in_channels",
+    "out_channels",
+    "kernel_size",
+    "size",
+)
+RENDER_KEYS = ("width", "hold", "fps", "glide", "panel", "credit")
+ALLOWED_KEYS = TEXT_KEYS + CONV_KEYS + RENDER_KEYS
+
+
+@dataclass(frozen=True)
+class Template:
+    """A named figure: what it shows, the convolution, how to draw it.
+
+    ``conv_args`` are keyword arguments of ``convanim.conv``; ``render_args``
+    are fields of the renderer's ``RenderOptions`` (the title is kept apart,
+    as ``title``).
+    """
+
+    name: str
+    title: str
+    description: str
+    conv_args: dict
+    render_args: dict
+
+    def conv(self, overrides: Mapping | None = None):
+        """The template's ``Conv``, with ``overrides`` merged in as
+        ``merge_conv_args`` merges command-line values."""
+        from .spec import conv
+
+        return conv(**merge_conv_args(self.conv_args, overrides or {}))
+
+    def render_kwargs(self) -> dict:
+        """Keyword arguments for ``RenderOptions``: the title and the render keys."""
+        return {"title": self.title, **self.render_args}
+
+
+def list_templates() -> tuple[str, ...]:
+    """The names of the built-in templates, in alphabetical order."""
+    return tuple(sorted(entry.name[: -len(".toml")] for entry in _builtin_files()))
+
+
+def load_template(name_or_path: str | os.PathLike) -> Template:
+    """Load a built-in template by name, or a template file by path.
+
+    Anything that ends in ``.toml`` or contains a path separator is a path
+    (its name is the file's stem); anything else is the name of a built-in
+    template. The template is checked completely: unknown keys, wrong types
+    and convolutions that PyTorch would reject all raise ``TemplateError``.
+    """
+    text = os.fspath(name_or_path)
+    separators = {os.sep, "/"} | ({os.altsep} if os.altsep else set())
+    if isinstance(name_or_path, os.PathLike) or text.endswith(".toml") or any(s in text for s in separators):
+        path = Path(text)
+        label = text
+        try:
+            source = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise TemplateError(None, "file not found", template=label) from None
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            raise TemplateError(None, f"cannot be read ({reason})", template=label) from None
+        return parse_template(source, name=path.stem, label=label)
+
+    entries = {entry.name[: -len(".toml")]: entry for entry in _builtin_files()}
+    if text not in entries:
+        known = ", ".join(sorted(entries)) or "(none installed)"
+        raise TemplateError(None, f"unknown template {text!r}; the built-in templates are: {known}")
+    return parse_template(entries[text].read_text(encoding="utf-8"), name=text)
+
+
+def parse_template(source: str, name: str, label: str | None = None) -> Template:
+    """Check TOML text and turn it into a ``Template``.
+
+    ``label`` is how error messages name the template (its path, for a file);
+    it defaults to ``name``.
+    """
+    label = label or name
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as error:
+        raise TemplateError(None, f"not valid TOML: {error}", template=label) from None
+
+    def fail(key: str | None, rule: str):
+        raise TemplateError(key, rule, template=label)
+
+    unknown = [key for key in data if key not in ALLOWED_KEYS]
+    if unknown:
+        fail(unknown[0], f"unknown key; the keys a template may have are: {', '.join(ALLOWED_KEYS)}")
+    for key in TEXT_KEYS:
+        if key not in data:
+            fail(key, "is required: a template has a title and a one-line description")
+        if not isinstance(data[key], str):
+            fail(key, f"must be a string, got {_kind(data[key])}")
+        if not data[key].strip():
+            fail(key, "must not be empty")
+        if "\n" in data[key].strip():
+            fail(key, "must be one line")
+
+    for key, value in data.items():
+        rule = _CHECKS.get(key, _no_rule)(value)
+        if rule:
+            fail(key, rule)
+
+    conv_args = {key: data[key] for key in CONV_KEYS if key in data}
+    render_args = {key: data[key] for key in RENDER_KEYS if key in data}
+
+    # A template that loads must draw: build it now, and say which key is wrong.
+    from .spec import conv
+
+    try:
+        conv(**conv_args)
+    except SpecError as error:
+        fail(error.option, error.rule)
+    return Template(name, data["title"].strip(), data["description"].strip(), conv_args, render_args)
+
+
+def merge_conv_args(template_args: Mapping, cli_args: Mapping) -> dict:
+    """A template's convolution arguments with command-line values on top.
+
+    Every value given on the command line replaces the template's value for
+    the same key. The template's data (its ``input``, ``weight`` and
+    ``bias``) then stays only while it still agrees with the sizes asked for;
+    data that would now contradict them is dropped, so that convanim's
+    default data fills in, instead of an error:
+
+    - the template's **input** is dropped when the command line gives an
+      ``in_channels`` or a ``size`` that differs from it;
+    - the template's **weight** is dropped when the command line gives an
+      ``out_channels`` or a ``kernel_size`` that differs from it, or when its
+      in-channel count times ``groups`` no longer equals the number of input
+      channels (after ``--groups``, ``--in-channels`` or a new ``--input``);
+    - the template's **bias** is dropped when the number of output channels
+      no longer equals its length.
+
+    The sizes of dropped data that the command line does not change are kept
+    (a new ``in_channels`` keeps the template's input size, a new ``groups``
+    keeps its output channels and kernel size). Likewise data given on the
+    command line overrides the sizes the template states: a new ``input``
+    replaces the template's ``in_channels`` and ``size``, a new ``weight`` its
+    ``out_channels`` and ``kernel_size``.
+
+    Command-line values are never dropped: if they contradict one another,
+    ``convanim.conv`` says so.
+    """
+    from .spec import conv
+
+    merged = {**template_args, **cli_args}
+    if not template_args or not cli_args:
+        return merged
+    base = conv(**template_args).spec  # what the template alone describes
+
+    def from_template(key: str) -> bool:
+        return key in template_args and key not in cli_args and key in merged
+
+    if "input" in cli_args:
+        for key in ("in_channels", "size"):
+            if from_template(key):
+                del merged[key]
+    if "weight" in cli_args:
+        for key in ("out_channels", "kernel_size"):
+            if from_template(key):
+                del merged[key]
+
+    if from_template("input"):
+        if _differs(cli_args.get("in_channels"), base.in_channels) or _differs(cli_args.get("size"), base.spatial_shape):
+            del merged["input"]
+            merged.setdefault("in_channels", base.in_channels)
+            merged.setdefault("size", _compact(base.spatial_shape))
+
+    if from_template("weight"):
+        drop = _differs(cli_args.get("out_channels"), base.out_channels) or _differs(
+            cli_args.get("kernel_size"), base.kernel_size
+        )
+        if not drop:
+            in_channels = _in_channels(merged, from_template("input"), base)
+            drop = in_channels is not None and base.weight_shape[1] * _count(merged.get("groups", 1)) != in_channels
+        if drop:
+            del merged["weight"]
+            merged.setdefault("out_channels", base.out_channels)
+            merged.setdefault("kernel_size", _compact(base.kernel_size))
+
+    if from_template("bias"):
+        if "out_channels" in cli_args:
+            out_channels = cli_args["out_channels"]
+        elif "weight" in cli_args:
+            out_channels = _leading(cli_args["weight"])
+        else:
+            out_channels = base.out_channels
+        if out_channels is not None and out_channels != base.out_channels:
+            del merged["bias"]
+    return merged
+
+
+# -- helpers ---------------------------------------------------------------
+
+
+def _builtin_files():
+    try:
+        root = importlib.resources.files(BUILTIN_PACKAGE)
+    except ModuleNotFoundError:  # pragma: no cover - a broken installation
+        raise TemplateError(None, f"the built-in templates are not installed (no package {BUILTIN_PACKAGE})") from None
+    return [entry for entry in root.iterdir() if entry.name.endswith(".toml") and entry.is_file()]
+
+
+def _kind(value) -> str:
+    """A value's type in TOML's words."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a float"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date or time"
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _numbers(value) -> bool:
+    if isinstance(value, list):
+        return all(_numbers(item) for item in value)
+    return _is_number(value)
+
+
+def _check_data(value):
+    if not isinstance(value, list):
+        return f"must be an array of numbers (nested for several channels), got {_kind(value)}"
+    if not _numbers(value):
+        return "must hold numbers only (arrays of numbers, nested)"
+    return None
+
+
+def _check_axes(value):
+    if _is_int(value) or (isinstance(value, list) and value and all(_is_int(v) for v in value)):
+        return None
+    return f"must be an integer or an array of integers (one per spatial dimension), got {_kind(value)}"
+
+
+def _check_padding(value):
+    if isinstance(value, str):
+        return None  # the words are checked by conv(), which knows them
+    if _check_axes(value) is None:
+        return None
+    return f"must be an integer, an array of integers, or a word (same, valid, causal); got {_kind(value)}"
+
+
+def _check_count(value):
+    return None if _is_int(value) else f"must be an integer, got {_kind(value)}"
+
+
+def _check_string(value):
+    return None if isinstance(value, str) else f"must be a string, got {_kind(value)}"
+
+
+def _check_width(value):
+    if not _is_int(value):
+        return f"must be an integer (pixels), got {_kind(value)}"
+    return None if value > 0 else f"must be positive, got {value}"
+
+
+def _check_hold(value):
+    if not _is_number(value):
+        return f"must be a number (seconds per step), got {_kind(value)}"
+    return None if value >= 0 else f"must not be negative, got {value}"
+
+
+def _check_fps(value):
+    if not _is_number(value):
+        return f"must be a number (frames per second), got {_kind(value)}"
+    return None if value > 0 else f"must be positive, got {value}"
+
+
+def _check_flag(value):
+    return None if isinstance(value, bool) else f"must be true or false, got {_kind(value)}"
+
+
+def _no_rule(value):
+    return None
+
+
+_CHECKS = {
+    "input": _check_data,
+    "weight": _check_data,
+    "bias": _check_data,
+    "stride": _check_axes,
+    "padding": _check_padding,
+    "dilation": _check_axes,
+    "kernel_size": _check_axes,
+    "size": _check_axes,
+    "groups": _check_count,
+    "in_channels": _check_count,
+    "out_channels": _check_count,
+    "padding_mode": _check_string,
+    "width": _check_width,
+    "hold": _check_hold,
+    "fps": _check_fps,
+    "glide": _check_flag,
+    "panel": _check_flag,
+    "credit": _check_string,
+}
+
+
+def _differs(given, actual) -> bool:
+    """Whether a size given (an int, or one per axis) differs from ``actual``."""
+    if given is None:
+        return False
+    if isinstance(actual, tuple):
+        wanted = tuple(given) if isinstance(given, (tuple, list)) else (given,) * len(actual)
+        return wanted != actual
+    return given != actual
+
+
+def _compact(sizes: tuple[int, ...]):
+    """``(6,)`` -> 6: an int fits any number of dimensions, a tuple only its own."""
+    return sizes[0] if len(set(sizes)) == 1 else sizes
+
+
+def _count(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 1  # not a count at all: conv() will say so
+
+
+def _leading(values) -> int | None:
+    """The first dimension of nested values: 1 for a flat list."""
+    if isinstance(values, (list, tuple)) and values:
+        return len(values) if isinstance(values[0], (list, tuple)) else 1
+    return None
+
+
+def _in_channels(merged: Mapping, template_input: bool, base) -> int | None:
+    """How many input channels the merged arguments describe, or None when
+    the weight is what decides (no input and no in_channels)."""
+    if "in_channels" in merged:
+        return _count(merged["in_channels"])
+    if "input" not in merged:
+        return None
+    if template_input:
+        return base.in_channels
+    # An input from the command line: flat is one channel; (C, *spatial) or
+    # (1, C, *spatial) for the template's number of spatial dimensions.
+    depth, values = 0, merged["input"]
+    while isinstance(values, (list, tuple)) and values:
+        depth, values = depth + 1, values[0]
+    data = merged["input"]
+    if depth == 1:
+        return 1
+    if depth == base.ndim + 1:
+        return len(data)
+    if depth == base.ndim + 2:
+        return len(data[0])
+    return None
