@@ -127,10 +127,17 @@ def shape(as_json, **options):
         click.echo(shape_report(spec))
 
 
+# Where the command line's name for an option is not the API's with dashes.
+_CLI_NAMES = {"size": "--length"}
+
+# click 8.2 and later raise this for a bare `convanim`; 8.1 prints the help itself.
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
 def _option_name(option: str | None) -> str | None:
     if option is None:
         return None
-    return "--" + option.replace("_", "-")
+    return _CLI_NAMES.get(option, "--" + option.replace("_", "-"))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -146,6 +153,10 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("convanim: aborted", err=True)
         sys.exit(1)
+    except _NO_ARGS_IS_HELP as shown:
+        # The help, as click shows it; it is not a one-line error.
+        shown.show()
+        sys.exit(2)
     except click.ClickException as error:
         # click's usage errors, as one line like ours.
         click.echo(f"convanim: error: {error.format_message()}", err=True)
