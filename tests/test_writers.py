@@ -1,0 +1,633 @@
+"""Writers: the registry, the atomic context manager, and the GIF encoder.
+
+Frames here look like convanim's: flat coloured cells and anti-aliased text
+drawn with a TrueType font. GIF files are checked three ways: Pillow and
+imageio decode the pixels, and a small parser in this file reads the blocks
+(delays, disposal, rectangles, colour tables) and decodes the LZW data
+itself, so the container is not checked only by the library that helped
+write it.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import math
+import tracemalloc
+import weakref
+
+import imageio.v3 as iio
+import matplotlib
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image, ImageDraw, ImageFont
+
+from convanim import writers
+from convanim.errors import WriterError
+from convanim.gif import GifEncoder, choose_palette, frame_keys
+from convanim.writers import Format, known_formats, open_writer, write_frames
+
+FONT_PATH = matplotlib.get_data_path() + "/fonts/ttf/DejaVuSans.ttf"
+
+BACKGROUND = (250, 250, 248)
+CELL = (220, 232, 245)
+HIGHLIGHT = (255, 214, 120)
+OUTLINE = (120, 120, 130)
+INK = (20, 20, 20)
+
+
+# -- synthetic frames ------------------------------------------------------
+
+
+def scene(step: int, size=(320, 200), text: bool = True, font_size: int = 16) -> np.ndarray:
+    """A grid of cells, one highlighted per step, with numbers and a caption."""
+    width, height = size
+    im = Image.new("RGB", size, BACKGROUND)
+    draw = ImageDraw.Draw(im)
+    font = ImageFont.truetype(FONT_PATH, font_size)
+    cell = max(12, min(width // 8, height // 5))
+    for i in range(3):
+        for j in range(5):
+            x, y = 8 + j * (cell + 4), 8 + i * (cell + 4)
+            if x + cell >= width or y + cell >= height:
+                continue
+            lit = (i * 5 + j) == step % 15
+            draw.rectangle([x, y, x + cell, y + cell], fill=HIGHLIGHT if lit else CELL, outline=OUTLINE)
+            if text:
+                value = (i * 5 + j) * 7 % 19 - 9 + (step if lit else 0)
+                draw.text((x + cell / 2, y + cell / 2), str(value), font=font, fill=INK, anchor="mm")
+    if text:
+        draw.text((8, height - font_size - 6), f"step {step}: y = {step * 0.25:.2f}", font=font, fill=INK)
+    return np.asarray(im)
+
+
+def flat_scene(step: int, size=(64, 40)) -> np.ndarray:
+    """Flat rectangles only: few colours, so the GIF must be exact."""
+    width, height = size
+    frame = np.empty((height, width, 3), np.uint8)
+    frame[...] = BACKGROUND
+    frame[4:20, 4:20] = CELL
+    x = 4 + (step * 9) % max(1, width - 16)
+    frame[24:36, x : x + 12] = HIGHLIGHT
+    frame[24:36, x : x + 1] = OUTLINE
+    return frame
+
+
+# -- reading GIFs back -----------------------------------------------------
+
+
+def decode(path) -> list[np.ndarray]:
+    """Every frame, composed, as RGB, decoded by Pillow."""
+    with Image.open(path) as im:
+        out = []
+        for i in range(im.n_frames):
+            im.seek(i)
+            out.append(np.asarray(im.convert("RGB")))
+        return out
+
+
+def durations(path) -> list[int]:
+    with Image.open(path) as im:
+        result = []
+        for i in range(im.n_frames):
+            im.seek(i)
+            result.append(im.info["duration"])
+        return result
+
+
+def lzw_decode(data: bytes, min_code_size: int, count: int) -> list[int]:
+    """A plain GIF LZW decoder (variable-width codes, LSB first)."""
+    clear, end = 1 << min_code_size, (1 << min_code_size) + 1
+    bits = int.from_bytes(data, "little")
+    pos, width = 0, min_code_size + 1
+    table: list[list[int]] = []
+    out: list[int] = []
+    prev: list[int] | None = None
+    while len(out) < count:
+        code = (bits >> pos) & ((1 << width) - 1)
+        pos += width
+        if code == clear:
+            table = [[i] for i in range(clear)] + [[], []]
+            width, prev = min_code_size + 1, None
+            continue
+        if code == end:
+            break
+        if prev is None:
+            entry = table[code]
+        else:
+            entry = table[code] if code < len(table) else prev + [prev[0]]
+            table.append(prev + [entry[0]])
+            if len(table) == (1 << width) and width < 12:
+                width += 1
+        out.extend(entry)
+        prev = entry
+    return out
+
+
+def parse_gif(data: bytes) -> dict:
+    """The GIF's blocks, read independently of Pillow; each frame's pixels decoded too."""
+    assert data[:6] == b"GIF89a"
+    width, height = int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little")
+    flags = data[10]
+    pos = 13
+    global_table = None
+    if flags & 0x80:
+        entries = 2 << (flags & 7)
+        global_table = np.frombuffer(data[pos : pos + 3 * entries], np.uint8).reshape(-1, 3)
+        pos += 3 * entries
+    info: dict = {"size": (width, height), "global_table": global_table, "loop": None, "frames": []}
+    control: dict = {}
+
+    def sub_blocks(pos: int) -> tuple[bytes, int]:
+        chunks = []
+        while data[pos]:
+            chunks.append(data[pos + 1 : pos + 1 + data[pos]])
+            pos += 1 + data[pos]
+        return b"".join(chunks), pos + 1
+
+    while True:
+        kind = data[pos]
+        if kind == 0x3B:  # trailer
+            assert pos == len(data) - 1, "bytes after the trailer"
+            break
+        if kind == 0x21:
+            label = data[pos + 1]
+            body, pos = sub_blocks(pos + 2)
+            if label == 0xF9:
+                assert len(body) == 4
+                control = {
+                    "disposal": (body[0] >> 2) & 7,
+                    "transparent": body[3] if body[0] & 1 else None,
+                    "delay_cs": int.from_bytes(body[1:3], "little"),
+                }
+            elif label == 0xFF and body.startswith(b"NETSCAPE2.0"):
+                assert body[11] == 1
+                info["loop"] = int.from_bytes(body[12:14], "little")
+            continue
+        assert kind == 0x2C, f"unexpected block {kind:#x} at {pos}"
+        left, top, w, h = (int.from_bytes(data[pos + 1 + 2 * i : pos + 3 + 2 * i], "little") for i in range(4))
+        flags = data[pos + 9]
+        pos += 10
+        table = global_table
+        local = None
+        if flags & 0x80:
+            entries = 2 << (flags & 7)
+            local = table = np.frombuffer(data[pos : pos + 3 * entries], np.uint8).reshape(-1, 3)
+            pos += 3 * entries
+        assert not flags & 0x40, "interlaced"
+        min_code_size = data[pos]
+        lzw, pos = sub_blocks(pos + 1)
+        indices = np.array(lzw_decode(lzw, min_code_size, w * h), np.uint8)
+        assert indices.size == w * h
+        assert table is not None and indices.max() < len(table)
+        info["frames"].append(
+            dict(control, rect=(left, top, w, h), local_table=local, table=table, indices=indices.reshape(h, w))
+        )
+        control = {}
+    return info
+
+
+def compose(info: dict) -> list[np.ndarray]:
+    """Play the parsed frames onto a canvas the way a browser does (disposal 1)."""
+    width, height = info["size"]
+    canvas = np.zeros((height, width, 3), np.uint8)
+    out = []
+    for frame in info["frames"]:
+        assert frame["disposal"] == 1
+        left, top, w, h = frame["rect"]
+        rgb = frame["table"][frame["indices"]]
+        keep = frame["indices"] == frame["transparent"] if frame["transparent"] is not None else np.zeros((h, w), bool)
+        region = canvas[top : top + h, left : left + w]
+        region[~keep] = rgb[~keep]
+        out.append(canvas.copy())
+    return out
+
+
+def same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and np.array_equal(a, b)
+
+
+def flat_mask(frame: np.ndarray, min_count: int) -> np.ndarray:
+    """Pixels whose exact colour covers at least ``min_count`` pixels: the flat fills."""
+    keys = frame_keys(frame)
+    _, inverse, counts = np.unique(keys.ravel(), return_inverse=True, return_counts=True)
+    return (counts[inverse] >= min_count).reshape(keys.shape)
+
+
+# -- the registry ------------------------------------------------------------
+
+
+def test_gif_is_known():
+    assert ".gif" in known_formats()
+    assert all(s.startswith(".") and s == s.lower() for s in known_formats())
+
+
+@pytest.mark.parametrize("name", ["out.png", "out.GIFF", "out", "out.mp4", "out.gif.txt"], ids=["png", "giff", "no-suffix", "mp4-not-yet", "double"])
+def test_unknown_suffix_names_output_and_lists_formats(tmp_path, name):
+    target = tmp_path / "new" / name
+    with pytest.raises(WriterError) as info:
+        open_writer(target, size=(8, 8))
+    assert info.value.option == "output"
+    for suffix in known_formats():
+        assert suffix in info.value.rule
+    assert not (tmp_path / "new").exists(), "nothing is created for a format we cannot write"
+
+
+def test_suffix_is_case_insensitive(tmp_path):
+    path = write_frames(tmp_path / "UPPER.GIF", [(flat_scene(0), 100)])
+    assert path.name == "UPPER.GIF" and decode(path)[0].shape == (40, 64, 3)
+
+
+def test_missing_back_end_fails_with_install_hint(tmp_path, monkeypatch):
+    fake = Format("FAKE", (".fake",), "convanim.gif:GifWriter", "test", needs=(("convanim_no_such_module", "no-such-package"),))
+    monkeypatch.setattr(writers, "FORMATS", (*writers.FORMATS, fake))
+    assert ".fake" in known_formats()
+    with pytest.raises(WriterError, match="pip install no-such-package") as info:
+        open_writer(tmp_path / "x.fake")
+    assert info.value.option == "output"
+
+
+def test_every_registered_writer_imports():
+    for fmt in writers.FORMATS:
+        cls = writers.writer_class(fmt)
+        assert issubclass(cls, writers.Writer)
+        assert fmt.to_dict()["suffixes"] == list(fmt.suffixes)
+
+
+@pytest.mark.parametrize(
+    "options, option",
+    [({"colours": 64}, "colours"), ({"max_colors": 1}, "max_colors"), ({"max_colors": 300}, "max_colors"), ({"loop": -1}, "loop"), ({"matte": (0, 0)}, "matte")],
+    ids=["unknown-option", "too-few-colours", "too-many-colours", "negative-loop", "bad-matte"],
+)
+def test_bad_options_are_errors_not_ignored(tmp_path, options, option):
+    with pytest.raises(WriterError) as info:
+        open_writer(tmp_path / "x.gif", **options)
+    assert info.value.option == option
+
+
+# -- the context manager -------------------------------------------------------
+
+
+def leftovers(folder) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_parent_folders_are_created(tmp_path):
+    target = tmp_path / "a" / "b" / "c" / "anim.gif"
+    assert write_frames(target, [(flat_scene(0), 100), (flat_scene(1), 100)]) == target
+    assert target.is_file() and leftovers(target.parent) == ["anim.gif"]
+
+
+def test_no_partial_file_when_frames_fail(tmp_path):
+    target = tmp_path / "out" / "anim.gif"
+
+    def frames():
+        for step in range(3):
+            yield scene(step), 500
+        raise RuntimeError("the renderer broke")
+
+    with pytest.raises(RuntimeError, match="renderer broke"):
+        write_frames(target, frames())
+    assert leftovers(target.parent) == []
+
+
+def test_failure_keeps_the_old_file(tmp_path):
+    target = tmp_path / "anim.gif"
+    target.write_bytes(b"old")
+    with pytest.raises(KeyError):
+        with open_writer(target) as w:
+            w.add(scene(0), 100)
+            raise KeyError("stop")
+    assert target.read_bytes() == b"old" and leftovers(tmp_path) == ["anim.gif"]
+    write_frames(target, [(scene(0), 100)])
+    assert target.read_bytes().startswith(b"GIF89a") and leftovers(tmp_path) == ["anim.gif"]
+
+
+@pytest.mark.parametrize(
+    "frame, duration, option",
+    [
+        (np.zeros((40, 64, 3), np.float32), 100, "frame"),
+        (np.zeros((40, 64), np.uint8), 100, "frame"),
+        (np.zeros((40, 64, 2), np.uint8), 100, "frame"),
+        (np.zeros((41, 64, 3), np.uint8), 100, "frame"),
+        (np.zeros((40, 64, 3), np.uint8), -1, "duration_ms"),
+        (np.zeros((40, 64, 3), np.uint8), float("nan"), "duration_ms"),
+        (np.zeros((40, 64, 3), np.uint8), "slow", "duration_ms"),
+    ],
+    ids=["float-frame", "grey-frame", "two-channels", "wrong-size", "negative-duration", "nan-duration", "text-duration"],
+)
+def test_bad_frames_are_writer_errors(tmp_path, frame, duration, option):
+    with pytest.raises(WriterError) as info:
+        with open_writer(tmp_path / "x.gif", size=(64, 40)) as w:
+            w.add(frame, duration)
+    assert info.value.option == option
+    assert leftovers(tmp_path) == []
+
+
+def test_no_frames_is_an_error_and_writes_nothing(tmp_path):
+    with pytest.raises(WriterError) as info:
+        write_frames(tmp_path / "x.gif", iter(()))
+    assert info.value.option == "frames" and leftovers(tmp_path) == []
+
+
+def test_add_outside_with_is_an_error(tmp_path):
+    w = open_writer(tmp_path / "x.gif")
+    with pytest.raises(WriterError):
+        w.add(flat_scene(0), 100)
+
+
+def test_target_that_is_a_folder(tmp_path):
+    (tmp_path / "x.gif").mkdir()
+    with pytest.raises(WriterError) as info:
+        write_frames(tmp_path / "x.gif", [(flat_scene(0), 100)])
+    assert info.value.option == "output"
+
+
+# -- GIF: pixels -------------------------------------------------------------------
+
+
+def test_flat_colours_round_trip_exactly(tmp_path):
+    frames = [flat_scene(step) for step in range(6)]
+    path = write_frames(tmp_path / "flat.gif", [(f, 100) for f in frames])
+    for decoded in (decode(path), list(iio.imread(path, index=None)), compose(parse_gif(path.read_bytes()))):
+        assert len(decoded) == len(frames)
+        for got, want in zip(decoded, frames):
+            assert same(got[..., :3], want)
+
+
+@pytest.mark.parametrize(
+    "size, font_size", [((320, 200), 16), ((1080, 608), 28)], ids=["small", "blog-size"]
+)
+def test_text_frames_round_trip(tmp_path, size, font_size):
+    frames = [scene(step, size, font_size=font_size) for step in range(4)]
+    path = write_frames(tmp_path / "text.gif", [(f, 250) for f in frames])
+    decoded = decode(path)
+    assert same(np.stack(decoded), iio.imread(path, index=None))
+    for got, want in zip(decoded, frames):
+        error = np.abs(got.astype(int) - want)
+        # Flat fills and the text's solid colour are exact, so a redrawn cell
+        # matches its neighbours; only anti-aliased edge pixels may move, and
+        # they stay close (no dithering speckle, no banding).
+        assert error[flat_mask(want, 64)].max() == 0
+        assert error.max() <= 48
+        assert error.mean() < 0.5
+    assert compose(parse_gif(path.read_bytes()))[-1].shape == decoded[-1].shape
+
+
+def test_every_colour_table_has_at_most_64_entries(tmp_path):
+    path = write_frames(tmp_path / "t.gif", [(scene(step), 100) for step in range(5)])
+    info = parse_gif(path.read_bytes())
+    assert len(info["global_table"]) <= 64
+    for frame in info["frames"]:
+        assert len(frame["table"]) <= 64
+        assert len(np.unique(frame["indices"])) <= 64
+
+
+def test_few_colours_are_kept_exactly():
+    colors = np.sort(np.random.default_rng(1).choice(1 << 24, 63, replace=False)).astype(np.uint32)
+    palette, index = choose_palette(colors, np.ones(63, np.int64), 63)
+    assert same(palette[index], colors)
+
+
+def test_frequent_colours_are_kept_exactly_when_merging():
+    rng = np.random.default_rng(2)
+    colors = np.unique(rng.integers(0, 1 << 24, 3000).astype(np.uint32))
+    counts = np.ones(len(colors), np.int64)
+    flat = rng.choice(len(colors), 20, replace=False)
+    counts[flat] = 10_000
+    palette, index = choose_palette(colors, counts, 63)
+    assert len(palette) <= 63
+    assert same(palette[index][flat], colors[flat])
+
+
+def test_rgba_frames(tmp_path):
+    opaque = np.dstack([flat_scene(0), np.full((40, 64), 255, np.uint8)])
+    half = opaque.copy()
+    half[..., 3] = 0  # fully transparent pixels take the matte colour
+    path = write_frames(tmp_path / "rgba.gif", [(opaque, 100), (half, 100)], matte=(0, 0, 255))
+    first, second = decode(path)
+    assert same(first, opaque[..., :3])
+    assert (second == [0, 0, 255]).all()
+
+
+def test_single_frame_is_a_still_gif(tmp_path):
+    frame = scene(3)
+    path = write_frames(tmp_path / "still.gif", [(frame, 1000)])
+    with Image.open(path) as im:
+        assert im.n_frames == 1 and not im.is_animated
+    got = decode(path)[0]
+    assert np.abs(got.astype(int) - frame)[flat_mask(frame, 64)].max() == 0
+    assert iio.imread(path, index=None).shape[0] == 1
+
+
+def test_caller_may_redraw_its_buffer(tmp_path):
+    """A renderer may draw every frame into one array; the writer must copy."""
+    buffer = np.empty((40, 64, 3), np.uint8)
+
+    def frames():
+        for step in range(4):
+            buffer[...] = flat_scene(step)
+            yield buffer, 100
+
+    path = write_frames(tmp_path / "reuse.gif", frames())
+    assert all(same(got, flat_scene(step)) for step, got in enumerate(decode(path)))
+
+
+# -- GIF: holds, deltas, timing -----------------------------------------------
+
+
+@pytest.mark.parametrize("repeats", [2, 5, 30], ids=["twice", "five-times", "thirty-times"])
+def test_repeats_become_one_longer_frame(tmp_path, repeats):
+    frame = scene(0)
+    path = write_frames(tmp_path / "hold.gif", [(frame, 100)] * repeats)
+    assert durations(path) == [100 * repeats]
+
+
+def test_holds_between_changes(tmp_path):
+    a, b = flat_scene(0), flat_scene(1)
+    sequence = [(a, 100), (a, 100), (b, 200), (b, 300), (b, 400), (a, 50)]
+    path = write_frames(tmp_path / "holds.gif", sequence)
+    assert durations(path) == [200, 900, 50]
+    assert [same(got, want) for got, want in zip(decode(path), [a, b, a])] == [True] * 3
+
+
+def test_only_the_changed_region_is_stored(tmp_path):
+    first = scene(0)
+    second = first.copy()
+    second[30:50, 100:140] = HIGHLIGHT  # one small cell changes
+    path = write_frames(tmp_path / "delta.gif", [(first, 100), (second, 100)])
+    info = parse_gif(path.read_bytes())
+    whole, delta = info["frames"]
+    assert whole["rect"] == (0, 0, 320, 200)
+    assert delta["rect"] == (100, 30, 40, 20)
+    assert delta["disposal"] == 1 and delta["transparent"] is not None
+    decoded = decode(path)
+    assert same(decoded[1][30:50, 100:140], second[30:50, 100:140])
+    assert same(np.delete(decoded[1], np.s_[30:50], 0), np.delete(decoded[0], np.s_[30:50], 0))
+
+
+def test_unchanged_pixels_inside_the_box_are_transparent(tmp_path):
+    first = flat_scene(0, size=(200, 100))
+    second = first.copy()
+    second[10, 10] = second[90, 190] = INK  # two far corners: a big box, two pixels
+    path = write_frames(tmp_path / "corners.gif", [(first, 100), (second, 100)])
+    delta = parse_gif(path.read_bytes())["frames"][1]
+    assert delta["rect"] == (10, 10, 181, 81)
+    assert np.count_nonzero(delta["indices"] != delta["transparent"]) == 2
+    assert same(decode(path)[1], second)
+    assert len(path.read_bytes()) < 1000
+
+
+def test_deltas_decode_to_full_frames(tmp_path):
+    frames = [scene(step) for step in range(15)]
+    path = write_frames(tmp_path / "steps.gif", [(f, 100) for f in frames])
+    info = parse_gif(path.read_bytes())
+    assert all(f["rect"] != (0, 0, 320, 200) for f in info["frames"][1:]), "later frames are crops"
+    by_pillow, by_parser = decode(path), compose(info)
+    for got, mine, want in zip(by_pillow, by_parser, frames):
+        assert same(got, mine)
+        assert np.abs(got.astype(int) - want)[flat_mask(want, 64)].max() == 0
+
+
+@pytest.mark.parametrize(
+    "ms, cs",
+    [
+        ([33.3] * 3, [3, 4, 3]),  # frame ends 3.33 6.66 9.99 cs -> 3 7 10
+        ([33.3] * 6, [3, 4, 3, 3, 4, 3]),
+        ([1000 / 30] * 30, [3, 4, 3] * 10),
+        ([25] * 4, [3, 2, 3, 2]),  # ends 2.5 5 7.5 10: halves round up, not to even
+        ([16.7] * 6, [2, 3, 2, 3]),  # ends 1.67 3.34 5.01 6.68 8.35 10.02 -> 2 3 5 7 8 10; 1 cs frames are dropped
+    ],
+    ids=["three-at-30fps", "six-at-30fps", "one-second-at-30fps", "halves-round-up", "sixty-fps"],
+)
+def test_delays_round_frame_end_times(tmp_path, ms, cs):
+    frames = [(flat_scene(step), d) for step, d in enumerate(ms)]
+    path = write_frames(tmp_path / "t.gif", frames)
+    delays = [f["delay_cs"] for f in parse_gif(path.read_bytes())["frames"]]
+    assert delays == cs
+    assert sum(delays) == math.floor(sum(ms) / 10 + 0.5)
+    assert durations(path) == [10 * d for d in delays]
+
+
+def test_cumulative_rounding_does_not_drift(tmp_path):
+    ms = [33.3] * 90
+    path = write_frames(tmp_path / "t.gif", [(flat_scene(step), d) for step, d in enumerate(ms)])
+    delays = [f["delay_cs"] for f in parse_gif(path.read_bytes())["frames"]]
+    assert len(delays) == 90 and set(delays) == {3, 4}
+    ends = np.cumsum(delays)
+    assert np.abs(ends - np.cumsum(ms) / 10).max() <= 0.5
+    assert sum(delays) == 300  # 2997 ms; 90 x 3 cs would be 2700
+
+
+@pytest.mark.parametrize(
+    "ms", [[3] * 10, [0, 100], [4, 4, 4, 100], [100, 1]], ids=["all-tiny", "zero-first", "tiny-then-long", "tiny-last"]
+)
+def test_no_frame_is_shorter_than_two_centiseconds(tmp_path, ms):
+    path = write_frames(tmp_path / "t.gif", [(flat_scene(step), d) for step, d in enumerate(ms)])
+    delays = [f["delay_cs"] for f in parse_gif(path.read_bytes())["frames"]]
+    assert min(delays) >= 2  # browsers play 0 and 1 cs as about 10 cs
+    assert abs(sum(delays) - sum(ms) / 10) <= 2
+
+
+def test_too_short_frame_gives_its_time_to_the_next(tmp_path):
+    a, b, c = flat_scene(0), flat_scene(1), flat_scene(2)
+    path = write_frames(tmp_path / "t.gif", [(a, 200), (b, 5), (c, 300)])
+    assert durations(path) == [200, 310]
+    assert [same(got, want) for got, want in zip(decode(path), [a, c])] == [True, True]
+
+
+def test_very_long_hold_is_split(tmp_path):
+    path = write_frames(tmp_path / "t.gif", [(flat_scene(0), 1_000_000), (flat_scene(1), 100)])
+    delays = [f["delay_cs"] for f in parse_gif(path.read_bytes())["frames"]]
+    assert delays == [65535, 100_000 - 65535, 10]
+    assert same(decode(path)[1], flat_scene(0))
+
+
+def test_loops_forever(tmp_path):
+    path = write_frames(tmp_path / "t.gif", [(flat_scene(0), 100), (flat_scene(1), 100)])
+    assert parse_gif(path.read_bytes())["loop"] == 0
+    with Image.open(path) as im:
+        assert im.info["loop"] == 0
+
+
+def test_loop_count_option(tmp_path):
+    path = write_frames(tmp_path / "t.gif", [(flat_scene(0), 100), (flat_scene(1), 100)], loop=3)
+    assert parse_gif(path.read_bytes())["loop"] == 3
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(1, 6), st.sampled_from([10, 33.3, 40, 100, 1000])),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_any_flat_sequence_round_trips(moves):
+    """Random rectangles of few colours: exact pixels, merged repeats, exact total time."""
+    palette = np.array([BACKGROUND, CELL, HIGHLIGHT, INK, OUTLINE], np.uint8)
+    frame = np.zeros((12, 16, 3), np.uint8) + palette[0]
+    frames = []
+    for x, y, colour, ms in moves:
+        frame = frame.copy()
+        frame[y * 3 : y * 3 + 3, x * 4 : x * 4 + 5] = palette[colour % len(palette)]
+        frames.append((frame, ms))
+    buf = io.BytesIO()
+    encoder = GifEncoder(buf, (16, 12), min_delay_cs=1)
+    for f, ms in frames:
+        encoder.add(f, ms)
+    encoder.close()
+    info = parse_gif(buf.getvalue())
+    shown = compose(info)
+    # What the viewer sees, run-length by (frame, ms): consecutive repeats merge.
+    expected: list[list] = []
+    for f, ms in frames:
+        if expected and same(expected[-1][0], f):
+            expected[-1][1] += ms
+        else:
+            expected.append([f, ms])
+    assert len(shown) == len(expected)
+    assert all(same(got, want) for got, (want, _) in zip(shown, expected))
+    assert sum(f["delay_cs"] for f in info["frames"]) == math.floor(sum(ms for _, ms in frames) / 10 + 0.5)
+
+
+# -- GIF: streaming -------------------------------------------------------------
+
+
+def test_writer_does_not_keep_the_callers_frames(tmp_path):
+    alive: list[weakref.ref] = []
+
+    def frames():
+        for step in range(12):
+            frame = scene(step).copy()
+            # While the writer asks for frame `step`, it may still hold the
+            # previous one in a loop variable, but none before it.
+            gc.collect()
+            assert sum(ref() is not None for ref in alive[:-1]) == 0
+            alive.append(weakref.ref(frame))
+            yield frame, 100
+            del frame
+
+    write_frames(tmp_path / "t.gif", frames())
+
+
+def test_memory_does_not_grow_with_frame_count(tmp_path):
+    def peak(n: int) -> int:
+        base = [scene(step % 15, size=(240, 160)) for step in range(15)]
+
+        def frames():
+            for step in range(n):
+                yield base[step % 15], 40
+
+        tracemalloc.start()
+        try:
+            write_frames(tmp_path / f"n{n}.gif", frames())
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    short, long = peak(10), peak(150)
+    frame_bytes = 240 * 160 * 4
+    assert long - short < 2 * frame_bytes, (short, long)
