@@ -153,11 +153,15 @@ def parse_template(source: str, name: str, label: str | None = None) -> Template
     conv_args = {key: data[key] for key in CONV_KEYS if key in data}
     render_args = {key: data[key] for key in RENDER_KEYS if key in data}
 
-    # A template that loads must draw: build it now, and say which key is wrong.
+    # A template that loads must draw: build the convolution and the render
+    # options now (both cheap; no drawing library is imported), and say
+    # which key is wrong.
+    from .render import RenderOptions
     from .spec import conv
 
     try:
         conv(**conv_args)
+        RenderOptions(**render_args)
     except SpecError as error:
         fail(error.option, error.rule)
     return Template(name, data["title"].strip(), data["description"].strip(), conv_args, render_args)
@@ -312,22 +316,17 @@ def _check_string(value):
     return None if isinstance(value, str) else f"must be a string, got {_kind(value)}"
 
 
+# Render values: only their types here; RenderOptions knows the ranges.
 def _check_width(value):
-    if not _is_int(value):
-        return f"must be an integer (pixels), got {_kind(value)}"
-    return None if value > 0 else f"must be positive, got {value}"
+    return None if _is_int(value) else f"must be an integer (pixels), got {_kind(value)}"
 
 
 def _check_hold(value):
-    if not _is_number(value):
-        return f"must be a number (seconds per step), got {_kind(value)}"
-    return None if value >= 0 else f"must not be negative, got {value}"
+    return None if _is_number(value) else f"must be a number (seconds per step), got {_kind(value)}"
 
 
 def _check_fps(value):
-    if not _is_number(value):
-        return f"must be a number (frames per second), got {_kind(value)}"
-    return None if value > 0 else f"must be positive, got {value}"
+    return None if _is_number(value) else f"must be a number (frames per second), got {_kind(value)}"
 
 
 def _check_flag(value):
