@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from .errors import ConvanimError, SpecError
+from .errors import ConvanimError, SpecError, TemplateError
 from .values import parse_values
 
 AXIS_HELP = "an int, or a comma tuple with one entry per spatial dimension"
@@ -134,6 +134,34 @@ _CLI_NAMES = {"size": "--length"}
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
 
+@cli.command("templates")
+def templates_command():
+    """List the built-in templates (named figures) and what each one shows."""
+    from .templates import list_templates, load_template
+
+    loaded = [load_template(name) for name in list_templates()]
+    width = max((len(t.name) for t in loaded), default=0)
+    for template in loaded:
+        click.echo(f"{template.name:<{width}}  {template.description}")
+
+
+@cli.command()
+@click.argument("templates", nargs=-1, metavar="[TEMPLATE]...")
+@click.option("-o", "--output", "out_dir", metavar="DIR", default="output/gallery", show_default=True, help="Folder for the figures and index.html.")
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="Processes rendering at once. Default: one per CPU; 1 renders in this process.")
+@click.option("--width", type=int, metavar="PX", help="Width of every figure, instead of each template's own (default 1080).")
+def gallery(templates, out_dir, jobs, width):
+    """Render every template (or the TEMPLATEs named: built-in names or .toml
+    files) into DIR, with an index.html of embed snippets to copy."""
+    from .gallery import build_gallery
+
+    def report(figure):
+        click.echo(f"{figure.file:<20} {figure.kib:8.1f} KiB  {figure.title}")
+
+    index = build_gallery(out_dir, templates=templates or None, jobs=jobs, width=width, on_figure=report)
+    click.echo(f"wrote {index}")
+
+
 def _option_name(option: str | None) -> str | None:
     if option is None:
         return None
@@ -145,6 +173,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="convanim", standalone_mode=False)
     except ConvanimError as error:
+        if isinstance(error, TemplateError) and error.template is not None:
+            # The key is a template's, spelt as in its file: no --option here.
+            click.echo(f"convanim: error: {error}", err=True)
+            sys.exit(2)
         option = _option_name(error.option)
         click.echo(f"convanim: error: {option + ': ' if option else ''}{error.rule}", err=True)
         sys.exit(2)

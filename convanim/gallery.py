@@ -1,0 +1,219 @@
+"""Every template rendered, and a page to copy them from.
+
+``build_gallery`` renders each template to ``NAME.gif`` in parallel
+processes and writes ``index.html``: every figure with its title,
+description, file size and the snippets (HTML and Markdown) that embed it.
+"""
+
+from __future__ import annotations
+
+import html
+import multiprocessing
+import os
+import struct
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from .code import torch_source
+from .errors import SpecError
+from .templates import Template, list_templates, load_template
+
+DEFAULT_DIR = Path("output") / "gallery"
+SUFFIX = ".gif"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One rendered template, as the index shows it."""
+
+    name: str
+    title: str
+    description: str
+    code: str  # the PyTorch call that makes this convolution
+    file: str  # relative to the gallery folder
+    bytes: int
+    width: int | None
+    height: int | None
+
+    @property
+    def kib(self) -> float:
+        return self.bytes / 1024
+
+    @property
+    def size_attributes(self) -> str:
+        """` width="1080" height="608"`: lets a page keep the figure's room while it loads."""
+        return f' width="{self.width}" height="{self.height}"' if self.width and self.height else ""
+
+    def html_snippet(self) -> str:
+        return f'<img src="{html.escape(self.file)}"{self.size_attributes} alt="{html.escape(self.alt)}">'
+
+    def markdown_snippet(self) -> str:
+        return f"![{_markdown_text(self.alt)}]({self.file})"
+
+    @property
+    def alt(self) -> str:
+        return f"{self.title}: {self.description}"
+
+
+def render_template(template: Template, path, width: int | None = None) -> Path:
+    """Render one template to ``path`` (the suffix picks the format)."""
+    from .render import RenderOptions, render
+
+    options = template.render_kwargs()
+    if width is not None:
+        options["width"] = width
+    return render(template.conv(), path, RenderOptions(**options))
+
+
+def build_gallery(
+    out_dir=DEFAULT_DIR,
+    *,
+    templates: Iterable[str] | None = None,
+    jobs: int | None = None,
+    width: int | None = None,
+    on_figure: Callable[[Figure], None] | None = None,
+) -> Path:
+    """Render ``templates`` (default: every built-in one) into ``out_dir``
+    and write its ``index.html``; return the index's path.
+
+    ``jobs`` worker processes render at once (default: one per CPU; 1 renders
+    in this process). ``width`` overrides every template's width.
+    ``on_figure`` is called with each figure as it is finished.
+    """
+    names = list(templates) if templates is not None else list(list_templates())
+    # Every template is read and checked before anything is drawn: a bad
+    # one stops the gallery at once, with its own message.
+    loaded = [load_template(name) for name in names]
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    jobs = _default_jobs() if jobs is None else jobs
+    if jobs < 1:
+        raise SpecError("jobs", f"must be at least 1, got {jobs}")
+
+    work = [(template, out / f"{template.name}{SUFFIX}", width) for template in loaded]
+    figures: dict[str, Figure] = {}
+
+    def done(template: Template, path: Path) -> None:
+        figures[template.name] = _figure(template, path, out)
+        if on_figure is not None:
+            on_figure(figures[template.name])
+
+    if jobs == 1 or len(work) <= 1:
+        for template, path, w in work:
+            done(template, render_template(template, path, w))
+    else:
+        # 'spawn' on every platform: workers start clean rather than as
+        # forks of a process that may hold threads (and 3.12+ warns about
+        # forking those).
+        context = multiprocessing.get_context("spawn")
+        pool = ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=context)
+        try:
+            futures = {pool.submit(render_template, *item): item[0] for item in work}
+            for future in as_completed(futures):
+                done(futures[future], future.result())
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown()
+
+    index = out / "index.html"
+    ordered = [figures[template.name] for template in loaded]
+    index.write_text(index_html(ordered), encoding="utf-8")
+    return index
+
+
+def index_html(figures: list[Figure]) -> str:
+    """The gallery page: self-contained, no scripts or styles from elsewhere."""
+    cards = "\n".join(_card(figure) for figure in figures)
+    total = sum(figure.bytes for figure in figures) / 1024
+    return _PAGE.format(count=len(figures), total=f"{total:,.1f}", cards=cards)
+
+
+# -- helpers ---------------------------------------------------------------
+
+
+def _default_jobs() -> int:
+    count = os.process_cpu_count() if hasattr(os, "process_cpu_count") else os.cpu_count()
+    return count or 1
+
+
+def _figure(template: Template, path: Path, out: Path) -> Figure:
+    width, height = _image_size(path)
+    return Figure(
+        name=template.name,
+        title=template.title,
+        description=template.description,
+        code=torch_source(template.conv().spec),
+        file=path.relative_to(out).as_posix() if path.is_relative_to(out) else path.name,
+        bytes=path.stat().st_size,
+        width=width,
+        height=height,
+    )
+
+
+def _image_size(path: Path) -> tuple[int | None, int | None]:
+    """Width and height from a GIF's header (the logical screen), else None."""
+    with open(path, "rb") as file:
+        header = file.read(10)
+    if header[:6] in (b"GIF87a", b"GIF89a"):
+        return struct.unpack("<HH", header[6:10])
+    return None, None
+
+
+def _markdown_text(text: str) -> str:
+    for char in "\\[]":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def _card(figure: Figure) -> str:
+    e = html.escape
+    return f"""<section class="figure" id="{e(figure.name)}">
+  <h2>{e(figure.title)} <span class="name">{e(figure.name)}</span></h2>
+  <p>{e(figure.description)}</p>
+  <img src="{e(figure.file)}"{figure.size_attributes} loading="lazy" alt="{e(figure.alt)}">
+  <p class="meta"><code>{e(figure.code)}</code> &middot; {figure.kib:,.1f} KiB</p>
+  <label>HTML <button type="button" data-copy="html-{e(figure.name)}">copy</button>
+    <textarea id="html-{e(figure.name)}" readonly rows="2">{e(figure.html_snippet())}</textarea></label>
+  <label>Markdown <button type="button" data-copy="md-{e(figure.name)}">copy</button>
+    <textarea id="md-{e(figure.name)}" readonly rows="2">{e(figure.markdown_snippet())}</textarea></label>
+</section>"""
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>convanim gallery</title>
+<style>
+  body {{ font-family: system-ui, sans-serif; max-width: 1120px; margin: 2em auto; padding: 0 1em; color: #222; }}
+  .figure {{ margin: 0 0 3em; padding-bottom: 2em; border-bottom: 1px solid #ddd; }}
+  .figure img {{ max-width: 100%; height: auto; display: block; margin: 1em 0; }}
+  .name {{ font-size: 0.6em; color: #888; font-weight: normal; }}
+  .meta {{ color: #555; }}
+  label {{ display: block; margin: 0.5em 0; font-weight: 600; }}
+  textarea {{ display: block; width: 100%; font: 0.85em ui-monospace, monospace; resize: vertical; }}
+</style>
+</head>
+<body>
+<h1>convanim gallery</h1>
+<p>{count} figures, {total} KiB in all. Each one is a GIF next to this page: copy it
+beside your post and paste a snippet. Made with <code>convanim gallery</code>.</p>
+{cards}
+<script>
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {{
+    button.addEventListener("click", function () {{
+      var area = document.getElementById(button.dataset.copy);
+      area.select();
+      if (navigator.clipboard) {{ navigator.clipboard.writeText(area.value); }} else {{ document.execCommand("copy"); }}
+      button.textContent = "copied";
+      setTimeout(function () {{ button.textContent = "copy"; }}, 1500);
+    }});
+  }});
+</script>
+</body>
+</html>
+"""
