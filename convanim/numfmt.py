@@ -3,6 +3,8 @@ values abbreviated when they must fit a cell."""
 
 from __future__ import annotations
 
+import math
+
 _SUFFIXES = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
 
 
@@ -15,7 +17,9 @@ def format_number(x: float, max_chars: int | None = None) -> str:
     """
     if x == 0:
         return "0"  # also turns -0.0 into 0
-    limit = max_chars if max_chars is not None else 12
+    # No limit means none: a fixed width would cut digits off long integers
+    # and long exponents, which the docstring promises to keep.
+    limit = max_chars if max_chars is not None else math.inf
     if float(x).is_integer() and abs(x) < 1e15:
         text = str(int(x))
         if len(text) <= limit:

@@ -1,0 +1,63 @@
+"""Numbers written for people."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from convanim.numfmt import format_number
+
+SUFFIX = {"k": 3, "M": 6, "G": 9, "T": 12}
+
+
+def read_back(text: str) -> Decimal:
+    """Exactly what the text says (a float could overflow: 2e308)."""
+    if text[-1] in SUFFIX:
+        return Decimal(text[:-1]).scaleb(SUFFIX[text[-1]])
+    return Decimal(text)
+
+
+def relative_error(text: str, x: float) -> Decimal:
+    return abs(read_back(text) - Decimal(x)) / abs(Decimal(x)) if x else abs(read_back(text))
+
+
+@pytest.mark.parametrize(
+    ("x", "expected"),
+    [(6.0, "6"), (-0.0, "0"), (0.5, "0.5"), (0.1 + 0.2, "0.3"), (-12.0, "-12"), (1 / 3, "0.333333"), (2.5e-7, "2.5e-7"), (1e20, "1e20")],
+    ids=["integer", "negative zero", "half", "float noise", "negative", "third", "tiny", "huge"],
+)
+def test_unlimited(x, expected):
+    assert format_number(x) == expected
+
+
+@pytest.mark.parametrize(
+    ("x", "limit", "expected"),
+    [(123456.0, 4, "123k"), (-1234567.0, 4, "-1M"), (1234.5, 4, "1234"), (0.000123, 5, "1e-4")],
+    ids=["thousands", "negative millions", "drop decimals first", "tiny"],
+)
+def test_limited(x, limit, expected):
+    assert format_number(x, limit) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False), st.integers(7, 12))
+def test_fits_and_stays_close(x, limit):
+    """Any finite float fits 7 characters or more, and reads back near itself."""
+    text = format_number(x, limit)
+    assert len(text) <= limit
+    # One significant digit, rounded, is the least a limit may leave.
+    assert relative_error(text, x) <= Decimal("0.5")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_without_a_limit_six_digits_are_kept(x):
+    assert relative_error(format_number(x), x) <= Decimal("5e-6")
+
+
+@pytest.mark.parametrize("x", [1234567890123.0, -99999999999999.0], ids=["13 digits", "negative 14 digits"])
+def test_without_a_limit_integers_are_whole(x):
+    assert format_number(x) == str(int(x))
