@@ -44,6 +44,8 @@ _RGB_MASK = np.uint32(0xFFFFFF)
 # Perceptual weights for the colour distance used when a palette must merge
 # colours (green matters most to the eye, blue least).
 _WEIGHTS = np.array([3.0, 4.0, 2.0], dtype=np.float32)
+# Above this many distinct colours, k-means runs on coarse colour buckets.
+_MAX_CLUSTER_POINTS = 1 << 14
 
 
 def _le16(value: int) -> bytes:
@@ -71,7 +73,7 @@ def frame_keys(frame: np.ndarray, matte: tuple[int, int, int] = (255, 255, 255))
             frame = rgb.astype(np.uint8)
             channels = 3
         elif frame.flags.c_contiguous:
-            return frame.view(np.uint32)[..., 0] & _RGB_MASK
+            return frame.view("<u4")[..., 0] & _RGB_MASK
     # Read each pixel as 4 bytes starting at its 3-byte offset (one spare byte
     # at the end), then mask the neighbour's byte off: one copy, one AND.
     buffer = np.empty(height * width * 3 + 1, np.uint8)
@@ -99,54 +101,84 @@ def choose_palette(colors: np.ndarray, counts: np.ndarray, n: int) -> tuple[np.n
     """
     if len(colors) <= n:
         return colors, np.arange(len(colors))
-    rgb = _keys_to_rgb(colors).astype(np.float32) * np.sqrt(_WEIGHTS)
-    weight = counts.astype(np.float32)
+    scale = np.sqrt(_WEIGHTS)
+    rgb = _keys_to_rgb(colors).astype(np.float32) * scale
     order = np.argsort(-counts, kind="stable")
     # Exact slots: frequent colours, leaving at least a quarter of the palette
     # for the ramps between them.
-    threshold = max(4, counts.sum() // 2048)
+    threshold = max(4, int(counts.sum()) // 2048)
     n_exact = min(int(np.count_nonzero(counts >= threshold)), n - max(1, n // 4))
     fixed = rgb[order[:n_exact]]
-    n_free = n - n_exact
 
-    # Seeds: greedily the colour whose (count x squared distance to the
-    # nearest centre so far) is largest.
-    nearest = np.full(len(rgb), np.inf, np.float32)
-    for centre in fixed:
-        np.minimum(nearest, ((rgb - centre) ** 2).sum(1), out=nearest)
-    seeds = []
-    for _ in range(n_free):
-        pick = int(np.argmax(weight * nearest))
-        seeds.append(rgb[pick])
-        np.minimum(nearest, ((rgb - rgb[pick]) ** 2).sum(1), out=nearest)
-    centres = np.vstack([fixed, np.array(seeds, np.float32).reshape(-1, 3)])
-
-    sq = (rgb**2).sum(1)
-    for _ in range(8):
-        assign = _nearest(rgb, sq, centres)
-        mass = np.bincount(assign, weights=weight, minlength=len(centres))
-        sums = np.stack(
-            [np.bincount(assign, weights=weight * rgb[:, c], minlength=len(centres)) for c in range(3)], axis=1
-        )
-        moved = mass[n_exact:] > 0
-        new = centres.copy()
-        new[n_exact:][moved] = (sums[n_exact:][moved] / mass[n_exact:][moved, None]).astype(np.float32)
-        if np.allclose(new, centres, atol=0.05):
-            break
-        centres = new
+    points, weight, inverse = rgb, counts.astype(np.float32), None
+    if len(colors) > _MAX_CLUSTER_POINTS:
+        # Photographic content: cluster 5-bit-per-channel buckets (their mean
+        # colour, their total count) instead of every colour.
+        bucket = ((colors >> 3) & 0x1F) | ((colors >> 6) & 0x3E0) | ((colors >> 9) & 0x7C00)
+        bucket, inverse = np.unique(bucket, return_inverse=True)
+        weight = np.bincount(inverse, weights=counts).astype(np.float32)
+        points = np.stack([np.bincount(inverse, weights=counts * rgb[:, c]) for c in range(3)], 1)
+        points = (points / weight[:, None]).astype(np.float32)
+    centres = _kmeans(points, weight, fixed, n - n_exact)
 
     # Round to real colours, drop duplicates, and map every colour to its
     # nearest entry (an exact colour is its own nearest entry).
-    levels = np.clip(np.rint(centres / np.sqrt(_WEIGHTS)), 0, 255).astype(np.uint32)
+    levels = np.clip(np.rint(centres / scale), 0, 255).astype(np.uint32)
     palette = np.unique(levels[:, 0] | (levels[:, 1] << 8) | (levels[:, 2] << 16))
-    centres = _keys_to_rgb(palette).astype(np.float32) * np.sqrt(_WEIGHTS)
-    return palette, _nearest(rgb, sq, centres)
+    entries = _keys_to_rgb(palette).astype(np.float32) * scale
+    if inverse is None:
+        return palette, _nearest(rgb, entries)
+    # Many colours: each takes its bucket's entry, except the entries themselves.
+    index = _nearest(points, entries)[inverse]
+    exact = np.flatnonzero(np.isin(colors, palette))
+    index[exact] = np.searchsorted(palette, colors[exact])
+    return palette, index
 
 
-def _nearest(points: np.ndarray, points_sq: np.ndarray, centres: np.ndarray) -> np.ndarray:
-    """Index of the nearest centre of each point (squared Euclidean)."""
-    distance = points_sq[:, None] - 2.0 * (points @ centres.T) + (centres**2).sum(1)[None, :]
-    return np.argmin(distance, axis=1)
+def _kmeans(points: np.ndarray, weight: np.ndarray, fixed: np.ndarray, n_free: int) -> np.ndarray:
+    """``fixed`` centres plus ``n_free`` more, fitted to weighted ``points``."""
+    # Seeds: greedily the point whose weight x squared distance to the
+    # nearest centre so far is largest (k-means++ without the dice).
+    nearest = np.full(len(points), np.inf, np.float32)
+    for centre in fixed:
+        np.minimum(nearest, ((points - centre) ** 2).sum(1), out=nearest)
+    seeds = []
+    for _ in range(n_free):
+        pick = int(np.argmax(weight * nearest))
+        seeds.append(points[pick])
+        np.minimum(nearest, ((points - points[pick]) ** 2).sum(1), out=nearest)
+    centres = np.vstack([fixed, np.array(seeds, np.float32).reshape(-1, 3)])
+    first_free = len(fixed)
+    for _ in range(8):
+        assign = _nearest(points, centres, np.float32)
+        mass = np.bincount(assign, weights=weight, minlength=len(centres))[first_free:]
+        sums = np.stack(
+            [np.bincount(assign, weights=weight * points[:, c], minlength=len(centres)) for c in range(3)], 1
+        )[first_free:]
+        new = centres.copy()
+        used = mass > 0
+        new[first_free:][used] = sums[used] / mass[used, None]
+        if np.abs(new - centres).max() < 0.05:
+            break
+        centres = new
+    return centres
+
+
+def _nearest(points: np.ndarray, centres: np.ndarray, dtype=np.float64) -> np.ndarray:
+    """Index of the nearest centre of each point (squared Euclidean distance).
+
+    Float64 by default so that an exact colour always finds itself (float32
+    is enough while fitting); in slices so the distance matrix stays a few
+    MiB however many colours there are.
+    """
+    centres = centres.astype(dtype)
+    centres_sq = (centres**2).sum(1)
+    out = np.empty(len(points), np.intp)
+    for start in range(0, len(points), 1 << 15):
+        chunk = points[start : start + (1 << 15)].astype(dtype)
+        distance = centres_sq[None, :] - 2.0 * (chunk @ centres.T)  # + |chunk|^2, the same for every centre
+        out[start : start + len(chunk)] = np.argmin(distance, axis=1)
+    return out
 
 
 def _table_bits(entries: int) -> int:
