@@ -402,6 +402,45 @@ def test_frequent_colours_are_kept_exactly_when_merging():
     assert same(palette[index][flat], colors[flat])
 
 
+def test_photographic_frame_stays_bounded(tmp_path):
+    """Far more colours than the palette (noise, with a flat block): still close, flat block exact."""
+    frame = np.random.default_rng(3).integers(0, 256, (120, 200, 3), dtype=np.uint8)
+    frame[20:60, 20:90] = CELL
+    path = write_frames(tmp_path / "noise.gif", [(frame, 100)])
+    got = decode(path)[0]
+    assert same(got[20:60, 20:90], frame[20:60, 20:90])
+    assert np.abs(got.astype(int) - frame).mean() < 24
+    assert len(parse_gif(path.read_bytes())["global_table"]) <= 64
+
+
+@pytest.mark.parametrize("max_colors", [2, 16, 256], ids=["two", "sixteen", "all"])
+def test_max_colors_bounds_every_table(tmp_path, max_colors):
+    path = write_frames(tmp_path / "c.gif", [(scene(step), 100) for step in range(3)], max_colors=max_colors)
+    info = parse_gif(path.read_bytes())
+    for frame in info["frames"]:
+        assert len(np.unique(frame["indices"])) <= max_colors
+        assert len(frame["table"]) <= max(2, max_colors)
+    assert len(decode(path)) == 3
+
+
+@pytest.mark.parametrize("size", [(1, 1), (2, 1), (1, 3), (17, 5)], ids=["1x1", "2x1", "1x3", "17x5"])
+def test_tiny_frames(tmp_path, size):
+    width, height = size
+    frames = [np.full((height, width, 3), colour, np.uint8) for colour in (BACKGROUND, INK, INK, CELL)]
+    path = write_frames(tmp_path / "tiny.gif", [(f, 100) for f in frames])
+    assert [same(got, want) for got, want in zip(decode(path), [frames[0], frames[1], frames[3]])] == [True] * 3
+    assert durations(path) == [100, 200, 100]
+
+
+def test_frame_drawn_from_first_frame_colours_uses_the_global_table(tmp_path):
+    """A cell that moves without new colours needs no colour table of its own."""
+    frames = [flat_scene(step, size=(200, 100)) for step in range(4)]
+    path = write_frames(tmp_path / "g.gif", [(f, 100) for f in frames])
+    info = parse_gif(path.read_bytes())
+    assert [f["local_table"] is None for f in info["frames"]] == [True] * 4
+    assert all(same(got, want) for got, want in zip(compose(info), frames))
+
+
 def test_rgba_frames(tmp_path):
     opaque = np.dstack([flat_scene(0), np.full((40, 64), 255, np.uint8)])
     half = opaque.copy()
