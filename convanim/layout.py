@@ -97,7 +97,6 @@ class Layout:
     columns: int
     in_channels: int
     out_channels: int
-    counter_y: float
     pad_label_y: float
     input_top: float
     taps_y: float
@@ -183,9 +182,7 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) ->
     )
     line_height = 1.45 * expression_px
 
-    y = 16 * s
-    counter_y = y + 8 * s
-    y += 30 * s
+    y = 18 * s
     pad_label_y = y + 8 * s
     y += 22 * s
     input_top = y
@@ -195,7 +192,7 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) ->
     kernel_top = y
     y += spec.in_channels * cell
     expression_top = y + 8 * s
-    y += 16 * s + lines * line_height
+    y += 8 * s + lines * line_height + 18 * s  # the last 18 px: the arrow into the output
     output_top = y
     y += spec.out_channels * cell
     panel_box = None
@@ -215,7 +212,6 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) ->
         columns=columns,
         in_channels=spec.in_channels,
         out_channels=spec.out_channels,
-        counter_y=counter_y,
         pad_label_y=pad_label_y,
         input_top=input_top,
         taps_y=taps_y,

@@ -8,12 +8,10 @@ picture above it. Drawn once, into the background.
 
 from __future__ import annotations
 
-from matplotlib.lines import Line2D
-from matplotlib.text import Text
-
 from typing import TYPE_CHECKING
 
 from .code import conv_class, pad_layer, torch_arguments
+from .paint import Painter, math_size
 from .spec import ConvSpec, SizeFormula
 from .theme import Theme
 
@@ -21,14 +19,13 @@ if TYPE_CHECKING:
     from .layout import Layout
 
 MONO_EM = 0.602  # DejaVu Sans Mono advance, regular and bold alike
-PT_PER_PX = 0.72
 HEADING = 44  # px from the panel's top to its first line, at 1080 px wide
 CODE_PX = 15
 CODE_LINE = 1.45
 MAX_CODE_LINES = 6
 FORMULA_GAP = 52
 FORMULA_LINE = 56
-SPLIT = 0.5  # the code's share of the panel's width
+SPLIT = 0.45  # the code's share of the panel's width
 
 
 def code_runs(spec: ConvSpec) -> list[tuple[str, bool]]:
@@ -112,46 +109,38 @@ def panel_height(spec: ConvSpec, panel_width: float, scale: float) -> float:
     return max(code, formulas)
 
 
-def draw_panel(figure, axes, renderer, layout: Layout, theme: Theme, spec: ConvSpec, title: str) -> None:
+def draw_panel(p: Painter, layout: Layout, theme: Theme, spec: ConvSpec, title: str) -> None:
     box = layout.panel
     s = layout.scale
     split = box.x + box.w * SPLIT
-
-    def add(x, y, text, px, colour=theme.text, **kwargs) -> Text:
-        artist = Text(x, y, text, fontsize=px * PT_PER_PX, color=colour, va="top", **kwargs)
-        axes.add_artist(artist)
-        return artist
-
-    axes.add_line(Line2D([split, split], [box.y, box.bottom], color=theme.panel_rule, linewidth=1.0 * s))
+    p.line([(split, box.y), (split, box.bottom)], theme.panel_rule)
 
     # Left: title, then the call.
-    add(box.x, box.y, title, 22 * s, weight="bold", fontfamily=theme.font)
+    p.text(box.x, box.y, title, 22 * s, theme.text, align="left", bold=True, valign="top")
     lines, code_px = _code_lines(spec, box.w, s)
     y = box.y + HEADING * s
     for line in lines:
         x = box.x
         for text, bold in line:
-            add(x, y, text, code_px, weight="bold" if bold else "normal", fontfamily=theme.mono)
-            x += len(text) * MONO_EM * code_px
+            x += p.text(x, y, text, code_px, theme.text, align="left", family="mono", bold=bold, valign="top")
         y += CODE_LINE * code_px
 
     # Right: the size formula, general then with this figure's numbers.
     right_x = split + 24 * s
     room = box.right - right_x
-    add(right_x, box.y, "Output size", 22 * s, weight="bold", fontfamily=theme.font)
+    p.text(right_x, box.y, "Output size", 22 * s, theme.text, align="left", bold=True, valign="top")
     y = box.y + HEADING * s
     symmetric = all(f.symmetric for f in spec.size_formulas())
-    general = add(right_x, y, general_formula(spec.axis_names[0], symmetric), 14 * s, theme.muted, math_fontfamily="cm")
-    _fit(general, renderer, room)
+    general = general_formula(spec.axis_names[0], symmetric)
+    p.math(right_x, y, general, _fitting(general, 17 * s, room), theme.muted)
     y += FORMULA_GAP * s
     for formula in _distinct_formulas(spec):
-        line = add(right_x, y, substituted_formula(formula), 20 * s, math_fontfamily="cm")
-        _fit(line, renderer, room)
+        source = substituted_formula(formula)
+        p.math(right_x, y, source, _fitting(source, 25 * s, room), theme.text)
         y += FORMULA_LINE * s
 
 
-def _fit(artist: Text, renderer, room: float) -> None:
-    """Shrink a line of type until it fits ``room`` pixels."""
-    width = artist.get_window_extent(renderer).width
-    if width > room:
-        artist.set_fontsize(artist.get_fontsize() * room / width * 0.98)
+def _fitting(source: str, size: float, room: float) -> float:
+    """The size at which a formula fits ``room`` pixels, at most ``size``."""
+    width, _ = math_size(source, size)
+    return size if width <= room else size * room / width * 0.98

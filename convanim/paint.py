@@ -1,0 +1,131 @@
+"""Raster primitives: rectangles, text and typeset formulas on an RGB image.
+
+Pillow draws (its FreeType text is anti-aliased and fast, and whole-pixel
+rectangles stay crisp); matplotlib's mathtext typesets formulas without TeX.
+Fonts are the DejaVu faces matplotlib ships, so every machine draws the same
+pixels. This module knows nothing of convolutions.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from .theme import hex_rgb
+
+
+@functools.lru_cache(maxsize=None)
+def _font_dir() -> Path:
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+_FACES = {
+    ("sans", False): "DejaVuSans.ttf",
+    ("sans", True): "DejaVuSans-Bold.ttf",
+    ("mono", False): "DejaVuSansMono.ttf",
+    ("mono", True): "DejaVuSansMono-Bold.ttf",
+    ("sans-italic", False): "DejaVuSans-Oblique.ttf",
+    ("sans-italic", True): "DejaVuSans-BoldOblique.ttf",
+}
+
+
+@functools.lru_cache(maxsize=256)
+def font(family: str = "sans", size: float = 15, bold: bool = False) -> ImageFont.FreeTypeFont:
+    """A DejaVu face at ``size`` pixels (rounded to a quarter pixel for caching)."""
+    return ImageFont.truetype(str(_font_dir() / _FACES[(family, bold)]), size=max(1.0, round(size * 4) / 4))
+
+
+def text_width(text: str, family: str = "sans", size: float = 15, bold: bool = False) -> float:
+    return font(family, size, bold).getlength(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _math_alpha(source: str, size: float) -> np.ndarray:
+    """The coverage mask of a mathtext formula, in Computer Modern."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.mathtext import MathTextParser
+
+    prop = FontProperties(size=size * 0.72, math_fontfamily="cm")  # points at 100 dpi
+    raster = MathTextParser("agg").parse(source, dpi=100, prop=prop)
+    alpha = np.asarray(raster.image).copy()
+    alpha.setflags(write=False)
+    return alpha
+
+
+def math_size(source: str, size: float) -> tuple[int, int]:
+    """(width, height) of a formula typeset at ``size`` pixels."""
+    alpha = _math_alpha(source, size)
+    return alpha.shape[1], alpha.shape[0]
+
+
+class Painter:
+    """Draws on one RGB image. Coordinates are pixels, y pointing down."""
+
+    def __init__(self, image: Image.Image):
+        self.image = image
+        self.draw = ImageDraw.Draw(image)
+
+    @classmethod
+    def blank(cls, width: int, height: int, colour: str) -> Painter:
+        return cls(Image.new("RGB", (width, height), hex_rgb(colour)))
+
+    def copy(self) -> Painter:
+        return Painter(self.image.copy())
+
+    def array(self) -> np.ndarray:
+        return np.asarray(self.image)
+
+    def rect(self, x: float, y: float, w: float, h: float, fill: str | None, edge: str | None = None, edge_px: int = 1) -> None:
+        """A rectangle snapped to whole pixels; the edge is drawn inside it."""
+        x0, y0 = round(x), round(y)
+        x1, y1 = round(x + w), round(y + h)
+        self.draw.rectangle(
+            (x0, y0, x1, y1),
+            fill=hex_rgb(fill) if fill else None,
+            outline=hex_rgb(edge) if edge else None,
+            width=edge_px if edge else 0,
+        )
+
+    def line(self, points: list[tuple[float, float]], colour: str, width_px: int = 1) -> None:
+        self.draw.line([(round(x), round(y)) for x, y in points], fill=hex_rgb(colour), width=width_px)
+
+    def text(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        size: float,
+        colour: str,
+        *,
+        align: str = "centre",
+        family: str = "sans",
+        bold: bool = False,
+        valign: str = "middle",
+    ) -> float:
+        """Draw ``text`` and return its width.
+
+        ``valign="middle"`` centres digits and capitals on ``y`` (their visual
+        middle, half the cap height above the baseline); ``"top"`` hangs the
+        line below ``y``.
+        """
+        face = font(family, size, bold)
+        anchor = {"centre": "m", "left": "l", "right": "r"}[align]
+        if valign == "middle":
+            cap = face.getbbox("0", anchor="ls")[1]  # negative: the digit's top above the baseline
+            self.draw.text((x, y - cap / 2), text, font=face, fill=hex_rgb(colour), anchor=anchor + "s")
+        else:
+            self.draw.text((x, y), text, font=face, fill=hex_rgb(colour), anchor=anchor + "a")
+        return face.getlength(text)
+
+    def math(self, x: float, y: float, source: str, size: float, colour: str) -> tuple[int, int]:
+        """Typeset ``source`` (mathtext) with its top-left corner at (x, y)."""
+        alpha = _math_alpha(source, size)
+        mask = Image.fromarray(alpha, mode="L")
+        ink = Image.new("RGB", mask.size, hex_rgb(colour))
+        self.image.paste(ink, (round(x), round(y)), mask)
+        return mask.size
