@@ -325,21 +325,21 @@ def _spatial_ndim(in_array, weight_array, **per_axis) -> int:
         votes["weight"] = 1 if weight_array.ndim == 1 else weight_array.ndim - 2
         if votes["weight"] < 1:
             raise SpecError("weight", "a nested weight has shape (out_channels, in_channels/groups, *kernel_size): at least 3 levels")
+    if in_array is not None and in_array.ndim <= 2:
+        votes["input"] = 1  # flat or (C, L): it cannot be anything else
     for name, value in per_axis.items():
         if isinstance(value, (tuple, list)):
             votes[name] = len(value)
     if in_array is not None and not votes:
-        if in_array.ndim <= 2:
-            votes["input"] = 1
-        elif in_array.ndim == 3:
+        if in_array.ndim == 3:
             raise SpecError(
                 "input",
                 "a 3-level list is either (1, C, L) or (C, H, W): give the weight, or kernel_size as a tuple, to say which",
             )
         else:
             votes["input"] = in_array.ndim - 2
-    # The weight, when given, is the reference: it is data, and the other
-    # votes are arguments that may have a typo, so they are the ones named.
+    # Data (weight, then input) is the reference: the other votes are
+    # arguments that may have a typo, so they are the ones named.
     names = list(votes)
     for name in names[1:]:
         if votes[name] != votes[names[0]]:

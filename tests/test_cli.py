@@ -142,6 +142,7 @@ BAD = {
     "zero length": (["--length", "0"], "--length"),
     "absurd length": (["--length", "1000000000000000000000", "--kernel-size", "1"], "--length"),
     "per-axis count vs weight": (["--weight", "[[[[1,1],[1,1]]]]", "--stride", "1,1,1"], "--stride"),
+    "per-axis count vs flat input": (["--input", "1,2,3,4", "--padding", "1,1"], "--padding"),
     "bias of wrong length": (["--bias", "1,2"], "--bias"),
     "batch of two": (["--input", "[[[1,2,3]],[[4,5,6]]]", "--weight", "1"], "--input"),
     "unknown option": (["--bogus", "1"], "--bogus"),

@@ -176,6 +176,8 @@ BAD = {
     "out_channels vs weight": (dict(weight=[1, 1], out_channels=2), "out_channels"),
     "bias of wrong length": (dict(bias=[1, 2]), "bias"),
     "per-axis count vs weight": (dict(weight=np.ones((1, 1, 2, 2)), stride=(1, 1, 1)), "stride"),
+    "per-axis count vs flat input": (dict(input=[1, 2, 3, 4], padding=(1, 1)), "padding"),
+    "flat input vs 2-D weight": (dict(input=[1, 2, 3, 4], weight=np.ones((1, 1, 2, 2))), "input"),
     "huge default input": (dict(size=10**21, kernel_size=1), "size"),
     "huge default weight": (dict(size=10**6, kernel_size=10**6, out_channels=10**6), "kernel_size"),
 }
