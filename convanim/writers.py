@@ -133,10 +133,10 @@ def write_frames(
     """
     with open_writer(path, size, **options) as writer:
         for item in frames:
-            try:
-                frame, duration_ms = item
-            except (TypeError, ValueError):
-                raise WriterError("frames", f"expected (frame, duration_ms) pairs; got {type(item).__name__}") from None
+            # An array of two rows would unpack too; only a pair is a pair.
+            if isinstance(item, np.ndarray) or not isinstance(item, (tuple, list)) or len(item) != 2:
+                raise WriterError("frames", f"expected (frame, duration_ms) pairs; got {type(item).__name__}")
+            frame, duration_ms = item
             writer.add(frame, duration_ms)
     return writer.path
 

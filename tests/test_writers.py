@@ -326,6 +326,15 @@ def test_bad_frames_are_writer_errors(tmp_path, frame, duration, option):
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.parametrize(
+    "item", [np.zeros((2, 64, 3), np.uint8), (np.zeros((40, 64, 3), np.uint8),), 5], ids=["bare-array", "no-duration", "number"]
+)
+def test_frames_must_be_pairs(tmp_path, item):
+    with pytest.raises(WriterError) as info:
+        write_frames(tmp_path / "x.gif", [item])
+    assert info.value.option == "frames" and leftovers(tmp_path) == []
+
+
 def test_no_frames_is_an_error_and_writes_nothing(tmp_path):
     with pytest.raises(WriterError) as info:
         write_frames(tmp_path / "x.gif", iter(()))
