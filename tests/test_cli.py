@@ -192,3 +192,15 @@ def test_a_real_process_fails_in_one_line():
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr == "convanim: error: --kernel-size: must be at least 1, got 0\n"
+
+
+def test_trace_table_for_two_dimensions(run_cli):
+    code, out, _ = run_cli("trace", "--length", "3,4", "--kernel-size", "2,2", "--in-channels", "2", "--groups", "2", "--bias", "1,-1")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("conv = torch.nn.Conv2d(in_channels=2, out_channels=2, kernel_size=2, groups=2)")
+    assert [line.split(":")[0] for line in lines if line.startswith(("H_out", "W_out"))] == ["H_out", "W_out"]
+    steps = [line for line in lines if line.strip()[:1].isdigit()]
+    assert len(steps) == 2 * 2 * 3  # out_channels × H_out × W_out
+    assert all("(bias)" in line for line in steps)
+    assert lines[-1].startswith("output (2, 2, 3): ")
