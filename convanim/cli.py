@@ -127,6 +127,67 @@ def shape(as_json, **options):
         click.echo(shape_report(spec))
 
 
+DEFAULT_TEMPLATE = "padding1"  # what a bare `convanim render` draws: the article's padding case
+
+
+@cli.command()
+@conv_options
+@click.option("--template", metavar="NAME", help="A built-in template (see `convanim templates`) or a path to a TOML file; the options above override its values. With no options at all: padding1.")
+@click.option("-o", "--output", metavar="PATH", help="File to write; the suffix picks the format (.gif). Default: output/NAME.gif.")
+@click.option("--width", type=int, metavar="PX", help="Figure width in pixels (320 to 3840). Default 1080.")
+@click.option("--hold", type=float, metavar="SECONDS", help="How long each step stays. Default 1.0.")
+@click.option("--fps", type=float, help="Frames per second while the kernel glides. Default 20.")
+@click.option("--glide/--no-glide", default=None, help="Move the kernel smoothly between positions instead of jumping.")
+@click.option("--panel/--no-panel", default=None, help="The info panel: title, PyTorch call and size formula. Default: on.")
+@click.option("--title", help="The panel's title. Default: the template's, else '1-D convolution'.")
+@click.option("--credit", help="A credit line in the bottom right corner.")
+def render(template, output, width, hold, fps, glide, panel, title, credit, **options):
+    """Render a convolution as an animated GIF, step by step."""
+    from pathlib import Path
+
+    from .render import RenderOptions
+    from .render import render as render_file
+    from .templates import load_template, merge_conv_args
+
+    given = conv_arguments(**options)
+    if template is None and not given:
+        template = DEFAULT_TEMPLATE
+    try:
+        loaded = load_template(template) if template is not None else None
+    except TemplateError as error:
+        if error.option is None and error.template is None:  # not found: the flag is what was wrong
+            raise TemplateError("template", error.rule) from None
+        raise
+    conv_args = merge_conv_args(loaded.conv_args, given) if loaded else given
+    render_args = loaded.render_kwargs() if loaded else {}
+    flags = {"width": width, "hold": hold, "fps": fps, "glide": glide, "panel": panel, "title": title, "credit": credit}
+    render_args.update({key: value for key, value in flags.items() if value is not None})
+
+    from .spec import conv
+
+    subject = conv(**conv_args)
+    options_ = RenderOptions(**render_args)
+    path = Path(output) if output else Path("output") / f"{_figure_name(loaded, subject.spec, given)}.gif"
+    written = render_file(subject, path, options_)
+    click.echo(f"wrote {written} ({written.stat().st_size / 1024:.1f} KiB)")
+
+
+def _figure_name(template, spec, given) -> str:
+    """``padding1`` for a template as it is; else named by what is not default."""
+    if template is not None and not given:
+        return template.name
+    from .code import conv_class, torch_arguments
+
+    parts = [conv_class(spec).lower()]
+    for argument in torch_arguments(spec):
+        if argument.emphasised and argument.name != "bias":
+            value = "".join(ch for ch in argument.value if ch.isalnum() or ch in "-.")
+            parts.append(f"{argument.name.replace('_size', '')}{value}")
+    if spec.bias:
+        parts.append("bias")
+    return "_".join(parts)
+
+
 # Where the command line's name for an option is not the API's with dashes.
 _CLI_NAMES = {"size": "--length"}
 
