@@ -1,0 +1,187 @@
+"""The renderer, judged by its pixels: where cells are, what colour, in what order."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+import convanim
+from convanim.layout import compute_layout
+from convanim.render import RenderOptions, frames, render
+from convanim.storyboard import Timing, storyboard
+from convanim.theme import DEFAULT_THEME, hex_rgb
+
+THEME = DEFAULT_THEME
+
+
+def _colour_at(frame: np.ndarray, x: float, y: float) -> tuple[int, int, int]:
+    return tuple(int(v) for v in frame[int(round(y)), int(round(x))])
+
+
+def _inside(box):
+    """A point inside a cell, clear of its border and of the centred number."""
+    return box.x + 5, box.y + 5
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) of each run of True in a 1-D mask."""
+    padded = np.concatenate([[False], mask, [False]])
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return list(zip(edges[::2], edges[1::2]))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    length=st.integers(3, 12),
+    kernel=st.integers(1, 4),
+    dilation=st.integers(1, 3),
+    padding=st.integers(0, 3),
+    stride=st.integers(1, 3),
+    channels=st.integers(1, 2),
+)
+def test_each_kernel_cell_is_drawn_under_the_input_cell_its_tap_reads(length, kernel, dilation, padding, stride, channels):
+    if dilation * (kernel - 1) + 1 > length + 2 * padding:
+        return  # not a valid convolution; the spec tests cover the error
+    conv = convanim.conv(size=length, kernel_size=kernel, dilation=dilation, padding=padding, stride=stride, in_channels=channels, out_channels=1)
+    trace = convanim.trace(conv)
+    layout = compute_layout(trace, 1080, panel=False)
+    kernel_rgb = {hex_rgb(THEME.kernel), hex_rgb(THEME.kernel_alt)}
+    pictures = [frame for frame, _ in frames(trace, RenderOptions(panel=False))]
+    for step, frame in zip(trace.steps, pictures):
+        for channel in range(channels):
+            row_box = layout.kernel_cell(channel, (0,))
+            y = int(row_box.y + 4)  # above the number, below the edge
+            row = frame[y]
+            is_kernel = np.array([tuple(px) in kernel_rgb for px in row])
+            centres = sorted((a + b - 1) / 2 for a, b in _runs(is_kernel))
+            expected = sorted(layout.input_cell(channel, tap.position).cx for tap in step.taps if tap.in_channel == channel)
+            assert len(centres) == len(expected), f"step {step.index}: {len(centres)} kernel cells drawn, {len(expected)} taps"
+            for drawn, wanted in zip(centres, expected):
+                assert abs(drawn - wanted) <= 1.5, f"step {step.index}: kernel cell at x={drawn}, its input cell at x={wanted}"
+
+
+def test_every_step_is_its_own_picture_in_trace_order(tmp_path):
+    conv = convanim.conv([[1, 2, 3, 4, 5, 6], [10, 20, 30, 40, 50, 60]], [[[2]], [[4]]], groups=2)
+    trace = convanim.trace(conv)
+    path = render(trace, tmp_path / "groups.gif")
+    layout = compute_layout(trace, 1080, panel=True)
+    with Image.open(path) as gif:
+        assert gif.n_frames == len(trace.steps) + 1  # every step, then the finished output
+        for index, step in enumerate(trace.steps):
+            gif.seek(index)
+            frame = np.asarray(gif.convert("RGB"))
+            current = layout.output_cell(step.out_channel, step.position)
+            assert _colour_at(frame, *_inside(current)) == hex_rgb(THEME.output_current)
+            for other in trace.steps:
+                if other.index == step.index:
+                    continue
+                box = layout.output_cell(other.out_channel, other.position)
+                colour = _colour_at(frame, *_inside(box))
+                if other.index < step.index:
+                    assert colour in (hex_rgb(THEME.output_done), hex_rgb(THEME.output_done_alt))
+                else:
+                    assert colour == hex_rgb(THEME.pending)
+
+
+def test_cells_have_their_roles_colours():
+    conv = convanim.conv([1, 2, 3, 4, 5, 6], [2, 2, 2], padding=1)
+    trace = convanim.trace(conv)
+    layout = compute_layout(trace, 1080, panel=True)
+    first = next(iter(frames(trace)))[0]
+    assert _colour_at(first, *_inside(layout.input_cell(0, (0,)))) == hex_rgb(THEME.padding)
+    assert _colour_at(first, *_inside(layout.input_cell(0, (7,)))) == hex_rgb(THEME.padding)
+    for column in range(1, 7):
+        assert _colour_at(first, *_inside(layout.input_cell(0, (column,)))) == hex_rgb(THEME.input)
+    for column in range(3):
+        assert _colour_at(first, *_inside(layout.kernel_cell(0, (column,)))) == hex_rgb(THEME.kernel)
+    assert _colour_at(first, *_inside(layout.kernel_cell(0, (3,)))) == hex_rgb(THEME.background)
+
+
+def test_copied_padding_has_its_own_colour():
+    conv = convanim.conv([1, 2, 3, 4], [1, 1, 1], padding=1, padding_mode="reflect")
+    trace = convanim.trace(conv)
+    layout = compute_layout(trace, 1080, panel=False)
+    first = next(iter(frames(trace, RenderOptions(panel=False))))[0]
+    assert _colour_at(first, *_inside(layout.input_cell(0, (0,)))) == hex_rgb(THEME.padding_copy)
+
+
+def test_the_gif_holds_each_step_and_the_ends_longer(tmp_path):
+    conv = convanim.conv([1, 2, 3, 4, 5, 6], [2, 2])
+    path = render(conv, tmp_path / "k2.gif", hold=0.5)
+    with Image.open(path) as gif:
+        durations = []
+        for index in range(gif.n_frames):
+            gif.seek(index)
+            durations.append(gif.info["duration"])
+        assert gif.info.get("loop") == 0
+    assert durations == [1000, 500, 500, 500, 500, 1000]
+
+
+def test_glide_adds_frames_between_positions_only():
+    shots = storyboard([(0,), (0,), (1,)], Timing(hold=1.0, fps=10, glide=True))
+    phases = [(shot.phase, shot.step) for shot in shots]
+    # Two channels of one position share a window: no glide between them.
+    assert phases[:2] == [("step", 0), ("step", 1)]
+    assert [p for p in phases if p[0] == "glide"] == [("glide", 1)] * 4
+    assert phases[-2:] == [("step", 2), ("done", 2)]
+    total = sum(shot.duration_ms for shot in shots)
+    assert total == pytest.approx(1000 * (2 + 1 + 1 + 2))
+
+
+def test_glide_moves_the_kernel_between_its_two_windows():
+    conv = convanim.conv([1, 2, 3, 4, 5, 6], [2, 2, 2])
+    trace = convanim.trace(conv)
+    layout = compute_layout(trace, 1080, panel=False)
+    pictures = list(frames(trace, RenderOptions(panel=False, glide=True, fps=10)))
+    y = int(layout.kernel_cell(0, (0,)).y + 4)
+    kernel_rgb = hex_rgb(THEME.kernel)
+    lefts = []
+    for frame, _ in pictures[: 1 + 4 + 1]:  # step 1, its glide, step 2
+        xs = np.flatnonzero((frame[y] == kernel_rgb).all(axis=1))
+        lefts.append(xs.min())
+    assert lefts == sorted(lefts) and len(set(lefts)) == len(lefts)
+    assert lefts[-1] - lefts[0] == pytest.approx(layout.cell, abs=1.5)
+
+
+def test_long_inputs_shrink_cells_then_widen_the_figure():
+    short = compute_layout(convanim.trace(convanim.conv(size=6)), 1080)
+    longer = compute_layout(convanim.trace(convanim.conv(size=30)), 1080)
+    longest = compute_layout(convanim.trace(convanim.conv(size=80)), 1080)
+    assert short.cell > longer.cell
+    assert short.width == longer.width == 1080
+    assert longest.width > 1080
+    assert longest.cell >= 26  # still legible
+
+
+def test_numbers_are_the_traces(tmp_path):
+    """The product line is built from the trace's taps, not recomputed."""
+    from convanim.layout import step_terms
+
+    trace = convanim.trace(convanim.conv([1, -2, 3.5], [2, 0.5], bias=[1]))
+    assert step_terms(trace.steps[0]) == ["1×2", "(−2)×0.5", "1 (bias)"]
+    assert step_terms(trace.steps[1]) == ["(−2)×2", "3.5×0.5", "1 (bias)"]
+
+
+@pytest.mark.parametrize("width", [320, 1080, 2160], ids=["small", "default", "large"])
+def test_renders_at_any_width(tmp_path, width):
+    conv = convanim.conv([[1, 2, 3, 4, 5, 6], [10, 20, 30, 40, 50, 60]], [[[2]], [[4]], [[6]], [[8]]], groups=2)
+    path = render(conv, tmp_path / "d.gif", width=width)
+    with Image.open(path) as gif:
+        assert gif.size[0] == width
+
+
+def test_render_rejects_bad_options_before_writing(tmp_path):
+    with pytest.raises(convanim.SpecError, match="width"):
+        render(convanim.conv(size=6), tmp_path / "x.gif", width=5)
+    with pytest.raises(convanim.SpecError, match="hold"):
+        render(convanim.conv(size=6), tmp_path / "x.gif", hold=0)
+    assert not list(tmp_path.iterdir())
+
+
+def test_render_of_a_2d_convolution_says_it_is_not_drawn_yet(tmp_path):
+    with pytest.raises(convanim.SpecError, match="1-D"):
+        render(convanim.conv(size=(4, 4), kernel_size=(2, 2)), tmp_path / "x.gif")
+    assert not list(tmp_path.iterdir())
