@@ -4,14 +4,17 @@
     >>> c = convanim.conv([1, 2, 3, 4, 5, 6], [2, 2, 2], padding=1)
     >>> convanim.trace(c).output.tolist()
     [[6.0, 12.0, 18.0, 24.0, 30.0, 22.0]]
+    >>> convanim.render(c, "output/padding.gif")  # doctest: +SKIP
 """
 
 from .engine import Step, Tap, Trace, trace
 from .errors import ConvanimError, SpecError, TemplateError, WriterError
+from .render import RenderOptions, frames, render
 from .spec import Conv, ConvSpec, SizeFormula, conv
 
 __all__ = [
     "Conv",
+    "RenderOptions",
     "ConvSpec",
     "ConvanimError",
     "SizeFormula",
@@ -22,6 +25,8 @@ __all__ = [
     "Trace",
     "WriterError",
     "conv",
+    "frames",
+    "render",
     "trace",
 ]
 __version__ = "0.1.0"

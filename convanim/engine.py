@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import numpy as np
 
+from .errors import SpecError
 from .spec import Conv, ConvSpec
 
 
@@ -79,7 +82,7 @@ class Trace:
 
     conv: Conv
     padded: np.ndarray
-    sources: dict[tuple[int, ...], tuple[int, ...] | None]
+    sources: Mapping[tuple[int, ...], tuple[int, ...] | None]
     steps: tuple[Step, ...]
     output: np.ndarray
 
@@ -168,5 +171,8 @@ def trace(conv: Conv) -> Trace:
             result = sum(tap.product for tap in taps) + (bias if bias is not None else 0.0)
             output[(out_channel, *position)] = result
             steps.append(Step(len(steps), out_channel, position, group, tuple(taps), bias, result))
+    if not np.all(np.isfinite(output)):
+        # float64 overflowed: a trace of infinities explains nothing (and is not valid JSON).
+        raise SpecError("input", "values too large: a product or sum exceeds the range of 64-bit floats")
     output.setflags(write=False)
-    return Trace(conv, padded, sources, tuple(steps), output)
+    return Trace(conv, padded, MappingProxyType(sources), tuple(steps), output)
