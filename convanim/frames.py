@@ -112,7 +112,7 @@ class FrameRenderer:
         columns = [tap.position[0] for tap in step.taps]
         centre = L.column_x((min(columns) + max(columns) + 1) / 2)
         half = max(text_width(line, size=L.expression_px) for line in lines) / 2
-        return min(max(centre, half + 12 * L.scale), L.width - half - 12 * L.scale)
+        return min(max(centre, L.expression_left + half), L.width - half - 12 * L.scale)
 
     def _arrow(self, p: Painter, x: float, top: float, bottom: float) -> None:
         """From the product line down to the output block, at the cell's column.

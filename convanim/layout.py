@@ -112,6 +112,7 @@ class Layout:
     label_px: float
     expression_px: float
     expression_chars: int  # characters per product line
+    expression_left: float  # where the product line may start
     spec: ConvSpec
 
     # -- cells ---------------------------------------------------------------
@@ -167,7 +168,8 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) ->
     cell = max(cell, MIN_CELL * s)
     needed = side + MARGIN * s + columns * cell
     width = max(width, math.ceil(needed))
-    grid_x = side + (width - side - MARGIN * s - columns * cell) / 2
+    # Labels and grid together sit in the middle of the figure.
+    grid_x = max(side, (width - columns * cell + LABEL_COLUMN * s) / 2)
 
     value_px = min(18 * s, 0.34 * cell)
     # Numbers longer than fit at that size get smaller type, down to this.
@@ -175,7 +177,9 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) ->
     value_chars = max(2, int(0.9 * cell / (CHAR_EM * min_value_px)))
 
     expression_px = 15 * s
-    expression_chars = max(16, int((width - 2 * MARGIN * s) / (CHAR_EM * expression_px)))
+    # The product line keeps clear of the label column, where the step counter is.
+    expression_left = grid_x - 14 * s
+    expression_chars = max(16, int((width - MARGIN * s - expression_left) / (CHAR_EM * expression_px)))
     lines = max(
         (len(wrap_terms(step_terms(step), shown(step.result), expression_chars)) for step in trace.steps),
         default=1,
@@ -227,5 +231,6 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) ->
         label_px=15 * s,
         expression_px=expression_px,
         expression_chars=expression_chars,
+        expression_left=expression_left,
         spec=spec,
     )
