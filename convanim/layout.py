@@ -5,7 +5,8 @@ size the product line) and the width asked for. The frame renderer asks it
 for boxes and never does geometry of its own; tests ask it where to look.
 
 Long inputs stay legible by shrinking the cells down to ``MIN_CELL`` pixels
-(numbers are abbreviated to fit); past that the figure grows wider than asked.
+(numbers get smaller type, then abbreviations); past that the figure grows
+wider than asked, up to ``MAX_GROWN_WIDTH``.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ import math
 from dataclasses import dataclass
 
 from .engine import Step, Trace
-from .numfmt import format_number
+from .numfmt import fitting_number, format_number
 from .panel import panel_height
 from .spec import ConvSpec
 
 BASE_WIDTH = 1080  # sizes below are in pixels at this width and scale with it
 MAX_CELL = 56
 MIN_CELL = 26
+MAX_GROWN_WIDTH = 3840  # a long input widens the figure up to this
 LABEL_COLUMN = 150
 MARGIN = 28
 # DejaVu Sans advances: digits are 0.636 em; a little over covers ×, +, −.
@@ -52,8 +54,10 @@ class Box:
 
 
 def shown(x: float, max_chars: int | None = None) -> str:
-    """A number as drawn: a true minus sign, not a hyphen."""
-    return format_number(x, max_chars).replace("-", "\u2212")
+    """A number as drawn, with a true minus sign. With ``max_chars`` (a cell),
+    empty when the number cannot be shown faithfully in that room."""
+    text = format_number(x) if max_chars is None else fitting_number(x, max_chars)
+    return text.replace("-", "\u2212")
 
 
 def _factor(x: float) -> str:
@@ -167,6 +171,12 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) ->
     cell = min(MAX_CELL * s, room / columns, max(MIN_CELL * s, 0.62 * width / rows))
     cell = max(cell, MIN_CELL * s)
     needed = side + MARGIN * s + columns * cell
+    if needed > max(width, MAX_GROWN_WIDTH):
+        # Past this even a wide figure is too wide to publish: cells shrink
+        # further, numbers get smaller type and abbreviations, and the
+        # product line still shows every number in full.
+        cell = (MAX_GROWN_WIDTH - side - MARGIN * s) / columns
+        needed = MAX_GROWN_WIDTH
     width = max(width, math.ceil(needed))
     # Labels and grid together sit in the middle of the figure.
     grid_x = max(side, (width - columns * cell + LABEL_COLUMN * s) / 2)

@@ -50,3 +50,24 @@ def _general(x: float, digits: int) -> str:
         text = f"{mantissa}e{int(exponent)}"
     return text
 
+
+
+def value_of(text: str) -> float:
+    """Read back what ``format_number`` wrote, suffixes included."""
+    scale = dict((suffix, value) for value, suffix in _SUFFIXES)
+    if text and text[-1] in scale:
+        return float(text[:-1]) * scale[text[-1]]
+    return float(text)
+
+
+def fitting_number(x: float, max_chars: int, tolerance: float = 0.05) -> str:
+    """``format_number(x, max_chars)`` if it fits and is within ``tolerance``
+    of ``x``; otherwise an empty string.
+
+    A cell too small for a number shows none rather than a misleading one
+    (149 as "1e2"); the product line still writes it in full.
+    """
+    text = format_number(x, max_chars)
+    if len(text) > max_chars or abs(value_of(text) - x) > tolerance * abs(x):
+        return ""
+    return text
