@@ -22,6 +22,7 @@ from .spec import ConvSpec
 BASE_WIDTH = 1080  # sizes below are in pixels at this width and scale with it
 MAX_CELL = 56
 MIN_CELL = 26
+MIN_SCALE = 0.7
 MAX_GROWN_WIDTH = 3840  # a long input widens the figure up to this
 LABEL_COLUMN = 150
 MARGIN = 28
@@ -161,7 +162,9 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) ->
     spec = trace.spec
     if spec.ndim != 1:
         raise NotImplementedError("the layout draws 1-D convolutions")
-    s = width / BASE_WIDTH
+    # Everything scales with the width, but type and labels no smaller than
+    # MIN_SCALE of their size: in a narrow figure the cells give way instead.
+    s = max(width / BASE_WIDTH, MIN_SCALE)
     columns = spec.padded_shape[0]
     rows = 2 * spec.in_channels + spec.out_channels
 

@@ -26,6 +26,8 @@ MAX_CODE_LINES = 6
 FORMULA_GAP = 52
 FORMULA_LINE = 56
 SPLIT = 0.45  # the code's share of the panel's width
+STACK_BELOW = 700  # px: a narrower panel puts the formulas under the code
+STACK_GAP = 20
 
 
 def code_runs(spec: ConvSpec) -> list[tuple[str, bool]]:
@@ -84,13 +86,30 @@ def substituted_formula(formula: SizeFormula) -> str:
     )
 
 
-def _code_lines(spec: ConvSpec, panel_width: float, scale: float):
+def _code_lines(spec: ConvSpec, width: float, scale: float):
     code_px = CODE_PX * scale
-    max_chars = int((panel_width * SPLIT - 16 * scale) / (MONO_EM * code_px))
+    max_chars = int((width - 16 * scale) / (MONO_EM * code_px))
     lines = wrap_runs(code_runs(spec), max_chars)
     if len(lines) > MAX_CODE_LINES:  # a very narrow figure: smaller type rather than overflow
         code_px *= MAX_CODE_LINES / len(lines)
     return lines, code_px
+
+
+def _columns(x: float, width: float, scale: float) -> tuple[tuple[float, float], tuple[float, float], bool]:
+    """(x, width) of the code and of the formulas, and whether they sit side
+    by side; a narrow panel stacks the formulas under the code."""
+    if width >= STACK_BELOW:
+        split = x + width * SPLIT
+        return (x, split - x), (split + 24 * scale, x + width - split - 24 * scale), True
+    return (x, width), (x, width), False
+
+
+def _heights(spec: ConvSpec, width: float, scale: float) -> tuple[float, float]:
+    (_, code_width), _, _ = _columns(0, width, scale)
+    lines, code_px = _code_lines(spec, code_width, scale)
+    code = HEADING * scale + len(lines) * CODE_LINE * code_px
+    formulas = (HEADING + FORMULA_GAP + FORMULA_LINE * len(_distinct_formulas(spec))) * scale
+    return code, formulas
 
 
 def _distinct_formulas(spec: ConvSpec) -> list[SizeFormula]:
@@ -103,40 +122,43 @@ def _distinct_formulas(spec: ConvSpec) -> list[SizeFormula]:
 
 
 def panel_height(spec: ConvSpec, panel_width: float, scale: float) -> float:
-    lines, code_px = _code_lines(spec, panel_width, scale)
-    code = HEADING * scale + len(lines) * CODE_LINE * code_px
-    formulas = (HEADING + FORMULA_GAP + FORMULA_LINE * len(_distinct_formulas(spec))) * scale
-    return max(code, formulas)
+    code, formulas = _heights(spec, panel_width, scale)
+    _, _, side_by_side = _columns(0, panel_width, scale)
+    return max(code, formulas) if side_by_side else code + STACK_GAP * scale + formulas
 
 
 def draw_panel(p: Painter, layout: Layout, theme: Theme, spec: ConvSpec, title: str) -> None:
     box = layout.panel
     s = layout.scale
-    split = box.x + box.w * SPLIT
-    p.line([(split, box.y), (split, box.bottom)], theme.panel_rule)
+    (code_x, code_width), (formula_x, formula_width), side_by_side = _columns(box.x, box.w, s)
 
-    # Left: title, then the call.
-    p.text(box.x, box.y, title, 22 * s, theme.text, align="left", bold=True, valign="top")
-    lines, code_px = _code_lines(spec, box.w, s)
+    # The title, then the call.
+    p.text(code_x, box.y, title, 22 * s, theme.text, align="left", bold=True, valign="top")
+    lines, code_px = _code_lines(spec, code_width, s)
     y = box.y + HEADING * s
     for line in lines:
-        x = box.x
+        x = code_x
         for text, bold in line:
             x += p.text(x, y, text, code_px, theme.text, align="left", family="mono", bold=bold, valign="top")
         y += CODE_LINE * code_px
 
-    # Right: the size formula, general then with this figure's numbers.
-    right_x = split + 24 * s
-    room = box.right - right_x
-    p.text(right_x, box.y, "Output size", 22 * s, theme.text, align="left", bold=True, valign="top")
-    y = box.y + HEADING * s
+    # The size formula, general then with this figure's numbers: beside the
+    # code behind a rule, or under it.
+    if side_by_side:
+        rule_x = formula_x - 24 * s
+        p.line([(rule_x, box.y), (rule_x, box.bottom)], theme.panel_rule)
+        y = box.y
+    else:
+        y = box.y + _heights(spec, box.w, s)[0] + STACK_GAP * s
+    p.text(formula_x, y, "Output size", 22 * s, theme.text, align="left", bold=True, valign="top")
+    y += HEADING * s
     symmetric = all(f.symmetric for f in spec.size_formulas())
     general = general_formula(spec.axis_names[0], symmetric)
-    p.math(right_x, y, general, _fitting(general, 17 * s, room), theme.muted)
+    p.math(formula_x, y, general, _fitting(general, 17 * s, formula_width), theme.muted)
     y += FORMULA_GAP * s
     for formula in _distinct_formulas(spec):
         source = substituted_formula(formula)
-        p.math(right_x, y, source, _fitting(source, 25 * s, room), theme.text)
+        p.math(formula_x, y, source, _fitting(source, 25 * s, formula_width), theme.text)
         y += FORMULA_LINE * s
 
 
