@@ -1,0 +1,61 @@
+"""`convanim render` as a user meets it: files where promised, or one line and no file."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+
+def _gifs(folder):
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def test_a_bare_render_draws_the_articles_padding_case(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli("render")
+    assert (code, err) == (0, "")
+    assert out.startswith("wrote output/padding1.gif (")
+    with Image.open(tmp_path / "output" / "padding1.gif") as gif:
+        assert gif.n_frames == 6 + 1 and gif.size[0] == 1080
+
+
+def test_output_folders_are_created_and_options_name_the_file(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("render", "--padding", "2", "--kernel-size", "5")[0] == 0
+    assert run_cli("render", "--template", "kernel2", "-o", "deep/er/k2.gif")[0] == 0
+    assert _gifs(tmp_path) == ["deep/er/k2.gif", "output/conv1d_kernel5_padding2.gif"]
+
+
+def test_options_override_the_template(run_cli, tmp_path):
+    path = tmp_path / "k.gif"
+    code, _, err = run_cli("render", "--template", "kernel3", "--stride", "2", "--hold", "0.5", "-o", str(path))
+    assert (code, err) == (0, "")
+    with Image.open(path) as gif:
+        assert gif.n_frames == 2 + 1  # kernel 3 over 6 with stride 2: two outputs, then the finished picture
+        gif.seek(1)
+        assert gif.info["duration"] == 500
+
+
+BAD = {
+    "width": (["--width", "100"], "--width"),
+    "hold": (["--hold", "0"], "--hold"),
+    "fps without glide": (["--fps", "30"], "--fps"),
+    "title without panel": (["--title", "T", "--no-panel"], "--title"),
+    "unknown format": (["-o", "out.mp3"], "--output"),
+    "unknown template": (["--template", "nope"], "--template"),
+    "bad conv": (["--kernel-size", "9"], "--kernel-size"),
+    "2-D": (["--length", "4,4", "--kernel-size", "2,2"], "--input"),
+}
+
+
+@pytest.mark.parametrize("args, option", list(BAD.values()), ids=list(BAD))
+def test_bad_render_options_exit_2_with_one_line_and_no_file(run_cli, tmp_path, monkeypatch, args, option):
+    monkeypatch.chdir(tmp_path)
+    target = tmp_path / "sub" / "out.gif"
+    if "-o" not in args:
+        args = [*args, "-o", str(target)]
+    code, out, err = run_cli("render", *args)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"convanim: error: {option}: ")
+    assert _gifs(tmp_path) == []
