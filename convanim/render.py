@@ -47,7 +47,7 @@ def default_title(trace: Trace) -> str:
 def frames(subject: Conv | Trace, options: RenderOptions | None = None):
     """The figure's frames, as ``(rgb uint8 array, duration ms)``, streamed."""
     # Imported here so that tracing never pays for matplotlib.
-    from .frames import FigureText, FrameRenderer
+    from .renderer import FigureText, FrameRenderer
     from .layout import compute_layout
 
     options = options or RenderOptions()

@@ -185,3 +185,11 @@ def test_render_of_a_2d_convolution_says_it_is_not_drawn_yet(tmp_path):
     with pytest.raises(convanim.SpecError, match="1-D"):
         render(convanim.conv(size=(4, 4), kernel_size=(2, 2)), tmp_path / "x.gif")
     assert not list(tmp_path.iterdir())
+
+
+def test_the_package_functions_stay_functions_after_a_render(tmp_path):
+    """A submodule named like a package function would replace it on import."""
+    conv = convanim.conv(size=4, kernel_size=2)
+    render(conv, tmp_path / "a.gif")
+    assert callable(convanim.frames) and callable(convanim.render) and callable(convanim.trace)
+    assert len(list(convanim.frames(conv))) == 3 + 1
