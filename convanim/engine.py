@@ -11,6 +11,7 @@ This module imports numpy alone, so ``convanim trace`` starts fast.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -143,9 +144,25 @@ def pad(conv: Conv, sources) -> np.ndarray:
     return padded
 
 
+# Each tap is a Python object (about 500 bytes); past this a trace is too big
+# to hold, and far too big to read.
+MAX_TAPS = 500_000
+
+
+def tap_count(spec: ConvSpec) -> int:
+    """How many taps a trace of ``spec`` records: one per weight per output element."""
+    return math.prod(spec.output_shape) * math.prod(spec.weight_shape[1:])
+
+
 def trace(conv: Conv) -> Trace:
     """Compute ``conv`` step by step, exactly as PyTorch's ConvNd would."""
     spec = conv.spec
+    taps = tap_count(spec)
+    if taps > MAX_TAPS:
+        raise SpecError(
+            "size",
+            f"this convolution has {taps:,} taps (output elements × weights per output); a trace holds at most {MAX_TAPS:,}",
+        )
     sources = padded_sources(spec)
     padded = pad(conv, sources)
     in_per_group = spec.in_channels // spec.groups

@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 
 from .engine import Step, Trace
+from .errors import SpecError
 from .numfmt import fitting_number, format_number
 from .panel import panel_height
 from .spec import ConvSpec
@@ -156,6 +157,35 @@ class Layout:
     @property
     def grid_right(self) -> float:
         return self.column_x(self.columns)
+
+
+# Past these a figure cannot be read: cells under 12 px even at the widest,
+# taller than a screen, or longer than anyone will watch.
+MAX_COLUMNS = 300
+MAX_ROWS = 48  # input rows + kernel rows + output rows
+MAX_STEPS = 1000
+
+
+def check_drawable(spec: ConvSpec) -> None:
+    """Refuse, before any work, a convolution no figure can show legibly."""
+    if spec.ndim != 1:
+        raise SpecError(
+            "input",
+            f"render draws 1-D convolutions for now; this one has {spec.ndim} spatial dimensions "
+            "(a comma tuple such as --padding 1,2 gives one value per dimension); trace and shape handle it",
+        )
+    columns = spec.padded_shape[0]
+    if columns > MAX_COLUMNS:
+        raise SpecError("size", f"a padded row of {columns} cells is too long to draw legibly (at most {MAX_COLUMNS})")
+    rows = 2 * spec.in_channels + spec.out_channels
+    if rows > MAX_ROWS:
+        raise SpecError(
+            "in_channels" if spec.in_channels * 2 >= spec.out_channels else "out_channels",
+            f"2×in_channels + out_channels = {rows} rows of cells is too many to draw legibly (at most {MAX_ROWS})",
+        )
+    steps = spec.output_shape[0] * spec.output_shape[1]
+    if steps > MAX_STEPS:
+        raise SpecError("size", f"{steps} steps (output elements) make an animation too long to follow (at most {MAX_STEPS})")
 
 
 def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) -> Layout:

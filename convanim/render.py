@@ -15,6 +15,7 @@ from .storyboard import Timing, storyboard
 from .theme import DEFAULT_THEME, Theme
 
 MIN_WIDTH, MAX_WIDTH = 320, 3840
+DEFAULT_FPS = 20.0
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class RenderOptions:
 
     width: int = 1080
     hold: float = 1.0  # how long each step stays
-    fps: float = 20.0  # frame rate of the glide between steps
+    fps: float = DEFAULT_FPS  # frame rate of the glide between steps
     glide: bool = False  # move the kernel smoothly instead of jumping
     panel: bool = True  # the title, PyTorch call and size formula under the animation
     title: str | None = None
@@ -33,7 +34,23 @@ class RenderOptions:
     def __post_init__(self):
         if isinstance(self.width, bool) or not isinstance(self.width, int) or not MIN_WIDTH <= self.width <= MAX_WIDTH:
             raise SpecError("width", f"must be a whole number of pixels from {MIN_WIDTH} to {MAX_WIDTH}, got {self.width!r}")
-        Timing(self.hold, self.fps, self.glide)  # checks hold and fps
+        for name in ("hold", "fps"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise SpecError(name, f"must be a number, got {value!r}")
+        for name in ("glide", "panel"):
+            if not isinstance(getattr(self, name), bool):
+                raise SpecError(name, f"must be true or false, got {getattr(self, name)!r}")
+        for name in ("title", "credit"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise SpecError(name, f"must be text, got {value!r}")
+        Timing(self.hold, self.fps, self.glide)  # checks the ranges of hold and fps
+        # An option that would change nothing is a mistake worth saying.
+        if self.fps != DEFAULT_FPS and not self.glide:
+            raise SpecError("fps", "sets the frame rate of the glide; add glide (--glide)")
+        if self.title is not None and not self.panel:
+            raise SpecError("title", "is shown in the info panel, which panel=False (--no-panel) drops")
 
     @property
     def timing(self) -> Timing:
@@ -47,15 +64,15 @@ def default_title(trace: Trace) -> str:
 def frames(subject: Conv | Trace, options: RenderOptions | None = None):
     """The figure's frames, as ``(rgb uint8 array, duration ms)``, streamed."""
     # Imported here so that tracing never pays for matplotlib.
+    from .layout import check_drawable, compute_layout
     from .renderer import FigureText, FrameRenderer
-    from .layout import compute_layout
 
     options = options or RenderOptions()
+    check_drawable(subject.spec)  # before tracing: a refusal should cost nothing
     result = subject if isinstance(subject, Trace) else trace(subject)
-    if result.spec.ndim != 1:
-        raise SpecError("input", f"render draws 1-D convolutions for now; this one has {result.spec.ndim} spatial dimensions (trace and shape handle it)")
     layout = compute_layout(result, options.width, options.panel)
-    renderer = FrameRenderer(result, layout, options.theme, FigureText(options.title or default_title(result), options.credit))
+    title = options.title if options.title is not None else default_title(result)
+    renderer = FrameRenderer(result, layout, options.theme, FigureText(title, options.credit))
     shots = storyboard([step.position for step in result.steps], options.timing)
     return renderer.frames(shots)
 
