@@ -8,6 +8,7 @@ exit status 2.
 from __future__ import annotations
 
 import json
+import signal
 import sys
 
 import click
@@ -229,8 +230,15 @@ def _option_name(option: str | None) -> str | None:
     return _CLI_NAMES.get(option, "--" + option.replace("_", "-"))
 
 
+def _terminated(signum, frame):
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; the single place where errors become exit codes."""
+    # A terminated render unwinds like an interrupted one, so the writer
+    # removes its half-written file.
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         cli.main(args=argv, prog_name="convanim", standalone_mode=False)
     except ConvanimError as error:

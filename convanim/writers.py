@@ -190,6 +190,9 @@ class Writer:
                     raise WriterError("frames", f"no frames were given, so {str(self.path)!r} was not written")
                 self._finish()
                 os.replace(self._temp, self.path)
+            except OSError as e:
+                self._discard()
+                raise WriterError(OUTPUT, f"cannot write {str(self.path)!r}: {e.strerror or e}") from None
             except BaseException:
                 self._discard()
                 raise
@@ -202,10 +205,13 @@ class Writer:
             raise WriterError(OUTPUT, "add frames inside `with open_writer(...) as w:`")
         frame = self._check_frame(frame)
         duration_ms = self._check_duration(duration_ms)
-        if not self._begun:
-            self._begun = True
-            self._begin(self._temp)
-        self._add(frame, duration_ms)
+        try:
+            if not self._begun:
+                self._begun = True
+                self._begin(self._temp)
+            self._add(frame, duration_ms)
+        except OSError as e:  # a full disk, a file-size limit: one line, not a traceback
+            raise WriterError(OUTPUT, f"cannot write {str(self.path)!r}: {e.strerror or e}") from None
         self.frames_added += 1
 
     # -- for subclasses ------------------------------------------------------

@@ -679,3 +679,19 @@ def test_memory_does_not_grow_with_frame_count(tmp_path):
     short, long = peak(10), peak(150)
     frame_bytes = 240 * 160 * 4
     assert long - short < 2 * frame_bytes, (short, long)
+
+
+def test_an_os_error_while_writing_is_one_writer_error_and_no_file(tmp_path, monkeypatch):
+    """A full disk or a file-size limit reads as one line naming the output."""
+    import convanim.gif as gif_module
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(gif_module.GifEncoder, "add", full_disk)
+    target = tmp_path / "x.gif"
+    frame = np.zeros((8, 8, 3), dtype=np.uint8)
+    with pytest.raises(WriterError, match="No space left on device") as raised:
+        write_frames(target, [(frame, 100)])
+    assert raised.value.option == "output"
+    assert list(tmp_path.iterdir()) == []
