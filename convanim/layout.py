@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from .engine import Step, Trace
 from .errors import SpecError
-from .numfmt import fitting_number, format_number
 from .panel import panel_height
+from .report import shown, step_terms
 from .spec import ConvSpec
 
 BASE_WIDTH = 1080  # sizes below are in pixels at this width and scale with it
@@ -53,26 +53,6 @@ class Box:
     @property
     def bottom(self) -> float:
         return self.y + self.h
-
-
-def shown(x: float, max_chars: int | None = None) -> str:
-    """A number as drawn, with a true minus sign. With ``max_chars`` (a cell),
-    empty when the number cannot be shown faithfully in that room."""
-    text = format_number(x) if max_chars is None else fitting_number(x, max_chars)
-    return text.replace("-", "\u2212")
-
-
-def _factor(x: float) -> str:
-    text = shown(x)
-    return f"({text})" if x < 0 else text
-
-
-def step_terms(step: Step) -> list[str]:
-    """The product line of a step as terms: ``3×2``, …, ``2 (bias)``."""
-    terms = [f"{_factor(t.value)}×{_factor(t.weight)}" for t in step.taps]
-    if step.bias is not None:
-        terms.append(f"{_factor(step.bias)} (bias)")
-    return terms
 
 
 def wrap_terms(terms: list[str], result: str, max_chars_per_line: int) -> list[str]:

@@ -15,7 +15,8 @@ from typing import Iterator
 import numpy as np
 
 from .engine import Step, Trace
-from .layout import Box, Layout, shown, step_terms, wrap_terms
+from .layout import Box, Layout, wrap_terms
+from .report import shown, step_terms
 from .paint import Painter, text_width
 from .panel import draw_panel
 from .storyboard import Shot

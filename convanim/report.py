@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .code import torch_source
 from .engine import Step, Trace
-from .numfmt import format_number
+from .numfmt import fitting_number, format_number
 from .spec import ConvSpec
 
 
@@ -23,17 +23,36 @@ def _index(channel: int, position: tuple[int, ...]) -> str:
     return "[" + ", ".join(map(str, (channel, *position))) + "]"
 
 
-def step_expression(step: Step) -> str:
-    """``0×2 + 1×2 + 2×2 (+ bias) = 6``; padding reads are marked."""
-    terms = []
-    for tap in step.taps:
-        value = format_number(tap.value)
-        if tap.source is None:
-            value += "(pad)"
-        terms.append(f"{value}×{format_number(tap.weight)}")
+def shown(x: float, max_chars: int | None = None) -> str:
+    """A number as written for a reader, with a true minus sign. With
+    ``max_chars`` (a cell), empty when it cannot be shown faithfully there."""
+    text = format_number(x) if max_chars is None else fitting_number(x, max_chars)
+    return text.replace("-", "\u2212")
+
+
+def _factor(x: float, mark: str = "") -> str:
+    text = shown(x) + mark
+    return f"({text})" if x < 0 else text
+
+
+def step_terms(step: Step, mark_padding: bool = False) -> list[str]:
+    """A step's products as terms, ``3×2``, …, and ``2 (bias)``; the one
+    wording of the product line, in figures and in the terminal.
+
+    ``mark_padding`` tags values read from zero padding, which a figure
+    shows by colour but a table cannot."""
+    terms = [
+        f"{_factor(t.value, '(pad)' if mark_padding and t.source is None else '')}×{_factor(t.weight)}"
+        for t in step.taps
+    ]
     if step.bias is not None:
-        terms.append(f"{format_number(step.bias)}(bias)")
-    return " + ".join(terms) + f" = {format_number(step.result)}"
+        terms.append(f"{_factor(step.bias)} (bias)")
+    return terms
+
+
+def step_expression(step: Step) -> str:
+    """``0(pad)×2 + 1×2 + 2×2 = 6``"""
+    return " + ".join(step_terms(step, mark_padding=True)) + f" = {shown(step.result)}"
 
 
 def trace_table(trace: Trace) -> str:

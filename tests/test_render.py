@@ -158,7 +158,7 @@ def test_long_inputs_shrink_cells_then_widen_the_figure():
 
 def test_numbers_are_the_traces(tmp_path):
     """The product line is built from the trace's taps, not recomputed."""
-    from convanim.layout import step_terms
+    from convanim.report import step_terms
 
     trace = convanim.trace(convanim.conv([1, -2, 3.5], [2, 0.5], bias=[1]))
     assert step_terms(trace.steps[0]) == ["1×2", "(−2)×0.5", "1 (bias)"]
