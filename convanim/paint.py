@@ -63,6 +63,18 @@ def math_size(source: str, size: float) -> tuple[int, int]:
     return alpha.shape[1], alpha.shape[0]
 
 
+def fit_text(text: str, size: float, room: float, family: str = "sans", bold: bool = False, least: float = 0.6) -> tuple[str, float]:
+    """``text`` at the largest size up to ``size`` that fits ``room`` pixels,
+    down to ``least`` of it; past that, cut short with an ellipsis."""
+    width = text_width(text, family, size, bold)
+    if width <= room:
+        return text, size
+    size = max(size * least, size * room / width)
+    while text and text_width(text, family, size, bold) > room:
+        text = text[:-2] + "…" if len(text) > 1 else ""
+    return text, size
+
+
 class Painter:
     """Draws on one RGB image. Coordinates are pixels, y pointing down."""
 

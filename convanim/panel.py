@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .code import conv_class, pad_layer, torch_arguments
-from .paint import Painter, math_size
+from .paint import Painter, fit_text, math_size
 from .spec import ConvSpec, SizeFormula
 from .theme import Theme
 
@@ -133,7 +133,8 @@ def draw_panel(p: Painter, layout: Layout, theme: Theme, spec: ConvSpec, title: 
     (code_x, code_width), (formula_x, formula_width), side_by_side = _columns(box.x, box.w, s)
 
     # The title, then the call.
-    p.text(code_x, box.y, title, 22 * s, theme.text, align="left", bold=True, valign="top")
+    title, title_px = fit_text(title, 22 * s, code_width - 8 * s, bold=True)
+    p.text(code_x, box.y, title, title_px, theme.text, align="left", bold=True, valign="top")
     lines, code_px = _code_lines(spec, code_width, s)
     y = box.y + HEADING * s
     for line in lines:

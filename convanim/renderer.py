@@ -17,7 +17,7 @@ import numpy as np
 from .engine import Step, Trace
 from .layout import Box, Layout, wrap_terms
 from .report import shown, step_terms
-from .paint import Painter, text_width
+from .paint import Painter, fit_text, text_width
 from .panel import draw_panel
 from .storyboard import Shot
 from .theme import Theme, hex_rgb
@@ -177,7 +177,8 @@ class FrameRenderer:
         if L.panel is not None:
             draw_panel(p, L, theme, spec, self.text.title)
         if self.text.credit:
-            p.text(L.width - 28 * L.scale, L.height - 14 * L.scale, self.text.credit, L.label_px * 0.8, theme.muted, align="right")
+            credit, px = fit_text(self.text.credit, L.label_px * 0.8, L.width - 56 * L.scale, least=0.9)
+            p.text(L.width - 28 * L.scale, L.height - 14 * L.scale, credit, px, theme.muted, align="right")
 
     def _row_labels(self, p: Painter) -> None:
         L, theme, spec = self.layout, self.theme, self.trace.spec

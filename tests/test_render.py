@@ -193,3 +193,14 @@ def test_the_package_functions_stay_functions_after_a_render(tmp_path):
     render(conv, tmp_path / "a.gif")
     assert callable(convanim.frames) and callable(convanim.render) and callable(convanim.trace)
     assert len(list(convanim.frames(conv))) == 3 + 1
+
+
+def test_long_titles_and_credits_stay_inside_the_figure():
+    from convanim.paint import fit_text, text_width
+
+    text, size = fit_text("A very long title " * 20, 22, 400, bold=True)
+    assert text.endswith("…") and text_width(text, size=size, bold=True) <= 400 and size >= 22 * 0.6
+    assert fit_text("Short", 22, 400) == ("Short", 22)
+    long = "x" * 500
+    first = next(iter(frames(convanim.conv(size=6), RenderOptions(title=long, credit=long))))[0]
+    assert first.shape[1] == 1080
