@@ -118,8 +118,7 @@ class Layout:
     def output_cell(self, channel: int, position: tuple[int, ...]) -> Box:
         """Output cells sit under the centre of the window that made them."""
         spec = self.spec
-        reach = spec.dilation[0] * (spec.kernel_size[0] - 1) + 1
-        centre = position[0] * spec.stride[0] + reach / 2
+        centre = position[0] * spec.stride[0] + spec.size_formulas()[0].span / 2
         return Box(self.column_x(centre) - self.cell / 2, self.output_top + channel * self.cell, self.cell, self.cell)
 
     def value_size(self, text: str) -> float:

@@ -46,8 +46,9 @@ class FrameRenderer:
         self.layout = layout
         self.theme = theme
         self.text = text
-        self._background = Painter.blank(layout.width, layout.height, theme.background)
-        self._draw_static(self._background)
+        self._static = Painter.blank(layout.width, layout.height, theme.background)
+        self._draw_static(self._static)
+        self._background = self._static.copy()
         self._written = 0  # output cells drawn into the background so far
 
     # -- frames -------------------------------------------------------------
@@ -133,6 +134,8 @@ class FrameRenderer:
     # -- the background -----------------------------------------------------
     def _write_outputs(self, written: int) -> None:
         """Draw output cells into the background, in step order."""
+        if written < self._written:  # a shot from earlier on: start again from the blank outputs
+            self._background, self._written = self._static.copy(), 0
         for step in self.trace.steps[self._written : written]:
             fill = self.theme.output_done if step.out_channel % 2 == 0 else self.theme.output_done_alt
             box = self.layout.output_cell(step.out_channel, step.position)

@@ -43,8 +43,13 @@ class SizeFormula:
     stride: int
 
     @property
+    def span(self) -> int:
+        """How many cells one window covers: dilation×(kernel−1) + 1."""
+        return self.dilation * (self.kernel - 1) + 1
+
+    @property
     def size_out(self) -> int:
-        return (self.size_in + self.pad_before + self.pad_after - self.dilation * (self.kernel - 1) - 1) // self.stride + 1
+        return (self.size_in + self.pad_before + self.pad_after - self.span) // self.stride + 1
 
     @property
     def symmetric(self) -> bool:
@@ -210,8 +215,6 @@ def conv(
     is 2×(o+1) (the article's kernels are all 2s). Defaults: one input
     channel, as many output channels as input channels, kernel 3, size 6.
     """
-    if padding_mode not in PADDING_MODES:
-        raise SpecError("padding_mode", f"must be one of {', '.join(PADDING_MODES)}; got {padding_mode!r}")
     groups = _positive_int(groups, "groups")
     in_array = to_array(input, "input") if input is not None else None
     weight_array = to_array(weight, "weight") if weight is not None else None
@@ -266,14 +269,15 @@ def conv(
     kernel = kernel or (DEFAULT_KERNEL,) * ndim
     spatial = spatial or (DEFAULT_LENGTH,) * ndim
 
-    resolved_padding, padding_arg = _resolve_padding(padding, ndim, kernel, _per_axis(dilation, ndim, "dilation", minimum=1))
+    dilation = _per_axis(dilation, ndim, "dilation", minimum=1)
+    resolved_padding, padding_arg = _resolve_padding(padding, ndim, kernel, dilation)
     spec = ConvSpec(
         input_shape=(in_channels, *spatial),
         out_channels=out_channels,
         kernel_size=tuple(kernel),
         stride=_per_axis(stride, ndim, "stride", minimum=1),
         padding=resolved_padding,
-        dilation=_per_axis(dilation, ndim, "dilation", minimum=1),
+        dilation=dilation,
         groups=groups,
         padding_mode=padding_mode,
         bias=bias_array is not None,
@@ -467,7 +471,7 @@ def _check_spec(spec: ConvSpec) -> None:
             if max(lo, hi) > n:
                 raise SpecError("padding", f"circular padding ({max(lo, hi)}) must not exceed the input size ({n}): it would wrap around more than once")
     for n, f in zip(spec.padded_shape, spec.size_formulas()):
-        reach = f.dilation * (f.kernel - 1) + 1
+        reach = f.span
         if reach > n:
             raise SpecError(
                 "kernel_size",

@@ -204,3 +204,15 @@ def test_long_titles_and_credits_stay_inside_the_figure():
     long = "x" * 500
     first = next(iter(frames(convanim.conv(size=6), RenderOptions(title=long, credit=long))))[0]
     assert first.shape[1] == 1080
+
+
+def test_a_shot_drawn_out_of_order_shows_only_what_was_written_by_then():
+    from convanim.layout import compute_layout
+    from convanim.renderer import FigureText, FrameRenderer
+    from convanim.storyboard import Shot
+
+    trace = convanim.trace(convanim.conv(size=6))
+    renderer = FrameRenderer(trace, compute_layout(trace, 1080, panel=False), THEME, FigureText("t"))
+    early = renderer.draw(Shot("step", 1, 1000))
+    renderer.draw(Shot("done", 3, 1000))
+    assert np.array_equal(renderer.draw(Shot("step", 1, 1000)), early)
