@@ -14,6 +14,8 @@ import sys
 import click
 
 from .errors import ConvanimError, SpecError, TemplateError
+from .gallery import DEFAULT_DIR
+from .render import MAX_WIDTH, MIN_WIDTH, RenderOptions
 from .values import parse_values
 
 AXIS_HELP = "an int, or a comma tuple with one entry per spatial dimension"
@@ -135,9 +137,9 @@ DEFAULT_TEMPLATE = "padding1"  # what a bare `convanim render` draws: the articl
 @conv_options
 @click.option("--template", metavar="NAME", help="A built-in template (see `convanim templates`) or a path to a TOML file; the options above override its values. With no options at all: padding1.")
 @click.option("-o", "--output", metavar="PATH", help="File to write; the suffix picks the format (.gif). Default: output/NAME.gif.")
-@click.option("--width", type=int, metavar="PX", help="Figure width in pixels (320 to 3840). Default 1080.")
-@click.option("--hold", type=float, metavar="SECONDS", help="How long each step stays. Default 1.0.")
-@click.option("--fps", type=float, help="Frames per second while the kernel glides. Default 20.")
+@click.option("--width", type=int, metavar="PX", help=f"Figure width in pixels ({MIN_WIDTH} to {MAX_WIDTH}). Default {RenderOptions.width}.")
+@click.option("--hold", type=float, metavar="SECONDS", help=f"How long each step stays. Default {RenderOptions.hold}.")
+@click.option("--fps", type=float, help=f"Frames per second while the kernel glides (with --glide). Default {RenderOptions.fps:g}.")
 @click.option("--glide/--no-glide", default=None, help="Move the kernel smoothly between positions instead of jumping.")
 @click.option("--panel/--no-panel", default=None, help="The info panel: title, PyTorch call and size formula. Default: on.")
 @click.option("--title", help="The panel's title. Default: the template's, else '1-D convolution'.")
@@ -146,7 +148,6 @@ def render(template, output, width, hold, fps, glide, panel, title, credit, **op
     """Render a convolution as an animated GIF, step by step."""
     from pathlib import Path
 
-    from .render import RenderOptions
     from .render import render as render_file
     from .templates import load_template, merge_conv_args
 
@@ -209,7 +210,7 @@ def templates_command():
 
 @cli.command()
 @click.argument("templates", nargs=-1, metavar="[TEMPLATE]...")
-@click.option("-o", "--output", "out_dir", metavar="DIR", default="output/gallery", show_default=True, help="Folder for the figures and index.html.")
+@click.option("-o", "--output", "out_dir", metavar="DIR", default=str(DEFAULT_DIR), show_default=True, help="Folder for the figures and index.html.")
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="Processes rendering at once. Default: one per CPU; 1 renders in this process.")
 @click.option("--width", type=int, metavar="PX", help="Width of every figure, instead of each template's own (default 1080).")
 def gallery(templates, out_dir, jobs, width):

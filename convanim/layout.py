@@ -81,15 +81,12 @@ class Layout:
     cell: float
     grid_x: float
     columns: int
-    in_channels: int
-    out_channels: int
     pad_label_y: float
     input_top: float
     taps_y: float
     kernel_top: float
     expression_top: float
     expression_line: float
-    expression_lines: int
     output_top: float
     panel: Box | None
     value_px: float  # font size of numbers in cells
@@ -132,10 +129,6 @@ class Layout:
     @property
     def label_right(self) -> float:
         return self.grid_x - 26 * self.scale
-
-    @property
-    def grid_right(self) -> float:
-        return self.column_x(self.columns)
 
 
 # Past these a figure cannot be read: cells under 12 px even at the widest,
@@ -236,15 +229,12 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) ->
         cell=cell,
         grid_x=grid_x,
         columns=columns,
-        in_channels=spec.in_channels,
-        out_channels=spec.out_channels,
         pad_label_y=pad_label_y,
         input_top=input_top,
         taps_y=taps_y,
         kernel_top=kernel_top,
         expression_top=expression_top,
         expression_line=line_height,
-        expression_lines=lines,
         output_top=output_top,
         panel=panel_box,
         value_px=value_px,

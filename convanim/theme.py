@@ -17,10 +17,6 @@ def hex_rgb(code: str) -> RGB:
     return tuple(int(code[i : i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
 
 
-def hex_of(rgb: RGB) -> str:
-    return "#" + "".join(f"{c:02x}" for c in rgb)
-
-
 @dataclass(frozen=True)
 class Theme:
     background: str = "#ffffff"
@@ -42,8 +38,6 @@ class Theme:
     panel_rule: str = "#c8c8c8"
     # One hue per group: the stripe beside the rows a group owns.
     groups: tuple[str, ...] = ("#7048e8", "#0c8599", "#c2255c", "#5c940d", "#e67700", "#364fc7", "#862e9c", "#087f5b")
-    font: str = "DejaVu Sans"
-    mono: str = "DejaVu Sans Mono"
 
     def group_colour(self, group: int) -> str:
         return self.groups[group % len(self.groups)]

@@ -28,10 +28,6 @@ FIGURES = {
 }
 
 
-def command(name: str) -> str:
-    return f"convanim render {FIGURES[name]} -o docs/{name}"
-
-
 def render_all() -> None:
     for name, words in FIGURES.items():
         try:
