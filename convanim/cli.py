@@ -7,6 +7,7 @@ exit status 2.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import signal
 import sys
@@ -175,7 +176,8 @@ def render(template, output, width, hold, fps, glide, panel, title, credit, **op
 
 
 def _figure_name(template, spec, given) -> str:
-    """``padding1`` for a template as it is; else named by what is not default."""
+    """``padding1`` for a template as it is; else named by what is not
+    PyTorch's default, and by the data when it was given."""
     if template is not None and not given:
         return template.name
     from .code import conv_class, torch_arguments
@@ -187,6 +189,10 @@ def _figure_name(template, spec, given) -> str:
             parts.append(f"{argument.name.replace('_size', '')}{value}")
     if spec.bias:
         parts.append("bias")
+    data = {key: given[key] for key in ("input", "weight", "bias") if key in given}
+    if data:
+        # Different numbers, different file: a short digest of the data given.
+        parts.append(hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:6])
     return "_".join(parts)
 
 
