@@ -162,6 +162,12 @@ def render(template, output, width, hold, fps, glide, panel, title, credit, **op
             raise TemplateError("template", error.rule) from None
         raise
     conv_args = merge_conv_args(loaded.conv_args, given) if loaded else given
+    if loaded:
+        # Say which of the template's data gave way to the sizes asked for.
+        for key in ("input", "weight", "bias"):
+            if key in loaded.conv_args and key not in conv_args:
+                replacement = "no bias" if key == "bias" else f"convanim's default {key}"
+                click.echo(f"convanim: note: template {loaded.name}'s {key} does not fit the options given; using {replacement}", err=True)
     render_args = loaded.render_kwargs() if loaded else {}
     flags = {"width": width, "hold": hold, "fps": fps, "glide": glide, "panel": panel, "title": title, "credit": credit}
     render_args.update({key: value for key, value in flags.items() if value is not None})

@@ -59,3 +59,9 @@ def test_bad_render_options_exit_2_with_one_line_and_no_file(run_cli, tmp_path, 
     assert err.count("\n") == 1 and "Traceback" not in err
     assert err.startswith(f"convanim: error: {option}: ")
     assert _gifs(tmp_path) == []
+
+
+def test_template_data_that_gives_way_is_named(run_cli, tmp_path):
+    code, out, err = run_cli("render", "--template", "kernel3", "--kernel-size", "5", "-o", str(tmp_path / "k5.gif"))
+    assert code == 0 and out.startswith("wrote ")
+    assert err == "convanim: note: template kernel3's weight does not fit the options given; using convanim's default weight\n"
