@@ -116,7 +116,9 @@ def shape(as_json, **options):
     """Print the output shape and the size formula with this case's numbers."""
     from .report import shape_report
 
-    spec = _build(**options).spec
+    from .spec import conv_spec
+
+    spec = conv_spec(**conv_arguments(**options))  # shapes only: no data is filled in
     if as_json:
         click.echo(
             json.dumps(

@@ -172,18 +172,23 @@ class Conv:
     bias: np.ndarray | None = None
 
     def __post_init__(self):
-        if self.input.shape != self.spec.input_shape:
-            raise SpecError("input", f"shape {_fmt_shape(self.input.shape)} does not match the spec's {_fmt_shape(self.spec.input_shape)}")
-        if self.weight.shape != self.spec.weight_shape:
-            raise SpecError(
-                "weight",
-                f"shape {_fmt_shape(self.weight.shape)} must be (out_channels, in_channels/groups, *kernel_size) "
-                f"= {_fmt_shape(self.spec.weight_shape)}",
-            )
+        _check_data(self.spec, self.input, self.weight, self.bias)
         if (self.bias is not None) != self.spec.bias:
             raise SpecError("bias", "bias values must be given exactly when the spec has bias=True")
-        if self.bias is not None and self.bias.shape != (self.spec.out_channels,):
-            raise SpecError("bias", f"needs one value per output channel ({self.spec.out_channels}), got shape {_fmt_shape(self.bias.shape)}")
+
+
+def _check_data(spec: ConvSpec, input, weight, bias) -> None:
+    """The data given agrees with the spec (``None``: not given, nothing to check)."""
+    if input is not None and input.shape != spec.input_shape:
+        raise SpecError("input", f"shape {_fmt_shape(input.shape)} does not match the spec's {_fmt_shape(spec.input_shape)}")
+    if weight is not None and weight.shape != spec.weight_shape:
+        raise SpecError(
+            "weight",
+            f"shape {_fmt_shape(weight.shape)} must be (out_channels, in_channels/groups, *kernel_size) "
+            f"= {_fmt_shape(spec.weight_shape)}",
+        )
+    if bias is not None and bias.shape != (spec.out_channels,):
+        raise SpecError("bias", f"needs one value per output channel ({spec.out_channels}), got shape {_fmt_shape(bias.shape)}")
 
 
 def conv(
@@ -215,6 +220,40 @@ def conv(
     is 2×(o+1) (the article's kernels are all 2s). Defaults: one input
     channel, as many output channels as input channels, kernel 3, size 6.
     """
+    spec, in_array, weight_array, bias_array = _parts(
+        input, weight, bias, stride, padding, dilation, groups, padding_mode, in_channels, out_channels, kernel_size, size
+    )
+    if in_array is None:
+        _check_fill("size", spec.input_shape, "in_channels×size")
+        in_array = default_input(spec.input_shape)
+    if weight_array is None:
+        _check_fill("kernel_size", spec.weight_shape, "out_channels×in_channels/groups×kernel_size")
+        weight_array = default_weight(spec.weight_shape)
+    return Conv(spec, in_array, weight_array, bias_array)
+
+
+def conv_spec(
+    input=None,
+    weight=None,
+    bias=None,
+    *,
+    stride=1,
+    padding=0,
+    dilation=1,
+    groups: int = 1,
+    padding_mode: str = "zeros",
+    in_channels: int | None = None,
+    out_channels: int | None = None,
+    kernel_size=None,
+    size=None,
+) -> ConvSpec:
+    """The ``ConvSpec`` that ``conv`` would build, without filling in data:
+    shapes alone, for any size."""
+    return _parts(input, weight, bias, stride, padding, dilation, groups, padding_mode, in_channels, out_channels, kernel_size, size)[0]
+
+
+def _parts(input, weight, bias, stride, padding, dilation, groups, padding_mode, in_channels, out_channels, kernel_size, size):
+    """The checked spec, and the data arrays that were given (None where not)."""
     groups = _positive_int(groups, "groups")
     in_array = to_array(input, "input") if input is not None else None
     weight_array = to_array(weight, "weight") if weight is not None else None
@@ -283,14 +322,8 @@ def conv(
         bias=bias_array is not None,
         padding_arg=padding_arg,
     )
-
-    if in_array is None:
-        _check_fill("size", spec.input_shape, "in_channels×size")
-        in_array = default_input(spec.input_shape)
-    if weight_array is None:
-        _check_fill("kernel_size", spec.weight_shape, "out_channels×in_channels/groups×kernel_size")
-        weight_array = default_weight(spec.weight_shape)
-    return Conv(spec, in_array, weight_array, bias_array)
+    _check_data(spec, in_array, weight_array, bias_array)
+    return spec, in_array, weight_array, bias_array
 
 
 def _check_fill(option: str, shape: tuple[int, ...], product: str) -> None:
