@@ -232,24 +232,10 @@ def conv(
     return Conv(spec, in_array, weight_array, bias_array)
 
 
-def conv_spec(
-    input=None,
-    weight=None,
-    bias=None,
-    *,
-    stride=1,
-    padding=0,
-    dilation=1,
-    groups: int = 1,
-    padding_mode: str = "zeros",
-    in_channels: int | None = None,
-    out_channels: int | None = None,
-    kernel_size=None,
-    size=None,
-) -> ConvSpec:
-    """The ``ConvSpec`` that ``conv`` would build, without filling in data:
-    shapes alone, for any size."""
-    return _parts(input, weight, bias, stride, padding, dilation, groups, padding_mode, in_channels, out_channels, kernel_size, size)[0]
+def conv_spec(*args, **kwargs) -> ConvSpec:
+    """The ``ConvSpec`` that ``conv`` would build from the same arguments,
+    checked the same way, without filling in data: shapes alone, for any size."""
+    return _parts(*args, **kwargs)[0]
 
 
 def _parts(input, weight, bias, stride, padding, dilation, groups, padding_mode, in_channels, out_channels, kernel_size, size):
