@@ -221,7 +221,8 @@ def conv(
     channel, as many output channels as input channels, kernel 3, size 6.
     """
     spec, in_array, weight_array, bias_array = _parts(
-        input, weight, bias, stride, padding, dilation, groups, padding_mode, in_channels, out_channels, kernel_size, size
+        input, weight, bias, stride=stride, padding=padding, dilation=dilation, groups=groups, padding_mode=padding_mode,
+        in_channels=in_channels, out_channels=out_channels, kernel_size=kernel_size, size=size,
     )
     if in_array is None:
         _check_fill("size", spec.input_shape, "in_channels×size")
@@ -238,7 +239,21 @@ def conv_spec(*args, **kwargs) -> ConvSpec:
     return _parts(*args, **kwargs)[0]
 
 
-def _parts(input, weight, bias, stride, padding, dilation, groups, padding_mode, in_channels, out_channels, kernel_size, size):
+def _parts(
+    input=None,
+    weight=None,
+    bias=None,
+    *,
+    stride=1,
+    padding=0,
+    dilation=1,
+    groups: int = 1,
+    padding_mode: str = "zeros",
+    in_channels: int | None = None,
+    out_channels: int | None = None,
+    kernel_size=None,
+    size=None,
+):
     """The checked spec, and the data arrays that were given (None where not)."""
     groups = _positive_int(groups, "groups")
     in_array = to_array(input, "input") if input is not None else None
