@@ -10,7 +10,7 @@
 from .engine import Step, Tap, Trace, trace
 from .errors import ConvanimError, SpecError, TemplateError, WriterError
 from .render import RenderOptions, frames, render
-from .spec import Conv, ConvSpec, SizeFormula, conv
+from .spec import Conv, ConvSpec, SizeFormula, conv, conv_spec
 
 __all__ = [
     "Conv",
@@ -25,6 +25,7 @@ __all__ = [
     "Trace",
     "WriterError",
     "conv",
+    "conv_spec",
     "frames",
     "render",
     "trace",

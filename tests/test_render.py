@@ -11,7 +11,6 @@ from PIL import Image
 import convanim
 from convanim.layout import compute_layout
 from convanim.render import RenderOptions, frames, render
-from convanim.storyboard import Timing, storyboard
 from convanim.theme import DEFAULT_THEME, hex_rgb
 
 THEME = DEFAULT_THEME
@@ -118,17 +117,6 @@ def test_the_gif_holds_each_step_and_the_ends_longer(tmp_path):
             durations.append(gif.info["duration"])
         assert gif.info.get("loop") == 0
     assert durations == [1000, 500, 500, 500, 500, 1000]
-
-
-def test_glide_adds_frames_between_positions_only():
-    shots = storyboard([(0,), (0,), (1,)], Timing(hold=1.0, fps=10, glide=True))
-    phases = [(shot.phase, shot.step) for shot in shots]
-    # Two channels of one position share a window: no glide between them.
-    assert phases[:2] == [("step", 0), ("step", 1)]
-    assert [p for p in phases if p[0] == "glide"] == [("glide", 1)] * 4
-    assert phases[-2:] == [("step", 2), ("done", 2)]
-    total = sum(shot.duration_ms for shot in shots)
-    assert total == pytest.approx(1000 * (2 + 1 + 1 + 2))
 
 
 def test_glide_moves_the_kernel_between_its_two_windows():
