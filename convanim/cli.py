@@ -94,7 +94,7 @@ def cli():
     """Animations of convolutions, step by step, with exactly PyTorch's semantics."""
 
 
-@cli.command()
+@cli.command(short_help="Print every step of a convolution: taps, products, sums.")
 @conv_options
 @click.option("--json", "as_json", is_flag=True, help="Print the whole trace as one JSON object.")
 def trace(as_json, **options):
@@ -109,7 +109,7 @@ def trace(as_json, **options):
         click.echo(trace_table(result))
 
 
-@cli.command()
+@cli.command(short_help="Print the output shape and the size formula, numbers in.")
 @conv_options
 @click.option("--json", "as_json", is_flag=True, help="Print the shapes and formulas as one JSON object.")
 def shape(as_json, **options):
@@ -136,7 +136,7 @@ def shape(as_json, **options):
 DEFAULT_TEMPLATE = "padding1"  # what a bare `convanim render` draws: the article's padding case
 
 
-@cli.command()
+@cli.command(short_help="Render a convolution as an animated GIF.")
 @conv_options
 @click.option("--template", metavar="NAME", help="A built-in template (see `convanim templates`) or a path to a TOML file; the options above override its values. With no options at all: padding1.")
 @click.option("-o", "--output", metavar="PATH", help="File to write; the suffix picks the format (.gif). Default: output/NAME.gif.")
@@ -211,7 +211,7 @@ _CLI_NAMES = {"size": "--length"}
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
 
 
-@cli.command("templates")
+@cli.command("templates", short_help="List the built-in figures.")
 def templates_command():
     """List the built-in templates (named figures) and what each one shows."""
     from .templates import list_templates, load_template
@@ -222,7 +222,7 @@ def templates_command():
         click.echo(f"{template.name:<{width}}  {template.description}")
 
 
-@cli.command()
+@cli.command(short_help="Render every template, with an index.html to copy from.")
 @click.argument("templates", nargs=-1, metavar="[TEMPLATE]...")
 @click.option("-o", "--output", "out_dir", metavar="DIR", default=str(DEFAULT_DIR), show_default=True, help="Folder for the figures and index.html.")
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="Processes rendering at once. Default: one per CPU; 1 renders in this process.")
