@@ -164,22 +164,28 @@ def render(template, output, width, hold, fps, glide, panel, title, credit, **op
             raise TemplateError("template", error.rule) from None
         raise
     conv_args = merge_conv_args(loaded.conv_args, given) if loaded else given
-    if loaded:
-        # Say which of the template's data gave way to the sizes asked for.
-        for key in ("input", "weight", "bias"):
-            if key in loaded.conv_args and key not in conv_args:
-                replacement = "no bias" if key == "bias" else f"convanim's default {key}"
-                click.echo(f"convanim: note: template {loaded.name}'s {key} does not fit the options given; using {replacement}", err=True)
     render_args = loaded.render_kwargs() if loaded else {}
     flags = {"width": width, "hold": hold, "fps": fps, "glide": glide, "panel": panel, "title": title, "credit": credit}
     render_args.update({key: value for key, value in flags.items() if value is not None})
 
     from .spec import conv
 
-    subject = conv(**conv_args)
+    try:
+        subject = conv(**conv_args)
+    except SpecError as error:
+        if loaded and error.option in loaded.conv_args and error.option not in given:
+            # The value at fault is the template's: say so, not --option.
+            raise TemplateError(error.option, error.rule, template=loaded.name) from None
+        raise
     options_ = RenderOptions(**render_args)
     path = Path(output) if output else Path("output") / f"{_figure_name(loaded, subject.spec, given)}.gif"
     written = render_file(subject, path, options_)
+    if loaded:  # after success, so that an error stays one line
+        # Say which of the template's data gave way to the sizes asked for.
+        for key in ("input", "weight", "bias"):
+            if key in loaded.conv_args and key not in conv_args:
+                replacement = "no bias" if key == "bias" else f"convanim's default {key}"
+                click.echo(f"convanim: note: template {loaded.name}'s {key} does not fit the options given; using {replacement}", err=True)
     click.echo(f"wrote {written} ({written.stat().st_size / 1024:.1f} KiB)")
 
 

@@ -34,7 +34,6 @@ class Theme:
     output_done_alt: str = "#f7c948"
     output_current: str = "#d9480f"
     pending: str = "#d6d6d6"
-    tap_edge: str = "#111111"
     panel_rule: str = "#c8c8c8"
     # One hue per group: the stripe beside the rows a group owns.
     groups: tuple[str, ...] = ("#7048e8", "#0c8599", "#c2255c", "#5c940d", "#e67700", "#364fc7", "#862e9c", "#087f5b")

@@ -65,3 +65,10 @@ def test_template_data_that_gives_way_is_named(run_cli, tmp_path):
     code, out, err = run_cli("render", "--template", "kernel3", "--kernel-size", "5", "-o", str(tmp_path / "k5.gif"))
     assert code == 0 and out.startswith("wrote ")
     assert err == "convanim: note: template kernel3's weight does not fit the options given; using convanim's default weight\n"
+
+
+def test_a_template_value_at_fault_is_named_as_the_templates(run_cli, tmp_path):
+    code, out, err = run_cli("render", "--template", "groups2", "--input", "1,2,3,4,5,6", "-o", str(tmp_path / "g.gif"))
+    assert code == 2 and out == ""
+    assert err.startswith("convanim: error: template groups2: groups: ")
+    assert not (tmp_path / "g.gif").exists()
