@@ -167,6 +167,12 @@ def render(template, output, width, hold, fps, glide, panel, title, credit, **op
     render_args = loaded.render_kwargs() if loaded else {}
     flags = {"width": width, "hold": hold, "fps": fps, "glide": glide, "panel": panel, "title": title, "credit": credit}
     render_args.update({key: value for key, value in flags.items() if value is not None})
+    # A flag that would change nothing is a mistake worth saying. (A
+    # template's own fps or title may rest unused: it is data, not a request.)
+    if fps is not None and not render_args.get("glide"):
+        raise SpecError("fps", "sets the frame rate of the glide; add --glide")
+    if title is not None and render_args.get("panel") is False:
+        raise SpecError("title", "is shown in the info panel, which --no-panel drops")
 
     from .spec import conv
 

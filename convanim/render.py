@@ -46,11 +46,6 @@ class RenderOptions:
             if value is not None and not isinstance(value, str):
                 raise SpecError(name, f"must be text, got {value!r}")
         Timing(self.hold, self.fps, self.glide)  # checks the ranges of hold and fps
-        # An option that would change nothing is a mistake worth saying.
-        if self.fps != DEFAULT_FPS and not self.glide:
-            raise SpecError("fps", "sets the frame rate of the glide; add glide (--glide)")
-        if self.title is not None and not self.panel:
-            raise SpecError("title", "is shown in the info panel, which panel=False (--no-panel) drops")
 
     @property
     def timing(self) -> Timing:

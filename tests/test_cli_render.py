@@ -72,3 +72,14 @@ def test_a_template_value_at_fault_is_named_as_the_templates(run_cli, tmp_path):
     assert code == 2 and out == ""
     assert err.startswith("convanim: error: template groups2: groups: ")
     assert not (tmp_path / "g.gif").exists()
+
+
+@pytest.mark.parametrize("template", ["padding1", "groups2"], ids=["padding1", "groups2"])
+def test_no_panel_works_with_any_template(run_cli, tmp_path, template):
+    """A template's title is data, not a request: --no-panel may leave it unused."""
+    with_panel, without = tmp_path / "p.gif", tmp_path / "n.gif"
+    assert run_cli("render", "--template", template, "-o", str(with_panel))[0] == 0
+    code, out, err = run_cli("render", "--template", template, "--no-panel", "-o", str(without))
+    assert (code, err) == (0, "")
+    with Image.open(without) as bare, Image.open(with_panel) as full:
+        assert bare.size[0] == full.size[0] and bare.size[1] < full.size[1]
