@@ -11,11 +11,13 @@ wider than asked, up to ``MAX_GROWN_WIDTH``.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
 from .engine import Step, Trace
 from .errors import SpecError
+from .paint import text_width
 from .panel import panel_height
 from .report import shown, step_terms
 from .spec import ConvSpec
@@ -55,6 +57,24 @@ class Box:
         return self.y + self.h
 
 
+@functools.lru_cache(maxsize=4096)
+def _fit_number(x: float, room: float, size: float, least: float, italic: bool) -> tuple[str, float]:
+    """As large as fits ``room`` pixels, down to ``least``; then fewer digits or
+    an abbreviation; and nothing rather than a number that is not faithful."""
+    family = "sans-italic" if italic else "sans"
+    for chars in range(len(shown(x)), 0, -1):
+        text = shown(x, chars)
+        if not text:
+            break
+        width = text_width(text, family, size, bold=True)
+        fitting = math.floor(min(size, size * room / width) * 4) / 4  # fonts come in quarter pixels
+        while fitting >= least and text_width(text, family, fitting, bold=True) > room:
+            fitting -= 0.25  # hinting makes width not quite proportional to size
+        if fitting >= least:
+            return text, fitting
+    return "", size
+
+
 def wrap_terms(terms: list[str], result: str, max_chars_per_line: int) -> list[str]:
     """Join terms with `` + `` and end with `` = result``, breaking lines between terms."""
     pieces = [term + (" +" if i < len(terms) - 1 else f" = {result}") for i, term in enumerate(terms)]
@@ -91,7 +111,6 @@ class Layout:
     panel: Box | None
     value_px: float  # font size of numbers in cells
     min_value_px: float  # the smallest it goes for a long number
-    value_chars: int  # how many characters fit in a cell at the smallest size
     label_px: float
     expression_px: float
     expression_chars: int  # characters per product line
@@ -118,10 +137,9 @@ class Layout:
         centre = position[0] * spec.stride[0] + spec.size_formulas()[0].span / 2
         return Box(self.column_x(centre) - self.cell / 2, self.output_top + channel * self.cell, self.cell, self.cell)
 
-    def value_size(self, text: str) -> float:
-        """Font size for ``text`` in a cell: as large as fits, down to the minimum."""
-        fit = 0.9 * self.cell / (CHAR_EM * max(1, len(text)))
-        return max(self.min_value_px, min(self.value_px, fit))
+    def cell_label(self, x: float, italic: bool = False) -> tuple[str, float]:
+        """A number's text and type size in a cell, clear of its borders."""
+        return _fit_number(x, self.cell - 10 * self.scale, self.value_px, self.min_value_px, italic)
 
     def block_centre(self, top: float, rows: int) -> float:
         return top + rows * self.cell / 2
@@ -189,7 +207,6 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) ->
     value_px = min(18 * s, 0.34 * cell)
     # Numbers longer than fit at that size get smaller type, down to this.
     min_value_px = max(8.0, 0.6 * value_px)
-    value_chars = max(2, int(0.9 * cell / (CHAR_EM * min_value_px)))
 
     expression_px = 15 * s
     # The product line keeps clear of the label column, where the step counter is.
@@ -239,7 +256,6 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) ->
         panel=panel_box,
         value_px=value_px,
         min_value_px=min_value_px,
-        value_chars=value_chars,
         label_px=15 * s,
         expression_px=expression_px,
         expression_chars=expression_chars,

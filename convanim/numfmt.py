@@ -27,12 +27,13 @@ def format_number(x: float, max_chars: int | None = None) -> str:
     else:
         for digits in range(6, 0, -1):
             text = _general(x, digits)
-            if len(text) <= limit:
+            # Large values read better as 150k than as 1.5e5.
+            if len(text) <= limit and not ("e" in text and 1000 <= abs(x) < 1e15):
                 return text
     if abs(x) >= 1000:
         for scale, suffix in _SUFFIXES:
             if abs(x) >= scale:
-                for digits in range(3, 0, -1):
+                for digits in range(6, 0, -1):
                     text = _general(x / scale, digits) + suffix
                     if len(text) <= limit and "e" not in text:
                         return text

@@ -89,7 +89,7 @@ class FrameRenderer:
         for i, line in enumerate(lines):
             p.text(centre, L.expression_top + (i + 0.5) * L.expression_line, line, L.expression_px, theme.text)
         self._arrow(p, target.cx, L.expression_top + len(lines) * L.expression_line, L.output_top)
-        self._cell(p, target, theme.output_current, shown(step.result, L.value_chars), edge_px=max(2, round(3 * L.scale)))
+        self._cell(p, target, theme.output_current, step.result, edge_px=max(2, round(3 * L.scale)))
 
     def _draw_glide(self, p: Painter, before: Step, after: Step, progress: float) -> None:
         L = self.layout
@@ -139,7 +139,7 @@ class FrameRenderer:
         for step in self.trace.steps[self._written : written]:
             fill = self.theme.output_done if step.out_channel % 2 == 0 else self.theme.output_done_alt
             box = self.layout.output_cell(step.out_channel, step.position)
-            self._cell(self._background, box, fill, shown(step.result, self.layout.value_chars))
+            self._cell(self._background, box, fill, step.result)
         self._written = max(self._written, written)
 
     def _draw_static(self, p: Painter) -> None:
@@ -158,8 +158,8 @@ class FrameRenderer:
                     fill = theme.padding
                 else:
                     fill = theme.padding_copy
-                value = shown(trace.padded[channel, column], L.value_chars)
-                self._cell(p, L.input_cell(channel, (column,)), fill, value, italic=inside is False and source is not None)
+                value = trace.padded[channel, column]
+                self._cell(p, L.input_cell(channel, (column,)), fill, value, italic=not inside and source is not None)
 
         # Where the padding is, and what it holds.
         if lo or hi:
@@ -174,7 +174,7 @@ class FrameRenderer:
 
         # Pending output cells: grey and empty until written.
         for step in trace.steps:
-            self._cell(p, L.output_cell(step.out_channel, step.position), theme.pending, "")
+            self._cell(p, L.output_cell(step.out_channel, step.position), theme.pending, None)
 
         self._row_labels(p)
         if L.panel is not None:
@@ -209,10 +209,13 @@ class FrameRenderer:
     # -- cells --------------------------------------------------------------
     def _kernel_cell(self, p: Painter, box: Box, in_channel: int, weight: float) -> None:
         fill = self.theme.kernel if in_channel % 2 == 0 else self.theme.kernel_alt
-        self._cell(p, box, fill, shown(weight, self.layout.value_chars))
+        self._cell(p, box, fill, weight)
 
-    def _cell(self, p: Painter, box: Box, fill: str, label: str, edge_px: int = 1, italic: bool = False) -> None:
+    def _cell(self, p: Painter, box: Box, fill: str, value: float | None, edge_px: int = 1, italic: bool = False) -> None:
+        """A cell and, unless ``value`` is None, its number."""
         p.rect(box.x, box.y, box.w, box.h, fill, self.theme.cell_edge, edge_px)
-        if label:
-            family = "sans-italic" if italic else "sans"
-            p.text(box.cx, box.cy, label, self.layout.value_size(label), text_colour_on(fill, self.theme), bold=True, family=family)
+        if value is not None:
+            label, px = self.layout.cell_label(value, italic)
+            if label:
+                family = "sans-italic" if italic else "sans"
+                p.text(box.cx, box.cy, label, px, text_colour_on(fill, self.theme), bold=True, family=family)

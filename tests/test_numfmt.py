@@ -61,3 +61,8 @@ def test_without_a_limit_six_digits_are_kept(x):
 @pytest.mark.parametrize("x", [1234567890123.0, -99999999999999.0], ids=["13 digits", "negative 14 digits"])
 def test_without_a_limit_integers_are_whole(x):
     assert format_number(x) == str(int(x))
+
+
+def test_large_values_take_a_suffix_before_scientific_notation():
+    assert format_number(-150005.4, 6) == "-150k"
+    assert format_number(1234567.8) == "1.23457M"  # six significant digits without a limit

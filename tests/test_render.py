@@ -204,3 +204,17 @@ def test_a_shot_drawn_out_of_order_shows_only_what_was_written_by_then():
     early = renderer.draw(Shot("step", 1, 1000))
     renderer.draw(Shot("done", 3, 1000))
     assert np.array_equal(renderer.draw(Shot("step", 1, 1000)), early)
+
+
+@settings(max_examples=60, deadline=None)
+@given(x=st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).filter(lambda v: v != 0), length=st.integers(3, 120))
+def test_a_cells_number_fits_inside_its_borders_or_is_left_out(x, length):
+    from convanim.numfmt import value_of
+    from convanim.paint import text_width
+
+    layout = compute_layout(convanim.trace(convanim.conv(size=length, kernel_size=1)), 1080, panel=False)
+    text, size = layout.cell_label(x)
+    if text:
+        assert text_width(text, size=size, bold=True) <= layout.cell - 10 * layout.scale
+        assert size >= layout.min_value_px
+        assert abs(value_of(text.replace("\u2212", "-")) - x) <= 0.05 * abs(x)
