@@ -19,7 +19,7 @@ from .engine import Step, Trace
 from .errors import SpecError
 from .paint import text_width
 from .panel import panel_height
-from .report import shown, step_terms
+from .report import settled, shown, step_terms
 from .spec import ConvSpec
 
 BASE_WIDTH = 1080  # sizes below are in pixels at this width and scale with it
@@ -213,7 +213,7 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) ->
     expression_left = grid_x - 14 * s
     expression_chars = max(16, int((width - MARGIN * s - expression_left) / (CHAR_EM * expression_px)))
     lines = max(
-        (len(wrap_terms(step_terms(step), shown(step.result), expression_chars)) for step in trace.steps),
+        (len(wrap_terms(step_terms(step), shown(settled(step)), expression_chars)) for step in trace.steps),
         default=1,
     )
     line_height = 1.45 * expression_px

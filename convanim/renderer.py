@@ -16,7 +16,7 @@ import numpy as np
 
 from .engine import Step, Trace
 from .layout import Box, Layout, wrap_terms
-from .report import shown, step_terms
+from .report import settled, shown, step_terms
 from .paint import Painter, fit_text, text_width
 from .panel import draw_panel
 from .storyboard import Shot
@@ -84,12 +84,12 @@ class FrameRenderer:
             y = L.block_centre(L.kernel_top, self.trace.spec.in_channels) + L.label_px * 1.2
             p.text(x, y, f"of out ch {step.out_channel}", L.label_px * 0.8, theme.muted, align="right")
         target = L.output_cell(step.out_channel, step.position)
-        lines = wrap_terms(step_terms(step), shown(step.result), L.expression_chars)
+        lines = wrap_terms(step_terms(step), shown(settled(step)), L.expression_chars)
         centre = self._expression_centre(step, lines)
         for i, line in enumerate(lines):
             p.text(centre, L.expression_top + (i + 0.5) * L.expression_line, line, L.expression_px, theme.text)
         self._arrow(p, target.cx, L.expression_top + len(lines) * L.expression_line, L.output_top)
-        self._cell(p, target, theme.output_current, step.result, edge_px=max(2, round(3 * L.scale)))
+        self._cell(p, target, theme.output_current, settled(step), edge_px=max(2, round(3 * L.scale)))
 
     def _draw_glide(self, p: Painter, before: Step, after: Step, progress: float) -> None:
         L = self.layout
@@ -139,7 +139,7 @@ class FrameRenderer:
         for step in self.trace.steps[self._written : written]:
             fill = self.theme.output_done if step.out_channel % 2 == 0 else self.theme.output_done_alt
             box = self.layout.output_cell(step.out_channel, step.position)
-            self._cell(self._background, box, fill, step.result)
+            self._cell(self._background, box, fill, settled(step))
         self._written = max(self._written, written)
 
     def _draw_static(self, p: Painter) -> None:

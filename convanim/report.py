@@ -50,9 +50,21 @@ def step_terms(step: Step, mark_padding: bool = False) -> list[str]:
     return terms
 
 
+# float64 keeps about 16 significant digits; a sum smaller than this share of
+# its largest term is rounding noise (0.1×0.1 + 0.2×0.2 − 0.05 gives 6.9e−18).
+NOISE = 1e-12
+
+
+def settled(step: Step) -> float:
+    """A step's result as a reader should see it: 0 for a sum that cancels
+    to rounding noise, else the trace's result as it is."""
+    largest = max([abs(t.product) for t in step.taps] + [abs(step.bias or 0.0)])
+    return 0.0 if abs(step.result) <= NOISE * largest else step.result
+
+
 def step_expression(step: Step) -> str:
     """``0(pad)×2 + 1×2 + 2×2 = 6``"""
-    return " + ".join(step_terms(step, mark_padding=True)) + f" = {shown(step.result)}"
+    return " + ".join(step_terms(step, mark_padding=True)) + f" = {shown(settled(step))}"
 
 
 def trace_table(trace: Trace) -> str:
@@ -65,7 +77,10 @@ def trace_table(trace: Trace) -> str:
             f"{step.index + 1:>5}  {_index(step.out_channel, step.position):<{width}}  {step.group:>5}  {step_expression(step)}"
         )
     lines.append("")
-    lines.append("output " + _shape(spec.output_shape) + ": " + _nested(trace.output.tolist()))
+    output = trace.output.copy()
+    for step in trace.steps:
+        output[(step.out_channel, *step.position)] = settled(step)
+    lines.append("output " + _shape(spec.output_shape) + ": " + _nested(output.tolist()))
     return "\n".join(lines)
 
 

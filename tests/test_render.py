@@ -218,3 +218,15 @@ def test_a_cells_number_fits_inside_its_borders_or_is_left_out(x, length):
         assert text_width(text, size=size, bold=True) <= layout.cell - 10 * layout.scale
         assert size >= layout.min_value_px
         assert abs(value_of(text.replace("\u2212", "-")) - x) <= 0.05 * abs(x)
+
+
+def test_rounding_noise_is_shown_as_zero_but_kept_in_the_trace():
+    from convanim.report import settled, step_expression
+
+    trace = convanim.trace(convanim.conv([0.1, 0.2, 0.3], [0.1, 0.2], bias=[-0.05]))
+    first = trace.steps[0]
+    assert first.result != 0 and abs(first.result) < 1e-15  # float64, as PyTorch's float64 gives
+    assert settled(first) == 0.0 and step_expression(first).endswith("= 0")
+    assert settled(trace.steps[1]) == trace.steps[1].result  # not noise: left as it is
+    small = convanim.trace(convanim.conv([1e-6, 1.0], [1.0]))  # a genuinely small result stays
+    assert settled(small.steps[0]) == 1e-6
