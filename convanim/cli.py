@@ -207,6 +207,8 @@ def _figure_name(template, spec, given) -> str:
         if argument.emphasised and argument.name != "bias":
             value = "".join(ch for ch in argument.value if ch.isalnum() or ch in "-.")
             parts.append(f"{argument.name.replace('_size', '')}{value}")
+    if spec.padding_arg == "causal":  # shown as a padding layer, not an argument
+        parts.append("causal" if spec.padding_mode == "zeros" else f"causal-{spec.padding_mode}")
     if spec.bias:
         parts.append("bias")
     data = {key: given[key] for key in ("input", "weight", "bias") if key in given}

@@ -82,7 +82,8 @@ def build_gallery(
     in this process). ``width`` overrides every template's width.
     ``on_figure`` is called with each figure as it is finished.
     """
-    names = list(templates) if templates is not None else list(list_templates())
+    # Each figure once, in the order asked for.
+    names = list(dict.fromkeys(templates)) if templates is not None else list(list_templates())
     # Every template is read and checked before anything is drawn: a bad
     # one stops the gallery at once, with its own message.
     loaded = [load_template(name) for name in names]

@@ -23,8 +23,8 @@ HEADING = 44  # px from the panel's top to its first line, at 1080 px wide
 CODE_PX = 15
 CODE_LINE = 1.45
 MAX_CODE_LINES = 6
-FORMULA_GAP = 52
-FORMULA_LINE = 56
+FORMULA_GAP = 64
+FORMULA_LINE = 64
 SPLIT = 0.45  # the code's share of the panel's width
 STACK_BELOW = 700  # px: a narrower panel puts the formulas under the code
 STACK_GAP = 20
@@ -70,7 +70,7 @@ def _axis_symbol(name: str, which: str) -> str:
 def general_formula(name: str, symmetric: bool) -> str:
     padding = r"2 \times \mathrm{padding}" if symmetric else r"\mathrm{pad}_{\mathrm{before}} + \mathrm{pad}_{\mathrm{after}}"
     return (
-        f"${_axis_symbol(name, 'out')} = \\left\\lfloor \\frac{{{_axis_symbol(name, 'in')} + {padding}"
+        f"${_axis_symbol(name, 'out')} = \\left\\lfloor \\dfrac{{{_axis_symbol(name, 'in')} + {padding}"
         r" - \mathrm{dilation} \times (\mathrm{kernel\_size} - 1) - 1}{\mathrm{stride}} + 1 \right\rfloor$"
     )
 
@@ -81,7 +81,7 @@ def substituted_formula(formula: SizeFormula) -> str:
     else:
         padding = f"({formula.pad_before} + {formula.pad_after})"
     return (
-        f"${formula.size_out} = \\left\\lfloor \\frac{{{formula.size_in} + {padding} - {formula.dilation} \\times "
+        f"${formula.size_out} = \\left\\lfloor \\dfrac{{{formula.size_in} + {padding} - {formula.dilation} \\times "
         f"({formula.kernel} - 1) - 1}}{{{formula.stride}}} + 1 \\right\\rfloor$"
     )
 
@@ -155,11 +155,11 @@ def draw_panel(p: Painter, layout: Layout, theme: Theme, spec: ConvSpec, title: 
     y += HEADING * s
     symmetric = all(f.symmetric for f in spec.size_formulas())
     general = general_formula(spec.axis_names[0], symmetric)
-    p.math(formula_x, y, general, _fitting(general, 17 * s, formula_width), theme.muted)
+    p.math(formula_x, y, general, _fitting(general, 18 * s, formula_width), theme.text)
     y += FORMULA_GAP * s
     for formula in _distinct_formulas(spec):
         source = substituted_formula(formula)
-        p.math(formula_x, y, source, _fitting(source, 25 * s, formula_width), theme.text)
+        p.math(formula_x, y, source, _fitting(source, 22 * s, formula_width), theme.text)
         y += FORMULA_LINE * s
 
 

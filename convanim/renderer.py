@@ -78,11 +78,7 @@ class FrameRenderer:
             p.text(box.cx, L.taps_y, "×", L.label_px * 1.1, theme.muted)
         for tap in step.taps:
             self._kernel_cell(p, L.kernel_cell(tap.in_channel, tap.position), tap.in_channel, tap.weight)
-        if self.trace.spec.out_channels > 1:
-            # Each output channel has its own kernel: say whose is shown.
-            x = L.label_right - 44 * L.scale
-            y = L.block_centre(L.kernel_top, self.trace.spec.in_channels) + L.label_px * 1.2
-            p.text(x, y, f"of out ch {step.out_channel}", L.label_px * 0.8, theme.muted, align="right")
+        self._kernel_owner(p, step.out_channel)
         target = L.output_cell(step.out_channel, step.position)
         lines = wrap_terms(step_terms(step), shown(settled(step)), L.expression_chars)
         centre = self._expression_centre(step, lines)
@@ -100,6 +96,14 @@ class FrameRenderer:
             box = Box(start.x + (end.x - start.x) * progress, start.y + (end.y - start.y) * progress, start.w, start.h)
             tap = a if progress < 0.5 else b
             self._kernel_cell(p, box, tap.in_channel, tap.weight)
+        self._kernel_owner(p, (before if progress < 0.5 else after).out_channel)
+
+    def _kernel_owner(self, p: Painter, out_channel: int) -> None:
+        """Each output channel has its own kernel: say whose is shown."""
+        L, spec = self.layout, self.trace.spec
+        if spec.out_channels > 1:
+            y = L.block_centre(L.kernel_top, spec.in_channels) + L.label_px * 1.2
+            p.text(L.label_right - 44 * L.scale, y, f"of out ch {out_channel}", L.label_px * 0.8, self.theme.muted, align="right")
 
     def _draw_counter(self, p: Painter, shot: Shot) -> None:
         """The step counter heads the product line, in the label column: it

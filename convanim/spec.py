@@ -311,18 +311,23 @@ def _parts(
 
     dilation = _per_axis(dilation, ndim, "dilation", minimum=1)
     resolved_padding, padding_arg = _resolve_padding(padding, ndim, kernel, dilation)
-    spec = ConvSpec(
-        input_shape=(in_channels, *spatial),
-        out_channels=out_channels,
-        kernel_size=tuple(kernel),
-        stride=_per_axis(stride, ndim, "stride", minimum=1),
-        padding=resolved_padding,
-        dilation=dilation,
-        groups=groups,
-        padding_mode=padding_mode,
-        bias=bias_array is not None,
-        padding_arg=padding_arg,
-    )
+    try:
+        spec = ConvSpec(
+            input_shape=(in_channels, *spatial),
+            out_channels=out_channels,
+            kernel_size=tuple(kernel),
+            stride=_per_axis(stride, ndim, "stride", minimum=1),
+            padding=resolved_padding,
+            dilation=dilation,
+            groups=groups,
+            padding_mode=padding_mode,
+            bias=bias_array is not None,
+            padding_arg=padding_arg,
+        )
+    except SpecError as error:
+        if error.option == "kernel_size" and weight_array is not None:
+            raise SpecError("weight", error.rule) from None  # the kernel's size came from the weight given
+        raise
     _check_data(spec, in_array, weight_array, bias_array)
     return spec, in_array, weight_array, bias_array
 

@@ -51,15 +51,12 @@ def storyboard(positions: list[tuple[int, ...]], timing: Timing = Timing()) -> t
     step_count = len(positions)
     shots: list[Shot] = []
     for step in range(step_count):
-        first = step == 0
+        # A step's time, the glide that leaves it included; the first is longer.
+        total_ms = hold_ms * (FIRST_LAST_HOLD if step == 0 else 1.0)
         gliding = timing.glide and step + 1 < step_count and positions[step + 1] != positions[step]
-        if gliding:
-            glide_ms = GLIDE_SHARE * hold_ms
-            frames = max(1, round(glide_ms / 1000.0 * timing.fps))
-            rest = hold_ms - glide_ms
-        else:
-            frames, glide_ms, rest = 0, 0.0, hold_ms
-        shots.append(Shot("step", step, rest * (FIRST_LAST_HOLD if first else 1.0)))
+        glide_ms = GLIDE_SHARE * hold_ms if gliding else 0.0
+        frames = max(1, round(glide_ms / 1000.0 * timing.fps)) if gliding else 0
+        shots.append(Shot("step", step, total_ms - glide_ms))
         for i in range(frames):
             shots.append(Shot("glide", step, glide_ms / frames, progress=(i + 1) / (frames + 1)))
     shots.append(Shot("done", step_count - 1, hold_ms * FIRST_LAST_HOLD))

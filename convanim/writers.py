@@ -71,7 +71,7 @@ class Format:
 #   Format("MP4", (".mp4",), "convanim.video:FfmpegWriter", "H.264 video",
 #          needs=(("imageio_ffmpeg", "imageio-ffmpeg"),)),
 FORMATS: tuple[Format, ...] = (
-    Format("GIF", (".gif",), "convanim.gif:GifWriter", "animated GIF, looping, at most 64 colours a frame"),
+    Format("GIF", (".gif",), "convanim.gif:GifWriter", "animated GIF, looping, at most 32 colours a frame"),
 )
 
 

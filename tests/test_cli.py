@@ -97,7 +97,8 @@ def test_circular_padding_equal_to_the_size_is_accepted(run_cli):
 
 # Every rule a user can break, with the option the one-line message must name.
 BAD = {
-    "kernel beyond padded input": (["--input", "1,2", "--weight", "1,1,1"], "--kernel-size"),
+    "kernel beyond padded input": (["--input", "1,2", "--weight", "1,1,1"], "--weight"),
+    "kernel size beyond padded length": (["--length", "2", "--kernel-size", "3"], "--kernel-size"),
     "default kernel beyond input": (["--length", "2"], "--kernel-size"),
     "groups not dividing in_channels": (["--in-channels", "3", "--out-channels", "2", "--groups", "2"], "--groups"),
     "groups not dividing out_channels": (["--in-channels", "2", "--out-channels", "3", "--groups", "2"], "--groups"),

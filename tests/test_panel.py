@@ -60,7 +60,7 @@ def test_non_default_arguments_are_bold_and_channels_are_not():
 def test_the_formula_has_the_figures_numbers():
     spec = convanim.conv(**CASES["padding1"]).spec
     assert substituted_formula(spec.size_formulas()[0]) == (
-        r"$6 = \left\lfloor \frac{6 + 2 \times 1 - 1 \times (3 - 1) - 1}{1} + 1 \right\rfloor$"
+        r"$6 = \left\lfloor \dfrac{6 + 2 \times 1 - 1 \times (3 - 1) - 1}{1} + 1 \right\rfloor$"
     )
     causal = convanim.conv(**CASES["causal-dilated"]).spec
     assert r"(4 + 0)" in substituted_formula(causal.size_formulas()[0])

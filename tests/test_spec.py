@@ -144,7 +144,8 @@ def test_spec_is_immutable():
 # -- refusals, with the option they concern ---------------------------------------
 
 BAD = {
-    "kernel beyond padded input": (dict(input=[1, 2], weight=[1, 1, 1]), "kernel_size"),
+    "kernel beyond padded input": (dict(input=[1, 2], weight=[1, 1, 1]), "weight"),
+    "kernel size beyond padded length": (dict(size=2, kernel_size=3), "kernel_size"),
     "dilated kernel beyond input": (dict(size=4, kernel_size=3, dilation=2), "kernel_size"),
     "groups not dividing in": (dict(in_channels=3, out_channels=2, groups=2), "groups"),
     "groups not dividing out": (dict(in_channels=2, out_channels=3, groups=2), "groups"),

@@ -35,3 +35,11 @@ def test_timing_out_of_range_names_its_option(timing, option):
     with pytest.raises(SpecError) as raised:
         Timing(**timing)
     assert raised.value.option == option
+
+
+def test_with_glide_each_step_lasts_its_hold_the_move_included():
+    shots = storyboard([(0,), (1,), (2,)], Timing(hold=1.0, fps=10, glide=True))
+    per_step = {}
+    for shot in shots:
+        per_step[(shot.phase == "done", shot.step)] = per_step.get((shot.phase == "done", shot.step), 0) + shot.duration_ms
+    assert per_step == {(False, 0): 2000, (False, 1): 1000, (False, 2): 1000, (True, 2): 2000}
