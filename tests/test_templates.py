@@ -401,3 +401,10 @@ def test_loading_a_template_draws_nothing():
     code = "import sys; from convanim.templates import load_template; load_template('groups2'); print('matplotlib' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_a_template_named_twice_is_rendered_once(tmp_path):
+    figures = []
+    build_gallery(tmp_path, templates=["stride3", "stride3"], jobs=1, width=320, on_figure=figures.append)
+    assert [f.name for f in figures] == ["stride3"]
+    assert (tmp_path / "index.html").read_text(encoding="utf-8").count('id="stride3"') == 1
