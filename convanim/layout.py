@@ -137,9 +137,16 @@ class Layout:
         centre = position[0] * spec.stride[0] + spec.size_formulas()[0].span / 2
         return Box(self.column_x(centre) - self.cell / 2, self.output_top + channel * self.cell, self.cell, self.cell)
 
+    @property
+    def heavy_edge(self) -> int:
+        """The border of the cell being written, in whole pixels: heavy, but
+        in proportion to the cell, not to the figure."""
+        return max(2, round(self.cell / 18))
+
     def cell_label(self, x: float, italic: bool = False) -> tuple[str, float]:
-        """A number's text and type size in a cell, clear of its borders."""
-        return _fit_number(x, self.cell - 10 * self.scale, self.value_px, self.min_value_px, italic)
+        """A number's text and type size in a cell, clear of the heavy border."""
+        room = self.cell - 2 * self.heavy_edge - 4
+        return _fit_number(x, room, self.value_px, self.min_value_px, italic)
 
     def block_centre(self, top: float, rows: int) -> float:
         return top + rows * self.cell / 2
@@ -204,9 +211,9 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) ->
     # Labels and grid together sit in the middle of the figure.
     grid_x = max(side, (width - columns * cell + LABEL_COLUMN * s) / 2)
 
-    value_px = min(18 * s, 0.34 * cell)
+    value_px = min(18 * s, 0.36 * cell)
     # Numbers longer than fit at that size get smaller type, down to this.
-    min_value_px = max(8.0, 0.6 * value_px)
+    min_value_px = min(value_px, max(7.0, 0.6 * value_px))  # small cells: the size they allow
 
     expression_px = 15 * s
     # The product line keeps clear of the label column, where the step counter is.

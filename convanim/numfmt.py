@@ -37,6 +37,11 @@ def format_number(x: float, max_chars: int | None = None) -> str:
                     text = _general(x / scale, digits) + suffix
                     if len(text) <= limit and "e" not in text:
                         return text
+                # 9.6k in two characters: rounding reaches the next power
+                # of ten, which %g writes as 1e+01; "10k" says it plainly.
+                text = f"{round(x / scale)}{suffix}"
+                if len(text) <= limit:
+                    return text
     for digits in range(3, 0, -1):
         text = f"{x:.{digits - 1}e}".replace("e+0", "e").replace("e-0", "e-").replace("e+", "e")
         if len(text) <= limit:

@@ -75,7 +75,7 @@ class FrameRenderer:
         L, theme = self.layout, self.theme
         for column in sorted({tap.position for tap in step.taps}):
             box = L.input_cell(0, column)
-            p.text(box.cx, L.taps_y, "×", L.label_px * 1.1, theme.muted)
+            p.text(box.cx, L.taps_y, "×", min(L.label_px * 1.1, 0.8 * L.cell), theme.muted)
         for tap in step.taps:
             self._kernel_cell(p, L.kernel_cell(tap.in_channel, tap.position), tap.in_channel, tap.weight)
         self._kernel_owner(p, step.out_channel)
@@ -85,7 +85,7 @@ class FrameRenderer:
         for i, line in enumerate(lines):
             p.text(centre, L.expression_top + (i + 0.5) * L.expression_line, line, L.expression_px, theme.text)
         self._arrow(p, target.cx, L.expression_top + len(lines) * L.expression_line, L.output_top)
-        self._cell(p, target, theme.output_current, settled(step), edge_px=max(2, round(3 * L.scale)))
+        self._cell(p, target, theme.output_current, settled(step), edge_px=L.heavy_edge)
 
     def _draw_glide(self, p: Painter, before: Step, after: Step, progress: float) -> None:
         L = self.layout

@@ -50,16 +50,19 @@ def step_terms(step: Step, mark_padding: bool = False) -> list[str]:
     return terms
 
 
-# float64 keeps about 16 significant digits; a sum smaller than this share of
-# its largest term is rounding noise (0.1×0.1 + 0.2×0.2 − 0.05 gives 6.9e−18).
-NOISE = 1e-12
+EPSILON = 2.0**-52  # float64's relative rounding step
 
 
 def settled(step: Step) -> float:
     """A step's result as a reader should see it: 0 for a sum that cancels
-    to rounding noise, else the trace's result as it is."""
-    largest = max([abs(t.product) for t in step.taps] + [abs(step.bias or 0.0)])
-    return 0.0 if abs(step.result) <= NOISE * largest else step.result
+    to rounding noise, else the trace's result as it is.
+
+    Summing n terms in float64 can be off by n rounding steps of the largest
+    term, so a result that small cannot be told from 0: 0.1×0.1 + 0.2×0.2 −
+    0.05 gives 6.9e−18, while 10⁶×10⁶ − 10⁶×10⁶ + 0.5 is a true 0.5."""
+    terms = [t.product for t in step.taps] + ([step.bias] if step.bias is not None else [])
+    bound = len(terms) * EPSILON * max(abs(term) for term in terms)
+    return 0.0 if abs(step.result) <= bound else step.result
 
 
 def step_expression(step: Step) -> str:

@@ -15,7 +15,8 @@ from .errors import SpecError
 
 def parse_values(text: str, option: str) -> list:
     """Parse a command-line VALUES string: ``1,2,3`` or a JSON nested list."""
-    stripped = text.strip()
+    # Figures print a true minus sign; a value copied from one reads back.
+    stripped = text.strip().replace("\u2212", "-")
     if not stripped:
         raise SpecError(option, "expected numbers, got an empty value")
     if stripped.startswith("["):
@@ -23,6 +24,8 @@ def parse_values(text: str, option: str) -> list:
             return json.loads(stripped)
         except json.JSONDecodeError as exc:
             raise SpecError(option, f"not a valid JSON list ({exc.msg} at character {exc.pos + 1})") from None
+        except RecursionError:
+            raise SpecError(option, "the list is nested too deeply") from None
     items = [item.strip() for item in stripped.split(",")]
     numbers = []
     for item in items:
@@ -42,8 +45,15 @@ def to_array(values, option: str) -> np.ndarray:
             raise SpecError(option, f"must hold real numbers, got dtype {values.dtype}")
         array = values.astype(np.float64)
     else:
-        shape = _shape_of(values, option)
-        array = np.array(_flatten(values), dtype=np.float64).reshape(shape)
+        if hasattr(values, "__array__") and not isinstance(values, (list, tuple)):
+            return to_array(np.asarray(values), option)  # a tensor or other array-like
+        try:
+            shape = _shape_of(values, option)
+            array = np.array(_flatten(values), dtype=np.float64).reshape(shape)
+        except RecursionError:
+            raise SpecError(option, "the list is nested too deeply") from None
+        except OverflowError:
+            raise SpecError(option, "every value must be within the range of 64-bit floats") from None
     if not np.all(np.isfinite(array)):
         raise SpecError(option, "every value must be a finite number (no NaN or infinity)")
     array.setflags(write=False)

@@ -215,7 +215,7 @@ def test_a_cells_number_fits_inside_its_borders_or_is_left_out(x, length):
     layout = compute_layout(convanim.trace(convanim.conv(size=length, kernel_size=1)), 1080, panel=False)
     text, size = layout.cell_label(x)
     if text:
-        assert text_width(text, size=size, bold=True) <= layout.cell - 10 * layout.scale
+        assert text_width(text, size=size, bold=True) <= layout.cell - 2 * layout.heavy_edge - 4
         assert size >= layout.min_value_px
         assert abs(value_of(text.replace("\u2212", "-")) - x) <= 0.05 * abs(x)
 
@@ -230,3 +230,5 @@ def test_rounding_noise_is_shown_as_zero_but_kept_in_the_trace():
     assert settled(trace.steps[1]) == trace.steps[1].result  # not noise: left as it is
     small = convanim.trace(convanim.conv([1e-6, 1.0], [1.0]))  # a genuinely small result stays
     assert settled(small.steps[0]) == 1e-6
+    exact = convanim.trace(convanim.conv([1e6, 1e6], [1e6, -1e6], bias=[0.5]))  # cancels exactly, then 0.5
+    assert settled(exact.steps[0]) == 0.5
