@@ -278,6 +278,11 @@ def main(argv: list[str] | None = None) -> None:
         option = _option_name(error.option)
         click.echo(f"convanim: error: {option + ': ' if option else ''}{error.rule}", err=True)
         sys.exit(2)
+    except OSError as error:
+        # The file system said no somewhere convanim did not foresee: still one line.
+        where = f" ({error.filename})" if error.filename else ""
+        click.echo(f"convanim: error: {error.strerror or error}{where}", err=True)
+        sys.exit(2)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.exceptions.Abort:

@@ -156,6 +156,8 @@ def tap_count(spec: ConvSpec) -> int:
 
 def trace(conv: Conv) -> Trace:
     """Compute ``conv`` step by step, exactly as PyTorch's ConvNd would."""
+    if not isinstance(conv, Conv):
+        raise SpecError("conv", f"trace takes a Conv, made by convanim.conv(...); got {type(conv).__name__}")
     spec = conv.spec
     taps = tap_count(spec)
     if taps > MAX_TAPS:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .code import torch_source
-from .errors import SpecError
+from .errors import SpecError, WriterError
 from .templates import Template, list_templates, load_template
 
 DEFAULT_DIR = Path("output") / "gallery"
@@ -88,7 +88,10 @@ def build_gallery(
     # one stops the gallery at once, with its own message.
     loaded = [load_template(name) for name in names]
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise WriterError("output", f"cannot make the folder {str(out)!r}: {error.strerror or error}") from None
     jobs = _default_jobs() if jobs is None else jobs
     if jobs < 1:
         raise SpecError("jobs", f"must be at least 1, got {jobs}")

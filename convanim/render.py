@@ -5,11 +5,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import os
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from .engine import Trace, trace
-from .errors import SpecError
+from .errors import SpecError, WriterError
 from .spec import Conv
 from .storyboard import Timing, storyboard
 from .theme import DEFAULT_THEME, Theme
@@ -45,6 +46,10 @@ class RenderOptions:
             value = getattr(self, name)
             if value is not None and not isinstance(value, str):
                 raise SpecError(name, f"must be text, got {value!r}")
+            if value is not None and not value.isprintable():
+                raise SpecError(name, "must be one line of printable text (no line breaks or control characters)")
+        if not isinstance(self.theme, Theme):
+            raise SpecError("theme", f"must be a convanim Theme, got {type(self.theme).__name__}")
         Timing(self.hold, self.fps, self.glide)  # checks the ranges of hold and fps
 
     @property
@@ -62,7 +67,9 @@ def frames(subject: Conv | Trace, options: RenderOptions | None = None):
     from .layout import check_drawable, compute_layout
     from .renderer import FigureText, FrameRenderer
 
-    options = options or RenderOptions()
+    options = _options(options)
+    if not isinstance(subject, (Conv, Trace)):
+        raise SpecError("conv", f"render takes a Conv (convanim.conv(...)) or a Trace; got {type(subject).__name__}")
     check_drawable(subject.spec)  # before tracing: a refusal should cost nothing
     result = subject if isinstance(subject, Trace) else trace(subject)
     layout = compute_layout(result, options.width, options.panel)
@@ -79,5 +86,18 @@ def render(subject: Conv | Trace, path, options: RenderOptions | None = None, **
     """
     from .writers import write_frames
 
-    options = replace(options or RenderOptions(), **changes)
+    if not isinstance(path, (str, os.PathLike)) or not str(path):
+        raise WriterError("output", f"must be a file path such as 'output/figure.gif', got {path!r}")
+    unknown = sorted(set(changes) - {f.name for f in fields(RenderOptions)})
+    if unknown:
+        raise SpecError(unknown[0], f"is not a render option; they are {', '.join(f.name for f in fields(RenderOptions))}")
+    options = replace(_options(options), **changes)
     return write_frames(Path(path), frames(subject, options))
+
+
+def _options(options) -> RenderOptions:
+    if options is None:
+        return RenderOptions()
+    if not isinstance(options, RenderOptions):
+        raise SpecError("options", f"must be a RenderOptions (or keyword arguments), got {type(options).__name__}")
+    return options

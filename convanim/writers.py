@@ -172,7 +172,11 @@ class Writer:
     def __enter__(self) -> Writer:
         if self._open or self._temp is not None:
             raise WriterError(OUTPUT, f"a writer is opened once; {str(self.path)!r} is already in use")
-        if self.path.is_dir():
+        try:
+            is_dir = self.path.is_dir()
+        except OSError as e:  # a name too long for the file system, say
+            raise WriterError(OUTPUT, f"cannot write {str(self.path)!r}: {e.strerror or e}") from None
+        if is_dir:
             raise WriterError(OUTPUT, f"{str(self.path)!r} is a folder; give a file name")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -234,7 +238,9 @@ class Writer:
         # Beside the target, so the final rename stays on one file system;
         # hidden; ending in the real suffix, for back-ends that read it.
         for _ in range(100):
-            temp = self.path.with_name(f".{self.path.stem}.{secrets.token_hex(4)}.part{self.path.suffix}")
+            # Short, whatever the target's name: a name near the file system's
+            # limit must fail on its own account, not on ours.
+            temp = self.path.with_name(f".convanim-{secrets.token_hex(4)}.part{self.path.suffix}")
             try:
                 with open(temp, "xb"):
                     return temp

@@ -83,3 +83,13 @@ def test_no_panel_works_with_any_template(run_cli, tmp_path, template):
     assert (code, err) == (0, "")
     with Image.open(without) as bare, Image.open(with_panel) as full:
         assert bare.size[0] == full.size[0] and bare.size[1] < full.size[1]
+
+
+def test_file_system_refusals_are_one_line(run_cli, tmp_path):
+    too_long = tmp_path / ("a" * 300 + ".gif")
+    code, out, err = run_cli("render", "-o", str(too_long))
+    assert code == 2 and err.count("\n") == 1 and "File name too long" in err
+    (tmp_path / "file.gif").write_bytes(b"")
+    code, out, err = run_cli("gallery", "padding1", "-o", str(tmp_path / "file.gif"))
+    assert code == 2 and err.startswith("convanim: error: --output: cannot make the folder")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file.gif"]

@@ -232,3 +232,25 @@ def test_rounding_noise_is_shown_as_zero_but_kept_in_the_trace():
     assert settled(small.steps[0]) == 1e-6
     exact = convanim.trace(convanim.conv([1e6, 1e6], [1e6, -1e6], bias=[0.5]))  # cancels exactly, then 0.5
     assert settled(exact.steps[0]) == 0.5
+
+
+API_MISUSE = {
+    "trace of a list": lambda c, tmp: convanim.trace([1, 2, 3]),
+    "render of a list": lambda c, tmp: render([1, 2, 3], tmp / "x.gif"),
+    "frames of text": lambda c, tmp: list(convanim.frames("abc")),
+    "no path": lambda c, tmp: render(c, None),
+    "a number as path": lambda c, tmp: render(c, 5),
+    "no theme": lambda c, tmp: render(c, tmp / "x.gif", theme=None),
+    "a dict as options": lambda c, tmp: render(c, tmp / "x.gif", {"width": 800}),
+    "unknown option": lambda c, tmp: render(c, tmp / "x.gif", colour=1),
+    "two-line title": lambda c, tmp: render(c, tmp / "x.gif", title="a\nb"),
+    "text as hold": lambda c, tmp: render(c, tmp / "x.gif", hold="1"),
+    "text as glide": lambda c, tmp: render(c, tmp / "x.gif", glide="no"),
+}
+
+
+@pytest.mark.parametrize("misuse", list(API_MISUSE.values()), ids=list(API_MISUSE))
+def test_api_misuse_is_a_convanim_error_and_writes_nothing(tmp_path, misuse):
+    with pytest.raises(convanim.ConvanimError):
+        misuse(convanim.conv(size=4, kernel_size=2), tmp_path)
+    assert list(tmp_path.iterdir()) == []
