@@ -30,6 +30,8 @@ def _axes(text: str | None, option: str, words: tuple[str, ...] = ()):
     if stripped in words:
         return stripped
     parts = [p.strip() for p in stripped.strip("()[]").split(",")]
+    if len(parts) > 1 and parts[-1] == "":
+        parts.pop()  # "(2,)" is Python's one-element tuple
     try:
         numbers = [int(p) for p in parts]
     except ValueError:
@@ -184,6 +186,8 @@ def render(template, output, width, hold, fps, glide, panel, title, credit, **op
             raise TemplateError(error.option, error.rule, template=loaded.name) from None
         raise
     options_ = RenderOptions(**render_args)
+    if output is not None and not output.strip():
+        raise SpecError("output", "is empty; give a file name such as figure.gif, or leave -o out")
     path = Path(output) if output else Path("output") / f"{_figure_name(loaded, subject.spec, given)}.gif"
     written = render_file(subject, path, options_)
     if loaded:  # after success, so that an error stays one line

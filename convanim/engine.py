@@ -161,8 +161,15 @@ def trace(conv: Conv) -> Trace:
     spec = conv.spec
     taps = tap_count(spec)
     if taps > MAX_TAPS:
+        # Blame the largest factor: the one most worth reducing.
+        factors = {
+            "size": math.prod(spec.output_shape[1:]),
+            "out_channels": spec.out_channels,
+            "in_channels": spec.weight_shape[1],
+            "kernel_size": math.prod(spec.kernel_size),
+        }
         raise SpecError(
-            "size",
+            max(factors, key=factors.get),
             f"this convolution has {taps:,} taps (output elements × weights per output); a trace holds at most {MAX_TAPS:,}",
         )
     sources = padded_sources(spec)

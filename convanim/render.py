@@ -9,6 +9,8 @@ import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+import numpy as np
+
 from .engine import Trace, trace
 from .errors import SpecError, WriterError
 from .spec import Conv
@@ -33,7 +35,7 @@ class RenderOptions:
     theme: Theme = DEFAULT_THEME
 
     def __post_init__(self):
-        if isinstance(self.width, bool) or not isinstance(self.width, int) or not MIN_WIDTH <= self.width <= MAX_WIDTH:
+        if isinstance(self.width, bool) or not isinstance(self.width, (int, np.integer)) or not MIN_WIDTH <= self.width <= MAX_WIDTH:
             raise SpecError("width", f"must be a whole number of pixels from {MIN_WIDTH} to {MAX_WIDTH}, got {self.width!r}")
         for name in ("hold", "fps"):
             value = getattr(self, name)

@@ -89,14 +89,15 @@ class FrameRenderer:
 
     def _draw_glide(self, p: Painter, before: Step, after: Step, progress: float) -> None:
         L = self.layout
-        # Tap i of one step and tap i of the next are the same kernel cell.
+        # Tap i of one step and tap i of the next are the same kernel cell. The
+        # next kernel slides along its own rows: moving across rows would pass
+        # over channels it never reads.
         for a, b in zip(before.taps, after.taps):
-            start = L.kernel_cell(a.in_channel, a.position)
+            start = L.kernel_cell(b.in_channel, a.position)
             end = L.kernel_cell(b.in_channel, b.position)
-            box = Box(start.x + (end.x - start.x) * progress, start.y + (end.y - start.y) * progress, start.w, start.h)
-            tap = a if progress < 0.5 else b
-            self._kernel_cell(p, box, tap.in_channel, tap.weight)
-        self._kernel_owner(p, (before if progress < 0.5 else after).out_channel)
+            box = Box(start.x + (end.x - start.x) * progress, end.y, end.w, end.h)
+            self._kernel_cell(p, box, b.in_channel, b.weight)
+        self._kernel_owner(p, after.out_channel)
 
     def _kernel_owner(self, p: Painter, out_channel: int) -> None:
         """Each output channel has its own kernel: say whose is shown."""
@@ -165,16 +166,23 @@ class FrameRenderer:
                 value = trace.padded[channel, column]
                 self._cell(p, L.input_cell(channel, (column,)), fill, value, italic=not inside and source is not None)
 
-        # Where the padding is, and what it holds.
+        # Where the padding is, and what it holds: a label over each run, kept
+        # over the grid (clear of the label column) and apart from each other.
         if lo or hi:
             word = "padding" if spec.padding_mode == "zeros" else f"{spec.padding_mode} padding"
             px = L.label_px * 0.85
-            half = text_width(word, size=px) / 2  # keep the label inside the figure
-            for start, stop in ((0, lo), (lo + size, L.columns)):
-                if stop > start:
-                    x = (L.column_x(start) + L.column_x(stop)) / 2
-                    x = min(max(x, half + 8 * L.scale), L.width - half - 8 * L.scale)
-                    p.text(x, L.pad_label_y, word, px, theme.padding)
+            half = text_width(word, size=px) / 2
+            left, right = L.column_x(0), L.column_x(L.columns)
+            spots = []
+            if lo:
+                spots.append(max((left + L.column_x(lo)) / 2, left + half))
+            if hi:
+                spots.append(min((L.column_x(lo + size) + right) / 2, right - half))
+            if len(spots) == 2 and spots[1] - spots[0] < 2 * half + 12 * L.scale:
+                spots = [(left + right) / 2]  # too close to tell apart: one label over the row
+            for x in spots:
+                x = min(max(x, half + 8 * L.scale), L.width - half - 8 * L.scale)
+                p.text(x, L.pad_label_y, word, px, theme.padding)
 
         # Pending output cells: grey and empty until written.
         for step in trace.steps:

@@ -90,4 +90,4 @@ def trace_table(trace: Trace) -> str:
 def _nested(values) -> str:
     if isinstance(values, list):
         return "[" + ", ".join(_nested(v) for v in values) + "]"
-    return format_number(values)
+    return shown(values)

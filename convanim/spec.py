@@ -17,6 +17,7 @@ import numpy as np
 from .errors import SpecError
 from .values import to_array
 
+MAX_INT = 2**63 - 1  # PyTorch stores sizes and strides as int64
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 PADDING_WORDS = ("same", "valid", "causal")
 
@@ -225,10 +226,11 @@ def conv(
         in_channels=in_channels, out_channels=out_channels, kernel_size=kernel_size, size=size,
     )
     if in_array is None:
-        _check_fill("size", spec.input_shape, "in_channels×size")
+        _check_fill({"in_channels": spec.in_channels, "size": math.prod(spec.spatial_shape)}, "in_channels×size")
         in_array = default_input(spec.input_shape)
     if weight_array is None:
-        _check_fill("kernel_size", spec.weight_shape, "out_channels×in_channels/groups×kernel_size")
+        factors = {"kernel_size": math.prod(spec.kernel_size), "out_channels": spec.out_channels, "in_channels": spec.weight_shape[1]}
+        _check_fill(factors, "out_channels×in_channels/groups×kernel_size")
         weight_array = default_weight(spec.weight_shape)
     return Conv(spec, in_array, weight_array, bias_array)
 
@@ -332,9 +334,12 @@ def _parts(
     return spec, in_array, weight_array, bias_array
 
 
-def _check_fill(option: str, shape: tuple[int, ...], product: str) -> None:
-    count = math.prod(shape)
+def _check_fill(factors: dict[str, int], product: str) -> None:
+    """Refuse to fill in more values than anyone could read; blame the
+    largest factor, the one most worth reducing."""
+    count = math.prod(factors.values())
     if count > MAX_FILLED:
+        option = max(factors, key=factors.get)
         raise SpecError(
             option, f"filling in default values needs {product} = {count:,} of them; convanim fills at most {MAX_FILLED:,}"
         )
@@ -410,11 +415,14 @@ def _per_axis(value, ndim: int, option: str, minimum: int) -> tuple[int, ...]:
         raise SpecError(option, f"needs 1 or {ndim} values (one per spatial dimension), got {len(items)}")
     out = []
     for item in items:
-        if isinstance(item, bool) or not isinstance(item, (int, np.integer, float)) or (isinstance(item, float) and not item.is_integer()):
+        whole = isinstance(item, (int, np.integer)) or (isinstance(item, (float, np.floating)) and float(item).is_integer())
+        if isinstance(item, (bool, np.bool_)) or not whole:
             raise SpecError(option, f"must be whole numbers, got {item!r}")
         if item < minimum:
             rule = "non-negative" if minimum == 0 else f"at least {minimum}"
             raise SpecError(option, f"must be {rule}, got {int(item)}")
+        if item > MAX_INT:
+            raise SpecError(option, f"must be at most {MAX_INT} (PyTorch's int64), got {int(item)}")
         out.append(int(item))
     return tuple(out)
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from .errors import SpecError
 
+MIN_HOLD, MAX_HOLD = 0.05, 60.0  # seconds
+MAX_FPS = 50  # one frame every 20 ms, the shortest a GIF frame is shown
 FIRST_LAST_HOLD = 2.0  # the first and last pictures stay this many holds
 GLIDE_SHARE = 0.4  # with glide, this share of a hold is spent moving
 
@@ -28,10 +30,12 @@ class Timing:
     glide: bool = False
 
     def __post_init__(self):
-        if not (self.hold > 0 and self.hold <= 60):
-            raise SpecError("hold", f"must be more than 0 and at most 60 seconds, got {self.hold}")
-        if not (1 <= self.fps <= 60):
-            raise SpecError("fps", f"must be between 1 and 60 frames per second, got {self.fps}")
+        # GIF counts time in hundredths and browsers will not show a frame
+        # for less than two: shorter holds or faster glides would lose steps.
+        if not (MIN_HOLD <= self.hold <= MAX_HOLD):
+            raise SpecError("hold", f"must be from {MIN_HOLD} to {MAX_HOLD} seconds, got {self.hold}")
+        if not (1 <= self.fps <= MAX_FPS):
+            raise SpecError("fps", f"must be from 1 to {MAX_FPS} frames per second, got {self.fps}")
 
 
 @dataclass(frozen=True)

@@ -93,3 +93,15 @@ def test_file_system_refusals_are_one_line(run_cli, tmp_path):
     code, out, err = run_cli("gallery", "padding1", "-o", str(tmp_path / "file.gif"))
     assert code == 2 and err.startswith("convanim: error: --output: cannot make the folder")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file.gif"]
+
+
+def test_an_empty_output_name_is_an_error_not_the_default(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli("render", "-o", "")
+    assert code == 2 and err.startswith("convanim: error: --output: is empty")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_python_style_one_element_tuple_is_read(run_cli):
+    code, out, err = run_cli("shape", "--length", "6", "--stride", "(2,)")
+    assert (code, err) == (0, "") and "output (1, 2)" in out

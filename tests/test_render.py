@@ -254,3 +254,11 @@ def test_api_misuse_is_a_convanim_error_and_writes_nothing(tmp_path, misuse):
     with pytest.raises(convanim.ConvanimError):
         misuse(convanim.conv(size=4, kernel_size=2), tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_shortest_hold_still_shows_every_step(tmp_path):
+    conv = convanim.conv([1, 2, 3, 4, 5, 6, 7, 8], [1, 1])
+    path = render(conv, tmp_path / "fast.gif", hold=0.05, glide=True, fps=50)
+    with Image.open(path) as gif:
+        steps = [i for i in range(gif.n_frames) if not gif.seek(i) and gif.info["duration"] >= 30]
+    assert len(steps) >= 7 + 1  # every step (and the finished picture) held at least 30 ms

@@ -230,3 +230,16 @@ def test_direct_spec_names_its_padding():
     spec = direct_spec(padding=((1, 1),))
     assert spec.padding_arg == (1,)
     assert spec == spec_of(size=6, kernel_size=3, padding=1)
+
+
+def test_numpy_scalars_and_one_element_tuples_are_accepted():
+    import numpy as np
+
+    spec = convanim.conv_spec(size=np.int64(6), kernel_size=(3,), stride=np.float32(2), padding=np.int32(1))
+    assert (spec.stride, spec.padding, spec.kernel_size) == ((2,), ((1, 1),), (3,))
+
+
+def test_sizes_beyond_int64_are_refused_as_pytorch_refuses_them():
+    with pytest.raises(SpecError) as raised:
+        convanim.conv_spec(size=6, kernel_size=3, stride=2**63)
+    assert raised.value.option == "stride"

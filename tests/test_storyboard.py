@@ -28,8 +28,8 @@ def test_glide_adds_frames_between_positions_only():
 
 @pytest.mark.parametrize(
     "timing, option",
-    [(dict(hold=0), "hold"), (dict(hold=61), "hold"), (dict(fps=0), "fps"), (dict(fps=61), "fps")],
-    ids=["no hold", "hold over a minute", "no fps", "fps over 60"],
+    [(dict(hold=0), "hold"), (dict(hold=0.04), "hold"), (dict(hold=61), "hold"), (dict(fps=0), "fps"), (dict(fps=51), "fps")],
+    ids=["no hold", "hold under 50 ms", "hold over a minute", "no fps", "fps over 50"],
 )
 def test_timing_out_of_range_names_its_option(timing, option):
     with pytest.raises(SpecError) as raised:
