@@ -52,7 +52,7 @@ class RenderOptions:
                 raise SpecError(name, "must be one line of printable text (no line breaks or control characters)")
         if not isinstance(self.theme, Theme):
             raise SpecError("theme", f"must be a convanim Theme, got {type(self.theme).__name__}")
-        Timing(self.hold, self.fps, self.glide)  # checks the ranges of hold and fps
+        self.timing  # Timing checks the ranges of hold and fps
 
     @property
     def timing(self) -> Timing:

@@ -9,6 +9,7 @@ this stage can trust its arguments.
 
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import dataclass, field
 
@@ -221,10 +222,7 @@ def conv(
     is 2×(o+1) (the article's kernels are all 2s). Defaults: one input
     channel, as many output channels as input channels, kernel 3, size 6.
     """
-    spec, in_array, weight_array, bias_array = _parts(
-        input, weight, bias, stride=stride, padding=padding, dilation=dilation, groups=groups, padding_mode=padding_mode,
-        in_channels=in_channels, out_channels=out_channels, kernel_size=kernel_size, size=size,
-    )
+    spec, in_array, weight_array, bias_array = _parts(**locals())  # locals() here: exactly the arguments
     if in_array is None:
         _check_fill({"in_channels": spec.in_channels, "size": math.prod(spec.spatial_shape)}, "in_channels×size")
         in_array = default_input(spec.input_shape)
@@ -238,24 +236,12 @@ def conv(
 def conv_spec(*args, **kwargs) -> ConvSpec:
     """The ``ConvSpec`` that ``conv`` would build from the same arguments,
     checked the same way, without filling in data: shapes alone, for any size."""
-    return _parts(*args, **kwargs)[0]
+    arguments = inspect.signature(conv).bind(*args, **kwargs)
+    arguments.apply_defaults()
+    return _parts(**arguments.arguments)[0]
 
 
-def _parts(
-    input=None,
-    weight=None,
-    bias=None,
-    *,
-    stride=1,
-    padding=0,
-    dilation=1,
-    groups: int = 1,
-    padding_mode: str = "zeros",
-    in_channels: int | None = None,
-    out_channels: int | None = None,
-    kernel_size=None,
-    size=None,
-):
+def _parts(input, weight, bias, stride, padding, dilation, groups, padding_mode, in_channels, out_channels, kernel_size, size):
     """The checked spec, and the data arrays that were given (None where not)."""
     groups = _positive_int(groups, "groups")
     in_array = to_array(input, "input") if input is not None else None
