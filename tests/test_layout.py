@@ -6,7 +6,7 @@ import pytest
 
 import convanim
 from convanim.errors import SpecError
-from convanim.layout import MAX_COLUMNS, MAX_ROWS, MAX_STEPS, check_drawable
+from convanim.render.layout import MAX_COLUMNS, MAX_ROWS, MAX_STEPS, check_drawable
 
 
 @pytest.mark.parametrize(

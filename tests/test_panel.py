@@ -8,7 +8,7 @@ import pytest
 
 import convanim
 from convanim.code import torch_source
-from convanim.panel import code_runs, substituted_formula, wrap_runs
+from convanim.render.panel import code_runs, substituted_formula, wrap_runs
 
 CASES = {
     "padding1": dict(input=[1, 2, 3, 4, 5, 6], weight=[2, 2, 2], padding=1),

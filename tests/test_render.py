@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from PIL import Image
 
 import convanim
-from convanim.layout import compute_layout
+from convanim.render.layout import compute_layout
 from convanim.render import RenderOptions, frames, render
-from convanim.theme import DEFAULT_THEME, hex_rgb
+from convanim.render.theme import DEFAULT_THEME, hex_rgb
 
 THEME = DEFAULT_THEME
 
@@ -184,7 +184,7 @@ def test_the_package_functions_stay_functions_after_a_render(tmp_path):
 
 
 def test_long_titles_and_credits_stay_inside_the_figure():
-    from convanim.paint import fit_text, text_width
+    from convanim.render.paint import fit_text, text_width
 
     text, size = fit_text("A very long title " * 20, 22, 400, bold=True)
     assert text.endswith("…") and text_width(text, size=size, bold=True) <= 400 and size >= 22 * 0.6
@@ -195,9 +195,9 @@ def test_long_titles_and_credits_stay_inside_the_figure():
 
 
 def test_a_shot_drawn_out_of_order_shows_only_what_was_written_by_then():
-    from convanim.layout import compute_layout
-    from convanim.renderer import FigureText, FrameRenderer
-    from convanim.storyboard import Shot
+    from convanim.render.layout import compute_layout
+    from convanim.render.renderer import FigureText, FrameRenderer
+    from convanim.render.storyboard import Shot
 
     trace = convanim.trace(convanim.conv(size=6))
     renderer = FrameRenderer(trace, compute_layout(trace, 1080, panel=False), THEME, FigureText("t"))
@@ -210,7 +210,7 @@ def test_a_shot_drawn_out_of_order_shows_only_what_was_written_by_then():
 @given(x=st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).filter(lambda v: v != 0), length=st.integers(3, 120))
 def test_a_cells_number_fits_inside_its_borders_or_is_left_out(x, length):
     from convanim.numfmt import value_of
-    from convanim.paint import text_width
+    from convanim.render.paint import text_width
 
     layout = compute_layout(convanim.trace(convanim.conv(size=length, kernel_size=1)), 1080, panel=False)
     text, size = layout.cell_label(x)

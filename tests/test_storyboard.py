@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from convanim.errors import SpecError
-from convanim.storyboard import FIRST_LAST_HOLD, Timing, storyboard
+from convanim.render.storyboard import FIRST_LAST_HOLD, Timing, storyboard
 
 
 def test_every_step_is_a_shot_in_order_then_the_finished_picture():

@@ -26,7 +26,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from convanim import writers
 from convanim.errors import WriterError
-from convanim.gif import GifEncoder, choose_palette, frame_keys
+from convanim.writers.gif import GifEncoder, choose_palette, frame_keys
 from convanim.writers import Format, known_formats, open_writer, write_frames
 
 FONT_PATH = matplotlib.get_data_path() + "/fonts/ttf/DejaVuSans.ttf"
@@ -241,7 +241,7 @@ def test_suffix_is_case_insensitive(tmp_path):
 
 
 def test_missing_back_end_fails_with_install_hint(tmp_path, monkeypatch):
-    fake = Format("FAKE", (".fake",), "convanim.gif:GifWriter", "test", needs=(("convanim_no_such_module", "no-such-package"),))
+    fake = Format("FAKE", (".fake",), "convanim.writers.gif:GifWriter", "test", needs=(("convanim_no_such_module", "no-such-package"),))
     monkeypatch.setattr(writers, "FORMATS", (*writers.FORMATS, fake))
     assert ".fake" in known_formats()
     with pytest.raises(WriterError, match="pip install no-such-package") as info:
@@ -683,7 +683,7 @@ def test_memory_does_not_grow_with_frame_count(tmp_path):
 
 def test_an_os_error_while_writing_is_one_writer_error_and_no_file(tmp_path, monkeypatch):
     """A full disk or a file-size limit reads as one line naming the output."""
-    import convanim.gif as gif_module
+    import convanim.writers.gif as gif_module
 
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")

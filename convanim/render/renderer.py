@@ -14,9 +14,9 @@ from typing import Iterator
 
 import numpy as np
 
-from .engine import Step, Trace
+from ..engine import Step, Trace
 from .layout import Box, Layout, wrap_terms
-from .report import settled, shown, step_terms
+from ..report import settled, shown, step_terms
 from .paint import Painter, fit_text, text_width
 from .panel import draw_panel
 from .storyboard import Shot

@@ -27,8 +27,8 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image
 
-from .errors import WriterError
-from .writers import Writer
+from ..errors import WriterError
+from . import Writer
 
 # Browsers play a delay of 0 or 1 centisecond as about 10 cs, so a frame is
 # never given less than this; shorter frames are dropped and their time goes

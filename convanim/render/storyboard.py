@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import SpecError
+from ..errors import SpecError
 
 MIN_HOLD, MAX_HOLD = 0.05, 60.0  # seconds
 MAX_FPS = 50  # one frame every 20 ms, the shortest a GIF frame is shown

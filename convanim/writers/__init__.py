@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import WriterError
+from ..errors import WriterError
 
 OUTPUT = "output"  # the option every path error is about
 
@@ -71,7 +71,7 @@ class Format:
 #   Format("MP4", (".mp4",), "convanim.video:FfmpegWriter", "H.264 video",
 #          needs=(("imageio_ffmpeg", "imageio-ffmpeg"),)),
 FORMATS: tuple[Format, ...] = (
-    Format("GIF", (".gif",), "convanim.gif:GifWriter", "animated GIF, looping, at most 32 colours a frame"),
+    Format("GIF", (".gif",), "convanim.writers.gif:GifWriter", "animated GIF, looping, at most 32 colours a frame"),
 )
 
 

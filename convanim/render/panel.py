@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .code import conv_class, pad_layer, torch_arguments
+from ..code import conv_class, pad_layer, torch_arguments
 from .paint import Painter, fit_text, math_size
-from .spec import ConvSpec, SizeFormula
+from ..spec import ConvSpec, SizeFormula
 from .theme import Theme
 
 if TYPE_CHECKING:

@@ -15,12 +15,12 @@ import functools
 import math
 from dataclasses import dataclass
 
-from .engine import Step, Trace
-from .errors import SpecError
+from ..engine import Step, Trace
+from ..errors import SpecError
 from .paint import text_width
 from .panel import panel_height
-from .report import settled, shown, step_terms
-from .spec import ConvSpec
+from ..report import settled, shown, step_terms
+from ..spec import ConvSpec
 
 BASE_WIDTH = 1080  # sizes below are in pixels at this width and scale with it
 MAX_CELL = 56

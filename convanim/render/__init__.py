@@ -11,9 +11,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .engine import Trace, trace
-from .errors import SpecError, WriterError
-from .spec import Conv
+from ..engine import Trace, trace
+from ..errors import SpecError, WriterError
+from ..spec import Conv
 from .storyboard import Timing, storyboard
 from .theme import DEFAULT_THEME, Theme
 
@@ -86,7 +86,7 @@ def render(subject: Conv | Trace, path, options: RenderOptions | None = None, **
 
     ``changes`` override fields of ``options``: ``render(c, "a.gif", glide=True)``.
     """
-    from .writers import write_frames
+    from ..writers import write_frames
 
     if not isinstance(path, (str, os.PathLike)) or not str(path):
         raise WriterError("output", f"must be a file path such as 'output/figure.gif', got {path!r}")
