@@ -16,7 +16,8 @@ import numpy as np
 
 from ..engine import Step, Trace
 from .layout import Box, Layout, wrap_terms
-from ..report import settled, shown, step_terms
+from ..report import settled, shown, step_expression, step_terms
+from ..writers import Frame
 from .paint import Painter, fit_text, text_width
 from .panel import draw_panel
 from .storyboard import Shot
@@ -52,10 +53,15 @@ class FrameRenderer:
         self._written = 0  # output cells drawn into the background so far
 
     # -- frames -------------------------------------------------------------
-    def frames(self, shots) -> Iterator[tuple[np.ndarray, float]]:
-        """Yield ``(rgb array, duration in ms)`` per shot, in order."""
+    def frames(self, shots) -> Iterator[Frame]:
+        """Yield a Frame per shot, in order, captioned with its product line."""
+        steps = self.trace.steps
         for shot in shots:
-            yield self.draw(shot), shot.duration_ms
+            if shot.phase == "done":
+                caption = f"all {len(steps)} outputs computed"
+            else:
+                caption = f"step {shot.step + 1} of {len(steps)}: {step_expression(steps[shot.step])}"
+            yield Frame(self.draw(shot), shot.duration_ms, caption=caption)
 
     def draw(self, shot: Shot) -> np.ndarray:
         steps = self.trace.steps

@@ -120,24 +120,57 @@ def open_writer(path: str | os.PathLike, size: tuple[int, int] | None = None, **
     return cls(path, size, **options)
 
 
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """One picture of an animation and how long it stays.
+
+    ``changed`` is the box ``(left, top, right, bottom)``, in pixels, outside
+    which this picture equals the previous one (None: unknown, compare all);
+    ``caption`` says in words what the picture shows, for formats that carry
+    text (an interactive player, alt text). A Frame unpacks as the plain
+    ``(pixels, duration_ms)`` pair every writer also accepts.
+    """
+
+    pixels: np.ndarray
+    duration_ms: float
+    changed: tuple[int, int, int, int] | None = None
+    caption: str = ""
+
+    def __iter__(self):
+        return iter((self.pixels, self.duration_ms))
+
+    def __getitem__(self, index):
+        return (self.pixels, self.duration_ms)[index]
+
+    def __len__(self) -> int:
+        return 2
+
+
+def as_frame(item) -> Frame:
+    """A Frame, or a ``(pixels, duration_ms)`` pair made into one."""
+    if isinstance(item, Frame):
+        return item
+    # An array of two rows would unpack too; only a pair is a pair.
+    if isinstance(item, np.ndarray) or not isinstance(item, (tuple, list)) or len(item) != 2:
+        raise WriterError("frames", f"expected Frames or (frame, duration_ms) pairs; got {type(item).__name__}")
+    return Frame(*item)
+
+
 def write_frames(
     path: str | os.PathLike,
-    frames: Iterable[tuple[np.ndarray, float]],
+    frames: Iterable[Frame | tuple[np.ndarray, float]],
     size: tuple[int, int] | None = None,
     **options: Any,
 ) -> Path:
-    """Write ``(frame, duration_ms)`` pairs to ``path``; return the path written.
+    """Write Frames (or ``(frame, duration_ms)`` pairs) to ``path``; return the path written.
 
     ``frames`` is consumed one item at a time, so it can be a generator that
     draws each frame as it is asked for.
     """
     with open_writer(path, size, **options) as writer:
         for item in frames:
-            # An array of two rows would unpack too; only a pair is a pair.
-            if isinstance(item, np.ndarray) or not isinstance(item, (tuple, list)) or len(item) != 2:
-                raise WriterError("frames", f"expected (frame, duration_ms) pairs; got {type(item).__name__}")
-            frame, duration_ms = item
-            writer.add(frame, duration_ms)
+            frame = as_frame(item)
+            writer.add(frame.pixels, frame.duration_ms)
     return writer.path
 
 
