@@ -50,24 +50,14 @@ def step_terms(step: Step, mark_padding: bool = False) -> list[str]:
     return terms
 
 
-EPSILON = 2.0**-52  # float64's relative rounding step
-
-
 def settled(step: Step) -> float:
-    """A step's result as a reader should see it: 0 for a sum that cancels
-    to rounding noise, else the trace's result as it is.
-
-    Summing n terms in float64 can be off by n rounding steps of the largest
-    term, so a result that small cannot be told from 0: 0.1×0.1 + 0.2×0.2 −
-    0.05 gives 6.9e−18, while 10⁶×10⁶ − 10⁶×10⁶ + 0.5 is a true 0.5."""
-    terms = [t.product for t in step.taps] + ([step.bias] if step.bias is not None else [])
-    bound = len(terms) * EPSILON * max(abs(term) for term in terms)
-    return 0.0 if abs(step.result) <= bound else step.result
+    """A step's result as a reader should see it (the trace's ``Step.shown``)."""
+    return step.shown
 
 
 def step_expression(step: Step) -> str:
     """``0(pad)×2 + 1×2 + 2×2 = 6``"""
-    return " + ".join(step_terms(step, mark_padding=True)) + f" = {shown(settled(step))}"
+    return " + ".join(step_terms(step, mark_padding=True)) + f" = {shown(step.shown)}"
 
 
 def trace_table(trace: Trace) -> str:
@@ -82,7 +72,7 @@ def trace_table(trace: Trace) -> str:
     lines.append("")
     output = trace.output.copy()
     for step in trace.steps:
-        output[(step.out_channel, *step.position)] = settled(step)
+        output[(step.out_channel, *step.position)] = step.shown
     lines.append("output " + _shape(spec.output_shape) + ": " + _nested(output.tolist()))
     return "\n".join(lines)
 
