@@ -22,7 +22,6 @@ from ..report import shown, step_expression, step_terms
 from ..writers import Frame
 from .layout import Box, Label, Layout
 from .paint import Painter
-from .reading import result_shown, roles, window
 from .storyboard import Shot, pictures
 from .theme import Theme, hex_rgb
 
@@ -106,8 +105,8 @@ class FrameRenderer:
             for tap in step.taps:
                 self._kernel_cell(p, L.kernel_cell(tap.in_channel, tap.position), tap.in_channel, tap.weight)
         self._kernel_owner(p, steps)
-        lines = [L.wrap(step_terms(step), shown(result_shown(step))) for step in steps]
-        placed = L.product_lines([window(step) for step in steps], lines)
+        lines = [L.wrap(step_terms(step), shown(step.shown)) for step in steps]
+        placed = L.product_lines([step.window for step in steps], lines)
         for step, step_lines, places in zip(steps, lines, placed):
             for line, (x, y) in zip(step_lines, places):
                 p.text(x, y, line, L.expression_px, self._ink(step))
@@ -118,7 +117,7 @@ class FrameRenderer:
             if arrow is not None:
                 p.line(list(arrow.shaft), theme.output_current, arrow.width_px)
                 p.polygon(list(arrow.head), theme.output_current)
-            self._cell(p, target, theme.output_current, result_shown(step), edge_px=L.heavy_edge)
+            self._cell(p, target, theme.output_current, step.shown, edge_px=L.heavy_edge)
 
     def _ink(self, step: Step) -> str:
         """A step's product line: in its group's colour where groups share a picture."""
@@ -156,14 +155,14 @@ class FrameRenderer:
             for index in picture:
                 step = self.trace.steps[index]
                 fill = self.theme.output_done if step.out_channel % 2 == 0 else self.theme.output_done_alt
-                self._cell(self._background, self.layout.output_cell(step.out_channel, step.position), fill, result_shown(step))
+                self._cell(self._background, self.layout.output_cell(step.out_channel, step.position), fill, step.shown)
         self._written = max(self._written, written)
 
     def _draw_static(self, p) -> None:
         L, theme, trace = self.layout, self.theme, self.trace
         spec = trace.spec
         # Input rows, padding included, each cell showing the value it holds.
-        role = roles(trace)
+        role = trace.roles
         for channel in range(spec.in_channels):
             for position in np.ndindex(role.shape):
                 kind = role[position]
