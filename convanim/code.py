@@ -83,3 +83,20 @@ def torch_source(spec: ConvSpec) -> str:
     if layer:
         return f"conv = torch.nn.Sequential({layer}, {call})"
     return f"conv = {call}"
+
+
+def conv_title(spec: ConvSpec) -> str:
+    """A title made of the parameters that are not PyTorch's defaults, for a
+    figure that has no title of its own: ``1-D convolution: kernel size 5, padding 1``."""
+    words = []
+    if spec.in_channels > 1 or spec.out_channels > 1:
+        words.append(f"{spec.in_channels} channels in, {spec.out_channels} out")
+    for argument in torch_arguments(spec):
+        if argument.emphasised and argument.name != "bias":
+            words.append(f"{argument.name.replace('_', ' ')} {argument.value.strip(chr(39))}")
+    if spec.padding_arg == "causal":
+        words.append("causal padding" if spec.padding_mode == "zeros" else f"causal {spec.padding_mode} padding")
+    if spec.bias:
+        words.append("bias")
+    return f"{spec.ndim}-D convolution: " + ", ".join(words)
+

@@ -100,7 +100,20 @@ def render(subject: Conv | Trace, path, options: RenderOptions | None = None, **
     if unknown:
         raise SpecError(unknown[0], f"is not a render option; they are {', '.join(f.name for f in fields(RenderOptions))}")
     options = replace(_options(options), **changes)
-    return write_frames(Path(path), frames(subject, options))
+    return write_frames(output_path(path), frames(subject, options))
+
+
+def output_path(path) -> Path:
+    """``path`` as a shell would read it (``~`` is the home folder), checked
+    before any drawing: a folder is not a figure's file name."""
+    path = Path(os.path.expanduser(os.fspath(path)))
+    try:
+        is_dir = path.is_dir()
+    except OSError as error:  # a name too long for the file system, say
+        raise WriterError("output", f"cannot write {str(path)!r}: {error.strerror or error}") from None
+    if is_dir:
+        raise WriterError("output", f"{str(path)!r} is a folder; give a file name in it, such as {str(path / 'figure.gif')!r}")
+    return path
 
 
 def _options(options) -> RenderOptions:
