@@ -102,13 +102,14 @@ def cli():
 
 @cli.command(short_help="Print every step of a convolution: taps, products, sums.")
 @conv_options
+@click.option("--template", metavar="NAME", help="A built-in template or a TOML file to start from; the options above override its values.")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole trace as one JSON object.")
-def trace(as_json, **options):
+def trace(template, as_json, **options):
     """Compute a convolution and print every step: taps, products, sums."""
     from .engine import trace as run_trace
     from .report import trace_table
 
-    result = run_trace(_build(**options))
+    result = run_trace(_figure(template, options).conv if template else _build(**options))
     if as_json:
         click.echo(json.dumps(result.to_dict()))
     else:
@@ -202,6 +203,20 @@ def _same_conv(a: Conv, b: Conv) -> bool:
     )
 
 
+@cli.command(short_help="Print a PyTorch script that reproduces a figure.")
+@conv_options
+@template_option
+def code(template, **options):
+    """Print a complete PyTorch script for the figure these options draw:
+    the input, the module as the panel shows it, the weights and bias copied
+    in exactly (float64), and the output printed as `trace --json` gives it."""
+    from .code import torch_script
+
+    figure = _figure(template, options)
+    title = f"Template {figure.template.name}" if figure.template and not figure.changed else None
+    click.echo(torch_script(figure.conv, title), nl=False)
+
+
 @cli.command(short_help="Render a convolution as an animated GIF.")
 @conv_options
 @template_option
@@ -211,7 +226,7 @@ def _same_conv(a: Conv, b: Conv) -> bool:
 @click.option("--fps", type=float, help=f"Frames per second while the kernel glides (with --glide). Default {RenderOptions.fps:g}.")
 @click.option("--glide/--no-glide", default=None, help="Move the kernel smoothly between positions instead of jumping.")
 @click.option("--panel/--no-panel", default=None, help="The info panel: title, PyTorch call and size formula. Default: on.")
-@click.option("--title", help="The panel's title. Default: the template's (unless the options change its convolution), else one made of the parameters.")
+@click.option("--title", help="The panel's title. Default: the template's, unless the options change its convolution; else one made of the parameters.")
 @click.option("--credit", help="A credit line in the bottom right corner.")
 def render(template, output, width, hold, fps, glide, panel, title, credit, **options):
     """Render a convolution as an animated GIF, step by step."""

@@ -60,7 +60,10 @@ class RenderOptions:
 
 
 def default_title(trace: Trace) -> str:
-    return f"{trace.spec.ndim}-D convolution"
+    """A figure without a title of its own is titled by its parameters."""
+    from ..code import conv_title
+
+    return conv_title(trace.spec)
 
 
 def frames(subject: Conv | Trace, options: RenderOptions | None = None):
