@@ -70,10 +70,7 @@ def trace_table(trace: Trace) -> str:
             f"{step.index + 1:>5}  {_index(step.out_channel, step.position):<{width}}  {step.group:>5}  {step_expression(step)}"
         )
     lines.append("")
-    output = trace.output.copy()
-    for step in trace.steps:
-        output[(step.out_channel, *step.position)] = step.shown
-    lines.append("output " + _shape(spec.output_shape) + ": " + _nested(output.tolist()))
+    lines.append("output " + _shape(spec.output_shape) + ": " + _nested(trace.shown.tolist()))
     return "\n".join(lines)
 
 
