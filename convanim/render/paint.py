@@ -76,7 +76,11 @@ def fit_text(text: str, size: float, room: float, family: str = "sans", bold: bo
 
 
 class Painter:
-    """Draws on one RGB image. Coordinates are pixels, y pointing down."""
+    """Draws on one RGB image. Coordinates are pixels, y pointing down.
+
+    The renderer draws through these methods only (``rect``, ``line``,
+    ``polygon``, ``text``, ``math``), so a stand-in with the same methods
+    (``record.RecordingPainter``) can take its place."""
 
     def __init__(self, image: Image.Image):
         self.image = image
@@ -105,6 +109,10 @@ class Painter:
 
     def line(self, points: list[tuple[float, float]], colour: str, width_px: int = 1) -> None:
         self.draw.line([(round(x), round(y)) for x, y in points], fill=hex_rgb(colour), width=width_px)
+
+    def polygon(self, points: list[tuple[float, float]], colour: str) -> None:
+        """A filled polygon, its corners snapped to whole pixels."""
+        self.draw.polygon([(round(x), round(y)) for x, y in points], fill=hex_rgb(colour))
 
     def text(
         self,
