@@ -35,7 +35,7 @@ MAX_GROWN_WIDTH = 3840
 LABEL_COLUMN = 64  # "ch 12" beside each grid
 MARGIN = 28
 HEADER = 34  # block names over the columns
-TALL = 1.25  # the grids stay within this many widths of height
+TALL = 1.0  # the grids stay within this many widths of height
 TAG = 0.42  # a weight's tag, as a share of the cell's side
 
 # Past these a figure cannot be read: grids too many or too large to see at once.
@@ -90,18 +90,33 @@ class Layout2D:
         side = TAG * self.cell
         return Box(box.right - side, box.bottom - side, side, side)
 
-    def kernel_grid_cell(self, channel: int, index: tuple[int, ...]) -> Box:
-        """A cell of the kernel's own grid, beside input ``channel``."""
+    def kernel_grid_cell(self, channel: int, index: tuple[int, ...], window) -> Box:
+        """A cell of the kernel's own grid, beside input ``channel``, level
+        with the window it is over (kept within the channel's rows)."""
         row, column = index
-        top = self.grid_top + channel * self.channel_step + self.kernel_offset
-        return Box(self.kernel_x + column * self.cell, top + row * self.cell, self.cell, self.cell)
+        top = self.grid_top + channel * self.channel_step
+        span = self.outline(channel, window)
+        height = self.kernel_size[0] * self.cell
+        y = min(max(span.cy - height / 2, top), top + self.padded_shape[0] * self.cell - height)
+        return Box(self.kernel_x + column * self.cell, y + row * self.cell, self.cell, self.cell)
+
+    def links(self, channel: int, window) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+        """Lines from the window's right corners to its kernel's left corners."""
+        span = self.outline(channel, window)
+        first = self.kernel_grid_cell(channel, (0, 0), window)
+        rows = self.kernel_size[0]
+        edge = self.heavy_edge
+        return [
+            ((span.right + edge, span.y - edge), (first.x, first.y)),
+            ((span.right + edge, span.bottom + edge), (first.x, first.y + rows * self.cell)),
+        ]
 
     def output_cell(self, channel: int, position: tuple[int, ...]) -> Box:
         row, column = position
         top = self.output_top + channel * self.output_step
         return Box(self.output_x + column * self.cell, top + row * self.cell, self.cell, self.cell)
 
-    def window_box(self, channel: int, window) -> Box:
+    def outline(self, channel: int, window) -> Box:
         """The outline of a window (padded (start, stop) per axis) on ``channel``."""
         (r0, r1), (c0, c1) = window
         first, last = self.input_cell(channel, (r0, c0)), self.input_cell(channel, (r1 - 1, c1 - 1))
@@ -144,26 +159,32 @@ class Layout2D:
             placed.append(places)
         return placed
 
-    def arrow(self, lines: int, target: Box, window=None, channel: int = 0) -> Arrow | None:
-        """From the window's right edge to the output cell being written."""
-        if window is None:
-            return None
-        box = self.window_box(channel, window)
-        start = (box.right + 3 * self.scale, box.cy)
-        end = (target.x - 2 * self.scale, target.cy)
-        dx, dy = end[0] - start[0], end[1] - start[1]
-        length = math.hypot(dx, dy)
-        head = 9 * self.scale
-        if length < 2 * head:
-            return None
-        ux, uy = dx / length, dy / length
-        base = (end[0] - ux * head, end[1] - uy * head)
-        wing = 0.5 * head
-        return Arrow(
-            (start, base),
-            ((base[0] - uy * wing, base[1] + ux * wing), (base[0] + uy * wing, base[1] - ux * wing), end),
-            max(1, round(2 * self.scale)),
-        )
+    def arrows(self, lines: int, target: Box, window, channels) -> list[Arrow]:
+        """From each channel's kernel grid to the output grid, level with the
+        cell being written: the channels' products meet in one sum."""
+        result = []
+        for channel in channels:
+            first = self.kernel_grid_cell(channel, (0, 0), window)
+            start = (first.x + self.kernel_size[1] * self.cell + 3 * self.scale, first.y + self.kernel_size[0] * self.cell / 2)
+            # To the output grid's edge, level with the cell: across written
+            # cells the arrow would hide their numbers.
+            end = (self.output_x - 2 * self.scale, target.cy)
+            dx, dy = end[0] - start[0], end[1] - start[1]
+            length = math.hypot(dx, dy)
+            head = 9 * self.scale
+            if length < 2 * head:
+                continue
+            ux, uy = dx / length, dy / length
+            base = (end[0] - ux * head, end[1] - uy * head)
+            wing = 0.5 * head
+            result.append(
+                Arrow(
+                    (start, base),
+                    ((base[0] - uy * wing, base[1] + ux * wing), (base[0] + uy * wing, base[1] - ux * wing), end),
+                    max(1, round(2 * self.scale)),
+                )
+            )
+        return result
 
     def counter(self) -> Label:
         """The step counter heads the sum lines."""
@@ -183,6 +204,8 @@ class Layout2D:
         ]
         px = self.label_px * 0.8
         rows, columns = self.padded_shape
+        if self.in_channels == 1 and self.out_channels == 1:
+            return result  # one grid each: no channel to tell apart
         for channel in range(self.in_channels):
             box = self.input_cell(channel, (0, 0))
             result.append(Label(self.input_x - 10 * s, box.y + rows * self.cell / 2, f"ch {channel}", px, "muted", "right"))
