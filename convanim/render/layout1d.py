@@ -22,7 +22,6 @@ from ..spec import ConvSpec
 from .layout import Arrow, Box, Label, wrap_terms
 from .paint import fit_text, text_width
 from .panel import panel_height
-from .reading import result_shown, roles, window
 
 BASE_WIDTH = 1080  # sizes below are in pixels at this width and scale with it
 MAX_CELL = 56
@@ -302,9 +301,9 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) ->
     longest: dict[int, int] = {}
     centres: dict[int, float] = {}
     for step in trace.steps:
-        count = len(wrap_terms(step_terms(step), shown(result_shown(step)), expression_chars))
+        count = len(wrap_terms(step_terms(step), shown(step.shown), expression_chars))
         longest[step.group] = max(longest.get(step.group, 1), count)
-        (span,) = window(step)
+        (span,) = step.window
         centres[step.position[0]] = (span[0] + span[1]) / 2
     lines = max(1, sum(longest.values()))
     line_height = 1.45 * expression_px
@@ -354,6 +353,6 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) ->
         in_channels=spec.in_channels,
         out_channels=spec.out_channels,
         groups=spec.groups,
-        padding_runs=_runs(roles(trace) != "input"),
+        padding_runs=_runs(trace.roles != "input"),
         output_centres=tuple(centres[i] for i in range(len(centres))),
     )

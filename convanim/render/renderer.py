@@ -22,7 +22,6 @@ from ..report import step_sum
 from ..writers import Frame
 from .layout import Box, Label, Layout
 from .paint import Painter
-from .reading import result_shown, roles, window
 from .storyboard import Shot, pictures
 from .theme import Theme, hex_rgb
 
@@ -104,23 +103,23 @@ class FrameRenderer:
             if mark is not None:
                 self._label(p, mark)
         for step in steps:
-            self._outline(p, step, window(step))
+            self._outline(p, step, step.window)
             for tap in step.taps:
                 self._kernel_cell(p, L.kernel_cell(tap.in_channel, tap.position), tap.in_channel, tap.weight)
             self._kernel_grid(p, step)
         self._kernel_owner(p, steps)
         lines = [L.lines(step) for step in steps]
-        placed = L.product_lines([window(step) for step in steps], lines)
+        placed = L.product_lines([step.window for step in steps], lines)
         for step, step_lines, places in zip(steps, lines, placed):
             for line, (x, y) in zip(step_lines, places):
                 p.text(x, y, line, L.expression_px, self._ink(step))
         total = sum(len(step_lines) for step_lines in lines)
         for step in steps:
             target = L.output_cell(step.out_channel, step.position)
-            for arrow in L.arrows(total, target, window(step), self._channels(step)):
+            for arrow in L.arrows(total, target, step.window, self._channels(step)):
                 p.line(list(arrow.shaft), theme.output_current, arrow.width_px)
                 p.polygon(list(arrow.head), theme.output_current)
-            self._cell(p, target, theme.output_current, result_shown(step), edge_px=L.heavy_edge)
+            self._cell(p, target, theme.output_current, step.shown, edge_px=L.heavy_edge)
 
     def _ink(self, step: Step) -> str:
         """A step's product line: in its group's colour where groups share a picture."""
@@ -133,7 +132,7 @@ class FrameRenderer:
         # over channels it never reads.
         for old, new in zip(before, after):
             for channel in self._channels(new):
-                start, end = L.outline(channel, window(old)), L.outline(channel, window(new))
+                start, end = L.outline(channel, old.window), L.outline(channel, new.window)
                 if start is not None:
                     self._outline_box(p, start.toward(end, progress))
             for a, b in zip(old.taps, new.taps):
@@ -167,11 +166,11 @@ class FrameRenderer:
         level with its window (2-D); while gliding, on its way from ``before``'s."""
         L = self.layout
         for tap in step.taps:
-            box = L.kernel_grid_cell(tap.in_channel, tap.kernel_index, window(step))
+            box = L.kernel_grid_cell(tap.in_channel, tap.kernel_index, step.window)
             if box is None:
                 return
             if before is not None:
-                box = L.kernel_grid_cell(tap.in_channel, tap.kernel_index, window(before)).toward(box, progress)
+                box = L.kernel_grid_cell(tap.in_channel, tap.kernel_index, before.window).toward(box, progress)
             self._kernel_cell(p, box, tap.in_channel, tap.weight)
 
     def _kernel_owner(self, p, steps: list[Step]) -> None:
@@ -194,14 +193,14 @@ class FrameRenderer:
             for index in picture:
                 step = self.trace.steps[index]
                 fill = self.theme.output_done if step.out_channel % 2 == 0 else self.theme.output_done_alt
-                self._cell(self._background, self.layout.output_cell(step.out_channel, step.position), fill, result_shown(step))
+                self._cell(self._background, self.layout.output_cell(step.out_channel, step.position), fill, step.shown)
         self._written = max(self._written, written)
 
     def _draw_static(self, p) -> None:
         L, theme, trace = self.layout, self.theme, self.trace
         spec = trace.spec
         # Input rows, padding included, each cell showing the value it holds.
-        role = roles(trace)
+        role = trace.roles
         for channel in range(spec.in_channels):
             for position in np.ndindex(role.shape):
                 kind = role[position]
