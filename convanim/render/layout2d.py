@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..engine import Step, Trace
 from ..errors import SpecError
-from ..report import sum_lines
+from ..report import shown, sum_lines
 from ..spec import ConvSpec
 from .layout import Arrow, Box, Label
 from .layout1d import _fit_number
@@ -65,6 +65,9 @@ class Layout2D:
     panel: Box | None
     value_px: float
     min_value_px: float
+    tag_px: float  # type size of the weights in the corners
+    tag_w: float
+    tag_h: float
     label_px: float
     expression_px: float
     expression_left: float
@@ -87,8 +90,7 @@ class Layout2D:
         """The weight's tag over input ``channel`` at padded ``position``: the
         cell's bottom-right corner, as conv_arithmetic's numeric figures write it."""
         box = self.input_cell(channel, position)
-        side = TAG * self.cell
-        return Box(box.right - side, box.bottom - side, side, side)
+        return Box(box.right - self.tag_w, box.bottom - self.tag_h, self.tag_w, self.tag_h)
 
     def kernel_grid_cell(self, channel: int, index: tuple[int, ...], window) -> Box:
         """A cell of the kernel's own grid, beside input ``channel``, level
@@ -128,10 +130,8 @@ class Layout2D:
 
     def cell_label(self, x: float, italic: bool = False, box: Box | None = None) -> tuple[str, float]:
         """A number's text and type size in a cell (or a weight's tag), clear of the border."""
-        if box is not None and box.w < self.cell * 0.9:
-            room = box.w - 2
-            size = min(self.value_px * 0.8, 0.62 * box.h)
-            return _fit_number(x, room, size, min(size, max(6.0, 0.6 * size)), italic)
+        if box is not None and box.h < self.cell * 0.9:  # a weight's tag
+            return _fit_number(x, box.w - 2, self.tag_px, min(self.tag_px, 7.0), italic)
         room = self.cell - 2 * self.heavy_edge - 4
         return _fit_number(x, room, self.value_px, self.min_value_px, italic)
 
@@ -191,7 +191,9 @@ class Layout2D:
         return Label(self.expression_left, self.sums_top - 0.6 * self.sums_line, "", self.label_px * 0.9, "muted", align="left")
 
     def kernel_owner(self, text: str) -> Label:
-        return Label(self.kernel_x, self.grid_top - 0.35 * HEADER * self.scale, text, self.label_px * 0.8, "muted", align="left")
+        """Beside the block's name: whose kernel is shown."""
+        x = self.kernel_x + text_width("Kernel", size=self.label_px, bold=True) + 8 * self.scale
+        return Label(x, self.grid_top - 0.55 * HEADER * self.scale, text, self.label_px * 0.8, "muted", align="left")
 
     # -- drawn once ------------------------------------------------------------
     def labels(self) -> list[Label]:
@@ -199,7 +201,7 @@ class Layout2D:
         y = self.grid_top - 0.55 * HEADER * s
         result = [
             Label(self.input_x, y, "Input", self.label_px, align="left", bold=True),
-            Label(self.kernel_x, y - 0.35 * HEADER * s, "Kernel", self.label_px, align="left", bold=True),
+            Label(self.kernel_x, y, "Kernel", self.label_px, align="left", bold=True),
             Label(self.output_x, min(y, self.output_top - 0.55 * HEADER * s), "Output", self.label_px, align="left", bold=True),
         ]
         px = self.label_px * 0.8
@@ -307,6 +309,11 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) ->
     min_value_px = min(value_px, max(7.0, 0.6 * value_px))
     label_px = 15 * s
     expression_px = 15 * s
+    # Weights' tags: as wide as the longest weight needs, within the cell.
+    tag_px = max(7.0, min(0.8 * value_px, TAG * 0.62 * cell))
+    tag_h = min(cell * 0.6, tag_px * 1.3)
+    widest = max(text_width(shown(w), size=tag_px, bold=True) for w in set(trace.conv.weight.ravel().tolist()))
+    tag_w = min(cell - 2, max(tag_h, widest + 4))
 
     top = 18 * s + (HEADER + (18 if spec.groups > 1 else 0)) * s
     channel_step = (rows + 0.5) * cell
@@ -326,7 +333,7 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) ->
         width=int(width), height=0, scale=s, cell=cell, input_x=input_x, kernel_x=kernel_x, output_x=output_x,
         grid_top=grid_top, channel_step=channel_step, kernel_offset=kernel_offset, output_top=output_top,
         output_step=output_step, sums_top=0.0, sums_line=sums_line, panel=None, value_px=value_px,
-        min_value_px=min_value_px, label_px=label_px, expression_px=expression_px, expression_left=expression_left,
+        min_value_px=min_value_px, tag_px=tag_px, tag_w=tag_w, tag_h=tag_h, label_px=label_px, expression_px=expression_px, expression_left=expression_left,
         expression_room=expression_room, padded_shape=(rows, columns), kernel_size=(k_rows, k_columns),
         output_shape=(out_rows, out_columns), in_channels=c_in, out_channels=c_out, groups=spec.groups,
         padded=bool((trace.roles != "input").any()),
