@@ -20,6 +20,7 @@ from .render import MAX_WIDTH, MIN_WIDTH, RenderOptions
 from .values import parse_values
 
 AXIS_HELP = "an int, or a comma tuple with one entry per spatial dimension"
+THEME_HELP = "Colours: light (default), dark, transparent (no background), colorblind, or a theme .toml file."
 
 
 def _axes(text: str | None, option: str, words: tuple[str, ...] = ()):
@@ -149,7 +150,8 @@ DEFAULT_TEMPLATE = "padding1"  # what a bare `convanim render` draws: the articl
 @click.option("--panel/--no-panel", default=None, help="The info panel: title, PyTorch call and size formula. Default: on.")
 @click.option("--title", help="The panel's title. Default: the template's, else '1-D convolution'.")
 @click.option("--credit", help="A credit line in the bottom right corner.")
-def render(template, output, width, hold, fps, glide, panel, title, credit, **options):
+@click.option("--theme", metavar="NAME|FILE", help=THEME_HELP)
+def render(template, output, width, hold, fps, glide, panel, title, credit, theme, **options):
     """Render a convolution as an animated GIF, step by step."""
     from pathlib import Path
 
@@ -167,7 +169,7 @@ def render(template, output, width, hold, fps, glide, panel, title, credit, **op
         raise
     conv_args = merge_conv_args(loaded.conv_args, given) if loaded else given
     render_args = loaded.render_kwargs() if loaded else {}
-    flags = {"width": width, "hold": hold, "fps": fps, "glide": glide, "panel": panel, "title": title, "credit": credit}
+    flags = {"width": width, "hold": hold, "fps": fps, "glide": glide, "panel": panel, "title": title, "credit": credit, "theme": theme}
     render_args.update({key: value for key, value in flags.items() if value is not None})
     # A flag that would change nothing is a mistake worth saying. (A
     # template's own fps or title may rest unused: it is data, not a request.)
@@ -245,7 +247,8 @@ def templates_command():
 @click.option("-o", "--output", "out_dir", metavar="DIR", default=str(DEFAULT_DIR), show_default=True, help="Folder for the figures and index.html.")
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="Processes rendering at once. Default: one per CPU; 1 renders in this process.")
 @click.option("--width", type=int, metavar="PX", help="Width of every figure, instead of each template's own (default 1080).")
-def gallery(templates, out_dir, jobs, width):
+@click.option("--theme", metavar="NAME|FILE", help=THEME_HELP)
+def gallery(templates, out_dir, jobs, width, theme):
     """Render every template (or the TEMPLATEs named: built-in names or .toml
     files) into DIR, with an index.html of embed snippets to copy."""
     from .gallery import build_gallery
@@ -253,7 +256,7 @@ def gallery(templates, out_dir, jobs, width):
     def report(figure):
         click.echo(f"{figure.file:<20} {figure.kib:8.1f} KiB  {figure.title}")
 
-    index = build_gallery(out_dir, templates=templates or None, jobs=jobs, width=width, on_figure=report)
+    index = build_gallery(out_dir, templates=templates or None, jobs=jobs, width=width, theme=theme, on_figure=report)
     click.echo(f"wrote {index}")
 
 

@@ -57,13 +57,15 @@ class Figure:
         return f"{self.title}: {self.description}"
 
 
-def render_template(template: Template, path, width: int | None = None) -> Path:
+def render_template(template: Template, path, width: int | None = None, theme=None) -> Path:
     """Render one template to ``path`` (the suffix picks the format)."""
     from .render import RenderOptions, render
 
     options = template.render_kwargs()
     if width is not None:
         options["width"] = width
+    if theme is not None:
+        options["theme"] = theme
     return render(template.conv(), path, RenderOptions(**options))
 
 
@@ -73,13 +75,15 @@ def build_gallery(
     templates: Iterable[str] | None = None,
     jobs: int | None = None,
     width: int | None = None,
+    theme=None,
     on_figure: Callable[[Figure], None] | None = None,
 ) -> Path:
     """Render ``templates`` (default: every built-in one) into ``out_dir``
     and write its ``index.html``; return the index's path.
 
     ``jobs`` worker processes render at once (default: one per CPU; 1 renders
-    in this process). ``width`` overrides every template's width.
+    in this process). ``width`` overrides every template's width; ``theme``
+    (a name, a theme file or a Theme) colours every figure.
     ``on_figure`` is called with each figure as it is finished.
     """
     # Each figure once, in the order asked for.
@@ -87,6 +91,10 @@ def build_gallery(
     # Every template is read and checked before anything is drawn: a bad
     # one stops the gallery at once, with its own message.
     loaded = [load_template(name) for name in names]
+    if theme is not None:
+        from .render.theme import load_theme
+
+        theme = load_theme(theme)  # a bad theme stops the gallery before it starts
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -96,7 +104,7 @@ def build_gallery(
     if jobs < 1:
         raise SpecError("jobs", f"must be at least 1, got {jobs}")
 
-    work = [(template, out / f"{template.name}{SUFFIX}", width) for template in loaded]
+    work = [(template, out / f"{template.name}{SUFFIX}", width, theme) for template in loaded]
     figures: dict[str, Figure] = {}
 
     def done(template: Template, path: Path) -> None:
@@ -105,8 +113,8 @@ def build_gallery(
             on_figure(figures[template.name])
 
     if jobs == 1 or len(work) <= 1:
-        for template, path, w in work:
-            done(template, render_template(template, path, w))
+        for template, path, *settings in work:
+            done(template, render_template(template, path, *settings))
     else:
         # 'spawn' on every platform: workers start clean rather than as
         # forks of a process that may hold threads (and 3.12+ warns about

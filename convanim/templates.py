@@ -248,11 +248,23 @@ def merge_conv_args(template_args: Mapping, cli_args: Mapping) -> dict:
 
 
 def _builtin_files():
+    entries = builtin_files(BUILTIN_PACKAGE, "templates")
+    if entries is None:  # pragma: no cover - a broken installation
+        raise TemplateError(None, f"the built-in templates are not installed (no package {BUILTIN_PACKAGE})")
+    return entries
+
+
+def builtin_files(package: str, folder: str, suffix: str = ".toml"):
+    """The ``suffix`` files of a data folder installed as ``package`` (see
+    pyproject.toml), or None when it is not installed. A source tree that was
+    not installed reads the repository's ``folder`` beside ``convanim/``."""
     try:
-        root = importlib.resources.files(BUILTIN_PACKAGE)
-    except ModuleNotFoundError:  # pragma: no cover - a broken installation
-        raise TemplateError(None, f"the built-in templates are not installed (no package {BUILTIN_PACKAGE})") from None
-    return [entry for entry in root.iterdir() if entry.name.endswith(".toml") and entry.is_file()]
+        root = importlib.resources.files(package)
+    except ModuleNotFoundError:
+        root = Path(__file__).resolve().parent.parent / folder
+        if not root.is_dir():
+            return None
+    return [entry for entry in root.iterdir() if entry.name.endswith(suffix) and entry.is_file()]
 
 
 def _kind(value) -> str:
