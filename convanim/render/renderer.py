@@ -21,14 +21,12 @@ from ..writers import Frame
 from .paint import Painter, fit_text, text_width
 from .panel import draw_panel
 from .storyboard import Shot
-from .theme import Theme, hex_rgb
+from .theme import Theme
 
 
 def text_colour_on(fill: str, theme: Theme) -> str:
-    """White on dark fills, dark on light ones, so numbers stay legible."""
-    r, g, b = (c / 255 for c in hex_rgb(fill))
-    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return theme.cell_text if luminance < 0.62 else theme.text
+    """The theme's cell text colour that reads best on ``fill``."""
+    return theme.text_on(fill)
 
 
 @dataclass(frozen=True)
@@ -137,10 +135,7 @@ class FrameRenderer:
             return
         colour = self.theme.output_current
         p.line([(x, top + 2 * L.scale), (x, bottom - head)], colour, max(1, round(2 * L.scale)))
-        p.draw.polygon(
-            [(round(x - head * 0.7), round(bottom - head)), (round(x + head * 0.7), round(bottom - head)), (round(x), round(bottom - 1))],
-            fill=hex_rgb(colour),
-        )
+        p.polygon([(x - head * 0.7, bottom - head), (x + head * 0.7, bottom - head), (x, bottom - 1)], colour)
 
     # -- the background -----------------------------------------------------
     def _write_outputs(self, written: int) -> None:
