@@ -48,7 +48,13 @@ class Tap:
 
 @dataclass(frozen=True)
 class Step:
-    """One output element: its taps, the bias and the sum they make."""
+    """One output element: its taps, the bias and the sum they make.
+
+    ``window`` is the span the kernel covers, per axis ``(start, stop)`` in
+    padded coordinates (stop exclusive, dilation gaps included); ``shown`` is
+    the result as a reader sees it: 0 for a sum that cancels to float64
+    rounding noise, else ``result``.
+    """
 
     index: int
     out_channel: int
@@ -57,6 +63,8 @@ class Step:
     taps: tuple[Tap, ...]
     bias: float | None
     result: float
+    window: tuple[tuple[int, int], ...]
+    shown: float
 
     def to_dict(self) -> dict:
         return {
@@ -67,6 +75,8 @@ class Step:
             "taps": [tap.to_dict() for tap in self.taps],
             "bias": self.bias,
             "result": self.result,
+            "window": [list(span) for span in self.window],
+            "shown": self.shown,
         }
 
 
@@ -74,7 +84,11 @@ class Step:
 class Trace:
     """Everything a reader sees, computed once.
 
-    ``padded`` is the input after padding, ``(C, *padded_spatial)``;
+    ``op`` names the operation traced (``"conv"``; transposed convolution and
+    pooling will be other ops drawn with the same vocabulary). ``roles``
+    gives every padded spatial cell's part in the picture: ``"input"``,
+    ``"zero"`` (zero padding) or ``"copy"`` (padding copied from the input by
+    reflect, replicate or circular). ``padded`` is the input after padding, ``(C, *padded_spatial)``;
     ``sources[pos]`` is the input position a padded cell shows (itself inside
     the input, the copied cell for reflect/replicate/circular) or None for
     zero padding. ``steps`` come in reading order: output position by
@@ -86,6 +100,8 @@ class Trace:
     sources: Mapping[tuple[int, ...], tuple[int, ...] | None]
     steps: tuple[Step, ...]
     output: np.ndarray
+    roles: np.ndarray
+    op: str = "conv"
 
     @property
     def spec(self) -> ConvSpec:
@@ -93,6 +109,7 @@ class Trace:
 
     def to_dict(self) -> dict:
         return {
+            "op": self.op,
             "spec": self.spec.to_dict(),
             "input_shape": list(self.spec.input_shape),
             "output_shape": list(self.spec.output_shape),
@@ -101,6 +118,7 @@ class Trace:
             "weight": self.conv.weight.tolist(),
             "bias": None if self.conv.bias is None else self.conv.bias.tolist(),
             "padded_input": self.padded.tolist(),
+            "roles": self.roles.tolist(),
             "output": self.output.tolist(),
             "steps": [step.to_dict() for step in self.steps],
         }
@@ -144,6 +162,33 @@ def pad(conv: Conv, sources) -> np.ndarray:
     return padded
 
 
+def padded_roles(spec: ConvSpec, sources) -> np.ndarray:
+    """Every padded spatial cell's role: input, zero padding or copied padding."""
+    roles = np.full(spec.padded_shape, "copy", dtype="<U5")
+    for position, source in sources.items():
+        inside = all(lo <= p < lo + n for p, (lo, _), n in zip(position, spec.padding, spec.spatial_shape))
+        if inside:
+            roles[position] = "input"
+        elif source is None:
+            roles[position] = "zero"
+    roles.setflags(write=False)
+    return roles
+
+
+EPSILON = 2.0**-52  # float64's relative rounding step
+
+
+def settle(result: float, terms) -> float:
+    """A sum as a reader should see it: 0 when it cancels to rounding noise,
+    else ``result`` as it is.
+
+    Summing n terms in float64 can be off by n rounding steps of the largest
+    term, so a result that small cannot be told from 0: 0.1×0.1 + 0.2×0.2 −
+    0.05 gives 6.9e−18, while 10⁶×10⁶ − 10⁶×10⁶ + 0.5 is a true 0.5."""
+    bound = len(terms) * EPSILON * max(abs(term) for term in terms)
+    return 0.0 if abs(result) <= bound else result
+
+
 # Each tap is a Python object (about 500 bytes); past this a trace is too big
 # to hold, and far too big to read.
 MAX_TAPS = 500_000
@@ -183,6 +228,7 @@ def trace(conv: Conv) -> Trace:
     steps = []
     for position in itertools.product(*(range(n) for n in out_spatial)):
         origin = tuple(p * s for p, s in zip(position, spec.stride))
+        window = tuple((o, o + f.span) for o, f in zip(origin, spec.size_formulas()))
         for out_channel in range(spec.out_channels):
             group = out_channel // out_per_group
             taps = []
@@ -196,9 +242,10 @@ def trace(conv: Conv) -> Trace:
             bias = float(conv.bias[out_channel]) if conv.bias is not None else None
             result = sum(tap.product for tap in taps) + (bias if bias is not None else 0.0)
             output[(out_channel, *position)] = result
-            steps.append(Step(len(steps), out_channel, position, group, tuple(taps), bias, result))
+            shown = settle(result, [tap.product for tap in taps] + ([bias] if bias is not None else []))
+            steps.append(Step(len(steps), out_channel, position, group, tuple(taps), bias, result, window, shown))
     if not np.all(np.isfinite(output)):
         # float64 overflowed: a trace of infinities explains nothing (and is not valid JSON).
         raise SpecError("input", "values too large: a product or sum exceeds the range of 64-bit floats")
     output.setflags(write=False)
-    return Trace(conv, padded, MappingProxyType(sources), tuple(steps), output)
+    return Trace(conv, padded, MappingProxyType(sources), tuple(steps), output, padded_roles(spec, sources))

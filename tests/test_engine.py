@@ -151,3 +151,49 @@ def test_tap_sources_point_at_the_cell_they_show(case):
             else:
                 assert tap.source == picks
                 assert tap.value == case.input[(tap.in_channel, *tap.source)]
+
+
+# -- what the picture needs, carried by the trace ----------------------------
+
+
+def test_trace_names_its_op_and_the_role_of_every_padded_cell():
+    t = convanim.trace(convanim.conv([1, 2, 3, 4], [1, 1, 1], padding=2))
+    assert t.op == "conv"
+    assert t.roles.tolist() == ["zero", "zero", "input", "input", "input", "input", "zero", "zero"]
+    copied = convanim.trace(convanim.conv([[[1, 2, 3], [4, 5, 6]]], [[[[1]]]], padding=(1, 2), padding_mode="replicate"))
+    assert copied.roles.shape == (4, 7)
+    assert copied.roles[1].tolist() == ["copy", "copy", "input", "input", "input", "copy", "copy"]
+    assert copied.roles[0].tolist() == ["copy"] * 7
+    with pytest.raises(ValueError):
+        copied.roles[0, 0] = "input"
+
+
+def test_windows_cover_the_dilated_span():
+    t = convanim.trace(convanim.conv([1, 2, 3, 4, 5, 6, 7], [1, 1, 1], dilation=2, stride=2))
+    assert [s.window for s in t.steps] == [((0, 5),), ((2, 7),)]
+
+
+def test_shown_results_hide_rounding_noise_only():
+    noise = convanim.trace(convanim.conv([0.1, 0.2, 1], [0.1, 0.2, -0.05]))
+    assert noise.steps[0].result != 0 and noise.steps[0].shown == 0.0
+    exact = convanim.trace(convanim.conv([1e6, 1e6], [1e6, -1e6], bias=[0.5]))
+    assert exact.steps[0].shown == 0.5
+    small = convanim.trace(convanim.conv([1e-3], [1e-3]))
+    assert small.steps[0].shown == 1e-6
+
+
+@settings(max_examples=80, deadline=None)
+@given(valid_cases(ndims=(1, 2, 3)))
+def test_roles_and_windows_agree_with_the_taps(case):
+    t = convanim.trace(convanim.conv(**case.kwargs()))
+    spec = t.spec
+    assert t.roles.shape == spec.padded_shape
+    for position, source in t.sources.items():
+        inside = all(lo <= p < lo + n for p, (lo, _), n in zip(position, spec.padding, spec.spatial_shape))
+        expected = "input" if inside else ("zero" if source is None else "copy")
+        assert t.roles[position] == expected
+    for step in t.steps:
+        for axis, (start, stop) in enumerate(step.window):
+            reads = [tap.position[axis] for tap in step.taps]
+            assert (start, stop - 1) == (min(reads), max(reads))
+        assert step.shown in (0.0, step.result)

@@ -6,7 +6,8 @@ import pytest
 
 import convanim
 from convanim.errors import SpecError
-from convanim.render.layout import MAX_COLUMNS, MAX_ROWS, MAX_STEPS, check_drawable
+from convanim.render.layout import check_drawable
+from convanim.render.layout1d import MAX_COLUMNS, MAX_ROWS, MAX_STEPS
 
 
 @pytest.mark.parametrize(

@@ -18,12 +18,6 @@ ON_BACKGROUND = ("text", "muted", "padding")
 WCAG_TEXT = 4.5
 
 
-def pages(theme: Theme) -> tuple[str, ...]:
-    """What text on the background is seen against: the background, or for a
-    transparent one any page, from white to black."""
-    return ("#ffffff", "#000000") if theme.transparent else (theme.background,)
-
-
 def test_the_four_themes_are_built_in():
     assert set(THEMES) >= {"light", "dark", "transparent", "colorblind"}
 
@@ -40,8 +34,32 @@ def test_numbers_on_every_fill_keep_wcag_contrast(name, fill):
 @pytest.mark.parametrize("role", ON_BACKGROUND)
 def test_text_on_the_background_keeps_wcag_contrast(name, role):
     theme = load_theme(name)
-    for page in pages(theme):
+    for page in theme.pages:
         assert contrast_ratio(getattr(theme, role), page) >= WCAG_TEXT, (name, role, page)
+
+
+@pytest.mark.parametrize("name", THEMES)
+def test_product_lines_in_group_colours_keep_wcag_contrast(name):
+    # Where groups share a picture, each group's product line is written in
+    # its colour, on the background: palette colours and generated ones.
+    theme = load_theme(name)
+    for group in range(len(theme.groups) + 12):
+        ink = theme.group_ink(group)
+        for page in theme.pages:
+            assert contrast_ratio(ink, page) >= WCAG_TEXT, (name, group, theme.group_colour(group), ink, page)
+
+
+def test_a_legible_group_ink_keeps_its_hue():
+    import colorsys
+
+    from convanim.render.theme import hex_rgb, legible
+
+    for colour, pages in [("#f0e442", ("#ffffff",)), ("#0072b2", ("#16181d",)), ("#e67700", ("#ffffff", "#000000"))]:
+        ink = legible(colour, pages)
+        assert ink != colour
+        before, after = (colorsys.rgb_to_hls(*(v / 255 for v in hex_rgb(c)))[0] for c in (colour, ink))
+        assert abs(before - after) < 0.02
+    assert legible("#2b2b2b", ("#ffffff",)) == "#2b2b2b"  # already legible: unchanged
 
 
 def test_the_renderer_picks_its_cell_text_from_the_theme():

@@ -64,10 +64,17 @@ def default_title(trace: Trace) -> str:
 
 
 def frames(subject: Conv | Trace, options: RenderOptions | None = None):
-    """The figure's frames, as ``(rgb uint8 array, duration ms)``, streamed."""
+    """The figure's frames (``writers.Frame``: pixels, duration, caption), streamed."""
+    renderer, shots = _figure(subject, options)
+    return renderer.frames(shots)
+
+
+def _figure(subject, options, painter=None):
+    """The renderer for ``subject`` and the shots it draws."""
     # Imported here so that tracing never pays for matplotlib.
     from .layout import check_drawable, compute_layout
-    from .renderer import FigureText, FrameRenderer
+    from .paint import Painter
+    from .renderer import FigureText, FrameRenderer, step_keys
 
     options = _options(options)
     if not isinstance(subject, (Conv, Trace)):
@@ -76,9 +83,8 @@ def frames(subject: Conv | Trace, options: RenderOptions | None = None):
     result = subject if isinstance(subject, Trace) else trace(subject)
     layout = compute_layout(result, options.width, options.panel)
     title = options.title if options.title is not None else default_title(result)
-    renderer = FrameRenderer(result, layout, options.theme, FigureText(title, options.credit))
-    shots = storyboard([step.position for step in result.steps], options.timing)
-    return renderer.frames(shots)
+    renderer = FrameRenderer(result, layout, options.theme, FigureText(title, options.credit), painter or Painter)
+    return renderer, storyboard(step_keys(result), options.timing)
 
 
 def render(subject: Conv | Trace, path, options: RenderOptions | None = None, **changes) -> Path:

@@ -78,6 +78,10 @@ def fit_text(text: str, size: float, room: float, family: str = "sans", bold: bo
 class Painter:
     """Draws on one RGB image. Coordinates are pixels, y pointing down.
 
+    The renderer draws through these methods only (``rect``, ``line``,
+    ``polygon``, ``text``, ``math``), so a stand-in with the same methods
+    (``record.RecordingPainter``) can take its place.
+
     On a transparent background (``blank(..., "transparent")``) it also keeps
     an alpha layer: each shape is drawn into the colour image (over black)
     and, fully opaque, into the alpha layer with the same coverage, which is

@@ -8,15 +8,10 @@ picture above it. Drawn once, into the background.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..code import conv_class, pad_layer, torch_arguments
 from .paint import Painter, fit_text, math_size
 from ..spec import ConvSpec, SizeFormula
 from .theme import Theme
-
-if TYPE_CHECKING:
-    from .layout import Layout
 
 MONO_EM = 0.602  # DejaVu Sans Mono advance, regular and bold alike
 HEADING = 44  # px from the panel's top to its first line, at 1080 px wide
@@ -127,9 +122,9 @@ def panel_height(spec: ConvSpec, panel_width: float, scale: float) -> float:
     return max(code, formulas) if side_by_side else code + STACK_GAP * scale + formulas
 
 
-def draw_panel(p: Painter, layout: Layout, theme: Theme, spec: ConvSpec, title: str) -> None:
-    box = layout.panel
-    s = layout.scale
+def draw_panel(p: Painter, box, scale: float, theme: Theme, spec: ConvSpec, title: str) -> None:
+    """The panel in ``box`` (a layout's ``panel``), type sized by ``scale``."""
+    s = scale
     (code_x, code_width), (formula_x, formula_width), side_by_side = _columns(box.x, box.w, s)
 
     # The title, then the call.

@@ -64,6 +64,34 @@ def contrast_ratio(a: str, b: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
+def legible(colour: str, pages: tuple[str, ...], ratio: float = 4.5) -> str:
+    """``colour``, or the nearest colour of its hue and saturation that text
+    can be written in on every one of ``pages`` at ``ratio``:1 contrast."""
+    if all(contrast_ratio(colour, page) >= ratio for page in pages):
+        return colour
+    h, lightness, s = colorsys.rgb_to_hls(*(v / 255 for v in hex_rgb(colour)))
+
+    def at(l: float) -> str:
+        return "#{:02x}{:02x}{:02x}".format(*(round(v * 255) for v in colorsys.hls_to_rgb(h, l, s)))
+
+    # Luminance grows with HLS lightness: halve the interval towards the
+    # lightness at which the worst page's contrast is best.
+    darkest = min(relative_luminance(page) for page in pages)
+    brightest = max(relative_luminance(page) for page in pages)
+    best = 1.0 if brightest < 0.18 else 0.0 if darkest > 0.18 else None
+    low, high = (lightness, 1.0) if best == 1.0 else (0.0, lightness) if best == 0.0 else (0.0, 1.0)
+    for _ in range(24):
+        middle = (low + high) / 2
+        luminance = relative_luminance(at(middle))
+        if best == 0.0:  # darken: keep the lightest shade that passes
+            low, high = (middle, high) if all(contrast_ratio(at(middle), p) >= ratio for p in pages) else (low, middle)
+        elif best == 1.0:  # lighten: keep the darkest shade that passes
+            low, high = (low, middle) if all(contrast_ratio(at(middle), p) >= ratio for p in pages) else (middle, high)
+        else:  # pages on both sides: aim at the middle luminance
+            low, high = (middle, high) if luminance < 0.179 else (low, middle)
+    return at(low if best == 0.0 else high if best == 1.0 else (low + high) / 2)
+
+
 @dataclass(frozen=True)
 class Theme:
     """The colours of a figure, one per role. Get one with ``load_theme``
@@ -100,6 +128,17 @@ class Theme:
         """The cell text colour with the higher contrast on ``fill``."""
         light, dark = self.cell_text, self.cell_text_dark
         return light if contrast_ratio(light, fill) >= contrast_ratio(dark, fill) else dark
+
+    @property
+    def pages(self) -> tuple[str, ...]:
+        """What text on the background is read against: the background, or,
+        when it is transparent, any page from white to black."""
+        return ("#ffffff", "#000000") if self.transparent else (self.background,)
+
+    def group_ink(self, group: int) -> str:
+        """Group ``group``'s colour for text on the background: its hue, made
+        darker or lighter where needed for 4.5:1 contrast."""
+        return legible(self.group_colour(group), self.pages)
 
     def group_colour(self, group: int) -> str:
         """Group ``group``'s hue: the palette's, then generated ones that keep
