@@ -257,9 +257,9 @@ def _colour(value, key: str, fail, allow_transparent: bool = False) -> str:
 @functools.lru_cache(maxsize=None)
 def _builtin_files() -> dict:
     """The built-in theme files by name."""
-    from ..templates import builtin_files
+    from ..templates import builtin_root
 
-    entries = builtin_files(BUILTIN_PACKAGE, BUILTIN_FOLDER)
-    if entries is None:  # pragma: no cover - a broken installation
+    root = builtin_root(BUILTIN_PACKAGE, BUILTIN_FOLDER)
+    if root is None:  # pragma: no cover - a broken installation
         raise ThemeError("theme", f"the built-in themes are not installed (no package {BUILTIN_PACKAGE})")
-    return {entry.name[: -len(".toml")]: entry for entry in entries}
+    return {entry.name[: -len(".toml")]: entry for entry in root.iterdir() if entry.name.endswith(".toml") and entry.is_file()}
