@@ -23,14 +23,12 @@ from ..writers import Frame
 from .layout import Box, Label, Layout
 from .paint import Painter
 from .storyboard import Shot, pictures
-from .theme import Theme, hex_rgb
+from .theme import Theme
 
 
 def text_colour_on(fill: str, theme: Theme) -> str:
-    """White on dark fills, dark on light ones, so numbers stay legible."""
-    r, g, b = (c / 255 for c in hex_rgb(fill))
-    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return theme.cell_text if luminance < 0.62 else theme.text
+    """The theme's cell text colour that reads best on ``fill``."""
+    return theme.text_on(fill)
 
 
 @dataclass(frozen=True)
@@ -123,7 +121,7 @@ class FrameRenderer:
 
     def _ink(self, step: Step) -> str:
         """A step's product line: in its group's colour where groups share a picture."""
-        return self.theme.group_colour(step.group) if self.trace.spec.groups > 1 else self.theme.text
+        return self.theme.group_ink(step.group) if self.trace.spec.groups > 1 else self.theme.text
 
     def _draw_glide(self, p, before: list[Step], after: list[Step], progress: float) -> None:
         L = self.layout
