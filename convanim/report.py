@@ -66,9 +66,7 @@ def trace_table(trace: Trace) -> str:
     width = len(_index(spec.out_channels - 1, tuple(n - 1 for n in spec.output_shape[1:])))
     lines.append(f"{'step':>5}  {'out':<{width}}  {'group':>5}  products")
     for step in trace.steps:
-        lines.append(
-            f"{step.index + 1:>5}  {_index(step.out_channel, step.position):<{width}}  {step.group:>5}  {step_expression(step)}"
-        )
+        lines.append(f"{step.index + 1:>5}  {_index(step.out_channel, step.position):<{width}}  {step.group:>5}  {step_sum(step)}")
     lines.append("")
     lines.append("output " + _shape(spec.output_shape) + ": " + _nested(trace.shown.tolist()))
     return "\n".join(lines)
@@ -78,3 +76,57 @@ def _nested(values) -> str:
     if isinstance(values, list):
         return "[" + ", ".join(_nested(v) for v in values) + "]"
     return shown(values)
+
+
+# Products one reader can follow on a line: a 3×3 kernel's nine. A channel
+# with more is shown by its partial sum.
+MAX_TERMS_PER_CHANNEL = 9
+
+
+def channel_terms(step: Step, mark_padding: bool = False) -> list[tuple[int, list[str], float]]:
+    """A step's products grouped by input channel, in tap order:
+    ``(channel, terms, partial sum)`` for each channel it reads."""
+    terms = step_terms(step, mark_padding)
+    groups: dict[int, tuple[list[str], list[float]]] = {}
+    for tap, term in zip(step.taps, terms):
+        words, products = groups.setdefault(tap.in_channel, ([], []))
+        words.append(term)
+        products.append(tap.product)
+    return [(channel, words, sum(products)) for channel, (words, products) in groups.items()]
+
+
+def sum_lines(step: Step, max_terms: int | None = MAX_TERMS_PER_CHANNEL, mark_padding: bool = False) -> list[str]:
+    """A step's sum as a reader follows it, one line per input channel (d2l's form)::
+
+        (1×1 + 2×2 + 4×3 + 5×4)
+        + (0×0 + 1×1 + 3×2 + 4×3) + 1 (bias) = 57
+
+    One channel needs no parentheses; a kernel of one tap per channel (1×1)
+    is one line, a dot product through the channels. Where several channels
+    have more than ``max_terms`` products each (None: no limit), each channel
+    is its partial sum, and the last line adds them up::
+
+        ch 0: 25 products = 45
+        ch 1: 25 products = 12
+        45 + 12 + 1 (bias) = 58
+    """
+    channels = channel_terms(step, mark_padding)
+    bias = f" + {_factor(step.bias)} (bias)" if step.bias is not None else ""
+    result = f" = {shown(settled(step))}"
+    many = max_terms is not None and len(channels) > 1 and any(len(words) > max_terms for _, words, _ in channels)
+    if many:
+        lines = [f"ch {channel}: {len(words)} products = {shown(partial)}" for channel, words, partial in channels]
+        return lines + [" + ".join(_factor(partial) for _, _, partial in channels) + bias + result]
+    if len(channels) == 1 or all(len(words) == 1 for _, words, _ in channels):
+        return [" + ".join(term for _, words, _ in channels for term in words) + bias + result]
+    lines = [("+ " if i else "") + "(" + " + ".join(words) + ")" for i, (_, words, _) in enumerate(channels)]
+    lines[-1] += bias + result
+    return lines
+
+
+def step_sum(step: Step) -> str:
+    """A step's whole sum on one line, zero padding marked: the product line
+    in 1-D, d2l's grouping by channel in 2-D and up."""
+    if len(step.position) == 1:
+        return step_expression(step)
+    return " ".join(sum_lines(step, None, mark_padding=True))

@@ -62,27 +62,28 @@ def test_each_kernel_cell_is_drawn_under_the_input_cell_its_tap_reads(length, ke
                 assert abs(drawn - wanted) <= 1.5, f"step {step.index}: kernel cell at x={drawn}, its input cell at x={wanted}"
 
 
-def test_every_step_is_its_own_picture_in_trace_order(tmp_path):
+def test_groups_compute_together_six_pictures_like_the_article():
+    from convanim.render.record import record
+
     conv = convanim.conv([[1, 2, 3, 4, 5, 6], [10, 20, 30, 40, 50, 60]], [[[2]], [[4]]], groups=2)
     trace = convanim.trace(conv)
-    path = render(trace, tmp_path / "groups.gif")
     layout = compute_layout(trace, 1080, panel=True)
-    with Image.open(path) as gif:
-        assert gif.n_frames == len(trace.steps) + 1  # every step, then the finished output
-        for index, step in enumerate(trace.steps):
-            gif.seek(index)
-            frame = np.asarray(gif.convert("RGB"))
-            current = layout.output_cell(step.out_channel, step.position)
-            assert _colour_at(frame, *_inside(current)) == hex_rgb(THEME.output_current)
-            for other in trace.steps:
-                if other.index == step.index:
-                    continue
-                box = layout.output_cell(other.out_channel, other.position)
-                colour = _colour_at(frame, *_inside(box))
-                if other.index < step.index:
-                    assert colour in (hex_rgb(THEME.output_done), hex_rgb(THEME.output_done_alt))
-                else:
-                    assert colour == hex_rgb(THEME.pending)
+    pictures = record(trace)
+    assert len(pictures) == 6 + 1  # a picture per output position, then the finished output
+    for column, picture in enumerate(pictures[:-1]):
+        fills = {}
+        for call in picture.calls:  # later calls paint over earlier ones
+            if call.kind == "rect":
+                fills[(round(call.x), round(call.y))] = call.colour
+        for step in trace.steps:
+            box = layout.output_cell(step.out_channel, step.position)
+            fill = fills[(round(box.x), round(box.y))]
+            if step.position[0] == column:  # both groups write this column now
+                assert fill == THEME.output_current
+            elif step.position[0] < column:
+                assert fill in (THEME.output_done, THEME.output_done_alt)
+            else:
+                assert fill == THEME.pending
 
 
 def test_cells_have_their_roles_colours():
@@ -169,9 +170,9 @@ def test_render_rejects_bad_options_before_writing(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
-def test_render_of_a_2d_convolution_says_it_is_not_drawn_yet(tmp_path):
-    with pytest.raises(convanim.SpecError, match="1-D"):
-        render(convanim.conv(size=(4, 4), kernel_size=(2, 2)), tmp_path / "x.gif")
+def test_render_of_a_3d_convolution_says_it_is_not_drawn(tmp_path):
+    with pytest.raises(convanim.SpecError, match="1-D and 2-D"):
+        render(convanim.conv(size=(4, 4, 4), kernel_size=(2, 2, 2)), tmp_path / "x.gif")
     assert not list(tmp_path.iterdir())
 
 
@@ -201,9 +202,9 @@ def test_a_shot_drawn_out_of_order_shows_only_what_was_written_by_then():
 
     trace = convanim.trace(convanim.conv(size=6))
     renderer = FrameRenderer(trace, compute_layout(trace, 1080, panel=False), THEME, FigureText("t"))
-    early = renderer.draw(Shot("step", 1, 1000))
-    renderer.draw(Shot("done", 3, 1000))
-    assert np.array_equal(renderer.draw(Shot("step", 1, 1000)), early)
+    early = renderer.draw(Shot("step", (1,), 1000))
+    renderer.draw(Shot("done", (), 1000))
+    assert np.array_equal(renderer.draw(Shot("step", (1,), 1000)), early)
 
 
 @settings(max_examples=60, deadline=None)

@@ -26,7 +26,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from convanim import writers
 from convanim.errors import WriterError
-from convanim.writers.gif import GifEncoder, choose_palette, frame_keys
+from convanim.writers.gif import GifEncoder
+from convanim.writers.palette import choose_palette, frame_keys
 from convanim.writers import Format, known_formats, open_writer, write_frames
 
 FONT_PATH = matplotlib.get_data_path() + "/fonts/ttf/DejaVuSans.ttf"
@@ -695,3 +696,66 @@ def test_an_os_error_while_writing_is_one_writer_error_and_no_file(tmp_path, mon
         write_frames(target, [(frame, 100)])
     assert raised.value.option == "output"
     assert list(tmp_path.iterdir()) == []
+
+
+# -- one palette per figure, changed boxes ---------------------------------------
+
+
+def test_palette_is_fitted_once_per_figure(tmp_path, monkeypatch):
+    from convanim.writers import palette
+
+    fits = []
+    real = palette.choose_palette
+    monkeypatch.setattr(palette, "choose_palette", lambda *a: fits.append(1) or real(*a))
+    frames = [(scene(step), 100) for step in range(8)]
+    path = write_frames(tmp_path / "a.gif", frames)
+    assert len(fits) == 1, "later frames draw from the first frame's palette"
+    for got, (want, _) in zip(decode(path), frames):
+        flat = flat_mask(want, 200)
+        assert same(got[flat], want[flat]), "flat fills stay exact"
+        assert np.abs(got.astype(int) - want).max() <= 96
+
+
+def test_a_new_fill_stays_exact():
+    from convanim.writers.palette import FigurePalette
+
+    fit = FigurePalette(7)
+    first = np.array([0x000000, 0xFFFFFF, 0x808080, 0x404040, 0xC0C0C0, 0x202020, 0xE0E0E0, 0x101010, 0xF0F0F0], np.uint32)
+    fit(first, np.full(9, 100))
+    colors = np.array([0x000000, 0x0000FF, 0x0000FE, 0xFFFFFF], np.uint32)  # a new red fill
+    palette, index = fit(colors, np.array([1000, 1000, 2, 1000]))
+    assert palette[index[1]] == 0x0000FF and len(palette) <= 7
+
+
+def test_changed_box_limits_what_is_read(tmp_path):
+    base = scene(0)
+    moved = base.copy()
+    moved[10:20, 10:30] = (255, 0, 0)
+    # Outside the box the caller names, differences are not looked at.
+    stray = moved.copy()
+    stray[-5:, -5:] = (0, 255, 0)
+    path = tmp_path / "a.gif"
+    with open_writer(path) as w:
+        w.add(base, 100)
+        w.add(stray, 100, changed=(10, 10, 30, 20))
+    frames = parse_gif(path.read_bytes())["frames"]
+    assert frames[1]["rect"] == (10, 10, 20, 10)
+    first, second = decode(path)
+    expected = first.copy()
+    expected[10:20, 10:30] = (255, 0, 0)
+    assert same(second, expected)
+
+
+def test_changed_boxes_add_up_across_merged_frames(tmp_path):
+    a = flat_scene(0)
+    b = a.copy()
+    b[2:4, 2:4] = 0
+    c = b.copy()
+    c[30:32, 50:52] = 0
+    path = tmp_path / "a.gif"
+    with open_writer(path) as w:
+        w.add(a, 100)
+        w.add(b, 1, changed=(2, 2, 4, 4))  # too short: dropped, its change carried on
+        w.add(c, 100, changed=(50, 30, 52, 32))
+    assert same(decode(path)[-1], c)
+    assert parse_gif(path.read_bytes())["frames"][-1]["rect"] == (2, 2, 50, 30)

@@ -8,15 +8,10 @@ picture above it. Drawn once, into the background.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..code import conv_class, pad_layer, torch_arguments
 from .paint import Painter, fit_text, math_size
 from ..spec import ConvSpec, SizeFormula
 from .theme import Theme
-
-if TYPE_CHECKING:
-    from .layout import Layout
 
 MONO_EM = 0.602  # DejaVu Sans Mono advance, regular and bold alike
 HEADING = 44  # px from the panel's top to its first line, at 1080 px wide
@@ -75,13 +70,16 @@ def general_formula(name: str, symmetric: bool) -> str:
     )
 
 
-def substituted_formula(formula: SizeFormula) -> str:
+def substituted_formula(formula: SizeFormula, names: tuple[str, ...] = ()) -> str:
+    """The formula with this figure's numbers; ``names`` (2-D and up) say
+    which axes it is for: ``H_out = W_out = 3 = …``."""
+    axes = "".join(f"{_axis_symbol(name, 'out')} = " for name in names)
     if formula.symmetric:
         padding = f"2 \\times {formula.pad_before}"
     else:
         padding = f"({formula.pad_before} + {formula.pad_after})"
     return (
-        f"${formula.size_out} = \\left\\lfloor \\dfrac{{{formula.size_in} + {padding} - {formula.dilation} \\times "
+        f"${axes}{formula.size_out} = \\left\\lfloor \\dfrac{{{formula.size_in} + {padding} - {formula.dilation} \\times "
         f"({formula.kernel} - 1) - 1}}{{{formula.stride}}} + 1 \\right\\rfloor$"
     )
 
@@ -127,9 +125,9 @@ def panel_height(spec: ConvSpec, panel_width: float, scale: float) -> float:
     return max(code, formulas) if side_by_side else code + STACK_GAP * scale + formulas
 
 
-def draw_panel(p: Painter, layout: Layout, theme: Theme, spec: ConvSpec, title: str) -> None:
-    box = layout.panel
-    s = layout.scale
+def draw_panel(p: Painter, box, scale: float, theme: Theme, spec: ConvSpec, title: str) -> None:
+    """The panel in ``box`` (a layout's ``panel``), type sized by ``scale``."""
+    s = scale
     (code_x, code_width), (formula_x, formula_width), side_by_side = _columns(box.x, box.w, s)
 
     # The title, then the call.
@@ -158,7 +156,8 @@ def draw_panel(p: Painter, layout: Layout, theme: Theme, spec: ConvSpec, title: 
     p.math(formula_x, y, general, _fitting(general, 18 * s, formula_width), theme.text)
     y += FORMULA_GAP * s
     for formula in _distinct_formulas(spec):
-        source = substituted_formula(formula)
+        names = tuple(n for n, f in zip(spec.axis_names, spec.size_formulas()) if f == formula) if spec.ndim > 1 else ()
+        source = substituted_formula(formula, names)
         p.math(formula_x, y, source, _fitting(source, 22 * s, formula_width), theme.text)
         y += FORMULA_LINE * s
 

@@ -1,34 +1,34 @@
-"""The renderer: a trace and a storyboard in, RGB frames out, one at a time.
+"""The renderer: a trace and a storyboard in, frames out, one at a time.
 
 Everything that never changes (labels, input cells, pending output cells, the
 info panel) is drawn once into a background; so is each output cell once it
 is written. A frame is a copy of that background plus what moves: the
-kernel, the tap marks, the product line and the cell being written. Every
-number drawn is read from the trace; nothing here does arithmetic on values.
+kernels, the tap marks, the product lines and the cells being written.
+
+Every number drawn is read from the trace; every place comes from the
+layout; every stroke goes through a painter (``paint.Painter`` for pixels,
+``record.RecordingPainter`` for tests).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 import numpy as np
 
 from ..engine import Step, Trace
-from .layout import Box, Layout, wrap_terms
-from ..report import settled, shown, step_expression, step_terms
+from ..report import step_sum
 from ..writers import Frame
-from .paint import Painter, fit_text, text_width
-from .panel import draw_panel
-from .storyboard import Shot
-from .theme import Theme, hex_rgb
+from .layout import Box, Label, Layout
+from .paint import Painter
+from .storyboard import Shot, pictures
+from .theme import Theme
 
 
 def text_colour_on(fill: str, theme: Theme) -> str:
-    """White on dark fills, dark on light ones, so numbers stay legible."""
-    r, g, b = (c / 255 for c in hex_rgb(fill))
-    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return theme.cell_text if luminance < 0.62 else theme.text
+    """The theme's cell text colour that reads best on ``fill``."""
+    return theme.text_on(fill)
 
 
 @dataclass(frozen=True)
@@ -39,201 +39,208 @@ class FigureText:
     credit: str | None = None
 
 
+def step_keys(trace: Trace) -> list[tuple[tuple[int, ...], int]]:
+    """Each step's (output position, group): what the storyboard composes pictures from."""
+    return [(step.position, step.group) for step in trace.steps]
+
+
 class FrameRenderer:
     """Draws the shots of one figure. Build once, then iterate ``frames``."""
 
-    def __init__(self, trace: Trace, layout: Layout, theme: Theme, text: FigureText):
+    def __init__(self, trace: Trace, layout: Layout, theme: Theme, text: FigureText, painter=Painter):
         self.trace = trace
         self.layout = layout
         self.theme = theme
         self.text = text
-        self._static = Painter.blank(layout.width, layout.height, theme.background)
+        self._pictures = pictures(step_keys(trace))
+        self._picture_of = {step: k for k, picture in enumerate(self._pictures) for step in picture}
+        self._static = painter.blank(layout.width, layout.height, theme.background)
         self._draw_static(self._static)
         self._background = self._static.copy()
-        self._written = 0  # output cells drawn into the background so far
+        self._written = 0  # pictures whose output cells are in the background
 
     # -- frames -------------------------------------------------------------
     def frames(self, shots) -> Iterator[Frame]:
-        """Yield a Frame per shot, in order, captioned with its product line."""
-        steps = self.trace.steps
+        """Yield a Frame per shot, in order, captioned with its product lines."""
+        for shot, caption, canvas in self.pictures(shots):
+            yield Frame(canvas.array(), shot.duration_ms, caption=caption)
+
+    def pictures(self, shots) -> Iterator[tuple[Shot, str, object]]:
+        """(shot, caption, painter drawn on) per shot, in order."""
         for shot in shots:
-            if shot.phase == "done":
-                caption = f"all {len(steps)} outputs computed"
-            else:
-                caption = f"step {shot.step + 1} of {len(steps)}: {step_expression(steps[shot.step])}"
-            yield Frame(self.draw(shot), shot.duration_ms, caption=caption)
+            yield shot, self.caption(shot), self._draw(shot)
+
+    def caption(self, shot: Shot) -> str:
+        steps = self.trace.steps
+        if shot.phase == "done":
+            return f"all {len(steps)} outputs computed"
+        products = "; ".join(step_sum(steps[i]) for i in shot.steps)
+        return f"step {self._picture_of[shot.steps[0]] + 1} of {len(self._pictures)}: {products}"
 
     def draw(self, shot: Shot) -> np.ndarray:
+        """The pixels of one shot."""
+        return self._draw(shot).array()
+
+    def _draw(self, shot: Shot):
         steps = self.trace.steps
-        # Outputs before the current step are already written.
-        written = len(steps) if shot.phase == "done" else shot.step + (1 if shot.phase == "glide" else 0)
-        self._write_outputs(written)
+        # Outputs of the pictures before this one are already written.
+        self._write_outputs(len(self._pictures) if shot.phase == "done" else self._picture_of[shot.steps[0]])
         frame = self._background.copy()
         if shot.phase == "step":
-            self._draw_step(frame, steps[shot.step])
+            self._draw_step(frame, [steps[i] for i in shot.steps])
         elif shot.phase == "glide":
-            self._draw_glide(frame, steps[shot.step], steps[shot.step + 1], shot.progress)
+            self._draw_glide(frame, [steps[i] for i in shot.origin], [steps[i] for i in shot.steps], shot.progress)
         self._draw_counter(frame, shot)
-        return frame.array()
+        return frame
 
     # -- what moves ---------------------------------------------------------
-    def _draw_step(self, p: Painter, step: Step) -> None:
+    def _draw_step(self, p, steps: list[Step]) -> None:
         L, theme = self.layout, self.theme
-        for column in sorted({tap.position for tap in step.taps}):
-            box = L.input_cell(0, column)
-            p.text(box.cx, L.taps_y, "×", min(L.label_px * 1.1, 0.8 * L.cell), theme.muted)
-        for tap in step.taps:
-            self._kernel_cell(p, L.kernel_cell(tap.in_channel, tap.position), tap.in_channel, tap.weight)
-        self._kernel_owner(p, step.out_channel)
-        target = L.output_cell(step.out_channel, step.position)
-        lines = wrap_terms(step_terms(step), shown(settled(step)), L.expression_chars)
-        centre = self._expression_centre(step, lines)
-        for i, line in enumerate(lines):
-            p.text(centre, L.expression_top + (i + 0.5) * L.expression_line, line, L.expression_px, theme.text)
-        self._arrow(p, target.cx, L.expression_top + len(lines) * L.expression_line, L.output_top)
-        self._cell(p, target, theme.output_current, settled(step), edge_px=L.heavy_edge)
+        marks = {L.tap_mark(tap.in_channel, tap.position): None for step in steps for tap in step.taps}
+        for mark in marks:  # once each: a mark drawn twice would come out bolder
+            if mark is not None:
+                self._label(p, mark)
+        for step in steps:
+            self._outline(p, step, step.window)
+            for tap in step.taps:
+                self._kernel_cell(p, L.kernel_cell(tap.in_channel, tap.position), tap.in_channel, tap.weight)
+            self._kernel_grid(p, step)
+        self._kernel_owner(p, steps)
+        lines = [L.lines(step) for step in steps]
+        placed = L.product_lines([step.window for step in steps], lines)
+        for step, step_lines, places in zip(steps, lines, placed):
+            for line, (x, y) in zip(step_lines, places):
+                p.text(x, y, line, L.expression_px, self._ink(step))
+        total = sum(len(step_lines) for step_lines in lines)
+        for step in steps:
+            target = L.output_cell(step.out_channel, step.position)
+            for arrow in L.arrows(total, target, step.window, self._channels(step)):
+                p.line(list(arrow.shaft), theme.output_current, arrow.width_px)
+                p.polygon(list(arrow.head), theme.output_current)
+            self._cell(p, target, theme.output_current, step.shown, edge_px=L.heavy_edge)
 
-    def _draw_glide(self, p: Painter, before: Step, after: Step, progress: float) -> None:
+    def _ink(self, step: Step) -> str:
+        """A step's product line: in its group's colour where groups share a picture."""
+        return self.theme.group_ink(step.group) if self.trace.spec.groups > 1 else self.theme.text
+
+    def _draw_glide(self, p, before: list[Step], after: list[Step], progress: float) -> None:
         L = self.layout
         # Tap i of one step and tap i of the next are the same kernel cell. The
         # next kernel slides along its own rows: moving across rows would pass
         # over channels it never reads.
-        for a, b in zip(before.taps, after.taps):
-            start = L.kernel_cell(b.in_channel, a.position)
-            end = L.kernel_cell(b.in_channel, b.position)
-            box = Box(start.x + (end.x - start.x) * progress, end.y, end.w, end.h)
-            self._kernel_cell(p, box, b.in_channel, b.weight)
-        self._kernel_owner(p, after.out_channel)
+        for old, new in zip(before, after):
+            for channel in self._channels(new):
+                start, end = L.outline(channel, old.window), L.outline(channel, new.window)
+                if start is not None:
+                    self._outline_box(p, start.toward(end, progress))
+            for a, b in zip(old.taps, new.taps):
+                start = L.kernel_cell(b.in_channel, a.position)
+                end = L.kernel_cell(b.in_channel, b.position)
+                self._kernel_cell(p, start.toward(end, progress), b.in_channel, b.weight)
+            self._kernel_grid(p, new, old, progress)
+        self._kernel_owner(p, after)
 
-    def _kernel_owner(self, p: Painter, out_channel: int) -> None:
-        """Each output channel has its own kernel: say whose is shown."""
-        L, spec = self.layout, self.trace.spec
-        if spec.out_channels > 1:
-            y = L.block_centre(L.kernel_top, spec.in_channels) + L.label_px * 1.2
-            p.text(L.label_right - 44 * L.scale, y, f"of out ch {out_channel}", L.label_px * 0.8, self.theme.muted, align="right")
+    @staticmethod
+    def _channels(step: Step) -> list[int]:
+        """The input channels a step reads, in order."""
+        return list(dict.fromkeys(tap.in_channel for tap in step.taps))
 
-    def _draw_counter(self, p: Painter, shot: Shot) -> None:
-        """The step counter heads the product line, in the label column: it
-        names the line, and a frame's changes stay in one region."""
-        L, total = self.layout, len(self.trace.steps)
-        label = f"all {total} done" if shot.phase == "done" else f"step {shot.step + 1} of {total}"
-        y = L.expression_top + 0.5 * L.expression_line
-        p.text(L.label_right, y, label, L.label_px * 0.9, self.theme.muted, align="right")
+    def _outline(self, p, step: Step, span) -> None:
+        """The window's outline on every channel the step reads, tied to the
+        kernel's grid (2-D)."""
+        for channel in self._channels(step):
+            box = self.layout.outline(channel, span)
+            if box is not None:
+                self._outline_box(p, box)
+            for link in self.layout.links(channel, span):
+                p.line(list(link), self.theme.kernel, 1)
 
-    def _expression_centre(self, step: Step, lines: list[str]) -> float:
+    def _outline_box(self, p, box: Box) -> None:
+        edge = self.layout.heavy_edge
+        p.rect(box.x - edge, box.y - edge, box.w + 2 * edge, box.h + 2 * edge, None, self.theme.kernel, edge)
+
+    def _kernel_grid(self, p, step: Step, before: Step | None = None, progress: float = 0.0) -> None:
+        """The kernel as a grid of its own, beside each channel it reads,
+        level with its window (2-D); while gliding, on its way from ``before``'s."""
         L = self.layout
-        columns = [tap.position[0] for tap in step.taps]
-        centre = L.column_x((min(columns) + max(columns) + 1) / 2)
-        half = max(text_width(line, size=L.expression_px) for line in lines) / 2
-        return min(max(centre, L.expression_left + half), L.width - half - 12 * L.scale)
+        for tap in step.taps:
+            box = L.kernel_grid_cell(tap.in_channel, tap.kernel_index, step.window)
+            if box is None:
+                return
+            if before is not None:
+                box = L.kernel_grid_cell(tap.in_channel, tap.kernel_index, before.window).toward(box, progress)
+            self._kernel_cell(p, box, tap.in_channel, tap.weight)
 
-    def _arrow(self, p: Painter, x: float, top: float, bottom: float) -> None:
-        """From the product line down to the output block, at the cell's column.
+    def _kernel_owner(self, p, steps: list[Step]) -> None:
+        """Each output channel has its own kernel: say whose are shown."""
+        if self.trace.spec.out_channels > 1:
+            owners = ", ".join(str(step.out_channel) for step in steps)
+            self._label(p, self.layout.kernel_owner(f"of out ch {owners}"))
 
-        It stops at the block's top, so it never hides a written cell."""
-        L = self.layout
-        head = 7 * L.scale
-        if bottom - top < head + 3 * L.scale:
-            return
-        colour = self.theme.output_current
-        p.line([(x, top + 2 * L.scale), (x, bottom - head)], colour, max(1, round(2 * L.scale)))
-        p.draw.polygon(
-            [(round(x - head * 0.7), round(bottom - head)), (round(x + head * 0.7), round(bottom - head)), (round(x), round(bottom - 1))],
-            fill=hex_rgb(colour),
-        )
+    def _draw_counter(self, p, shot: Shot) -> None:
+        total = len(self._pictures)
+        label = f"all {total} done" if shot.phase == "done" else f"step {self._picture_of[shot.steps[0]] + 1} of {total}"
+        self._label(p, replace(self.layout.counter(), text=label))
 
     # -- the background -----------------------------------------------------
     def _write_outputs(self, written: int) -> None:
-        """Draw output cells into the background, in step order."""
+        """Draw the output cells of the first ``written`` pictures into the background."""
         if written < self._written:  # a shot from earlier on: start again from the blank outputs
             self._background, self._written = self._static.copy(), 0
-        for step in self.trace.steps[self._written : written]:
-            fill = self.theme.output_done if step.out_channel % 2 == 0 else self.theme.output_done_alt
-            box = self.layout.output_cell(step.out_channel, step.position)
-            self._cell(self._background, box, fill, settled(step))
+        for picture in self._pictures[self._written : written]:
+            for index in picture:
+                step = self.trace.steps[index]
+                fill = self.theme.output_done if step.out_channel % 2 == 0 else self.theme.output_done_alt
+                self._cell(self._background, self.layout.output_cell(step.out_channel, step.position), fill, step.shown)
         self._written = max(self._written, written)
 
-    def _draw_static(self, p: Painter) -> None:
-        L, theme, trace, spec = self.layout, self.theme, self.trace, self.trace.spec
-        lo, hi = spec.padding[0]
-        size = spec.spatial_shape[0]
-
+    def _draw_static(self, p) -> None:
+        L, theme, trace = self.layout, self.theme, self.trace
+        spec = trace.spec
         # Input rows, padding included, each cell showing the value it holds.
+        role = trace.roles
         for channel in range(spec.in_channels):
-            for column in range(L.columns):
-                source = trace.sources[(column,)]
-                inside = lo <= column < lo + size
-                if inside:
+            for position in np.ndindex(role.shape):
+                kind = role[position]
+                if kind == "input":
                     fill = theme.input if channel % 2 == 0 else theme.input_alt
-                elif source is None:
-                    fill = theme.padding
                 else:
-                    fill = theme.padding_copy
-                value = trace.padded[channel, column]
-                self._cell(p, L.input_cell(channel, (column,)), fill, value, italic=not inside and source is not None)
+                    fill = theme.padding if kind == "zero" else theme.padding_copy
+                value = trace.padded[(channel, *position)]
+                self._cell(p, L.input_cell(channel, position), fill, value, italic=kind == "copy")
 
-        # Where the padding is, and what it holds: a label over each run, kept
-        # over the grid (clear of the label column) and apart from each other.
-        if lo or hi:
-            word = "padding" if spec.padding_mode == "zeros" else f"{spec.padding_mode} padding"
-            px = L.label_px * 0.85
-            half = text_width(word, size=px) / 2
-            left, right = L.column_x(0), L.column_x(L.columns)
-            spots = []
-            if lo:
-                spots.append(max((left + L.column_x(lo)) / 2, left + half))
-            if hi:
-                spots.append(min((L.column_x(lo + size) + right) / 2, right - half))
-            if len(spots) == 2 and spots[1] - spots[0] < 2 * half + 12 * L.scale:
-                spots = [(left + right) / 2]  # too close to tell apart: one label over the row
-            for x in spots:
-                x = min(max(x, half + 8 * L.scale), L.width - half - 8 * L.scale)
-                p.text(x, L.pad_label_y, word, px, theme.padding)
+        word = "padding" if spec.padding_mode == "zeros" else f"{spec.padding_mode} padding"
+        for label in L.padding_labels(word):
+            self._label(p, label)
 
         # Pending output cells: grey and empty until written.
         for step in trace.steps:
             self._cell(p, L.output_cell(step.out_channel, step.position), theme.pending, None)
 
-        self._row_labels(p)
+        for label in L.labels():
+            self._label(p, label)
+        for box, group in L.stripes():
+            p.rect(box.x, box.y, box.w, box.h, theme.group_colour(group))
         if L.panel is not None:
-            draw_panel(p, L, theme, spec, self.text.title)
+            from .panel import draw_panel
+
+            draw_panel(p, L.panel, L.scale, theme, spec, self.text.title)
         if self.text.credit:
-            credit, px = fit_text(self.text.credit, L.label_px * 0.8, L.width - 56 * L.scale, least=0.9)
-            p.text(L.width - 28 * L.scale, L.height - 14 * L.scale, credit, px, theme.muted, align="right")
+            self._label(p, L.credit(self.text.credit))
 
-    def _row_labels(self, p: Painter) -> None:
-        L, theme, spec = self.layout, self.theme, self.trace.spec
-        in_per_group = spec.in_channels // spec.groups
-        out_per_group = spec.out_channels // spec.groups
-        blocks = (
-            ("Input", L.input_top, spec.in_channels, in_per_group),
-            ("Kernel", L.kernel_top, spec.in_channels, in_per_group),
-            ("Output", L.output_top, spec.out_channels, out_per_group),
-        )
-        many = spec.in_channels > 1 or spec.out_channels > 1
-        for name, top, rows, per_group in blocks:
-            x = L.label_right - (44 * L.scale if many else 0)
-            p.text(x, L.block_centre(top, rows), name, L.label_px, theme.text, align="right", bold=True)
-            for row in range(rows):
-                if many:
-                    p.text(L.label_right, top + (row + 0.5) * L.cell, f"ch {row}", L.label_px * 0.8, theme.muted, align="right")
-                if spec.groups > 1:
-                    # A stripe in the group's colour: rows of one colour feed each other.
-                    stripe = Box(L.grid_x - 16 * L.scale, top + row * L.cell + 1, 6 * L.scale, L.cell - 2)
-                    p.rect(stripe.x, stripe.y, stripe.w, stripe.h, theme.group_colour(row // per_group))
-        if spec.groups > 1:
-            p.text(L.label_right, L.pad_label_y, f"groups={spec.groups}", L.label_px * 0.8, theme.muted, align="right")
+    # -- cells and labels ---------------------------------------------------
+    def _label(self, p, label: Label) -> None:
+        p.text(label.x, label.y, label.text, label.px, getattr(self.theme, label.tone), align=label.align, bold=label.bold)
 
-    # -- cells --------------------------------------------------------------
-    def _kernel_cell(self, p: Painter, box: Box, in_channel: int, weight: float) -> None:
+    def _kernel_cell(self, p, box: Box, in_channel: int, weight: float) -> None:
         fill = self.theme.kernel if in_channel % 2 == 0 else self.theme.kernel_alt
         self._cell(p, box, fill, weight)
 
-    def _cell(self, p: Painter, box: Box, fill: str, value: float | None, edge_px: int = 1, italic: bool = False) -> None:
+    def _cell(self, p, box: Box, fill: str, value: float | None, edge_px: int = 1, italic: bool = False) -> None:
         """A cell and, unless ``value`` is None, its number."""
         p.rect(box.x, box.y, box.w, box.h, fill, self.theme.cell_edge, edge_px)
         if value is not None:
-            label, px = self.layout.cell_label(value, italic)
+            label, px = self.layout.cell_label(value, italic, box)
             if label:
                 family = "sans-italic" if italic else "sans"
                 p.text(box.cx, box.cy, label, px, text_colour_on(fill, self.theme), bold=True, family=family)

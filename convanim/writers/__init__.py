@@ -24,10 +24,7 @@ including in the code that produces the frames, leaves no partial file.
 from __future__ import annotations
 
 import importlib
-import inspect
-import math
 import os
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,18 +33,24 @@ from typing import Any
 import numpy as np
 
 from ..errors import WriterError
+from .base import OUTPUT, Frame, Writer, as_frame, changed_box
 
-OUTPUT = "output"  # the option every path error is about
+__all__ = [
+    "FORMATS", "Format", "Frame", "Writer", "as_frame", "changed_box", "format_for", "format_named",
+    "format_names", "known_formats", "open_writer", "write_frames",
+]
 
 
 @dataclass(frozen=True)
 class Format:
-    """One output format: the suffixes it claims and where its writer lives.
+    """One output format: its name, the suffixes it claims and where its writer lives.
 
     ``writer`` is ``"module:Class"``, imported on first use. ``needs`` lists
-    ``(module, pip package)`` pairs that must import before the writer can
-    run; they are checked when the writer is opened, before any frame is
-    drawn.
+    ``(module, pip install argument)`` pairs that must import before the
+    writer can run; they are checked when the writer is opened, before any
+    frame is drawn. ``kind`` says what the format holds: ``"animation"``, a
+    ``"still"`` (one picture: a step or a storyboard sheet), a ``"folder"``
+    of pictures, or a ``"page"`` (an HTML player).
     """
 
     name: str
@@ -55,6 +58,7 @@ class Format:
     writer: str
     description: str
     needs: tuple[tuple[str, str], ...] = ()
+    kind: str = "animation"
 
     def to_dict(self) -> dict:
         return {
@@ -63,32 +67,58 @@ class Format:
             "writer": self.writer,
             "description": self.description,
             "needs": [list(pair) for pair in self.needs],
+            "kind": self.kind,
         }
 
 
-# The one table of output formats. To add one, add its entry and its Writer
-# subclass, e.g.
-#   Format("MP4", (".mp4",), "convanim.video:FfmpegWriter", "H.264 video",
-#          needs=(("imageio_ffmpeg", "imageio-ffmpeg"),)),
+# The one table of output formats. A suffix belongs to the first format that
+# lists it (``.png`` is a still; ``--format apng`` makes it animated). To add
+# a format, add its entry here and its Writer subclass in its own module.
 FORMATS: tuple[Format, ...] = (
-    Format("GIF", (".gif",), "convanim.writers.gif:GifWriter", "animated GIF, looping, at most 32 colours a frame"),
+    Format("gif", (".gif",), "convanim.writers.gif:GifWriter", "animated GIF, looping, at most 32 colours a frame"),
 )
 
 
 def known_formats() -> tuple[str, ...]:
-    """The suffixes convanim can write, e.g. ``('.gif',)``."""
-    return tuple(suffix for fmt in FORMATS for suffix in fmt.suffixes)
+    """The suffixes convanim can write, e.g. ``('.gif', '.mp4', ...)``, each once."""
+    return tuple(dict.fromkeys(suffix for fmt in FORMATS for suffix in fmt.suffixes))
 
 
-def format_for(path: str | os.PathLike) -> Format:
-    """The format that writes ``path``, chosen by its suffix (case-insensitive)."""
+def format_names() -> tuple[str, ...]:
+    """The formats' names, as ``--format`` takes them."""
+    return tuple(fmt.name for fmt in FORMATS)
+
+
+def format_named(name: str) -> Format:
+    """The format called ``name`` (case-insensitive), as ``--format`` gives it."""
+    for fmt in FORMATS:
+        if fmt.name == str(name).strip().lower():
+            return fmt
+    raise WriterError("format", f"unknown format {name!r}; known formats: {', '.join(format_names())}")
+
+
+def format_for(path: str | os.PathLike, name: str | None = None) -> Format:
+    """The format that writes ``path``: ``name`` when given, else chosen by the suffix.
+
+    A ``name`` overrides the suffix, but a suffix that another format owns
+    (``--format mp4`` with ``figure.gif``) is a contradiction, not a choice.
+    """
     suffix = Path(path).suffix.lower()
+    if name is not None:
+        fmt = format_named(name)
+        owner = next((f for f in FORMATS if suffix in f.suffixes), None)
+        if owner is not None and suffix not in fmt.suffixes:
+            wanted = f"a {' or '.join(fmt.suffixes)} name" if fmt.suffixes else "a folder name"
+            raise WriterError("format", f"{fmt.name} does not write {suffix} files; give {wanted} (or drop --format)")
+        return fmt
     for fmt in FORMATS:
         if suffix in fmt.suffixes:
             return fmt
     known = ", ".join(known_formats())
     got = f"{suffix!r}" if suffix else "no suffix"
-    raise WriterError(OUTPUT, f"unknown format {got} in {os.fspath(path)!r}; known formats: {known}")
+    raise WriterError(
+        OUTPUT, f"unknown format {got} in {os.fspath(path)!r}; known formats: {known} (or --format frames for a folder)"
+    )
 
 
 def writer_class(fmt: Format) -> type[Writer]:
@@ -98,20 +128,22 @@ def writer_class(fmt: Format) -> type[Writer]:
             importlib.import_module(module)
         except ImportError:
             raise WriterError(
-                OUTPUT, f"writing {fmt.name} needs the {package} package: pip install {package}"
+                OUTPUT, f"writing {fmt.name} needs the {module.replace('_', '-')} package: pip install {package}"
             ) from None
     module, _, name = fmt.writer.partition(":")
     return getattr(importlib.import_module(module), name)
 
 
-def open_writer(path: str | os.PathLike, size: tuple[int, int] | None = None, **options: Any) -> Writer:
-    """A writer for ``path``, chosen by its suffix; use it as a context manager.
+def open_writer(
+    path: str | os.PathLike, size: tuple[int, int] | None = None, format: str | None = None, **options: Any
+) -> Writer:
+    """A writer for ``path``, chosen by ``format`` or else its suffix; use it as a context manager.
 
     ``size`` is (width, height) in pixels; when None, the first frame sets it.
     ``options`` are the format's own (see its writer's ``options``); an
     option the format does not take is an error, not ignored.
     """
-    fmt = format_for(path)
+    fmt = format_for(path, format)
     cls = writer_class(fmt)
     unknown = sorted(set(options) - set(cls.options()))
     if unknown:
@@ -120,207 +152,23 @@ def open_writer(path: str | os.PathLike, size: tuple[int, int] | None = None, **
     return cls(path, size, **options)
 
 
-@dataclass(frozen=True, eq=False)
-class Frame:
-    """One picture of an animation and how long it stays.
-
-    ``changed`` is the box ``(left, top, right, bottom)``, in pixels, outside
-    which this picture equals the previous one (None: unknown, compare all);
-    ``caption`` says in words what the picture shows, for formats that carry
-    text (an interactive player, alt text). A Frame unpacks as the plain
-    ``(pixels, duration_ms)`` pair every writer also accepts.
-    """
-
-    pixels: np.ndarray
-    duration_ms: float
-    changed: tuple[int, int, int, int] | None = None
-    caption: str = ""
-
-    def __iter__(self):
-        return iter((self.pixels, self.duration_ms))
-
-    def __getitem__(self, index):
-        return (self.pixels, self.duration_ms)[index]
-
-    def __len__(self) -> int:
-        return 2
-
-
-def as_frame(item) -> Frame:
-    """A Frame, or a ``(pixels, duration_ms)`` pair made into one."""
-    if isinstance(item, Frame):
-        return item
-    # An array of two rows would unpack too; only a pair is a pair.
-    if isinstance(item, np.ndarray) or not isinstance(item, (tuple, list)) or len(item) != 2:
-        raise WriterError("frames", f"expected Frames or (frame, duration_ms) pairs; got {type(item).__name__}")
-    return Frame(*item)
-
-
 def write_frames(
     path: str | os.PathLike,
     frames: Iterable[Frame | tuple[np.ndarray, float]],
     size: tuple[int, int] | None = None,
+    format: str | None = None,
     **options: Any,
 ) -> Path:
     """Write Frames (or ``(frame, duration_ms)`` pairs) to ``path``; return the path written.
 
     ``frames`` is consumed one item at a time, so it can be a generator that
-    draws each frame as it is asked for.
+    draws each frame as it is asked for. ``format`` names the format when
+    the suffix should not choose it.
     """
-    with open_writer(path, size, **options) as writer:
+    with open_writer(path, size, format, **options) as writer:
         for item in frames:
             frame = as_frame(item)
-            writer.add(frame.pixels, frame.duration_ms)
+            writer.add(frame.pixels, frame.duration_ms, frame.changed, frame.caption)
     return writer.path
 
 
-class Writer:
-    """Base class of the writers: checks, the temporary file, the rename.
-
-    Subclasses implement ``_begin(temp_path)`` (called with the first frame,
-    when ``self.size`` is known), ``_add(frame, duration_ms)``, ``_finish()``
-    (write the end of the file and close it) and ``_abort()`` (close without
-    finishing). Keyword arguments of ``__init__`` after ``size`` are the
-    format's options.
-    """
-
-    max_size = 1 << 15  # width or height
-
-    def __init__(self, path: str | os.PathLike, size: tuple[int, int] | None = None):
-        self.path = Path(path)
-        self.size = None if size is None else self._check_size(size)
-        self.frames_added = 0
-        self._temp: Path | None = None
-        self._begun = False
-        self._open = False
-
-    @classmethod
-    def options(cls) -> tuple[str, ...]:
-        """The names of the format's own options."""
-        params = list(inspect.signature(cls.__init__).parameters)
-        return tuple(params[3:])  # after self, path, size
-
-    # -- context manager ---------------------------------------------------
-
-    def __enter__(self) -> Writer:
-        if self._open or self._temp is not None:
-            raise WriterError(OUTPUT, f"a writer is opened once; {str(self.path)!r} is already in use")
-        try:
-            is_dir = self.path.is_dir()
-        except OSError as e:  # a name too long for the file system, say
-            raise WriterError(OUTPUT, f"cannot write {str(self.path)!r}: {e.strerror or e}") from None
-        if is_dir:
-            raise WriterError(OUTPUT, f"{str(self.path)!r} is a folder; give a file name")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            raise WriterError(OUTPUT, f"cannot create folder {str(self.path.parent)!r}: {e.strerror or e}") from None
-        self._temp = self._make_temp()
-        self._open = True
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        self._open = False
-        if exc_type is None:
-            try:
-                if not self.frames_added:
-                    raise WriterError("frames", f"no frames were given, so {str(self.path)!r} was not written")
-                self._finish()
-                os.replace(self._temp, self.path)
-            except OSError as e:
-                self._discard()
-                raise WriterError(OUTPUT, f"cannot write {str(self.path)!r}: {e.strerror or e}") from None
-            except BaseException:
-                self._discard()
-                raise
-        else:
-            self._discard()
-
-    def add(self, frame: np.ndarray, duration_ms: float) -> None:
-        """Append ``frame`` ((H, W, 3|4) uint8), shown for ``duration_ms`` milliseconds."""
-        if not self._open:
-            raise WriterError(OUTPUT, "add frames inside `with open_writer(...) as w:`")
-        frame = self._check_frame(frame)
-        duration_ms = self._check_duration(duration_ms)
-        try:
-            if not self._begun:
-                self._begun = True
-                self._begin(self._temp)
-            self._add(frame, duration_ms)
-        except OSError as e:  # a full disk, a file-size limit: one line, not a traceback
-            raise WriterError(OUTPUT, f"cannot write {str(self.path)!r}: {e.strerror or e}") from None
-        self.frames_added += 1
-
-    # -- for subclasses ------------------------------------------------------
-
-    def _begin(self, temp_path: Path) -> None:
-        raise NotImplementedError
-
-    def _add(self, frame: np.ndarray, duration_ms: float) -> None:
-        raise NotImplementedError
-
-    def _finish(self) -> None:
-        raise NotImplementedError
-
-    def _abort(self) -> None:
-        """Release whatever ``_begin`` opened; the temporary file is removed after."""
-
-    # -- helpers -------------------------------------------------------------
-
-    def _make_temp(self) -> Path:
-        # Beside the target, so the final rename stays on one file system;
-        # hidden; ending in the real suffix, for back-ends that read it.
-        for _ in range(100):
-            # Short, whatever the target's name: a name near the file system's
-            # limit must fail on its own account, not on ours.
-            temp = self.path.with_name(f".convanim-{secrets.token_hex(4)}.part{self.path.suffix}")
-            try:
-                with open(temp, "xb"):
-                    return temp
-            except FileExistsError:
-                continue
-            except OSError as e:
-                raise WriterError(OUTPUT, f"cannot write in {str(self.path.parent)!r}: {e.strerror or e}") from None
-        raise WriterError(OUTPUT, f"cannot create a temporary file beside {str(self.path)!r}")
-
-    def _discard(self) -> None:
-        try:
-            if self._begun:
-                self._abort()
-        finally:
-            if self._temp is not None:
-                self._temp.unlink(missing_ok=True)
-
-    def _check_size(self, size: tuple[int, int]) -> tuple[int, int]:
-        try:
-            width, height = (int(v) for v in size)
-        except (TypeError, ValueError):
-            raise WriterError("size", f"expected (width, height); got {size!r}") from None
-        if not (0 < width <= self.max_size and 0 < height <= self.max_size):
-            raise WriterError("size", f"width and height must be 1 to {self.max_size} pixels; got {width}x{height}")
-        return width, height
-
-    def _check_frame(self, frame: np.ndarray) -> np.ndarray:
-        frame = np.asarray(frame)
-        if frame.dtype != np.uint8 or frame.ndim != 3 or frame.shape[2] not in (3, 4):
-            raise WriterError(
-                "frame", f"expected an (H, W, 3) or (H, W, 4) uint8 array; got {frame.dtype} of shape {frame.shape}"
-            )
-        height, width = frame.shape[:2]
-        if self.size is None:
-            self.size = self._check_size((width, height))
-        elif (width, height) != self.size:
-            raise WriterError(
-                "frame", f"frame {self.frames_added} is {width}x{height}, the writer's size is {self.size[0]}x{self.size[1]}"
-            )
-        return frame
-
-    @staticmethod
-    def _check_duration(duration_ms: float) -> float:
-        try:
-            value = float(duration_ms)
-        except (TypeError, ValueError):
-            raise WriterError("duration_ms", f"expected a number of milliseconds; got {duration_ms!r}") from None
-        if not math.isfinite(value) or value < 0:
-            raise WriterError("duration_ms", f"must be a finite number >= 0; got {duration_ms!r}")
-        return value

@@ -13,8 +13,11 @@ container choices:
   box set to a transparent index so that they form long runs for LZW;
 - each frame gets the smallest palette that holds its colours: exactly, when
   they fit, else the most frequent colours exactly (flat fills) and the rest
-  (anti-aliasing ramps) clustered. No dithering: dither noise on a flat fill
-  costs bytes and makes a redrawn cell differ from its neighbours.
+  (anti-aliasing ramps) clustered, once per figure (see palette.py). No
+  dithering: dither noise on a flat fill costs bytes and makes a redrawn
+  cell differ from its neighbours;
+- when the caller says which box changed (``Frame.changed``), only that box
+  is converted and compared.
 
 Only numpy and Pillow are imported; the module knows nothing of convolutions.
 """
@@ -28,7 +31,8 @@ import numpy as np
 from PIL import Image
 
 from ..errors import WriterError
-from . import Writer
+from . import Frame, Writer
+from .palette import FigurePalette, _keys_to_rgb, frame_keys
 
 # Browsers play a delay of 0 or 1 centisecond as about 10 cs, so a frame is
 # never given less than this; shorter frames are dropped and their time goes
@@ -36,17 +40,6 @@ from . import Writer
 MIN_DELAY_CS = 2
 _MAX_DELAY_CS = 0xFFFF
 _DISPOSE_NONE = 1  # "do not dispose": the next frame is drawn over this one
-
-# Colour keys are 0xBBGGRR in a uint32, the layout of little-endian RGBA bytes
-# with the alpha byte masked off, so an RGBA frame needs no copy to get them.
-_RGB_MASK = np.uint32(0xFFFFFF)
-
-# Perceptual weights for the colour distance used when a palette must merge
-# colours (green matters most to the eye, blue least).
-_WEIGHTS = np.array([3.0, 4.0, 2.0], dtype=np.float32)
-# Above this many distinct colours, k-means runs on coarse colour buckets.
-_MAX_CLUSTER_POINTS = 1 << 14
-
 
 def _le16(value: int) -> bytes:
     return value.to_bytes(2, "little")
@@ -57,128 +50,16 @@ def _round_cs(ms: float) -> int:
     return math.floor(ms / 10 + 0.5)
 
 
-def frame_keys(frame: np.ndarray, matte: tuple[int, int, int] = (255, 255, 255)) -> np.ndarray:
-    """An (H, W) uint32 array of 0xBBGGRR colour keys for an (H, W, 3|4) uint8 frame.
-
-    The result never shares memory with ``frame``, so a caller may redraw its
-    buffer as soon as this returns. GIF has no partial transparency: pixels
-    that are not fully opaque are composited over ``matte``.
-    """
-    height, width, channels = frame.shape
-    if channels == 4:
-        alpha = frame[..., 3]
-        if alpha.min() < 255:
-            a = alpha[..., None].astype(np.uint32)
-            rgb = (frame[..., :3] * a + np.array(matte, np.uint32) * (255 - a) + 127) // 255
-            frame = rgb.astype(np.uint8)
-            channels = 3
-        elif frame.flags.c_contiguous:
-            return frame.view("<u4")[..., 0] & _RGB_MASK
-    # Read each pixel as 4 bytes starting at its 3-byte offset (one spare byte
-    # at the end), then mask the neighbour's byte off: one copy, one AND.
-    buffer = np.empty(height * width * 3 + 1, np.uint8)
-    buffer[:-1].reshape(height, width, 3)[...] = frame[..., :3]
-    buffer[-1] = 0
-    packed = np.ndarray((height, width), "<u4", buffer.data, 0, (width * 3, 3))
-    return packed & _RGB_MASK
+_CLEAN = (0, 0, 0, 0)  # an empty box: nothing differs
 
 
-def _keys_to_rgb(keys: np.ndarray) -> np.ndarray:
-    """(N,) colour keys -> (N, 3) uint8 RGB."""
-    return keys.astype("<u4").view(np.uint8).reshape(-1, 4)[:, :3]
-
-
-def choose_palette(colors: np.ndarray, counts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """At most ``n`` palette keys for ``colors`` (unique keys) seen ``counts`` times.
-
-    Returns ``(palette, index)`` where ``palette[index[i]]`` is the entry that
-    stands for ``colors[i]``. When the colours fit they are the palette.
-    Otherwise the most frequent colours, which on our frames are the flat
-    fills and the text's solid colour, are kept exactly, so a redrawn region
-    matches the pixels around it; the remaining slots go to a weighted
-    k-means over the rest, which are the anti-aliasing ramps. Deterministic:
-    the same frame always gives the same palette.
-    """
-    if len(colors) <= n:
-        return colors, np.arange(len(colors))
-    scale = np.sqrt(_WEIGHTS)
-    rgb = _keys_to_rgb(colors).astype(np.float32) * scale
-    order = np.argsort(-counts, kind="stable")
-    # Exact slots: frequent colours, leaving at least a quarter of the palette
-    # for the ramps between them.
-    threshold = max(4, int(counts.sum()) // 2048)
-    n_exact = min(int(np.count_nonzero(counts >= threshold)), n - max(1, n // 4))
-    fixed = rgb[order[:n_exact]]
-
-    points, weight, inverse = rgb, counts.astype(np.float32), None
-    if len(colors) > _MAX_CLUSTER_POINTS:
-        # Photographic content: cluster 5-bit-per-channel buckets (their mean
-        # colour, their total count) instead of every colour.
-        bucket = ((colors >> 3) & 0x1F) | ((colors >> 6) & 0x3E0) | ((colors >> 9) & 0x7C00)
-        bucket, inverse = np.unique(bucket, return_inverse=True)
-        weight = np.bincount(inverse, weights=counts).astype(np.float32)
-        points = np.stack([np.bincount(inverse, weights=counts * rgb[:, c]) for c in range(3)], 1)
-        points = (points / weight[:, None]).astype(np.float32)
-    centres = _kmeans(points, weight, fixed, n - n_exact)
-
-    # Round to real colours, drop duplicates, and map every colour to its
-    # nearest entry (an exact colour is its own nearest entry).
-    levels = np.clip(np.rint(centres / scale), 0, 255).astype(np.uint32)
-    palette = np.unique(levels[:, 0] | (levels[:, 1] << 8) | (levels[:, 2] << 16))
-    entries = _keys_to_rgb(palette).astype(np.float32) * scale
-    if inverse is None:
-        return palette, _nearest(rgb, entries)
-    # Many colours: each takes its bucket's entry, except the entries themselves.
-    index = _nearest(points, entries)[inverse]
-    exact = np.flatnonzero(np.isin(colors, palette))
-    index[exact] = np.searchsorted(palette, colors[exact])
-    return palette, index
-
-
-def _kmeans(points: np.ndarray, weight: np.ndarray, fixed: np.ndarray, n_free: int) -> np.ndarray:
-    """``fixed`` centres plus ``n_free`` more, fitted to weighted ``points``."""
-    # Seeds: greedily the point whose weight x squared distance to the
-    # nearest centre so far is largest (k-means++ without the dice).
-    nearest = np.full(len(points), np.inf, np.float32)
-    for centre in fixed:
-        np.minimum(nearest, ((points - centre) ** 2).sum(1), out=nearest)
-    seeds = []
-    for _ in range(n_free):
-        pick = int(np.argmax(weight * nearest))
-        seeds.append(points[pick])
-        np.minimum(nearest, ((points - points[pick]) ** 2).sum(1), out=nearest)
-    centres = np.vstack([fixed, np.array(seeds, np.float32).reshape(-1, 3)])
-    first_free = len(fixed)
-    for _ in range(8):
-        assign = _nearest(points, centres, np.float32)
-        mass = np.bincount(assign, weights=weight, minlength=len(centres))[first_free:]
-        sums = np.stack(
-            [np.bincount(assign, weights=weight * points[:, c], minlength=len(centres)) for c in range(3)], 1
-        )[first_free:]
-        new = centres.copy()
-        used = mass > 0
-        new[first_free:][used] = sums[used] / mass[used, None]
-        if np.abs(new - centres).max() < 0.05:
-            break
-        centres = new
-    return centres
-
-
-def _nearest(points: np.ndarray, centres: np.ndarray, dtype=np.float64) -> np.ndarray:
-    """Index of the nearest centre of each point (squared Euclidean distance).
-
-    Float64 by default so that an exact colour always finds itself (float32
-    is enough while fitting); in slices so the distance matrix stays a few
-    MiB however many colours there are.
-    """
-    centres = centres.astype(dtype)
-    centres_sq = (centres**2).sum(1)
-    out = np.empty(len(points), np.intp)
-    for start in range(0, len(points), 1 << 15):
-        chunk = points[start : start + (1 << 15)].astype(dtype)
-        distance = centres_sq[None, :] - 2.0 * (chunk @ centres.T)  # + |chunk|^2, the same for every centre
-        out[start : start + len(chunk)] = np.argmin(distance, axis=1)
-    return out
+def _union(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """The smallest box holding boxes ``a`` and ``b`` (an empty box adds nothing)."""
+    if a[0] >= a[2] or a[1] >= a[3]:
+        return tuple(b)
+    if b[0] >= b[2] or b[1] >= b[3]:
+        return tuple(a)
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
 def _table_bits(entries: int) -> int:
@@ -230,7 +111,11 @@ class GifEncoder:
         self.matte = matte
         self.min_delay_cs = min_delay_cs
         self._shown: np.ndarray | None = None  # keys of the frame on screen
-        self._pending: np.ndarray | None = None  # keys of the frame awaiting its delay
+        self._last: np.ndarray | None = None  # keys of the last frame added
+        self._pending = False  # whether _last awaits its delay
+        # A box holding every pixel where _last differs from _shown; None: anywhere.
+        self._dirty: tuple[int, int, int, int] | None = None
+        self._palette = FigurePalette(max_colors - 1)
         self._time_ms = 0.0  # end time of the pending frame, in the caller's clock
         self._written_cs = 0  # end time of the last frame written
         self._lut: np.ndarray | None = None  # colour key -> palette index, reused
@@ -239,24 +124,41 @@ class GifEncoder:
         self.frames_written = 0
         self._closed = False
 
-    def add(self, frame: np.ndarray, duration_ms: float) -> None:
-        """Queue ``frame`` to be shown for ``duration_ms`` after the previous one."""
+    def add(self, frame: np.ndarray, duration_ms: float, changed: tuple[int, int, int, int] | None = None) -> None:
+        """Queue ``frame`` to be shown for ``duration_ms`` after the previous one.
+
+        ``changed`` (left, top, right, bottom), when given, holds every pixel
+        where ``frame`` differs from the previous frame: only it is read.
+        """
         if frame.shape[:2] != self.size[::-1]:
             raise ValueError(f"frame is {frame.shape[1]}x{frame.shape[0]}, the GIF is {self.size[0]}x{self.size[1]}")
-        keys = frame_keys(frame, self.matte)
-        if self._pending is not None:
-            if np.array_equal(keys, self._pending):
+        if changed is not None and self._last is not None:
+            left, top, right, bottom = changed
+            inside = frame_keys(frame[top:bottom, left:right], self.matte)
+            same = np.array_equal(inside, self._last[top:bottom, left:right])
+            if not same:
+                keys = self._last.copy()
+                keys[top:bottom, left:right] = inside
+        else:
+            keys = frame_keys(frame, self.matte)
+            same = self._last is not None and np.array_equal(keys, self._last)
+            changed = None
+        if self._pending:
+            if same:
                 self._time_ms += duration_ms
                 return
             self._flush(last=False)
-        self._pending = keys
+        if not same:
+            self._last = keys
+            self._dirty = None if changed is None or self._dirty is None else _union(self._dirty, changed)
+        self._pending = True
         self._time_ms += duration_ms
 
     def close(self) -> None:
         """Write the pending frame and the trailer; ``fp`` stays open."""
         if self._closed:
             return
-        if self._pending is not None:
+        if self._pending:
             self._flush(last=True)
         if self.frames_written:
             self._fp.write(b";")
@@ -266,15 +168,14 @@ class GifEncoder:
 
     def _flush(self, *, last: bool) -> None:
         delay = _round_cs(self._time_ms) - self._written_cs
+        self._pending = False
         if delay < self.min_delay_cs:
             if not last:
                 # Too short to be seen as timed; the next frame supersedes it
                 # and, through the cumulative clock, inherits its time.
-                self._pending = None
                 return
             delay = self.min_delay_cs
-        keys, self._pending = self._pending, None
-        self._write_frame(keys, min(delay, _MAX_DELAY_CS))
+        self._write_frame(self._last, min(delay, _MAX_DELAY_CS))
         self._written_cs += delay
         delay -= _MAX_DELAY_CS
         while delay > 0:  # longer than 655.35 s: extend with empty frames
@@ -284,19 +185,21 @@ class GifEncoder:
     def _write_frame(self, keys: np.ndarray, delay_cs: int) -> None:
         if self._shown is None:
             self._write_first(keys, delay_cs)
-            self._shown = keys
+            self._shown, self._dirty = keys, _CLEAN
             return
-        changed = keys != self._shown
+        x0, y0, x1, y1 = self._dirty if self._dirty is not None else (0, 0, *self.size)
+        changed = keys[y0:y1, x0:x1] != self._shown[y0:y1, x0:x1]
         rows = np.flatnonzero(changed.any(axis=1))
         if len(rows) == 0:  # same as on screen (a dropped frame came between)
             self._write_empty(delay_cs)
             return
         cols = np.flatnonzero(changed.any(axis=0))
         top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-        region = keys[top:bottom, left:right]
         mask = changed[top:bottom, left:right]
+        top, bottom, left, right = top + y0, bottom + y0, left + x0, right + x0
+        region = keys[top:bottom, left:right]
         unique, counts = np.unique(region[mask], return_counts=True)
-        palette, index_of = choose_palette(unique, counts, self.max_colors - 1)
+        palette, index_of = self._palette(unique, counts)
         transparent = len(palette)
         bits = _table_bits(transparent + 1)
         descriptor = (left, top, right - left, bottom - top)
@@ -316,14 +219,14 @@ class GifEncoder:
             if len(with_global) < len(data):
                 data = with_global
         self._fp.write(data)
-        self._shown = keys
+        self._shown, self._dirty = keys, _CLEAN
         self.frames_written += 1
 
     def _write_first(self, keys: np.ndarray, delay_cs: int) -> None:
         """Header, global colour table (the first frame's palette) and the first frame."""
         width, height = self.size
         unique, counts = np.unique(keys, return_counts=True)
-        palette, index_of = choose_palette(unique, counts, self.max_colors - 1)
+        palette, index_of = self._palette(unique, counts)
         indices = self._indices(keys, None, unique, index_of, 0)
         # One slot is left over so that later frames can draw with this table
         # and a transparent index.
@@ -428,8 +331,8 @@ class GifWriter(Writer):
             self._file, self.size, max_colors=self.max_colors, loop=self.loop, matte=self.matte
         )
 
-    def _add(self, frame: np.ndarray, duration_ms: float) -> None:
-        self._encoder.add(frame, duration_ms)
+    def _add(self, frame: Frame) -> None:
+        self._encoder.add(frame.pixels, frame.duration_ms, frame.changed)
 
     def _finish(self) -> None:
         try:

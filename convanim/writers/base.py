@@ -1,0 +1,293 @@
+"""The writers' common ground: the Frame they take and the Writer base class.
+
+``Writer`` owns what every format shares: the checks on frames, the
+temporary file (or folder) beside the target and the rename that makes it
+appear whole, and the merging of repeated pictures for formats that want it.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import WriterError
+
+OUTPUT = "output"  # the option every path error is about
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """One picture of an animation and how long it stays.
+
+    ``changed`` is the box ``(left, top, right, bottom)``, in pixels, outside
+    which this picture equals the previous one (None: unknown, compare all);
+    ``caption`` says in words what the picture shows, for formats that carry
+    text (an interactive player, alt text). A Frame unpacks as the plain
+    ``(pixels, duration_ms)`` pair every writer also accepts.
+    """
+
+    pixels: np.ndarray
+    duration_ms: float
+    changed: tuple[int, int, int, int] | None = None
+    caption: str = ""
+
+    def __iter__(self):
+        return iter((self.pixels, self.duration_ms))
+
+    def __getitem__(self, index):
+        return (self.pixels, self.duration_ms)[index]
+
+    def __len__(self) -> int:
+        return 2
+
+
+def as_frame(item) -> Frame:
+    """A Frame, or a ``(pixels, duration_ms)`` pair made into one."""
+    if isinstance(item, Frame):
+        return item
+    # An array of two rows would unpack too; only a pair is a pair.
+    if isinstance(item, np.ndarray) or not isinstance(item, (tuple, list)) or len(item) != 2:
+        raise WriterError("frames", f"expected Frames or (frame, duration_ms) pairs; got {type(item).__name__}")
+    return Frame(*item)
+
+
+class Writer:
+    """Base class of the writers: checks, the temporary file, the rename.
+
+    Subclasses implement ``_begin(temp_path)`` (called with the first frame,
+    when ``self.size`` is known), ``_add(frame: Frame)``, ``_finish()``
+    (write the end of the file and close it) and ``_abort()`` (close without
+    finishing). Keyword arguments of ``__init__`` after ``size`` are the
+    format's options. With ``merge_repeats`` set, ``_add`` sees each run of
+    identical pictures (and captions) once, its durations summed; it then
+    gets its own copy of the pixels.
+    """
+
+    max_size = 1 << 15  # width or height
+    merge_repeats = False
+
+    def __init__(self, path: str | os.PathLike, size: tuple[int, int] | None = None):
+        self.path = Path(path)
+        self.size = None if size is None else self._check_size(size)
+        self.frames_added = 0
+        self._temp: Path | None = None
+        self._begun = False
+        self._open = False
+        self._pending: Frame | None = None  # with merge_repeats: the run being summed
+
+    @classmethod
+    def options(cls) -> tuple[str, ...]:
+        """The names of the format's own options."""
+        params = list(inspect.signature(cls.__init__).parameters)
+        return tuple(params[3:])  # after self, path, size
+
+    # -- context manager ---------------------------------------------------
+
+    def __enter__(self) -> Writer:
+        if self._open or self._temp is not None:
+            raise WriterError(OUTPUT, f"a writer is opened once; {str(self.path)!r} is already in use")
+        self._check_target()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise WriterError(OUTPUT, f"cannot create folder {str(self.path.parent)!r}: {e.strerror or e}") from None
+        self._temp = self._make_temp()
+        self._open = True
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self._open = False
+        if exc_type is None:
+            try:
+                if not self.frames_added:
+                    raise WriterError("frames", f"no frames were given, so {str(self.path)!r} was not written")
+                if self._pending is not None:
+                    self._add(self._pending)
+                    self._pending = None
+                self._finish()
+                self._commit()
+            except OSError as e:
+                self._discard()
+                raise WriterError(OUTPUT, f"cannot write {str(self.path)!r}: {e.strerror or e}") from None
+            except BaseException:
+                self._discard()
+                raise
+        else:
+            self._discard()
+
+    def add(
+        self,
+        frame: np.ndarray,
+        duration_ms: float,
+        changed: tuple[int, int, int, int] | None = None,
+        caption: str = "",
+    ) -> None:
+        """Append ``frame`` ((H, W, 3|4) uint8), shown for ``duration_ms`` milliseconds.
+
+        ``changed`` is the box (left, top, right, bottom) outside which
+        ``frame`` equals the previous one (None: unknown); ``caption`` says
+        what it shows.
+        """
+        if not self._open:
+            raise WriterError(OUTPUT, "add frames inside `with open_writer(...) as w:`")
+        frame = self._check_frame(frame)
+        duration_ms = self._check_duration(duration_ms)
+        changed = self._check_box(changed)
+        item = Frame(frame, duration_ms, changed, str(caption))
+        try:
+            if not self._begun:
+                self._begun = True
+                self._begin(self._temp)
+            if self.merge_repeats:
+                self._merge(item)
+            else:
+                self._add(item)
+        except OSError as e:  # a full disk, a file-size limit: one line, not a traceback
+            raise WriterError(OUTPUT, f"cannot write {str(self.path)!r}: {e.strerror or e}") from None
+        self.frames_added += 1
+
+    def _merge(self, item: Frame) -> None:
+        pending = self._pending
+        if pending is not None and item.caption == pending.caption and _same_picture(pending.pixels, item):
+            self._pending = Frame(pending.pixels, pending.duration_ms + item.duration_ms, pending.changed, pending.caption)
+            return
+        if pending is not None:
+            self._add(pending)
+        # A copy: the caller may redraw its buffer as soon as add returns.
+        self._pending = Frame(item.pixels.copy(), item.duration_ms, item.changed, item.caption)
+
+    # -- for subclasses ------------------------------------------------------
+
+    def _begin(self, temp_path: Path) -> None:
+        raise NotImplementedError
+
+    def _add(self, frame: Frame) -> None:
+        raise NotImplementedError
+
+    def _finish(self) -> None:
+        raise NotImplementedError
+
+    def _abort(self) -> None:
+        """Release whatever ``_begin`` opened; the temporary file is removed after."""
+
+    # -- the target ----------------------------------------------------------
+
+    def _check_target(self) -> None:
+        try:
+            is_dir = self.path.is_dir()
+        except OSError as e:  # a name too long for the file system, say
+            raise WriterError(OUTPUT, f"cannot write {str(self.path)!r}: {e.strerror or e}") from None
+        if is_dir:
+            raise WriterError(OUTPUT, f"{str(self.path)!r} is a folder; give a file name")
+
+    def _make_temp(self) -> Path:
+        # Beside the target, so the final rename stays on one file system;
+        # hidden; ending in the real suffix, for back-ends that read it.
+        for _ in range(100):
+            # Short, whatever the target's name: a name near the file system's
+            # limit must fail on its own account, not on ours.
+            temp = self.path.with_name(f".convanim-{secrets.token_hex(4)}.part{self.path.suffix}")
+            try:
+                with open(temp, "xb"):
+                    return temp
+            except FileExistsError:
+                continue
+            except OSError as e:
+                raise WriterError(OUTPUT, f"cannot write in {str(self.path.parent)!r}: {e.strerror or e}") from None
+        raise WriterError(OUTPUT, f"cannot create a temporary file beside {str(self.path)!r}")
+
+    def _commit(self) -> None:
+        os.replace(self._temp, self.path)
+
+    def _remove_temp(self) -> None:
+        self._temp.unlink(missing_ok=True)
+
+    def _discard(self) -> None:
+        try:
+            if self._begun:
+                self._abort()
+        finally:
+            if self._temp is not None:
+                self._remove_temp()
+
+    # -- checks --------------------------------------------------------------
+
+    def _check_size(self, size: tuple[int, int]) -> tuple[int, int]:
+        try:
+            width, height = (int(v) for v in size)
+        except (TypeError, ValueError):
+            raise WriterError("size", f"expected (width, height); got {size!r}") from None
+        if not (0 < width <= self.max_size and 0 < height <= self.max_size):
+            raise WriterError("size", f"width and height must be 1 to {self.max_size} pixels; got {width}x{height}")
+        return width, height
+
+    def _check_frame(self, frame: np.ndarray) -> np.ndarray:
+        frame = np.asarray(frame)
+        if frame.dtype != np.uint8 or frame.ndim != 3 or frame.shape[2] not in (3, 4):
+            raise WriterError(
+                "frame", f"expected an (H, W, 3) or (H, W, 4) uint8 array; got {frame.dtype} of shape {frame.shape}"
+            )
+        height, width = frame.shape[:2]
+        if self.size is None:
+            self.size = self._check_size((width, height))
+        elif (width, height) != self.size:
+            raise WriterError(
+                "frame", f"frame {self.frames_added} is {width}x{height}, the writer's size is {self.size[0]}x{self.size[1]}"
+            )
+        return frame
+
+    def _check_box(self, box) -> tuple[int, int, int, int] | None:
+        """A ``changed`` box clipped to the frame; None stays None (compare everything)."""
+        if box is None:
+            return None
+        try:
+            left, top, right, bottom = (int(v) for v in box)
+        except (TypeError, ValueError):
+            raise WriterError("changed", f"expected (left, top, right, bottom) or None; got {box!r}") from None
+        width, height = self.size
+        left, right = max(0, left), min(width, right)
+        top, bottom = max(0, top), min(height, bottom)
+        return (left, top, max(left, right), max(top, bottom))
+
+    @staticmethod
+    def _check_duration(duration_ms: float) -> float:
+        try:
+            value = float(duration_ms)
+        except (TypeError, ValueError):
+            raise WriterError("duration_ms", f"expected a number of milliseconds; got {duration_ms!r}") from None
+        if not math.isfinite(value) or value < 0:
+            raise WriterError("duration_ms", f"must be a finite number >= 0; got {duration_ms!r}")
+        return value
+
+
+def _same_picture(before: np.ndarray, frame: Frame) -> bool:
+    """Whether ``frame`` shows what ``before`` shows (only its changed box is compared)."""
+    if frame.changed is None:
+        return np.array_equal(before, frame.pixels)
+    left, top, right, bottom = frame.changed
+    return np.array_equal(before[top:bottom, left:right], frame.pixels[top:bottom, left:right])
+
+
+def changed_box(before: np.ndarray | None, after: np.ndarray, hint=None) -> tuple[int, int, int, int] | None:
+    """The smallest box (left, top, right, bottom) holding every pixel that differs; None if none.
+
+    ``hint`` is a box known to hold every change (a Frame's ``changed``):
+    only it is compared. With no ``before``, the whole picture.
+    """
+    height, width = after.shape[:2]
+    if before is None:
+        return (0, 0, width, height)
+    left, top, right, bottom = hint if hint is not None else (0, 0, width, height)
+    diff = before[top:bottom, left:right] != after[top:bottom, left:right]
+    diff = diff.any(axis=2) if diff.ndim == 3 else diff
+    rows = np.flatnonzero(diff.any(axis=1))
+    if len(rows) == 0:
+        return None
+    cols = np.flatnonzero(diff.any(axis=0))
+    return (left + int(cols[0]), top + int(rows[0]), left + int(cols[-1]) + 1, top + int(rows[-1]) + 1)

@@ -1,0 +1,55 @@
+"""The sum of a 2-D step as a reader follows it: d2l's form, a line per
+input channel, and partial sums where the products are too many."""
+
+from __future__ import annotations
+
+import convanim
+from convanim.report import channel_terms, sum_lines
+
+# d2l's multi-input-channel example (section 7.4), with a bias of 1 added.
+D2L_INPUT = [[[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[1, 2, 3], [4, 5, 6], [7, 8, 9]]]
+D2L_WEIGHT = [[[[0, 1], [2, 3]], [[1, 2], [3, 4]]]]
+
+
+def d2l_trace(bias=None):
+    return convanim.trace(convanim.conv(D2L_INPUT, D2L_WEIGHT, bias))
+
+
+def test_a_line_per_input_channel_in_d2ls_form():
+    step = d2l_trace([1]).steps[0]
+    assert sum_lines(step) == ["(0×0 + 1×1 + 3×2 + 4×3)", "+ (1×1 + 2×2 + 4×3 + 5×4) + 1 (bias) = 57"]
+    assert d2l_trace().steps[0].result == 56
+
+
+def test_one_channel_needs_no_parentheses():
+    step = convanim.trace(convanim.conv([[[1, 2], [3, 4]]], [[[[2, -1], [0, 0.5]]]])).steps[0]
+    assert sum_lines(step) == ["1×2 + 2×(−1) + 3×0 + 4×0.5 = 2"]
+
+
+def test_a_1x1_kernel_is_one_dot_product_through_the_channels():
+    step = convanim.trace(convanim.conv([[[1]], [[10]], [[100]]], [[[[3]], [[2]], [[1]]]])).steps[0]
+    assert sum_lines(step) == ["1×3 + 10×2 + 100×1 = 123"]
+
+
+def test_many_products_per_channel_become_partial_sums_then_their_total():
+    # 5×5 kernels over three channels: 75 products would not be read.
+    c = convanim.conv(in_channels=3, out_channels=1, size=(5, 5), kernel_size=5, bias=[-1])
+    step = convanim.trace(c).steps[0]
+    partials = [partial for _, _, partial in channel_terms(step)]
+    assert partials == [650, 1300, 1950]  # channel c holds (c+1)×(1..25), every weight 2
+    assert sum_lines(step) == [
+        "ch 0: 25 products = 650",
+        "ch 1: 25 products = 1300",
+        "ch 2: 25 products = 1950",
+        "650 + 1300 + 1950 + (−1) (bias) = 3899",
+    ]
+    # Without a limit (the terminal's table), every product is written.
+    assert sum_lines(step, None)[0].count("×") == 25
+
+
+def test_terminal_table_writes_a_2d_step_on_one_line_grouped_by_channel(run_cli):
+    code, out, _ = run_cli(
+        "trace", "--input", str(D2L_INPUT), "--weight", str(D2L_WEIGHT), "--bias", "1"
+    )
+    assert code == 0
+    assert "(0×0 + 1×1 + 3×2 + 4×3) + (1×1 + 2×2 + 4×3 + 5×4) + 1 (bias) = 57" in out
