@@ -26,6 +26,7 @@ from .templates import Template, load_template, merge_conv_args
 from .values import parse_values
 
 AXIS_HELP = "an int, or a comma tuple with one entry per spatial dimension"
+THEME_HELP = "Colours: light (default), dark, transparent (no background), colorblind, or a theme .toml file."
 
 
 def _axes(text: str | None, option: str, words: tuple[str, ...] = ()):
@@ -111,7 +112,9 @@ def trace(template, as_json, **options):
 
     result = run_trace(_figure(template, options).conv if template else _build(**options))
     if as_json:
-        click.echo(json.dumps(result.to_dict()))
+        for chunk in result.json_chunks():  # streamed: a large trace is never one string
+            click.echo(chunk, nl=False)
+        click.echo()
     else:
         click.echo(trace_table(result))
 
@@ -228,7 +231,8 @@ def code(template, **options):
 @click.option("--panel/--no-panel", default=None, help="The info panel: title, PyTorch call and size formula. Default: on.")
 @click.option("--title", help="The panel's title. Default: the template's, unless the options change its convolution; else one made of the parameters.")
 @click.option("--credit", help="A credit line in the bottom right corner.")
-def render(template, output, width, hold, fps, glide, panel, title, credit, **options):
+@click.option("--theme", metavar="NAME|FILE", help=THEME_HELP)
+def render(template, output, width, hold, fps, glide, panel, title, credit, theme, **options):
     """Render a convolution as an animated GIF, step by step."""
     from pathlib import Path
 
@@ -247,7 +251,7 @@ def render(template, output, width, hold, fps, glide, panel, title, credit, **op
         render_args["title"] = conv_title(figure.conv.spec)
         changing = ", ".join(_option_name(key) for key in figure.given)
         notes.append(f"{changing} change{'s' * (len(figure.given) == 1)} template {loaded.name}'s convolution, so the title is {render_args['title']!r}, not {loaded.title!r}; --title sets one")
-    flags = {"width": width, "hold": hold, "fps": fps, "glide": glide, "panel": panel, "title": title, "credit": credit}
+    flags = {"width": width, "hold": hold, "fps": fps, "glide": glide, "panel": panel, "title": title, "credit": credit, "theme": theme}
     render_args.update({key: value for key, value in flags.items() if value is not None})
     # A flag that would change nothing is a mistake worth saying. (A
     # template's own fps or title may rest unused: it is data, not a request.)
@@ -311,7 +315,8 @@ def templates_command():
 @click.option("-o", "--output", "out_dir", metavar="DIR", help="Folder for the figures and index.html. Default: output/gallery.")
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="Processes rendering at once. Default: one per CPU; 1 renders in this process.")
 @click.option("--width", type=int, metavar="PX", help="Width of every figure, instead of each template's own (default 1080).")
-def gallery(templates, out_dir, jobs, width):
+@click.option("--theme", metavar="NAME|FILE", help=THEME_HELP)
+def gallery(templates, out_dir, jobs, width, theme):
     """Render every template (or the TEMPLATEs named: built-in names or .toml
     files) into DIR, with an index.html of embed snippets to copy."""
     from .gallery import DEFAULT_DIR, build_gallery
@@ -319,7 +324,7 @@ def gallery(templates, out_dir, jobs, width):
     def report(figure):
         click.echo(f"{figure.file:<20} {figure.kib:8.1f} KiB  {figure.title}")
 
-    index = build_gallery(out_dir or DEFAULT_DIR, templates=templates or None, jobs=jobs, width=width, on_figure=report)
+    index = build_gallery(out_dir or DEFAULT_DIR, templates=templates or None, jobs=jobs, width=width, theme=theme, on_figure=report)
     click.echo(f"wrote {index}")
 
 

@@ -60,13 +60,15 @@ class Figure:
         return f"{self.title}: {self.description}"
 
 
-def render_template(template: Template, path, width: int | None = None) -> Path:
+def render_template(template: Template, path, width: int | None = None, theme=None) -> Path:
     """Render one template to ``path`` (the suffix picks the format)."""
     from .render import RenderOptions, render
 
     options = template.render_kwargs()
     if width is not None:
         options["width"] = width
+    if theme is not None:
+        options["theme"] = theme
     return render(template.conv(), path, RenderOptions(**options))
 
 
@@ -76,13 +78,15 @@ def build_gallery(
     templates: Iterable[str] | None = None,
     jobs: int | None = None,
     width: int | None = None,
+    theme=None,
     on_figure: Callable[[Figure], None] | None = None,
 ) -> Path:
     """Render ``templates`` (default: every built-in one) into ``out_dir``
     and write its ``index.html``; return the index's path.
 
     ``jobs`` worker processes render at once (default: one per CPU; 1 renders
-    in this process). ``width`` overrides every template's width.
+    in this process). ``width`` overrides every template's width; ``theme``
+    (a name, a theme file or a Theme) colours every figure.
     ``on_figure`` is called with each figure, in the order of ``templates``.
     """
     # Each figure once, in the order asked for.
@@ -99,7 +103,11 @@ def build_gallery(
     if jobs < 1:
         raise SpecError("jobs", f"must be at least 1, got {jobs}")
 
-    work = [(template, out / f"{template.name}{SUFFIX}", width) for template in loaded]
+    if theme is not None:
+        from .render.theme import load_theme
+
+        theme = load_theme(theme)  # a bad theme stops the gallery before it starts
+    work = [(template, out / f"{template.name}{SUFFIX}", width, theme) for template in loaded]
     # Figures are reported, and listed, in the order asked for, whichever
     # worker finishes first.
     figures = [_report(_figure(template, path, out), on_figure) for template, path in zip(loaded, _render_all(work, jobs))]
@@ -120,7 +128,7 @@ def _report(figure: Figure, on_figure: Callable[[Figure], None] | None) -> Figur
 
 
 def _render_all(work: list, jobs: int) -> Iterable[Path]:
-    """Render every ``(template, path, width)``; yield the paths in order."""
+    """Render every ``(template, path, width, theme)``; yield the paths in order."""
     if jobs == 1 or len(work) <= 1:
         for item in work:
             yield render_template(*item)

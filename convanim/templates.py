@@ -254,19 +254,26 @@ def merge_conv_args(template_args: Mapping, cli_args: Mapping) -> dict:
 # -- helpers ---------------------------------------------------------------
 
 
-def _builtin_root():
-    """The folder of the built-in templates (a Traversable or a Path)."""
+def builtin_root(package: str, folder: str):
+    """The folder of built-in data installed as ``package`` (a Traversable or
+    a Path), or None when it is missing. Templates and themes share it."""
     try:
-        return importlib.resources.files(BUILTIN_PACKAGE)
+        return importlib.resources.files(package)
     except ModuleNotFoundError:
         pass
     # Started in a clone's root after `pip install .`, Python imports the
     # clone's convanim/ (the current folder comes first on sys.path), which
-    # has no _templates: they are in templates/ beside it.
-    beside = Path(__file__).resolve().parent.parent / "templates"
-    if beside.is_dir():
-        return beside
-    raise TemplateError(None, f"the built-in templates are not installed (no package {BUILTIN_PACKAGE}, no folder {beside})")
+    # has no such package: the files are in the folder beside it.
+    beside = Path(__file__).resolve().parent.parent / folder
+    return beside if beside.is_dir() else None
+
+
+def _builtin_root():
+    """The folder of the built-in templates."""
+    root = builtin_root(BUILTIN_PACKAGE, "templates")
+    if root is None:
+        raise TemplateError(None, f"the built-in templates are not installed (no package {BUILTIN_PACKAGE}, no templates/ folder beside convanim/)")
+    return root
 
 
 def _builtin_files():

@@ -15,7 +15,7 @@ from ..engine import Trace, trace
 from ..errors import SpecError, WriterError
 from ..spec import Conv
 from .storyboard import Timing, storyboard
-from .theme import DEFAULT_THEME, Theme
+from .theme import DEFAULT, Theme, load_theme
 
 MIN_WIDTH, MAX_WIDTH = 320, 3840
 DEFAULT_FPS = 20.0
@@ -32,7 +32,8 @@ class RenderOptions:
     panel: bool = True  # the title, PyTorch call and size formula under the animation
     title: str | None = None
     credit: str | None = None
-    theme: Theme = DEFAULT_THEME
+    # A Theme, a built-in theme's name or a theme file's path; kept as a Theme.
+    theme: Theme | str | os.PathLike = DEFAULT
 
     def __post_init__(self):
         if isinstance(self.width, bool) or not isinstance(self.width, (int, np.integer)) or not MIN_WIDTH <= self.width <= MAX_WIDTH:
@@ -50,8 +51,7 @@ class RenderOptions:
                 raise SpecError(name, f"must be text, got {value!r}")
             if value is not None and not value.isprintable():
                 raise SpecError(name, "must be one line of printable text (no line breaks or control characters)")
-        if not isinstance(self.theme, Theme):
-            raise SpecError("theme", f"must be a convanim Theme, got {type(self.theme).__name__}")
+        object.__setattr__(self, "theme", load_theme(self.theme))
         self.timing  # Timing checks the ranges of hold and fps
 
     @property

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from .theme import hex_rgb
+from .theme import TRANSPARENT, hex_rgb
 
 
 @functools.lru_cache(maxsize=None)
@@ -80,21 +80,40 @@ class Painter:
 
     The renderer draws through these methods only (``rect``, ``line``,
     ``polygon``, ``text``, ``math``), so a stand-in with the same methods
-    (``record.RecordingPainter``) can take its place."""
+    (``record.RecordingPainter``) can take its place.
 
-    def __init__(self, image: Image.Image):
+    On a transparent background (``blank(..., "transparent")``) it also keeps
+    an alpha layer: each shape is drawn into the colour image (over black)
+    and, fully opaque, into the alpha layer with the same coverage, which is
+    compositing with premultiplied alpha; ``array`` divides the alpha back
+    out, so anti-aliased edges over nothing keep their own colour.
+    """
+
+    def __init__(self, image: Image.Image, alpha: Image.Image | None = None):
         self.image = image
         self.draw = ImageDraw.Draw(image)
+        self.alpha = alpha
+        self._alpha_draw = ImageDraw.Draw(alpha) if alpha is not None else None
 
     @classmethod
     def blank(cls, width: int, height: int, colour: str) -> Painter:
+        """A canvas of ``colour``, or a transparent one for ``"transparent"``."""
+        if colour == TRANSPARENT:
+            return cls(Image.new("RGB", (width, height)), Image.new("L", (width, height)))
         return cls(Image.new("RGB", (width, height), hex_rgb(colour)))
 
     def copy(self) -> Painter:
-        return Painter(self.image.copy())
+        return Painter(self.image.copy(), self.alpha.copy() if self.alpha is not None else None)
 
     def array(self) -> np.ndarray:
-        return np.asarray(self.image)
+        """(H, W, 3) RGB, or (H, W, 4) RGBA (straight alpha) when transparent."""
+        rgb = np.asarray(self.image)
+        if self.alpha is None:
+            return rgb
+        alpha = np.asarray(self.alpha)
+        covered = np.maximum(alpha, 1)[..., None].astype(np.uint16)
+        straight = np.minimum((rgb.astype(np.uint16) * 255 + covered // 2) // covered, 255).astype(np.uint8)
+        return np.dstack((straight, alpha))
 
     def rect(self, x: float, y: float, w: float, h: float, fill: str | None, edge: str | None = None, edge_px: int = 1) -> None:
         """A rectangle snapped to whole pixels; the edge is drawn inside it."""
@@ -106,13 +125,21 @@ class Painter:
             outline=hex_rgb(edge) if edge else None,
             width=edge_px if edge else 0,
         )
+        if self._alpha_draw is not None:
+            self._alpha_draw.rectangle((x0, y0, x1, y1), fill=255 if fill else None, outline=255 if edge else None, width=edge_px if edge else 0)
 
     def line(self, points: list[tuple[float, float]], colour: str, width_px: int = 1) -> None:
-        self.draw.line([(round(x), round(y)) for x, y in points], fill=hex_rgb(colour), width=width_px)
+        points = [(round(x), round(y)) for x, y in points]
+        self.draw.line(points, fill=hex_rgb(colour), width=width_px)
+        if self._alpha_draw is not None:
+            self._alpha_draw.line(points, fill=255, width=width_px)
 
     def polygon(self, points: list[tuple[float, float]], colour: str) -> None:
         """A filled polygon, its corners snapped to whole pixels."""
-        self.draw.polygon([(round(x), round(y)) for x, y in points], fill=hex_rgb(colour))
+        points = [(round(x), round(y)) for x, y in points]
+        self.draw.polygon(points, fill=hex_rgb(colour))
+        if self._alpha_draw is not None:
+            self._alpha_draw.polygon(points, fill=255)
 
     def text(
         self,
@@ -137,9 +164,12 @@ class Painter:
         anchor = {"centre": "m", "left": "l", "right": "r"}[align]
         if valign == "middle":
             cap = face.getbbox("0", anchor="ls")[1]  # negative: the digit's top above the baseline
-            self.draw.text((x, y - cap / 2), text, font=face, fill=hex_rgb(colour), anchor=anchor + "s")
+            at, anchor = (x, y - cap / 2), anchor + "s"
         else:
-            self.draw.text((x, y), text, font=face, fill=hex_rgb(colour), anchor=anchor + "a")
+            at, anchor = (x, y), anchor + "a"
+        self.draw.text(at, text, font=face, fill=hex_rgb(colour), anchor=anchor)
+        if self._alpha_draw is not None:
+            self._alpha_draw.text(at, text, font=face, fill=255, anchor=anchor)
         return face.getlength(text)
 
     def math(self, x: float, y: float, source: str, size: float, colour: str) -> tuple[int, int]:
@@ -148,4 +178,6 @@ class Painter:
         mask = Image.fromarray(alpha, mode="L")
         ink = Image.new("RGB", mask.size, hex_rgb(colour))
         self.image.paste(ink, (round(x), round(y)), mask)
+        if self.alpha is not None:
+            self.alpha.paste(255, (round(x), round(y), round(x) + mask.width, round(y) + mask.height), mask)
         return mask.size
