@@ -107,7 +107,9 @@ def trace(as_json, **options):
 
     result = run_trace(_build(**options))
     if as_json:
-        click.echo(json.dumps(result.to_dict()))
+        for chunk in result.json_chunks():  # streamed: a large trace is never one string
+            click.echo(chunk, nl=False)
+        click.echo()
     else:
         click.echo(trace_table(result))
 
