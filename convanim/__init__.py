@@ -12,7 +12,8 @@ from .engine import Step, Tap, Trace, trace
 from .modules import from_module
 from .errors import ConvanimError, SpecError, TemplateError, WriterError
 from .render import RenderOptions, frames, render
-from .spec import Conv, ConvSpec, SizeFormula, conv, conv_spec
+from .build import conv, conv_spec
+from .spec import Conv, ConvSpec, SizeFormula
 
 __all__ = [
     "Animation",
