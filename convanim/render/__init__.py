@@ -87,20 +87,39 @@ def _figure(subject, options, painter=None):
     return renderer, storyboard(step_keys(result), options.timing)
 
 
-def render(subject: Conv | Trace, path, options: RenderOptions | None = None, **changes) -> Path:
-    """Render ``subject`` to ``path``; the suffix picks the format (``.gif``).
+def render(subject: Conv | Trace, path, options: RenderOptions | None = None, *, format: str | None = None,
+           step: int | None = None, storyboard: bool = False, **changes) -> Path:
+    """Render ``subject`` to ``path``; the suffix picks the format (``.gif``, ``.mp4``, ...).
 
-    ``changes`` override fields of ``options``: ``render(c, "a.gif", glide=True)``.
+    ``format`` names the format instead (``"apng"``, ``"frames"`` for a
+    folder); ``step`` writes that one step as a picture and ``storyboard`` a
+    sheet of every step (both to ``.png`` or ``.pdf``). ``changes`` override
+    fields of ``options``: ``render(c, "a.gif", glide=True)``.
     """
-    from ..writers import write_frames
+    return write_figure(subject, path, options, format=format, step=step, storyboard=storyboard, **changes).path
+
+
+def write_figure(subject: Conv | Trace, path, options: RenderOptions | None = None, *, writer_options=None,
+                 still=None, **request):
+    """``render``, returning what the writer wrote (``writers.Written``: path, format, size, note).
+
+    ``request`` holds ``format``, ``step``, ``storyboard`` and RenderOptions
+    changes; ``writer_options`` go to the format's writer; ``still`` is a
+    path for the finished figure as a PNG.
+    """
+    from ..writers import format_for, write
+    from ..writers import check_request
 
     if not isinstance(path, (str, os.PathLike)) or not str(path):
         raise WriterError("output", f"must be a file path such as 'output/figure.gif', got {path!r}")
-    unknown = sorted(set(changes) - {f.name for f in fields(RenderOptions)})
+    wanted = {key: request.pop(key) for key in ("format", "step", "storyboard") if key in request}
+    unknown = sorted(set(request) - {f.name for f in fields(RenderOptions)})
     if unknown:
         raise SpecError(unknown[0], f"is not a render option; they are {', '.join(f.name for f in fields(RenderOptions))}")
-    options = replace(_options(options), **changes)
-    return write_frames(Path(path), frames(subject, options))
+    options = replace(_options(options), **request)
+    # Refused before anything is drawn.
+    check_request(format_for(path, wanted.get("format")), wanted.get("step"), wanted.get("storyboard", False))
+    return write(Path(path), frames(subject, options), still=still, **wanted, **(writer_options or {}))
 
 
 def _options(options) -> RenderOptions:
