@@ -49,7 +49,7 @@ BAD = {
     "unknown format": (["-o", "out.mp3"], "--output"),
     "unknown template": (["--template", "nope"], "--template"),
     "bad conv": (["--kernel-size", "9"], "--kernel-size"),
-    "2-D": (["--length", "4,4", "--kernel-size", "2,2"], "--input"),
+    "3-D": (["--length", "4,4,4", "--kernel-size", "2,2,2"], "--input"),
 }
 
 

@@ -170,9 +170,9 @@ def test_render_rejects_bad_options_before_writing(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
-def test_render_of_a_2d_convolution_says_it_is_not_drawn_yet(tmp_path):
-    with pytest.raises(convanim.SpecError, match="1-D"):
-        render(convanim.conv(size=(4, 4), kernel_size=(2, 2)), tmp_path / "x.gif")
+def test_render_of_a_3d_convolution_says_it_is_not_drawn(tmp_path):
+    with pytest.raises(convanim.SpecError, match="1-D and 2-D"):
+        render(convanim.conv(size=(4, 4, 4), kernel_size=(2, 2, 2)), tmp_path / "x.gif")
     assert not list(tmp_path.iterdir())
 
 
@@ -239,7 +239,7 @@ API_MISUSE = {
     "trace of a list": lambda c, tmp: convanim.trace([1, 2, 3]),
     "render of a list": lambda c, tmp: render([1, 2, 3], tmp / "x.gif"),
     "frames of text": lambda c, tmp: list(convanim.frames("abc")),
-    "no path": lambda c, tmp: render(c, None),
+    "an empty path": lambda c, tmp: render(c, ""),
     "a number as path": lambda c, tmp: render(c, 5),
     "no theme": lambda c, tmp: render(c, tmp / "x.gif", theme=None),
     "a dict as options": lambda c, tmp: render(c, tmp / "x.gif", {"width": 800}),

@@ -44,8 +44,10 @@ ARTICLE = {
 }
 
 
-def test_the_built_in_templates_are_the_article_and_conv1x1():
-    assert set(NAMES) == set(ARTICLE) | {"conv1x1"}
+def test_the_built_in_templates_are_the_article_conv1x1_and_the_2d_set():
+    from test_templates_2d import TWO_D
+
+    assert set(NAMES) == set(ARTICLE) | {"conv1x1"} | set(TWO_D)
 
 
 # -- every template ----------------------------------------------------------
@@ -104,9 +106,10 @@ def test_template_agrees_with_torch(name):
     torch = pytest.importorskip("torch")
     c = load_template(name).conv()
     spec = c.spec
-    expected = torch.nn.functional.conv1d(
+    expected = getattr(torch.nn.functional, f"conv{spec.ndim}d")(
         torch.tensor(c.input[np.newaxis]),
         torch.tensor(c.weight),
+        None if c.bias is None else torch.tensor(c.bias),
         stride=spec.stride,
         padding=spec.padding_arg,
         dilation=spec.dilation,
@@ -238,7 +241,7 @@ def test_unknown_template_through_the_cli_exits_2(run_cli, tmp_path):
     code, out, err = run_cli("gallery", "kernel9", "-o", str(tmp_path))
     assert code == 2
     assert err.count("\n") == 1
-    assert err.startswith("convanim: error: unknown template 'kernel9'; the built-in templates are: conv1x1, ")
+    assert err.startswith("convanim: error: unknown template 'kernel9'; the built-in templates are: arbitrary_padding_no_strides, conv1x1, ")
 
 
 # -- merging the command line into a template --------------------------------

@@ -72,30 +72,48 @@ def frames(subject: Conv | Trace, options: RenderOptions | None = None):
 def _figure(subject, options, painter=None):
     """The renderer for ``subject`` and the shots it draws."""
     # Imported here so that tracing never pays for matplotlib.
-    from .layout import check_drawable, compute_layout
+    from .layout import compute_layout
     from .paint import Painter
     from .renderer import FigureText, FrameRenderer, step_keys
 
     options = _options(options)
-    if not isinstance(subject, (Conv, Trace)):
-        raise SpecError("conv", f"render takes a Conv (convanim.conv(...)) or a Trace; got {type(subject).__name__}")
-    check_drawable(subject.spec)  # before tracing: a refusal should cost nothing
-    result = subject if isinstance(subject, Trace) else trace(subject)
+    result = drawable_trace(subject)
     layout = compute_layout(result, options.width, options.panel)
     title = options.title if options.title is not None else default_title(result)
     renderer = FrameRenderer(result, layout, options.theme, FigureText(title, options.credit), painter or Painter)
     return renderer, storyboard(step_keys(result), options.timing)
 
 
-def render(subject: Conv | Trace, path, options: RenderOptions | None = None, *, format: str | None = None,
-           step: int | None = None, storyboard: bool = False, **changes) -> Path:
+def drawable_trace(subject: Conv | Trace) -> Trace:
+    """``subject``'s trace, once it is known that convanim can draw it."""
+    from .layout import check_drawable
+
+    if not isinstance(subject, (Conv, Trace)):
+        raise SpecError("conv", f"render takes a Conv (convanim.conv(...)) or a Trace; got {type(subject).__name__}")
+    check_drawable(subject.spec)  # before tracing: a refusal should cost nothing
+    return subject if isinstance(subject, Trace) else trace(subject)
+
+
+def render(subject: Conv | Trace, path=None, options: RenderOptions | None = None, *, format: str | None = None,
+           step: int | None = None, storyboard: bool = False, **changes):
     """Render ``subject`` to ``path``; the suffix picks the format (``.gif``, ``.mp4``, ...).
+    Without a path, return an ``Animation``: shown inline by a notebook,
+    written later with its ``save(path)``.
 
     ``format`` names the format instead (``"apng"``, ``"frames"`` for a
     folder); ``step`` writes that one step as a picture and ``storyboard`` a
     sheet of every step (both to ``.png`` or ``.pdf``). ``changes`` override
     fields of ``options``: ``render(c, "a.gif", glide=True)``.
     """
+    if isinstance(path, RenderOptions) and options is None:  # render(c, options)
+        path, options = None, path
+    if path is None:
+        unknown = sorted(set(changes) - {f.name for f in fields(RenderOptions)})
+        if unknown:
+            raise SpecError(unknown[0], f"is not a render option; they are {', '.join(f.name for f in fields(RenderOptions))}")
+        from ..animation import Animation
+
+        return Animation(drawable_trace(subject), replace(_options(options), **changes))
     return write_figure(subject, path, options, format=format, step=step, storyboard=storyboard, **changes).path
 
 
@@ -107,8 +125,7 @@ def write_figure(subject: Conv | Trace, path, options: RenderOptions | None = No
     changes; ``writer_options`` go to the format's writer; ``still`` is a
     path for the finished figure as a PNG.
     """
-    from ..writers import format_for, write
-    from ..writers import check_request
+    from ..writers import check_request, format_for, write
 
     if not isinstance(path, (str, os.PathLike)) or not str(path):
         raise WriterError("output", f"must be a file path such as 'output/figure.gif', got {path!r}")

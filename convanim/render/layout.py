@@ -145,7 +145,7 @@ def _module(spec: ConvSpec):
             raise
         raise SpecError(
             "input",
-            f"render draws 1-D convolutions for now; this one has {spec.ndim} spatial dimensions "
+            f"render draws 1-D and 2-D convolutions; this one has {spec.ndim} spatial dimensions "
             "(a comma tuple such as --padding 1,2 gives one value per dimension); trace and shape handle it",
         ) from None
 

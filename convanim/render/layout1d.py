@@ -113,7 +113,7 @@ class Layout1D:
         in proportion to the cell, not to the figure."""
         return max(2, round(self.cell / 18))
 
-    def cell_label(self, x: float, italic: bool = False) -> tuple[str, float]:
+    def cell_label(self, x: float, italic: bool = False, box: Box | None = None) -> tuple[str, float]:
         """A number's text and type size in a cell, clear of the heavy border."""
         room = self.cell - 2 * self.heavy_edge - 4
         return _fit_number(x, room, self.value_px, self.min_value_px, italic)
@@ -132,6 +132,22 @@ class Layout1D:
 
     def wrap(self, terms: list[str], result: str) -> list[str]:
         return wrap_terms(terms, result, self.expression_chars)
+
+    def lines(self, step) -> list[str]:
+        return self.wrap(step_terms(step), shown(step.shown))
+
+    def outline(self, channel: int, window) -> None:
+        return None  # the kernel row under the input shows the window
+
+    def kernel_grid_cell(self, channel: int, index, window) -> None:
+        return None  # the kernel row is the kernel
+
+    def links(self, channel: int, window) -> list:
+        return []
+
+    def arrows(self, lines: int, target: Box, window, channels) -> list[Arrow]:
+        arrow = self.arrow(lines, target)
+        return [] if arrow is None else [arrow]
 
     def product_lines(self, windows, lines):
         placed = []

@@ -70,13 +70,16 @@ def general_formula(name: str, symmetric: bool) -> str:
     )
 
 
-def substituted_formula(formula: SizeFormula) -> str:
+def substituted_formula(formula: SizeFormula, names: tuple[str, ...] = ()) -> str:
+    """The formula with this figure's numbers; ``names`` (2-D and up) say
+    which axes it is for: ``H_out = W_out = 3 = …``."""
+    axes = "".join(f"{_axis_symbol(name, 'out')} = " for name in names)
     if formula.symmetric:
         padding = f"2 \\times {formula.pad_before}"
     else:
         padding = f"({formula.pad_before} + {formula.pad_after})"
     return (
-        f"${formula.size_out} = \\left\\lfloor \\dfrac{{{formula.size_in} + {padding} - {formula.dilation} \\times "
+        f"${axes}{formula.size_out} = \\left\\lfloor \\dfrac{{{formula.size_in} + {padding} - {formula.dilation} \\times "
         f"({formula.kernel} - 1) - 1}}{{{formula.stride}}} + 1 \\right\\rfloor$"
     )
 
@@ -153,7 +156,8 @@ def draw_panel(p: Painter, box, scale: float, theme: Theme, spec: ConvSpec, titl
     p.math(formula_x, y, general, _fitting(general, 18 * s, formula_width), theme.text)
     y += FORMULA_GAP * s
     for formula in _distinct_formulas(spec):
-        source = substituted_formula(formula)
+        names = tuple(n for n, f in zip(spec.axis_names, spec.size_formulas()) if f == formula) if spec.ndim > 1 else ()
+        source = substituted_formula(formula, names)
         p.math(formula_x, y, source, _fitting(source, 22 * s, formula_width), theme.text)
         y += FORMULA_LINE * s
 

@@ -18,7 +18,7 @@ from typing import Iterator
 import numpy as np
 
 from ..engine import Step, Trace
-from ..report import shown, step_expression, step_terms
+from ..report import step_sum
 from ..writers import Frame
 from .layout import Box, Label, Layout
 from .paint import Painter
@@ -74,7 +74,7 @@ class FrameRenderer:
         steps = self.trace.steps
         if shot.phase == "done":
             return f"all {len(steps)} outputs computed"
-        products = "; ".join(step_expression(steps[i]) for i in shot.steps)
+        products = "; ".join(step_sum(steps[i]) for i in shot.steps)
         return f"step {self._picture_of[shot.steps[0]] + 1} of {len(self._pictures)}: {products}"
 
     def draw(self, shot: Shot) -> np.ndarray:
@@ -98,12 +98,15 @@ class FrameRenderer:
         L, theme = self.layout, self.theme
         marks = {L.tap_mark(tap.in_channel, tap.position): None for step in steps for tap in step.taps}
         for mark in marks:  # once each: a mark drawn twice would come out bolder
-            self._label(p, mark)
+            if mark is not None:
+                self._label(p, mark)
         for step in steps:
+            self._outline(p, step, step.window)
             for tap in step.taps:
                 self._kernel_cell(p, L.kernel_cell(tap.in_channel, tap.position), tap.in_channel, tap.weight)
+            self._kernel_grid(p, step)
         self._kernel_owner(p, steps)
-        lines = [L.wrap(step_terms(step), shown(step.shown)) for step in steps]
+        lines = [L.lines(step) for step in steps]
         placed = L.product_lines([step.window for step in steps], lines)
         for step, step_lines, places in zip(steps, lines, placed):
             for line, (x, y) in zip(step_lines, places):
@@ -111,8 +114,7 @@ class FrameRenderer:
         total = sum(len(step_lines) for step_lines in lines)
         for step in steps:
             target = L.output_cell(step.out_channel, step.position)
-            arrow = L.arrow(total, target)
-            if arrow is not None:
+            for arrow in L.arrows(total, target, step.window, self._channels(step)):
                 p.line(list(arrow.shaft), theme.output_current, arrow.width_px)
                 p.polygon(list(arrow.head), theme.output_current)
             self._cell(p, target, theme.output_current, step.shown, edge_px=L.heavy_edge)
@@ -127,11 +129,47 @@ class FrameRenderer:
         # next kernel slides along its own rows: moving across rows would pass
         # over channels it never reads.
         for old, new in zip(before, after):
+            for channel in self._channels(new):
+                start, end = L.outline(channel, old.window), L.outline(channel, new.window)
+                if start is not None:
+                    self._outline_box(p, start.toward(end, progress))
             for a, b in zip(old.taps, new.taps):
                 start = L.kernel_cell(b.in_channel, a.position)
                 end = L.kernel_cell(b.in_channel, b.position)
                 self._kernel_cell(p, start.toward(end, progress), b.in_channel, b.weight)
+            self._kernel_grid(p, new, old, progress)
         self._kernel_owner(p, after)
+
+    @staticmethod
+    def _channels(step: Step) -> list[int]:
+        """The input channels a step reads, in order."""
+        return list(dict.fromkeys(tap.in_channel for tap in step.taps))
+
+    def _outline(self, p, step: Step, span) -> None:
+        """The window's outline on every channel the step reads, tied to the
+        kernel's grid (2-D)."""
+        for channel in self._channels(step):
+            box = self.layout.outline(channel, span)
+            if box is not None:
+                self._outline_box(p, box)
+            for link in self.layout.links(channel, span):
+                p.line(list(link), self.theme.kernel, 1)
+
+    def _outline_box(self, p, box: Box) -> None:
+        edge = self.layout.heavy_edge
+        p.rect(box.x - edge, box.y - edge, box.w + 2 * edge, box.h + 2 * edge, None, self.theme.kernel, edge)
+
+    def _kernel_grid(self, p, step: Step, before: Step | None = None, progress: float = 0.0) -> None:
+        """The kernel as a grid of its own, beside each channel it reads,
+        level with its window (2-D); while gliding, on its way from ``before``'s."""
+        L = self.layout
+        for tap in step.taps:
+            box = L.kernel_grid_cell(tap.in_channel, tap.kernel_index, step.window)
+            if box is None:
+                return
+            if before is not None:
+                box = L.kernel_grid_cell(tap.in_channel, tap.kernel_index, before.window).toward(box, progress)
+            self._kernel_cell(p, box, tap.in_channel, tap.weight)
 
     def _kernel_owner(self, p, steps: list[Step]) -> None:
         """Each output channel has its own kernel: say whose are shown."""
@@ -202,7 +240,7 @@ class FrameRenderer:
         """A cell and, unless ``value`` is None, its number."""
         p.rect(box.x, box.y, box.w, box.h, fill, self.theme.cell_edge, edge_px)
         if value is not None:
-            label, px = self.layout.cell_label(value, italic)
+            label, px = self.layout.cell_label(value, italic, box)
             if label:
                 family = "sans-italic" if italic else "sans"
                 p.text(box.cx, box.cy, label, px, text_colour_on(fill, self.theme), bold=True, family=family)
