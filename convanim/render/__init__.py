@@ -60,7 +60,10 @@ class RenderOptions:
 
 
 def default_title(trace: Trace) -> str:
-    return f"{trace.spec.ndim}-D convolution"
+    """A figure without a title of its own is titled by its parameters."""
+    from ..code import conv_title
+
+    return conv_title(trace.spec)
 
 
 def frames(subject: Conv | Trace, options: RenderOptions | None = None):
@@ -135,8 +138,24 @@ def write_figure(subject: Conv | Trace, path, options: RenderOptions | None = No
         raise SpecError(unknown[0], f"is not a render option; they are {', '.join(f.name for f in fields(RenderOptions))}")
     options = replace(_options(options), **request)
     # Refused before anything is drawn.
-    check_request(format_for(path, wanted.get("format")), wanted.get("step"), wanted.get("storyboard", False))
-    return write(Path(path), frames(subject, options), still=still, **wanted, **(writer_options or {}))
+    fmt = format_for(path, wanted.get("format"))
+    check_request(fmt, wanted.get("step"), wanted.get("storyboard", False))
+    path = output_path(path, folder=fmt.kind == "folder")
+    return write(path, frames(subject, options), still=still, **wanted, **(writer_options or {}))
+
+
+def output_path(path, folder: bool = False) -> Path:
+    """``path`` as a shell would read it (``~`` is the home folder), checked
+    before any drawing: a folder is not a figure's file name (unless the
+    format writes a ``folder``)."""
+    path = Path(os.path.expanduser(os.fspath(path)))
+    try:
+        is_dir = path.is_dir()
+    except OSError as error:  # a name too long for the file system, say
+        raise WriterError("output", f"cannot write {str(path)!r}: {error.strerror or error}") from None
+    if is_dir and not folder:
+        raise WriterError("output", f"{str(path)!r} is a folder; give a file name in it, such as {str(path / 'figure.gif')!r}")
+    return path
 
 
 def _options(options) -> RenderOptions:
