@@ -138,6 +138,8 @@ def write_figure(subject: Conv | Trace, path, options: RenderOptions | None = No
         raise SpecError(unknown[0], f"is not a render option; they are {', '.join(f.name for f in fields(RenderOptions))}")
     options = replace(_options(options), **request)
     # Refused before anything is drawn.
+    if wanted.get("format") is None:
+        output_path(path)  # an existing folder is named as one, not as a name without a suffix
     fmt = format_for(path, wanted.get("format"))
     check_request(fmt, wanted.get("step"), wanted.get("storyboard", False))
     path = output_path(path, folder=fmt.kind == "folder")
