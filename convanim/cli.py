@@ -198,7 +198,6 @@ def render(template, output, format_, step, storyboard, embed, width, hold, fps,
     from pathlib import Path
 
     from .publish import default_suffix, publish
-    from .render import output_path
 
     figure = _figure(template, options)
     loaded = figure.template
@@ -226,8 +225,6 @@ def render(template, output, format_, step, storyboard, embed, width, hold, fps,
         raise SpecError("output", "is empty; give a file name such as figure.gif, or leave -o out")
     suffix = default_suffix(format_, step is not None or storyboard)
     path = Path(output) if output else Path("output") / f"{_figure_name(loaded, figure.conv.spec, figure.given)}{suffix}"
-    if format_ is None:
-        output_path(path)  # an existing folder is named as one, not as a name without a suffix
     _, lines = publish(figure.conv, path, options_, format=format_, step=step, storyboard=storyboard, embed=embed)
     for note in notes:  # after success, so that an error stays one line
         click.echo(f"convanim: note: {note}", err=True)
