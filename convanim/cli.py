@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import signal
 import sys
 import threading
@@ -311,7 +312,12 @@ def _terminated(signum, frame):
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the command line; the single place where errors become exit codes."""
+    """Run the command line; the single place where errors become exit codes.
+
+    With ``argv`` None (the command line itself: the ``convanim`` script,
+    ``python -m convanim``) the process ends at once when done; with a list
+    of arguments ``main`` raises ``SystemExit`` as usual.
+    """
     # Interrupted or terminated, a render unwinds like a failed one, so the
     # writer removes its half-written file and an existing one stays as it was.
     previous = _handle_signals({signal.SIGINT: _interrupted, signal.SIGTERM: _terminated})
@@ -319,7 +325,23 @@ def main(argv: list[str] | None = None) -> None:
         code = _run(argv)
     finally:
         _handle_signals(previous)
+    if argv is None and "multiprocessing" not in sys.modules:
+        # (After a process pool, Python's own shutdown releases its semaphores.)
+        _leave(code)
     sys.exit(code)
+
+
+def _leave(code: int) -> None:
+    """End the process now. A command run from the shell has closed its
+    files and joined its workers by here; tearing down every module (numpy,
+    Pillow, click) would add a tenth of the time a figure takes. Only the
+    standard streams still hold data: flush them first."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (convanim ... | head): nothing more to say
+            code = code or 1
+    os._exit(code)
 
 
 def _handle_signals(handlers: dict) -> dict:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from convanim.cli import main
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _formula_cache(tmp_path_factory):
+    """Typeset formulas go to a cache of the test run's own, not the user's."""
+    os.environ["CONVANIM_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture

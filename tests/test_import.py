@@ -43,3 +43,13 @@ def run_main(*argv: str) -> str:
 )
 def test_quick_commands_load_no_drawing_library_and_no_gallery(argv):
     assert heavy(loaded_after(run_main(*argv))) == []
+
+
+def test_a_render_with_its_formulas_cached_loads_no_matplotlib_and_no_gallery(tmp_path):
+    import os
+
+    env = {**os.environ, "CONVANIM_CACHE_DIR": str(tmp_path / "cache")}
+    argv = ("render", "--template", "padding1", "--width", "640", "-o", str(tmp_path / "a.gif"))
+    first = loaded_after(run_main(*argv), env)  # typesets the formulas, and keeps them
+    assert "matplotlib" in first
+    assert heavy(loaded_after(run_main(*argv), env)) == []

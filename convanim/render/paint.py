@@ -9,17 +9,26 @@ pixels. This module knows nothing of convolutions.
 from __future__ import annotations
 
 import functools
+import importlib.util
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from .theme import TRANSPARENT, hex_rgb
+from .typeset import typeset
 
 
 @functools.lru_cache(maxsize=None)
 def _font_dir() -> Path:
-    import matplotlib
+    # Found without importing matplotlib (a tenth of a second): its fonts
+    # sit in the package's mpl-data folder.
+    spec = importlib.util.find_spec("matplotlib")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        folder = Path(location) / "mpl-data" / "fonts" / "ttf"
+        if (folder / _FACES[("sans", False)]).is_file():
+            return folder
+    import matplotlib  # an unusual installation: ask matplotlib itself
 
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
@@ -46,13 +55,9 @@ def text_width(text: str, family: str = "sans", size: float = 15, bold: bool = F
 
 @functools.lru_cache(maxsize=64)
 def _math_alpha(source: str, size: float) -> np.ndarray:
-    """The coverage mask of a mathtext formula, in Computer Modern."""
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.mathtext import MathTextParser
-
-    prop = FontProperties(size=size * 0.72, math_fontfamily="cm")  # points at 100 dpi
-    raster = MathTextParser("agg").parse(source, dpi=100, prop=prop)
-    alpha = np.asarray(raster.image).copy()
+    """The coverage mask of a mathtext formula, in Computer Modern (typeset
+    once, then read from the disk cache: see typeset.py)."""
+    alpha = typeset(source, size).copy()
     alpha.setflags(write=False)
     return alpha
 
