@@ -60,7 +60,10 @@ class RenderOptions:
 
 
 def default_title(trace: Trace) -> str:
-    return f"{trace.spec.ndim}-D convolution"
+    """A figure without a title of its own is titled by its parameters."""
+    from ..code import conv_title
+
+    return conv_title(trace.spec)
 
 
 def frames(subject: Conv | Trace, options: RenderOptions | None = None):
@@ -115,7 +118,20 @@ def render(subject: Conv | Trace, path=None, options: RenderOptions | None = Non
         return Animation(drawable_trace(subject), options)
     if not isinstance(path, (str, os.PathLike)) or not str(path):
         raise WriterError("output", f"must be a file path such as 'output/figure.gif', got {path!r}")
-    return write_frames(Path(path), frames(subject, options))
+    return write_frames(output_path(path), frames(subject, options))
+
+
+def output_path(path) -> Path:
+    """``path`` as a shell would read it (``~`` is the home folder), checked
+    before any drawing: a folder is not a figure's file name."""
+    path = Path(os.path.expanduser(os.fspath(path)))
+    try:
+        is_dir = path.is_dir()
+    except OSError as error:  # a name too long for the file system, say
+        raise WriterError("output", f"cannot write {str(path)!r}: {error.strerror or error}") from None
+    if is_dir:
+        raise WriterError("output", f"{str(path)!r} is a folder; give a file name in it, such as {str(path / 'figure.gif')!r}")
+    return path
 
 
 def _options(options) -> RenderOptions:
