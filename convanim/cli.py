@@ -176,10 +176,14 @@ def code(template, **options):
     click.echo(torch_script(figure.conv, title), nl=False)
 
 
-@cli.command(short_help="Render a convolution as an animated GIF.")
+@cli.command(short_help="Render a convolution as a GIF, video, player or picture.")
 @conv_options
 @template_option
-@click.option("-o", "--output", metavar="PATH", help="File to write; the suffix picks the format (.gif). Default: output/NAME.gif.")
+@click.option("-o", "--output", metavar="PATH", help="File to write; the suffix picks the format (.gif .mp4 .webm .webp .apng .html; .png or .pdf with --step or --storyboard). Default: output/NAME.gif.")
+@click.option("--format", "format_", metavar="NAME", help="The format, whatever the suffix: gif, mp4, webm, webp, apng, png, pdf, html, or frames (a folder of numbered PNGs for LaTeX).")
+@click.option("--step", type=int, metavar="N", help="Write only step N (as the figure's counter numbers it) as a picture (.png or .pdf).")
+@click.option("--storyboard", is_flag=True, help="Write one sheet with every step in a grid, for print (.png or .pdf).")
+@click.option("--embed", type=click.Choice(["markdown", "html"]), help="After writing, print a snippet that embeds the file, with alt text that says what it shows.")
 @click.option("--width", type=int, metavar="PX", help=f"Figure width in pixels ({MIN_WIDTH} to {MAX_WIDTH}). Default {RenderOptions.width}.")
 @click.option("--hold", type=float, metavar="SECONDS", help=f"How long each step stays. Default {RenderOptions.hold}.")
 @click.option("--fps", type=float, help=f"Frames per second while the kernel glides (with --glide). Default {RenderOptions.fps:g}.")
@@ -188,11 +192,12 @@ def code(template, **options):
 @click.option("--title", help="The panel's title. Default: the template's, unless the options change its convolution; else one made of the parameters.")
 @click.option("--credit", help="A credit line in the bottom right corner.")
 @click.option("--theme", metavar="NAME|FILE", help=THEME_HELP)
-def render(template, output, width, hold, fps, glide, panel, title, credit, theme, **options):
-    """Render a convolution as an animated GIF, step by step."""
+def render(template, output, format_, step, storyboard, embed, width, hold, fps, glide, panel, title, credit, theme, **options):
+    """Render a convolution, step by step, as an animated GIF or any other
+    format (see --format), a single step or a storyboard sheet."""
     from pathlib import Path
 
-    from .render import render as render_file
+    from .publish import default_suffix, publish
 
     figure = _figure(template, options)
     loaded = figure.template
@@ -218,11 +223,13 @@ def render(template, output, width, hold, fps, glide, panel, title, credit, them
     options_ = RenderOptions(**render_args)
     if output is not None and not output.strip():
         raise SpecError("output", "is empty; give a file name such as figure.gif, or leave -o out")
-    path = Path(output) if output else Path("output") / f"{_figure_name(loaded, figure.conv.spec, figure.given)}.gif"
-    written = render_file(figure.conv, path, options_)
+    suffix = default_suffix(format_, step is not None or storyboard)
+    path = Path(output) if output else Path("output") / f"{_figure_name(loaded, figure.conv.spec, figure.given)}{suffix}"
+    _, lines = publish(figure.conv, path, options_, format=format_, step=step, storyboard=storyboard, embed=embed)
     for note in notes:  # after success, so that an error stays one line
         click.echo(f"convanim: note: {note}", err=True)
-    click.echo(f"wrote {written} ({written.stat().st_size / 1024:.1f} KiB)")
+    for line in lines:
+        click.echo(line, err=line.startswith("convanim: note:"))
 
 
 def _figure_name(template, spec, given) -> str:
