@@ -155,7 +155,8 @@ def check_drawable(spec: ConvSpec) -> None:
     _module(spec).check_drawable(spec)
 
 
-def compute_layout(trace, width: int = 1080, panel: bool = True) -> Layout:
-    """The geometry of ``trace``'s figure, ``width`` pixels wide (or wider,
-    where a long input needs it)."""
-    return _module(trace.spec).compute_layout(trace, width, panel)
+def compute_layout(trace, width: int = 1080, panel: bool = True, **look) -> Layout:
+    """The geometry of ``trace``'s figure, ``width`` pixels wide. ``look``:
+    ``title`` (the panel's, which may take two lines) and ``decimals`` (of
+    the numbers in cells)."""
+    return _module(trace.spec).compute_layout(trace, width, panel, **look)

@@ -9,6 +9,7 @@ pixels. This module knows nothing of convolutions.
 from __future__ import annotations
 
 import functools
+import math
 from pathlib import Path
 
 import numpy as np
@@ -85,6 +86,13 @@ class Painter:
     def __init__(self, image: Image.Image):
         self.image = image
         self.draw = ImageDraw.Draw(image)
+        self.touched: tuple[int, int, int, int] | None = None  # the box drawn on since made or copied
+
+    def _touch(self, left: float, top: float, right: float, bottom: float) -> None:
+        box = (math.floor(left) - 1, math.floor(top) - 1, math.ceil(right) + 2, math.ceil(bottom) + 2)
+        if self.touched is not None:
+            box = (min(box[0], self.touched[0]), min(box[1], self.touched[1]), max(box[2], self.touched[2]), max(box[3], self.touched[3]))
+        self.touched = box
 
     @classmethod
     def blank(cls, width: int, height: int, colour: str) -> Painter:
@@ -100,6 +108,7 @@ class Painter:
         """A rectangle snapped to whole pixels; the edge is drawn inside it."""
         x0, y0 = round(x), round(y)
         x1, y1 = round(x + w), round(y + h)
+        self._touch(x0, y0, x1, y1)
         self.draw.rectangle(
             (x0, y0, x1, y1),
             fill=hex_rgb(fill) if fill else None,
@@ -109,10 +118,16 @@ class Painter:
 
     def line(self, points: list[tuple[float, float]], colour: str, width_px: int = 1) -> None:
         self.draw.line([(round(x), round(y)) for x, y in points], fill=hex_rgb(colour), width=width_px)
+        self._touch_points(points, width_px)
+
+    def _touch_points(self, points, reach: float) -> None:
+        xs, ys = [x for x, _ in points], [y for _, y in points]
+        self._touch(min(xs) - reach, min(ys) - reach, max(xs) + reach, max(ys) + reach)
 
     def polygon(self, points: list[tuple[float, float]], colour: str) -> None:
         """A filled polygon, its corners snapped to whole pixels."""
         self.draw.polygon([(round(x), round(y)) for x, y in points], fill=hex_rgb(colour))
+        self._touch_points(points, 1)
 
     def text(
         self,
@@ -134,6 +149,9 @@ class Painter:
         line below ``y``.
         """
         face = font(family, size, bold)
+        width = face.getlength(text)
+        left = {"centre": x - width / 2, "left": x, "right": x - width}[align]
+        self._touch(left - size * 0.2, y - size * (1.0 if valign == "middle" else 0.1), left + width + size * 0.2, y + size * (1.0 if valign == "middle" else 1.4))
         anchor = {"centre": "m", "left": "l", "right": "r"}[align]
         if valign == "middle":
             cap = face.getbbox("0", anchor="ls")[1]  # negative: the digit's top above the baseline
@@ -148,4 +166,5 @@ class Painter:
         mask = Image.fromarray(alpha, mode="L")
         ink = Image.new("RGB", mask.size, hex_rgb(colour))
         self.image.paste(ink, (round(x), round(y)), mask)
+        self._touch(x, y, x + mask.size[0], y + mask.size[1])
         return mask.size
