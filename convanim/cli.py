@@ -11,15 +11,16 @@ import hashlib
 import json
 import signal
 import sys
+import threading
 
 import click
 
 from .errors import ConvanimError, SpecError, TemplateError
-from .gallery import DEFAULT_DIR
 from .render import MAX_WIDTH, MIN_WIDTH, RenderOptions
 from .values import parse_values
 
 AXIS_HELP = "an int, or a comma tuple with one entry per spatial dimension"
+THEME_HELP = "Colours: light (default), dark, transparent (no background), colorblind, or a theme .toml file."
 
 
 def _axes(text: str | None, option: str, words: tuple[str, ...] = ()):
@@ -149,7 +150,8 @@ DEFAULT_TEMPLATE = "padding1"  # what a bare `convanim render` draws: the articl
 @click.option("--panel/--no-panel", default=None, help="The info panel: title, PyTorch call and size formula. Default: on.")
 @click.option("--title", help="The panel's title. Default: the template's, else '1-D convolution'.")
 @click.option("--credit", help="A credit line in the bottom right corner.")
-def render(template, output, width, hold, fps, glide, panel, title, credit, **options):
+@click.option("--theme", metavar="NAME|FILE", help=THEME_HELP)
+def render(template, output, width, hold, fps, glide, panel, title, credit, theme, **options):
     """Render a convolution as an animated GIF, step by step."""
     from pathlib import Path
 
@@ -167,7 +169,7 @@ def render(template, output, width, hold, fps, glide, panel, title, credit, **op
         raise
     conv_args = merge_conv_args(loaded.conv_args, given) if loaded else given
     render_args = loaded.render_kwargs() if loaded else {}
-    flags = {"width": width, "hold": hold, "fps": fps, "glide": glide, "panel": panel, "title": title, "credit": credit}
+    flags = {"width": width, "hold": hold, "fps": fps, "glide": glide, "panel": panel, "title": title, "credit": credit, "theme": theme}
     render_args.update({key: value for key, value in flags.items() if value is not None})
     # A flag that would change nothing is a mistake worth saying. (A
     # template's own fps or title may rest unused: it is data, not a request.)
@@ -242,18 +244,19 @@ def templates_command():
 
 @cli.command(short_help="Render every template, with an index.html to copy from.")
 @click.argument("templates", nargs=-1, metavar="[TEMPLATE]...")
-@click.option("-o", "--output", "out_dir", metavar="DIR", default=str(DEFAULT_DIR), show_default=True, help="Folder for the figures and index.html.")
+@click.option("-o", "--output", "out_dir", metavar="DIR", help="Folder for the figures and index.html. Default: output/gallery.")
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="Processes rendering at once. Default: one per CPU; 1 renders in this process.")
 @click.option("--width", type=int, metavar="PX", help="Width of every figure, instead of each template's own (default 1080).")
-def gallery(templates, out_dir, jobs, width):
+@click.option("--theme", metavar="NAME|FILE", help=THEME_HELP)
+def gallery(templates, out_dir, jobs, width, theme):
     """Render every template (or the TEMPLATEs named: built-in names or .toml
     files) into DIR, with an index.html of embed snippets to copy."""
-    from .gallery import build_gallery
+    from .gallery import DEFAULT_DIR, build_gallery
 
     def report(figure):
         click.echo(f"{figure.file:<20} {figure.kib:8.1f} KiB  {figure.title}")
 
-    index = build_gallery(out_dir, templates=templates or None, jobs=jobs, width=width, on_figure=report)
+    index = build_gallery(out_dir or DEFAULT_DIR, templates=templates or None, jobs=jobs, width=width, theme=theme, on_figure=report)
     click.echo(f"wrote {index}")
 
 
@@ -263,41 +266,67 @@ def _option_name(option: str | None) -> str | None:
     return _CLI_NAMES.get(option, "--" + option.replace("_", "-"))
 
 
+class _Interrupted(BaseException):
+    """Ctrl-C. Raised in place of KeyboardInterrupt, which click would turn
+    into its own Abort after printing a blank line."""
+
+
+def _interrupted(signum, frame):
+    raise _Interrupted
+
+
 def _terminated(signum, frame):
     raise SystemExit(128 + signum)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; the single place where errors become exit codes."""
-    # A terminated render unwinds like an interrupted one, so the writer
-    # removes its half-written file.
-    signal.signal(signal.SIGTERM, _terminated)
+    # Interrupted or terminated, a render unwinds like a failed one, so the
+    # writer removes its half-written file and an existing one stays as it was.
+    previous = _handle_signals({signal.SIGINT: _interrupted, signal.SIGTERM: _terminated})
+    try:
+        code = _run(argv)
+    finally:
+        _handle_signals(previous)
+    sys.exit(code)
+
+
+def _handle_signals(handlers: dict) -> dict:
+    """Install ``handlers``; return the ones they replace."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}  # only the main thread may; a caller's own thread keeps Python's defaults
+    return {signum: signal.signal(signum, handler) for signum, handler in handlers.items()}
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         cli.main(args=argv, prog_name="convanim", standalone_mode=False)
     except ConvanimError as error:
         if isinstance(error, TemplateError) and error.template is not None:
             # The key is a template's, spelt as in its file: no --option here.
             click.echo(f"convanim: error: {error}", err=True)
-            sys.exit(2)
+            return 2
         option = _option_name(error.option)
         click.echo(f"convanim: error: {option + ': ' if option else ''}{error.rule}", err=True)
-        sys.exit(2)
+        return 2
     except OSError as error:
         # The file system said no somewhere convanim did not foresee: still one line.
         where = f" ({error.filename})" if error.filename else ""
         click.echo(f"convanim: error: {error.strerror or error}{where}", err=True)
-        sys.exit(2)
+        return 2
     except click.exceptions.Exit as done:
-        sys.exit(done.exit_code)
-    except click.exceptions.Abort:
-        click.echo("convanim: aborted", err=True)
-        sys.exit(1)
+        return done.exit_code
+    except (_Interrupted, KeyboardInterrupt, click.exceptions.Abort):
+        # A terminal has echoed ^C without a line break: start a fresh line.
+        start = "\n" if sys.stderr.isatty() else ""
+        click.echo(f"{start}convanim: interrupted", err=True)
+        return 128 + signal.SIGINT
     except _NO_ARGS_IS_HELP as shown:
         # The help, as click shows it; it is not a one-line error.
         shown.show()
-        sys.exit(2)
+        return 2
     except click.ClickException as error:
         # click's usage errors, as one line like ours.
         click.echo(f"convanim: error: {error.format_message()}", err=True)
-        sys.exit(2)
-    sys.exit(0)
+        return 2
+    return 0

@@ -44,5 +44,10 @@ class TemplateError(ConvanimError):
         return type(self), (self.option, self.rule, self.template)
 
 
+class ThemeError(ConvanimError):
+    """A theme that cannot be found or read, or a theme file with a bad key
+    or colour (the message then reads ``theme FILE: key: rule``)."""
+
+
 class WriterError(ConvanimError):
     """An output file that cannot be written in the format asked for."""

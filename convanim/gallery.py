@@ -2,17 +2,17 @@
 
 ``build_gallery`` renders each template to ``NAME.gif`` in parallel
 processes and writes ``index.html``: every figure with its title,
-description, file size and the snippets (HTML and Markdown) that embed it.
+description, file size and the snippets (HTML and Markdown) that embed it,
+in teaching order.
 """
 
 from __future__ import annotations
 
 import html
-import multiprocessing
 import os
+import signal
 import struct
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from .templates import Template, list_templates, load_template
 
 DEFAULT_DIR = Path("output") / "gallery"
 SUFFIX = ".gif"
+SCALES = "max-width: 100%; height: auto"  # an embedded figure fits its column
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,9 @@ class Figure:
         return f' width="{self.width}" height="{self.height}"' if self.width and self.height else ""
 
     def html_snippet(self) -> str:
-        return f'<img src="{html.escape(self.file)}"{self.size_attributes} alt="{html.escape(self.alt)}">'
+        # The size attributes keep the room while the figure loads; the style
+        # lets it shrink to a column narrower than the figure.
+        return f'<img src="{html.escape(self.file)}"{self.size_attributes} style="{SCALES}" alt="{html.escape(self.alt)}">'
 
     def markdown_snippet(self) -> str:
         return f"![{_markdown_text(self.alt)}]({self.file})"
@@ -57,13 +60,15 @@ class Figure:
         return f"{self.title}: {self.description}"
 
 
-def render_template(template: Template, path, width: int | None = None) -> Path:
+def render_template(template: Template, path, width: int | None = None, theme=None) -> Path:
     """Render one template to ``path`` (the suffix picks the format)."""
     from .render import RenderOptions, render
 
     options = template.render_kwargs()
     if width is not None:
         options["width"] = width
+    if theme is not None:
+        options["theme"] = theme
     return render(template.conv(), path, RenderOptions(**options))
 
 
@@ -73,14 +78,16 @@ def build_gallery(
     templates: Iterable[str] | None = None,
     jobs: int | None = None,
     width: int | None = None,
+    theme=None,
     on_figure: Callable[[Figure], None] | None = None,
 ) -> Path:
     """Render ``templates`` (default: every built-in one) into ``out_dir``
     and write its ``index.html``; return the index's path.
 
     ``jobs`` worker processes render at once (default: one per CPU; 1 renders
-    in this process). ``width`` overrides every template's width.
-    ``on_figure`` is called with each figure as it is finished.
+    in this process). ``width`` overrides every template's width; ``theme``
+    (a name, a theme file or a Theme) colours every figure.
+    ``on_figure`` is called with each figure, in the order of ``templates``.
     """
     # Each figure once, in the order asked for.
     names = list(dict.fromkeys(templates)) if templates is not None else list(list_templates())
@@ -96,36 +103,75 @@ def build_gallery(
     if jobs < 1:
         raise SpecError("jobs", f"must be at least 1, got {jobs}")
 
-    work = [(template, out / f"{template.name}{SUFFIX}", width) for template in loaded]
-    figures: dict[str, Figure] = {}
+    if theme is not None:
+        from .render.theme import load_theme
 
-    def done(template: Template, path: Path) -> None:
-        figures[template.name] = _figure(template, path, out)
-        if on_figure is not None:
-            on_figure(figures[template.name])
-
-    if jobs == 1 or len(work) <= 1:
-        for template, path, w in work:
-            done(template, render_template(template, path, w))
-    else:
-        # 'spawn' on every platform: workers start clean rather than as
-        # forks of a process that may hold threads (and 3.12+ warns about
-        # forking those).
-        context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=context)
-        try:
-            futures = {pool.submit(render_template, *item): item[0] for item in work}
-            for future in as_completed(futures):
-                done(futures[future], future.result())
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-        pool.shutdown()
-
+        theme = load_theme(theme)  # a bad theme stops the gallery before it starts
+    work = [(template, out / f"{template.name}{SUFFIX}", width, theme) for template in loaded]
+    # Figures are reported, and listed, in the order asked for, whichever
+    # worker finishes first.
+    figures = [_report(_figure(template, path, out), on_figure) for template, path in zip(loaded, _render_all(work, jobs))]
     index = out / "index.html"
-    ordered = [figures[template.name] for template in loaded]
-    index.write_text(index_html(ordered), encoding="utf-8")
+    temp = index.with_name(f".{index.name}.part")
+    try:
+        temp.write_text(index_html(figures), encoding="utf-8")
+        os.replace(temp, index)
+    finally:
+        temp.unlink(missing_ok=True)
     return index
+
+
+def _report(figure: Figure, on_figure: Callable[[Figure], None] | None) -> Figure:
+    if on_figure is not None:
+        on_figure(figure)
+    return figure
+
+
+def _render_all(work: list, jobs: int) -> Iterable[Path]:
+    """Render every ``(template, path, width, theme)``; yield the paths in order."""
+    if jobs == 1 or len(work) <= 1:
+        for item in work:
+            yield render_template(*item)
+        return
+    # Imported here: only the gallery pays for a process pool.
+    import multiprocessing
+
+    # 'spawn' on every platform: workers start clean rather than as forks of
+    # a process that may hold threads (and 3.12+ warns about forking those).
+    context = multiprocessing.get_context("spawn")
+    pool = context.Pool(min(jobs, len(work)), initializer=_worker_signals)
+    try:
+        yield from pool.imap(_render_item, work)
+    except BaseException:
+        # Interrupted, or one figure failed: stop the others now rather than
+        # wait for them; each worker removes its half-written file as it goes.
+        pool.terminate()
+        raise
+    else:
+        pool.close()
+    finally:
+        pool.join()
+
+
+def _render_item(item) -> Path:
+    try:
+        return render_template(*item)
+    except SystemExit as stop:
+        # Stopped by the parent: the writer has removed its file on the way
+        # here, and nothing else is worth tearing down slowly.
+        os._exit(stop.code if isinstance(stop.code, int) else 1)
+
+
+def _worker_signals() -> None:
+    # Ctrl-C reaches every process of the terminal's group; the parent
+    # decides, and stops the workers with SIGTERM, which unwinds like an
+    # exception so that the writer removes its temporary file.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_term)
+
+
+def _exit_on_term(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 def index_html(figures: list[Figure]) -> str:

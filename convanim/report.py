@@ -66,9 +66,7 @@ def trace_table(trace: Trace) -> str:
     width = len(_index(spec.out_channels - 1, tuple(n - 1 for n in spec.output_shape[1:])))
     lines.append(f"{'step':>5}  {'out':<{width}}  {'group':>5}  products")
     for step in trace.steps:
-        # 2-D and up: d2l's grouping by channel, on one line.
-        products = step_expression(step) if spec.ndim == 1 else " ".join(sum_lines(step, None, mark_padding=True))
-        lines.append(f"{step.index + 1:>5}  {_index(step.out_channel, step.position):<{width}}  {step.group:>5}  {products}")
+        lines.append(f"{step.index + 1:>5}  {_index(step.out_channel, step.position):<{width}}  {step.group:>5}  {step_sum(step)}")
     lines.append("")
     output = trace.output.copy()
     for step in trace.steps:
@@ -127,3 +125,11 @@ def sum_lines(step: Step, max_terms: int | None = MAX_TERMS_PER_CHANNEL, mark_pa
     lines = [("+ " if i else "") + "(" + " + ".join(words) + ")" for i, (_, words, _) in enumerate(channels)]
     lines[-1] += bias + result
     return lines
+
+
+def step_sum(step: Step) -> str:
+    """A step's whole sum on one line, zero padding marked: the product line
+    in 1-D, d2l's grouping by channel in 2-D and up."""
+    if len(step.position) == 1:
+        return step_expression(step)
+    return " ".join(sum_lines(step, None, mark_padding=True))

@@ -12,7 +12,8 @@ convolution as keyword arguments of ``convanim.conv`` (``input``, ``weight``,
     padding = 1
 
 The built-in templates live in the repository's top-level ``templates/``
-folder, which is installed as the package ``convanim._templates``. Loading a
+folder, which is installed as the package ``convanim._templates``; its
+``order.txt`` lists them in teaching order. Loading a
 template checks every key and builds its convolution, so a template that
 loads is a template that draws; anything wrong is one ``TemplateError``
 reading ``template NAME: key: rule``.
@@ -36,6 +37,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 # Where the built-in templates are installed (see pyproject.toml).
 BUILTIN_PACKAGE = "convanim._templates"
+# The teaching order of the built-in templates, one name a line, in that folder.
+ORDER_FILE = "order.txt"
 
 TEXT_KEYS = ("title", "description")
 CONV_KEYS = (
@@ -84,8 +87,12 @@ class Template:
 
 
 def list_templates() -> tuple[str, ...]:
-    """The names of the built-in templates, in alphabetical order."""
-    return tuple(sorted(entry.name[: -len(".toml")] for entry in _builtin_files()))
+    """The names of the built-in templates in teaching order: those listed in
+    ``order.txt`` as listed (the article's figures first), then any others
+    by name."""
+    names = sorted(entry.name[: -len(".toml")] for entry in _builtin_files())
+    listed = [name for name in _teaching_order() if name in names]
+    return tuple(dict.fromkeys(listed + names))
 
 
 def load_template(name_or_path: str | os.PathLike) -> Template:
@@ -247,12 +254,38 @@ def merge_conv_args(template_args: Mapping, cli_args: Mapping) -> dict:
 # -- helpers ---------------------------------------------------------------
 
 
-def _builtin_files():
+def builtin_root(package: str, folder: str):
+    """The folder of built-in data installed as ``package`` (a Traversable or
+    a Path), or None when it is missing. Templates and themes share it."""
     try:
-        root = importlib.resources.files(BUILTIN_PACKAGE)
-    except ModuleNotFoundError:  # pragma: no cover - a broken installation
-        raise TemplateError(None, f"the built-in templates are not installed (no package {BUILTIN_PACKAGE})") from None
-    return [entry for entry in root.iterdir() if entry.name.endswith(".toml") and entry.is_file()]
+        return importlib.resources.files(package)
+    except ModuleNotFoundError:
+        pass
+    # Started in a clone's root after `pip install .`, Python imports the
+    # clone's convanim/ (the current folder comes first on sys.path), which
+    # has no such package: the files are in the folder beside it.
+    beside = Path(__file__).resolve().parent.parent / folder
+    return beside if beside.is_dir() else None
+
+
+def _builtin_root():
+    """The folder of the built-in templates."""
+    root = builtin_root(BUILTIN_PACKAGE, "templates")
+    if root is None:
+        raise TemplateError(None, f"the built-in templates are not installed (no package {BUILTIN_PACKAGE}, no templates/ folder beside convanim/)")
+    return root
+
+
+def _builtin_files():
+    return [entry for entry in _builtin_root().iterdir() if entry.name.endswith(".toml") and entry.is_file()]
+
+
+def _teaching_order() -> list[str]:
+    entry = _builtin_root() / ORDER_FILE
+    if not entry.is_file():
+        return []
+    lines = (line.split("#", 1)[0].strip() for line in entry.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line]
 
 
 def _kind(value) -> str:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
+
 import pytest
 from PIL import Image
 
@@ -44,7 +49,7 @@ BAD = {
     "unknown format": (["-o", "out.mp3"], "--output"),
     "unknown template": (["--template", "nope"], "--template"),
     "bad conv": (["--kernel-size", "9"], "--kernel-size"),
-    "2-D": (["--length", "4,4", "--kernel-size", "2,2"], "--input"),
+    "3-D": (["--length", "4,4,4", "--kernel-size", "2,2,2"], "--input"),
 }
 
 
@@ -105,3 +110,25 @@ def test_an_empty_output_name_is_an_error_not_the_default(run_cli, tmp_path, mon
 def test_a_python_style_one_element_tuple_is_read(run_cli):
     code, out, err = run_cli("shape", "--length", "6", "--stride", "(2,)")
     assert (code, err) == (0, "") and "output (1, 2)" in out
+
+
+def test_ctrl_c_exits_130_and_leaves_an_existing_file_untouched(tmp_path):
+    target = tmp_path / "figure.gif"
+    target.write_bytes(b"the figure from before")
+    values = ",".join(str(i % 7) for i in range(120))
+    command = [sys.executable, "-m", "convanim", "render", "--input", values, "--weight", "1,2,1", "--glide", "--fps", "50", "-o", str(target)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not list(tmp_path.glob(".convanim-*")):
+            time.sleep(0.01)  # until the writer has begun
+        assert process.poll() is None, "the render ended before it could be interrupted"
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130
+    assert (out, err) == ("", "convanim: interrupted\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["figure.gif"]
+    assert target.read_bytes() == b"the figure from before"

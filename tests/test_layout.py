@@ -17,9 +17,9 @@ from convanim.render.layout1d import MAX_COLUMNS, MAX_ROWS, MAX_STEPS
         (dict(size=6, in_channels=MAX_ROWS // 2, out_channels=1), "in_channels"),
         (dict(size=6, in_channels=1, out_channels=MAX_ROWS), "out_channels"),
         (dict(size=MAX_STEPS // 4 + 1, kernel_size=1, in_channels=1, out_channels=4), "size"),
-        (dict(size=(4, 4), kernel_size=(2, 2)), "input"),
+        (dict(size=(4, 4, 4), kernel_size=(2, 2, 2)), "input"),
     ],
-    ids=["long row", "many input channels", "many output channels", "many steps", "2-D"],
+    ids=["long row", "many input channels", "many output channels", "many steps", "3-D"],
 )
 def test_undrawable_convolutions_are_refused_by_name(arguments, option):
     with pytest.raises(SpecError) as raised:

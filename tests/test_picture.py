@@ -39,8 +39,8 @@ def test_each_picture_of_groups2_writes_every_groups_products_in_its_colour():
     for column, picture in enumerate(pictures[:-1]):
         ink = {call.text: call.colour for call in picture.calls if call.kind == "text"}
         ONE, TEN = column + 1, 10 * (column + 1)
-        assert ink[f"{ONE}×2 = {2 * ONE}"] == THEME.group_colour(0)
-        assert ink[f"{TEN}×4 = {4 * TEN}"] == THEME.group_colour(1)
+        assert ink[f"{ONE}×2 = {2 * ONE}"] == THEME.group_ink(0)
+        assert ink[f"{TEN}×4 = {4 * TEN}"] == THEME.group_ink(1)
         assert f"step {column + 1} of 6" in ink
         assert picture.caption == f"step {column + 1} of 6: {ONE}×2 = {2 * ONE}; {TEN}×4 = {4 * TEN}"
     assert "6 of 6 done" in _texts(pictures[-1])

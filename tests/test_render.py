@@ -166,9 +166,9 @@ def test_render_rejects_bad_options_before_writing(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
-def test_render_of_a_2d_convolution_says_it_is_not_drawn_yet(tmp_path):
-    with pytest.raises(convanim.SpecError, match="1-D"):
-        render(convanim.conv(size=(4, 4), kernel_size=(2, 2)), tmp_path / "x.gif")
+def test_render_of_a_3d_convolution_says_it_is_not_drawn(tmp_path):
+    with pytest.raises(convanim.SpecError, match="1-D and 2-D"):
+        render(convanim.conv(size=(4, 4, 4), kernel_size=(2, 2, 2)), tmp_path / "x.gif")
     assert not list(tmp_path.iterdir())
 
 

@@ -44,9 +44,10 @@ ARTICLE = {
 }
 
 
-def test_the_built_in_templates_are_the_article_and_conv1x1():
-    assert set(NAMES) == set(ARTICLE) | {"conv1x1"}
-    assert list(NAMES) == sorted(NAMES)
+def test_the_built_in_templates_are_the_article_conv1x1_and_the_2d_set():
+    from test_templates_2d import TWO_D
+
+    assert set(NAMES) == set(ARTICLE) | {"conv1x1"} | set(TWO_D)
 
 
 # -- every template ----------------------------------------------------------
@@ -105,9 +106,10 @@ def test_template_agrees_with_torch(name):
     torch = pytest.importorskip("torch")
     c = load_template(name).conv()
     spec = c.spec
-    expected = torch.nn.functional.conv1d(
+    expected = getattr(torch.nn.functional, f"conv{spec.ndim}d")(
         torch.tensor(c.input[np.newaxis]),
         torch.tensor(c.weight),
+        None if c.bias is None else torch.tensor(c.bias),
         stride=spec.stride,
         padding=spec.padding_arg,
         dilation=spec.dilation,
@@ -239,7 +241,7 @@ def test_unknown_template_through_the_cli_exits_2(run_cli, tmp_path):
     code, out, err = run_cli("gallery", "kernel9", "-o", str(tmp_path))
     assert code == 2
     assert err.count("\n") == 1
-    assert err.startswith("convanim: error: unknown template 'kernel9'; the built-in templates are: conv1x1, ")
+    assert err.startswith("convanim: error: unknown template 'kernel9'; the built-in templates are: arbitrary_padding_no_strides, conv1x1, ")
 
 
 # -- merging the command line into a template --------------------------------
@@ -408,3 +410,27 @@ def test_a_template_named_twice_is_rendered_once(tmp_path):
     build_gallery(tmp_path, templates=["stride3", "stride3"], jobs=1, width=320, on_figure=figures.append)
     assert [f.name for f in figures] == ["stride3"]
     assert (tmp_path / "index.html").read_text(encoding="utf-8").count('id="stride3"') == 1
+
+
+def test_templates_are_found_from_a_clones_root_without_the_installed_package(tmp_path):
+    """After `pip install .`, Python started in the clone's root imports the
+    clone's convanim/ (the current folder comes first), which has no
+    _templates; the templates/ folder beside it is used instead."""
+    import shutil
+    import sysconfig
+
+    clone = tmp_path / "clone"
+    shutil.copytree(ROOT / "convanim", clone / "convanim", ignore=shutil.ignore_patterns("__pycache__"))
+    for data in ("templates", "themes"):
+        shutil.copytree(ROOT / data, clone / data, ignore=shutil.ignore_patterns("__pycache__"))
+    paths = sysconfig.get_paths()
+    # -S: no site-packages .pth files, so no editable-install hook maps
+    # convanim._templates; the libraries come from PYTHONPATH.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join({paths["purelib"], paths["platlib"]})}
+    probe = "import convanim, convanim.templates as t; assert 'clone' in convanim.__file__; print(*t.list_templates())"
+    listed = subprocess.run([sys.executable, "-S", "-c", probe], cwd=clone, env=env, capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.split() == list(NAMES)
+    done = subprocess.run([sys.executable, "-S", "-m", "convanim", "render", "--width", "320", "--theme", "dark"], cwd=clone, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (clone / "output" / "padding1.gif").read_bytes()[:6] == b"GIF89a"

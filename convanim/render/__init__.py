@@ -15,7 +15,7 @@ from ..engine import Trace, trace
 from ..errors import SpecError, WriterError
 from ..spec import Conv
 from .storyboard import Timing, storyboard
-from .theme import DEFAULT_THEME, Theme
+from .theme import DEFAULT, Theme, load_theme
 
 MIN_WIDTH, MAX_WIDTH = 320, 3840
 DEFAULT_FPS = 20.0
@@ -32,7 +32,8 @@ class RenderOptions:
     panel: bool = True  # the title, PyTorch call and size formula under the animation
     title: str | None = None
     credit: str | None = None
-    theme: Theme = DEFAULT_THEME
+    # A Theme, a built-in theme's name or a theme file's path; kept as a Theme.
+    theme: Theme | str | os.PathLike = DEFAULT
     canvas: str | None = None  # a fixed size, "1920x1080", or a ratio, "16:9", the figure centred in it
     decimals: int | None = None  # decimals of every number in cells (rows of whole numbers stay whole)
     show_pending: bool = False  # pending outputs show their values in grey
@@ -68,8 +69,7 @@ class RenderOptions:
             from .canvas import canvas_size
 
             canvas_size(self.canvas, self.width)  # refuses a malformed size now
-        if not isinstance(self.theme, Theme):
-            raise SpecError("theme", f"must be a convanim Theme, got {type(self.theme).__name__}")
+        object.__setattr__(self, "theme", load_theme(self.theme))
         self.timing  # Timing checks the ranges of hold and fps
 
     @property

@@ -142,8 +142,18 @@ class Layout1D:
         """A step's product line, broken where it runs out of room."""
         return self.wrap(step_terms(step), shown(step.shown))
 
-    def _centre(self, span: tuple[int, int]) -> float:
-        return span[1] - 0.5 if self.causal else (span[0] + span[1]) / 2
+    def outline(self, channel: int, window) -> None:
+        return None  # the kernel row under the input shows the window
+
+    def kernel_grid_cell(self, channel: int, index, window) -> None:
+        return None  # the kernel row is the kernel
+
+    def links(self, channel: int, window) -> list:
+        return []
+
+    def arrows(self, lines: int, target: Box, window, channels) -> list[Arrow]:
+        arrow = self.arrow(lines, target)
+        return [] if arrow is None else [arrow]
 
     def product_lines(self, windows, lines):
         placed = []

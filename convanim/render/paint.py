@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from .theme import hex_rgb
+from .theme import TRANSPARENT, hex_rgb
 
 
 @functools.lru_cache(maxsize=None)
@@ -81,11 +81,20 @@ class Painter:
 
     The renderer draws through these methods only (``rect``, ``line``,
     ``polygon``, ``text``, ``math``), so a stand-in with the same methods
-    (``record.RecordingPainter``) can take its place."""
+    (``record.RecordingPainter``) can take its place.
 
-    def __init__(self, image: Image.Image):
+    On a transparent background (``blank(..., "transparent")``) it also keeps
+    an alpha layer: each shape is drawn into the colour image (over black)
+    and, fully opaque, into the alpha layer with the same coverage, which is
+    compositing with premultiplied alpha; ``array`` divides the alpha back
+    out, so anti-aliased edges over nothing keep their own colour.
+    """
+
+    def __init__(self, image: Image.Image, alpha: Image.Image | None = None):
         self.image = image
         self.draw = ImageDraw.Draw(image)
+        self.alpha = alpha
+        self._alpha_draw = ImageDraw.Draw(alpha) if alpha is not None else None
         self.touched: tuple[int, int, int, int] | None = None  # the box drawn on since made or copied
 
     def _touch(self, left: float, top: float, right: float, bottom: float) -> None:
@@ -94,15 +103,29 @@ class Painter:
             box = (min(box[0], self.touched[0]), min(box[1], self.touched[1]), max(box[2], self.touched[2]), max(box[3], self.touched[3]))
         self.touched = box
 
+    def _touch_points(self, points, reach: float) -> None:
+        xs, ys = [x for x, _ in points], [y for _, y in points]
+        self._touch(min(xs) - reach, min(ys) - reach, max(xs) + reach, max(ys) + reach)
+
     @classmethod
     def blank(cls, width: int, height: int, colour: str) -> Painter:
+        """A canvas of ``colour``, or a transparent one for ``"transparent"``."""
+        if colour == TRANSPARENT:
+            return cls(Image.new("RGB", (width, height)), Image.new("L", (width, height)))
         return cls(Image.new("RGB", (width, height), hex_rgb(colour)))
 
     def copy(self) -> Painter:
-        return Painter(self.image.copy())
+        return Painter(self.image.copy(), self.alpha.copy() if self.alpha is not None else None)
 
     def array(self) -> np.ndarray:
-        return np.asarray(self.image)
+        """(H, W, 3) RGB, or (H, W, 4) RGBA (straight alpha) when transparent."""
+        rgb = np.asarray(self.image)
+        if self.alpha is None:
+            return rgb
+        alpha = np.asarray(self.alpha)
+        covered = np.maximum(alpha, 1)[..., None].astype(np.uint16)
+        straight = np.minimum((rgb.astype(np.uint16) * 255 + covered // 2) // covered, 255).astype(np.uint8)
+        return np.dstack((straight, alpha))
 
     def rect(self, x: float, y: float, w: float, h: float, fill: str | None, edge: str | None = None, edge_px: int = 1) -> None:
         """A rectangle snapped to whole pixels; the edge is drawn inside it."""
@@ -115,19 +138,23 @@ class Painter:
             outline=hex_rgb(edge) if edge else None,
             width=edge_px if edge else 0,
         )
+        if self._alpha_draw is not None:
+            self._alpha_draw.rectangle((x0, y0, x1, y1), fill=255 if fill else None, outline=255 if edge else None, width=edge_px if edge else 0)
 
     def line(self, points: list[tuple[float, float]], colour: str, width_px: int = 1) -> None:
-        self.draw.line([(round(x), round(y)) for x, y in points], fill=hex_rgb(colour), width=width_px)
+        points = [(round(x), round(y)) for x, y in points]
+        self.draw.line(points, fill=hex_rgb(colour), width=width_px)
         self._touch_points(points, width_px)
-
-    def _touch_points(self, points, reach: float) -> None:
-        xs, ys = [x for x, _ in points], [y for _, y in points]
-        self._touch(min(xs) - reach, min(ys) - reach, max(xs) + reach, max(ys) + reach)
+        if self._alpha_draw is not None:
+            self._alpha_draw.line(points, fill=255, width=width_px)
 
     def polygon(self, points: list[tuple[float, float]], colour: str) -> None:
         """A filled polygon, its corners snapped to whole pixels."""
-        self.draw.polygon([(round(x), round(y)) for x, y in points], fill=hex_rgb(colour))
+        points = [(round(x), round(y)) for x, y in points]
+        self.draw.polygon(points, fill=hex_rgb(colour))
         self._touch_points(points, 1)
+        if self._alpha_draw is not None:
+            self._alpha_draw.polygon(points, fill=255)
 
     def text(
         self,
@@ -151,13 +178,17 @@ class Painter:
         face = font(family, size, bold)
         width = face.getlength(text)
         left = {"centre": x - width / 2, "left": x, "right": x - width}[align]
-        self._touch(left - size * 0.2, y - size * (1.0 if valign == "middle" else 0.1), left + width + size * 0.2, y + size * (1.0 if valign == "middle" else 1.4))
+        reach = (-size, size) if valign == "middle" else (-0.1 * size, 1.4 * size)
+        self._touch(left - 0.2 * size, y + reach[0], left + width + 0.2 * size, y + reach[1])
         anchor = {"centre": "m", "left": "l", "right": "r"}[align]
         if valign == "middle":
             cap = face.getbbox("0", anchor="ls")[1]  # negative: the digit's top above the baseline
-            self.draw.text((x, y - cap / 2), text, font=face, fill=hex_rgb(colour), anchor=anchor + "s")
+            at, anchor = (x, y - cap / 2), anchor + "s"
         else:
-            self.draw.text((x, y), text, font=face, fill=hex_rgb(colour), anchor=anchor + "a")
+            at, anchor = (x, y), anchor + "a"
+        self.draw.text(at, text, font=face, fill=hex_rgb(colour), anchor=anchor)
+        if self._alpha_draw is not None:
+            self._alpha_draw.text(at, text, font=face, fill=255, anchor=anchor)
         return face.getlength(text)
 
     def math(self, x: float, y: float, source: str, size: float, colour: str) -> tuple[int, int]:
@@ -167,4 +198,6 @@ class Painter:
         ink = Image.new("RGB", mask.size, hex_rgb(colour))
         self.image.paste(ink, (round(x), round(y)), mask)
         self._touch(x, y, x + mask.size[0], y + mask.size[1])
+        if self.alpha is not None:
+            self.alpha.paste(255, (round(x), round(y), round(x) + mask.width, round(y) + mask.height), mask)
         return mask.size

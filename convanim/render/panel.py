@@ -72,13 +72,16 @@ def general_formula(name: str, symmetric: bool) -> str:
     )
 
 
-def substituted_formula(formula: SizeFormula) -> str:
+def substituted_formula(formula: SizeFormula, names: tuple[str, ...] = ()) -> str:
+    """The formula with this figure's numbers; ``names`` (2-D and up) say
+    which axes it is for: ``H_out = W_out = 3 = …``."""
+    axes = "".join(f"{_axis_symbol(name, 'out')} = " for name in names)
     if formula.symmetric:
         padding = f"2 \\times {formula.pad_before}"
     else:
         padding = f"({formula.pad_before} + {formula.pad_after})"
     return (
-        f"${formula.size_out} = \\left\\lfloor \\dfrac{{{formula.size_in} + {padding} - {formula.dilation} \\times "
+        f"${axes}{formula.size_out} = \\left\\lfloor \\dfrac{{{formula.size_in} + {padding} - {formula.dilation} \\times "
         f"({formula.kernel} - 1) - 1}}{{{formula.stride}}} + 1 \\right\\rfloor$"
     )
 
@@ -118,7 +121,9 @@ def _formulas(spec: ConvSpec, width: float, scale: float) -> list[tuple[str, flo
     """(mathtext source, size) of each formula, the general one first."""
     symmetric = all(f.symmetric for f in spec.size_formulas())
     sources = [(general_formula(spec.axis_names[0], symmetric), GENERAL_PX * scale)]
-    sources += [(substituted_formula(formula), NUMBERS_PX * scale) for formula in _distinct_formulas(spec)]
+    for formula in _distinct_formulas(spec):
+        names = tuple(n for n, f in zip(spec.axis_names, spec.size_formulas()) if f == formula) if spec.ndim > 1 else ()
+        sources.append((substituted_formula(formula, names), NUMBERS_PX * scale))
     return [(source, _fitting(source, size, width)) for source, size in sources]
 
 

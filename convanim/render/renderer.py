@@ -18,19 +18,17 @@ from typing import Iterator
 import numpy as np
 
 from ..engine import Step, Trace
-from ..report import step_expression
+from ..report import step_sum
 from ..writers import Frame
 from .layout import Box, Label, Layout
 from .paint import Painter
 from .storyboard import Shot, pictures
-from .theme import Theme, hex_rgb
+from .theme import Theme
 
 
 def text_colour_on(fill: str, theme: Theme) -> str:
-    """White on dark fills, dark on light ones, so numbers stay legible."""
-    r, g, b = (c / 255 for c in hex_rgb(fill))
-    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    return theme.cell_text if luminance < 0.62 else theme.text
+    """The theme's cell text colour that reads best on ``fill``."""
+    return theme.text_on(fill)
 
 
 @dataclass(frozen=True)
@@ -91,7 +89,7 @@ class FrameRenderer:
         steps = self.trace.steps
         if shot.phase == "done":
             return f"all {len(steps)} outputs computed"
-        products = "; ".join(step_expression(steps[i]) for i in shot.steps)
+        products = "; ".join(step_sum(steps[i]) for i in shot.steps)
         return f"{self._count(shot)}: {products}"
 
     def _count(self, shot: Shot) -> str:
@@ -130,19 +128,17 @@ class FrameRenderer:
         L, theme = self.layout, self.theme
         marks = {L.tap_mark(tap.in_channel, tap.position): None for step in steps for tap in step.taps}
         for mark in marks:  # once each: a mark drawn twice would come out bolder
-            self._label(p, mark)
+            if mark is not None:
+                self._label(p, mark)
         for step in steps:
-            # The window being read: every input cell a tap reads, outlined.
-            for tap in step.taps:
-                box = L.input_cell(tap.in_channel, tap.position)
-                p.rect(box.x, box.y, box.w, box.h, None, self._window_ink(step), L.heavy_edge)
+            self._outline(p, step, step.window)
             self._draw_kernel(p, step)
+            self._kernel_grid(p, step)
         self._kernel_owner(p, steps)
         total = self._draw_products(p, steps)
         for step in steps:
             target = L.output_cell(step.out_channel, step.position)
-            arrow = L.arrow(total, target)
-            if arrow is not None:
+            for arrow in L.arrows(total, target, step.window, self._channels(step)):
                 p.line(list(arrow.shaft), theme.output_current, arrow.width_px)
                 p.polygon(list(arrow.head), theme.output_current)
             self._cell(p, target, theme.output_current, step.shown, ("output", step.out_channel), edge_px=L.heavy_edge)
@@ -161,12 +157,9 @@ class FrameRenderer:
                 p.text(x, y, line, L.expression_px, self._ink(step))
         return sum(len(step_lines) for step_lines in lines)
 
-    def _window_ink(self, step: Step) -> str:
-        return self.theme.group_colour(step.group) if self.trace.spec.groups > 1 else self.theme.output_current
-
     def _ink(self, step: Step) -> str:
         """A step's product line: in its group's colour where groups share a picture."""
-        return self.theme.group_colour(step.group) if self.trace.spec.groups > 1 else self.theme.text
+        return self.theme.group_ink(step.group) if self.trace.spec.groups > 1 else self.theme.text
 
     def _draw_glide(self, p, before: list[Step], after: list[Step], progress: float) -> None:
         L = self.layout
@@ -174,11 +167,53 @@ class FrameRenderer:
         # next kernel slides along its own rows: moving across rows would pass
         # over channels it never reads.
         for old, new in zip(before, after):
+            for channel in self._channels(new):
+                start, end = L.outline(channel, old.window), L.outline(channel, new.window)
+                if start is not None:
+                    self._outline_box(p, start.toward(end, progress))
             for a, b in zip(old.taps, new.taps):
                 start = L.kernel_cell(b.in_channel, a.position)
                 end = L.kernel_cell(b.in_channel, b.position)
                 self._kernel_cell(p, start.toward(end, progress), b.in_channel, b.weight)
+            self._kernel_grid(p, new, old, progress)
         self._kernel_owner(p, after)
+
+    @staticmethod
+    def _channels(step: Step) -> list[int]:
+        """The input channels a step reads, in order."""
+        return list(dict.fromkeys(tap.in_channel for tap in step.taps))
+
+    def _outline(self, p, step: Step, span) -> None:
+        """The window's outline on every channel the step reads, tied to the
+        kernel's grid (2-D)."""
+        for channel in self._channels(step):
+            box = self.layout.outline(channel, span)
+            if box is not None:
+                self._outline_box(p, box)
+            else:  # no window box (1-D): each input cell read, so dilation's gaps show
+                edge = self.layout.heavy_edge
+                for tap in step.taps:
+                    if tap.in_channel == channel:
+                        cell = self.layout.input_cell(channel, tap.position)
+                        p.rect(cell.x, cell.y, cell.w, cell.h, None, self.theme.kernel, edge)
+            for link in self.layout.links(channel, span):
+                p.line(list(link), self.theme.kernel, 1)
+
+    def _outline_box(self, p, box: Box) -> None:
+        edge = self.layout.heavy_edge
+        p.rect(box.x - edge, box.y - edge, box.w + 2 * edge, box.h + 2 * edge, None, self.theme.kernel, edge)
+
+    def _kernel_grid(self, p, step: Step, before: Step | None = None, progress: float = 0.0) -> None:
+        """The kernel as a grid of its own, beside each channel it reads,
+        level with its window (2-D); while gliding, on its way from ``before``'s."""
+        L = self.layout
+        for tap in step.taps:
+            box = L.kernel_grid_cell(tap.in_channel, tap.kernel_index, step.window)
+            if box is None:
+                return
+            if before is not None:
+                box = L.kernel_grid_cell(tap.in_channel, tap.kernel_index, before.window).toward(box, progress)
+            self._kernel_cell(p, box, tap.in_channel, tap.weight)
 
     def _kernel_owner(self, p, steps: list[Step]) -> None:
         """Where a group's output channels take turns, say whose kernels are

@@ -1,0 +1,361 @@
+"""The geometry of a 2-D figure: a grid per channel, the sum lines, the panel.
+
+Three columns side by side, as cs231n draws a convolution layer: the input's
+channels stacked (padding ring included), the kernel's slice for each input
+channel beside that channel, and the output's channels; the sum lines under
+them, one per input channel, then the info panel. While a step is shown, its
+window is outlined on every channel it reads, each weight is written small
+in the corner of the cell it multiplies, and a line ties the window to the
+output cell being written.
+
+Cells shrink down to ``MIN_CELL`` pixels as the input grows; past that the
+figure grows wider than asked, up to ``MAX_GROWN_WIDTH``, where cells shrink
+again (numbers get smaller type, then abbreviations, never a wrong number).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..engine import Step, Trace
+from ..errors import SpecError
+from ..report import shown, sum_lines
+from ..spec import ConvSpec
+from .layout import Arrow, Box, Label
+from .layout import fit_number as _fit_number
+from .paint import fit_text, text_width
+from .panel import panel_height
+
+BASE_WIDTH = 1080  # sizes below are in pixels at this width and scale with it
+MAX_CELL = 56
+MIN_CELL = 24
+MIN_SCALE = 0.7
+MAX_GROWN_WIDTH = 3840
+LABEL_COLUMN = 64  # "ch 12" beside each grid
+MARGIN = 28
+HEADER = 34  # block names over the columns
+TALL = 1.0  # the grids stay within this many widths of height
+TAG = 0.42  # a weight's tag, as a share of the cell's side
+
+# Past these a figure cannot be read: grids too many or too large to see at once.
+MAX_SIDE = 64  # padded cells along an axis
+MAX_CHANNELS = 16  # input or output channels
+MAX_STEPS = 100_000  # pictures are budgeted by --max-frames; this bounds the trace
+
+
+@dataclass(frozen=True)
+class Layout2D:
+    """Pixel geometry of a 2-D figure (see the module's docstring)."""
+
+    width: int
+    height: int
+    scale: float
+    cell: float
+    input_x: float
+    kernel_x: float
+    output_x: float
+    grid_top: float  # top of the first input channel
+    channel_step: float  # from one input channel's top to the next
+    kernel_offset: float  # from an input channel's top to its kernel's
+    output_top: float
+    output_step: float
+    sums_top: float
+    sums_line: float
+    panel: Box | None
+    value_px: float
+    min_value_px: float
+    tag_px: float  # type size of the weights in the corners
+    tag_w: float
+    tag_h: float
+    label_px: float
+    expression_px: float
+    expression_left: float
+    expression_room: float
+    padded_shape: tuple[int, int]
+    kernel_size: tuple[int, int]
+    output_shape: tuple[int, int]
+    in_channels: int
+    out_channels: int
+    groups: int
+    padded: bool
+
+    # -- cells ---------------------------------------------------------------
+    def input_cell(self, channel: int, position: tuple[int, ...]) -> Box:
+        row, column = position
+        top = self.grid_top + channel * self.channel_step
+        return Box(self.input_x + column * self.cell, top + row * self.cell, self.cell, self.cell)
+
+    def kernel_cell(self, channel: int, position: tuple[int, ...]) -> Box:
+        """The weight's tag over input ``channel`` at padded ``position``: the
+        cell's bottom-right corner, as conv_arithmetic's numeric figures write it."""
+        box = self.input_cell(channel, position)
+        return Box(box.right - self.tag_w, box.bottom - self.tag_h, self.tag_w, self.tag_h)
+
+    def kernel_grid_cell(self, channel: int, index: tuple[int, ...], window) -> Box:
+        """A cell of the kernel's own grid, beside input ``channel``, level
+        with the window it is over (kept within the channel's rows)."""
+        row, column = index
+        top = self.grid_top + channel * self.channel_step
+        span = self.outline(channel, window)
+        height = self.kernel_size[0] * self.cell
+        y = min(max(span.cy - height / 2, top), top + self.padded_shape[0] * self.cell - height)
+        return Box(self.kernel_x + column * self.cell, y + row * self.cell, self.cell, self.cell)
+
+    def links(self, channel: int, window) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+        """Lines from the window's right corners to its kernel's left corners."""
+        span = self.outline(channel, window)
+        first = self.kernel_grid_cell(channel, (0, 0), window)
+        rows = self.kernel_size[0]
+        edge = self.heavy_edge
+        return [
+            ((span.right + edge, span.y - edge), (first.x, first.y)),
+            ((span.right + edge, span.bottom + edge), (first.x, first.y + rows * self.cell)),
+        ]
+
+    def output_cell(self, channel: int, position: tuple[int, ...]) -> Box:
+        row, column = position
+        top = self.output_top + channel * self.output_step
+        return Box(self.output_x + column * self.cell, top + row * self.cell, self.cell, self.cell)
+
+    def outline(self, channel: int, window) -> Box:
+        """The outline of a window (padded (start, stop) per axis) on ``channel``."""
+        (r0, r1), (c0, c1) = window
+        first, last = self.input_cell(channel, (r0, c0)), self.input_cell(channel, (r1 - 1, c1 - 1))
+        return Box(first.x, first.y, last.right - first.x, last.bottom - first.y)
+
+    @property
+    def heavy_edge(self) -> int:
+        return max(2, round(self.cell / 18))
+
+    def cell_label(self, x: float, italic: bool = False, box: Box | None = None, row=None) -> tuple[str, float]:
+        """A number's text and type size in a cell (or a weight's tag), clear of the border."""
+        if box is not None and box.h < self.cell * 0.9:  # a weight's tag
+            return _fit_number(x, box.w - 2, self.tag_px, min(self.tag_px, 7.0), italic)
+        room = self.cell - 2 * self.heavy_edge - 4
+        return _fit_number(x, room, self.value_px, self.min_value_px, italic)
+
+    # -- what moves ------------------------------------------------------------
+    def tap_mark(self, channel: int, position: tuple[int, ...]) -> Label | None:
+        return None  # the window's outline and the weights' tags mark the taps
+
+    def lines(self, step: Step) -> list[str]:
+        """The step's sum lines, each broken where it is wider than the room."""
+        result = []
+        for line in sum_lines(step):
+            result.extend(_break(line, self.expression_room, self.expression_px))
+        return result
+
+    def product_lines(self, windows, lines):
+        """Left-aligned in the sum area (the renderer centres text: the x
+        given is each line's centre), the steps' lines one under another."""
+        placed, row = [], 0
+        for step_lines in lines:
+            places = []
+            for line in step_lines:
+                half = text_width(line, size=self.expression_px) / 2
+                places.append((self.expression_left + half, self.sums_top + (row + 0.5) * self.sums_line))
+                row += 1
+            placed.append(places)
+        return placed
+
+    def arrows(self, lines: int, target: Box, window, channels) -> list[Arrow]:
+        """From each channel's kernel grid to the output grid, level with the
+        cell being written: the channels' products meet in one sum."""
+        result = []
+        for channel in channels:
+            first = self.kernel_grid_cell(channel, (0, 0), window)
+            start = (first.x + self.kernel_size[1] * self.cell + 3 * self.scale, first.y + self.kernel_size[0] * self.cell / 2)
+            # To the output grid's edge, level with the cell: across written
+            # cells the arrow would hide their numbers.
+            end = (self.output_x - 2 * self.scale, target.cy)
+            dx, dy = end[0] - start[0], end[1] - start[1]
+            length = math.hypot(dx, dy)
+            head = 9 * self.scale
+            if length < 2 * head:
+                continue
+            ux, uy = dx / length, dy / length
+            base = (end[0] - ux * head, end[1] - uy * head)
+            wing = 0.5 * head
+            result.append(
+                Arrow(
+                    (start, base),
+                    ((base[0] - uy * wing, base[1] + ux * wing), (base[0] + uy * wing, base[1] - ux * wing), end),
+                    max(1, round(2 * self.scale)),
+                )
+            )
+        return result
+
+    def legend(self) -> list:
+        return []  # the group stripes' meaning: not drawn in 2-D yet
+
+    def counter(self, position: tuple[int, ...] | None = None) -> Label:
+        """The step counter heads the sum lines."""
+        return Label(self.expression_left, self.sums_top - 0.6 * self.sums_line, "", self.label_px * 0.9, "muted", align="left")
+
+    def kernel_owner(self, text: str) -> Label:
+        """Beside the block's name: whose kernel is shown."""
+        x = self.kernel_x + text_width("Kernel", size=self.label_px, bold=True) + 8 * self.scale
+        return Label(x, self.grid_top - 0.55 * HEADER * self.scale, text, self.label_px * 0.8, "muted", align="left")
+
+    # -- drawn once ------------------------------------------------------------
+    def labels(self) -> list[Label]:
+        s = self.scale
+        y = self.grid_top - 0.55 * HEADER * s
+        result = [
+            Label(self.input_x, y, "Input", self.label_px, align="left", bold=True),
+            Label(self.kernel_x, y, "Kernel", self.label_px, align="left", bold=True),
+            Label(self.output_x, min(y, self.output_top - 0.55 * HEADER * s), "Output", self.label_px, align="left", bold=True),
+        ]
+        px = self.label_px * 0.8
+        rows, columns = self.padded_shape
+        if self.in_channels == 1 and self.out_channels == 1:
+            return result  # one grid each: no channel to tell apart
+        for channel in range(self.in_channels):
+            box = self.input_cell(channel, (0, 0))
+            result.append(Label(self.input_x - 10 * s, box.y + rows * self.cell / 2, f"ch {channel}", px, "muted", "right"))
+        out_rows = self.output_shape[0]
+        for channel in range(self.out_channels):
+            box = self.output_cell(channel, (0, 0))
+            result.append(Label(self.output_x - 8 * s, box.y + out_rows * self.cell / 2, f"ch {channel}", px, "muted", "right"))
+        if self.groups > 1:
+            result.append(Label(self.output_x, self.grid_top - 1.35 * HEADER * s, f"groups={self.groups}", px, "muted", "left"))
+        return result
+
+    def stripes(self) -> list[tuple[Box, int]]:
+        """A stripe in the group's colour beside each grid: grids of one colour feed each other."""
+        if self.groups == 1:
+            return []
+        s, rows = self.scale, self.padded_shape[0]
+        result = []
+        per_in, per_out = self.in_channels // self.groups, self.out_channels // self.groups
+        for channel in range(self.in_channels):
+            top = self.input_cell(channel, (0, 0)).y
+            result.append((Box(self.input_x - 8 * s, top, 5 * s, rows * self.cell), channel // per_in))
+        for channel in range(self.out_channels):
+            top = self.output_cell(channel, (0, 0)).y
+            result.append((Box(self.output_x - 6 * s, top, 4 * s, self.output_shape[0] * self.cell), channel // per_out))
+        return result
+
+    def padding_labels(self, word: str) -> list[Label]:
+        """One label over the first channel's grid: the ring's colour says the rest."""
+        if not self.padded:
+            return []
+        columns = self.padded_shape[1]
+        x = self.input_x + columns * self.cell
+        return [Label(x, self.grid_top - 0.55 * HEADER * self.scale, word, self.label_px * 0.85, "padding", align="right")]
+
+    def credit(self, text: str) -> Label:
+        text, px = fit_text(text, self.label_px * 0.8, self.width - 56 * self.scale, least=0.9)
+        return Label(self.width - 28 * self.scale, self.height - 14 * self.scale, text, px, "muted", align="right")
+
+
+def _break(line: str, room: float, px: float) -> list[str]:
+    """A sum line broken between terms where it is wider than ``room``."""
+    if text_width(line, size=px) <= room:
+        return [line]
+    words = line.split(" + ")
+    lines, current = [], ""
+    for i, word in enumerate(words):
+        piece = word if i == 0 else "+ " + word
+        candidate = f"{current} {piece}" if current else piece
+        if current and text_width(candidate, size=px) > room:
+            lines.append(current)
+            current = "  " + piece
+        else:
+            current = candidate
+    lines.append(current)
+    return lines
+
+
+def check_drawable(spec: ConvSpec) -> None:
+    """Refuse, before any work, a 2-D convolution no figure can show legibly."""
+    for name, size in zip(spec.axis_names, spec.padded_shape):
+        if size > MAX_SIDE:
+            raise SpecError("size", f"a padded input {size} cells along {name} is too large to draw legibly (at most {MAX_SIDE})")
+    if spec.in_channels > MAX_CHANNELS:
+        raise SpecError("in_channels", f"{spec.in_channels} input grids are too many to draw legibly (at most {MAX_CHANNELS})")
+    if spec.out_channels > MAX_CHANNELS:
+        raise SpecError("out_channels", f"{spec.out_channels} output grids are too many to draw legibly (at most {MAX_CHANNELS})")
+    steps = math.prod(spec.output_shape)
+    if steps > MAX_STEPS:
+        raise SpecError("size", f"{steps:,} steps (output elements) are more than a figure traces (at most {MAX_STEPS:,})")
+
+
+def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, title: str | None = None, decimals: int | None = None) -> Layout2D:
+    spec = trace.spec
+    s = max(width / BASE_WIDTH, MIN_SCALE)
+    rows, columns = spec.padded_shape
+    k_rows, k_columns = spec.kernel_size
+    out_rows, out_columns = spec.output_shape[1:]
+    c_in, c_out = spec.in_channels, spec.out_channels
+
+    # Across: label column, input, gap, kernel, gap (the arrow's), output.
+    gap_in, gap_out = 1.0, 2.0  # in cells
+    across = columns + gap_in + k_columns + gap_out + out_columns
+    fixed = (LABEL_COLUMN + 2 * MARGIN) * s
+    # Down: the channels' grids with a gap of half a cell between them.
+    down = max(c_in * rows + (c_in - 1) * 0.5, c_out * out_rows + (c_out - 1) * 0.5)
+    cell = min(MAX_CELL * s, (width - fixed) / across, TALL * width / down)
+    cell = max(cell, MIN_CELL * s)
+    needed = fixed + across * cell
+    if needed > max(width, MAX_GROWN_WIDTH):
+        cell = (MAX_GROWN_WIDTH - fixed) / across
+        needed = MAX_GROWN_WIDTH
+    width = max(width, math.ceil(needed))
+    grid_w = across * cell
+    input_x = max((MARGIN + LABEL_COLUMN) * s, (width - grid_w + LABEL_COLUMN * s) / 2)
+    kernel_x = input_x + (columns + gap_in) * cell
+    output_x = kernel_x + (k_columns + gap_out) * cell
+
+    value_px = min(18 * s, 0.36 * cell)
+    min_value_px = min(value_px, max(7.0, 0.6 * value_px))
+    label_px = 15 * s
+    expression_px = 15 * s
+    # Weights' tags: as wide as the longest weight needs, within the cell.
+    tag_px = max(7.0, min(0.8 * value_px, TAG * 0.62 * cell))
+    tag_h = min(cell * 0.6, tag_px * 1.3)
+    widest = max(text_width(shown(w), size=tag_px, bold=True) for w in set(trace.conv.weight.ravel().tolist()))
+    tag_w = min(cell - 2, max(tag_h, widest + 4))
+
+    top = 18 * s + (HEADER + (18 if spec.groups > 1 else 0)) * s
+    channel_step = (rows + 0.5) * cell
+    in_height = c_in * rows * cell + (c_in - 1) * 0.5 * cell
+    output_step = (out_rows + 0.5) * cell
+    out_height = c_out * out_rows * cell + (c_out - 1) * 0.5 * cell
+    # The outputs face the middle of the inputs; the kernel the middle of its channel.
+    output_top = top + max(0.0, (in_height - out_height) / 2)
+    grid_top = top + max(0.0, (out_height - in_height) / 2)
+    kernel_offset = (rows - k_rows) * cell / 2
+    y = max(grid_top + in_height, output_top + out_height)
+
+    expression_left = input_x - LABEL_COLUMN * s * 0.6
+    expression_room = width - MARGIN * s - expression_left
+    sums_line = 1.45 * expression_px
+    probe = Layout2D(
+        width=int(width), height=0, scale=s, cell=cell, input_x=input_x, kernel_x=kernel_x, output_x=output_x,
+        grid_top=grid_top, channel_step=channel_step, kernel_offset=kernel_offset, output_top=output_top,
+        output_step=output_step, sums_top=0.0, sums_line=sums_line, panel=None, value_px=value_px,
+        min_value_px=min_value_px, tag_px=tag_px, tag_w=tag_w, tag_h=tag_h, label_px=label_px, expression_px=expression_px, expression_left=expression_left,
+        expression_room=expression_room, padded_shape=(rows, columns), kernel_size=(k_rows, k_columns),
+        output_shape=(out_rows, out_columns), in_channels=c_in, out_channels=c_out, groups=spec.groups,
+        padded=bool((trace.roles != "input").any()),
+    )
+    # Each group's sums get their own lines: room for the longest of each.
+    longest: dict[int, int] = {}
+    for step in trace.steps:
+        longest[step.group] = max(longest.get(step.group, 1), len(probe.lines(step)))
+    lines = max(1, sum(longest.values()))
+
+    y += 26 * s + sums_line  # the step counter over the sums
+    sums_top = y
+    y += lines * sums_line + 10 * s
+    panel_box = None
+    if panel:
+        y += 24 * s
+        panel_width = width - 2 * MARGIN * s
+        height = panel_height(spec, panel_width, s, title or "2-D convolution")
+        panel_box = Box(MARGIN * s, y, panel_width, height)
+        y += height
+    y += 30 * s  # room for the credit line
+    return Layout2D(**{**probe.__dict__, "height": int(math.ceil(y)), "sums_top": sums_top, "panel": panel_box})

@@ -1,0 +1,168 @@
+"""What a reader sees in a 2-D figure, read through the recording painter:
+every number in its cell, the window outlined over the right cells, each
+weight in the corner of the cell it multiplies, the kernel's own grid, the
+sum lines, the output filling in, and labels on everything."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import convanim
+from convanim.render import RenderOptions
+from convanim.render.layout import compute_layout
+from convanim.render.record import record
+from convanim.render.theme import DEFAULT_THEME as THEME
+from convanim.report import shown, sum_lines
+
+RNG = np.random.default_rng(2024)
+
+
+def _data(shape, low=-3, high=9):
+    return RNG.integers(low, high, size=shape).tolist()
+
+
+# Cases no template shows: several channels and groups, every padding mode,
+# non-square kernels with per-axis stride, padding and dilation, bias.
+HELD_OUT = {
+    "groups, non-square, per-axis": dict(
+        input=_data((4, 5, 6)), weight=_data((4, 2, 2, 3)), bias=[1, -2, 0.5, 3],
+        stride=(1, 2), padding=(1, 2), dilation=(2, 1), groups=2,
+    ),
+    "reflect": dict(input=_data((2, 4, 5)), weight=_data((1, 2, 3, 3)), padding=(1, 2), padding_mode="reflect"),
+    "replicate": dict(input=_data((1, 4, 4)), weight=_data((2, 1, 3, 2)), padding=1, padding_mode="replicate", stride=(2, 1)),
+    "circular": dict(input=_data((1, 3, 4)), weight=_data((1, 1, 2, 2)), padding=(1, 1), padding_mode="circular"),
+    "same, decimals": dict(input=[[[0.5, -1.25, 2], [3.5, 0, -0.75], [1, 2, 3]]], weight=[[[[1.5, -2], [0.25, 1]]]], padding="same"),
+}
+IDS = list(HELD_OUT)
+
+
+def _figure(arguments, **options):
+    trace = convanim.trace(convanim.conv(**arguments))
+    options = RenderOptions(panel=False, **options)
+    return trace, compute_layout(trace, options.width, options.panel), record(trace, options)
+
+
+def _text_at(picture, box, family=None):
+    """The texts drawn centred in ``box``, last drawn last."""
+    return [
+        c.text
+        for c in picture.calls
+        if c.kind == "text" and abs(c.x - box.cx) < 0.5 and abs(c.y - box.cy) < 0.5 and (family is None or c.family == family)
+    ]
+
+
+@pytest.mark.parametrize("name", IDS, ids=IDS)
+def test_every_input_value_is_in_its_cell_copies_in_italics(name):
+    trace, layout, pictures = _figure(HELD_OUT[name])
+    first = pictures[0]
+    for channel in range(trace.spec.in_channels):
+        for position in np.ndindex(trace.roles.shape):
+            box = layout.input_cell(channel, position)
+            value = trace.padded[(channel, *position)]
+            italic = trace.roles[position] == "copy"
+            texts = _text_at(first, box, "sans-italic" if italic else "sans")
+            assert texts and texts[0] == layout.cell_label(value, italic)[0] == shown(value), (channel, position)
+
+
+@pytest.mark.parametrize("name", IDS, ids=IDS)
+def test_each_picture_outlines_its_windows_and_tags_each_weight(name):
+    trace, layout, pictures = _figure(HELD_OUT[name])
+    for picture in pictures[:-1]:
+        steps = [trace.steps[i] for i in picture.shot.steps]
+        outlines = {(round(c.x), round(c.y), round(c.w), round(c.h)) for c in picture.calls if c.kind == "rect" and c.colour is None and c.edge == THEME.kernel}
+        for step in steps:
+            for channel in {tap.in_channel for tap in step.taps}:
+                box = layout.outline(channel, step.window)
+                edge = layout.heavy_edge
+                assert (round(box.x - edge), round(box.y - edge), round(box.w + 2 * edge), round(box.h + 2 * edge)) in outlines
+            for tap in step.taps:
+                tag = layout.kernel_cell(tap.in_channel, tap.position)
+                # The tag sits in the corner of the input cell the weight multiplies.
+                cell = layout.input_cell(tap.in_channel, tap.position)
+                assert cell.x < tag.x and tag.right <= cell.right + 1e-9 and tag.bottom <= cell.bottom + 1e-9
+                text = layout.cell_label(tap.weight, box=tag)[0]
+                assert text and text in _text_at(picture, tag)
+                grid = layout.kernel_grid_cell(tap.in_channel, tap.kernel_index, step.window)
+                assert shown(tap.weight) in _text_at(picture, grid)
+
+
+@pytest.mark.parametrize("name", IDS, ids=IDS)
+def test_sum_lines_are_the_traces_and_the_output_fills_in(name):
+    trace, layout, pictures = _figure(HELD_OUT[name])
+    texts = lambda picture: [c.text for c in picture.calls if c.kind == "text"]  # noqa: E731
+    for k, picture in enumerate(pictures[:-1]):
+        steps = [trace.steps[i] for i in picture.shot.steps]
+        drawn = texts(picture)
+        for step in steps:
+            assert " ".join(layout.lines(step)).split() == " ".join(sum_lines(step)).split()
+            for line in layout.lines(step):
+                assert line in drawn
+            target = layout.output_cell(step.out_channel, step.position)
+            assert _text_at(picture, target)[-1] == layout.cell_label(step.shown)[0]
+        assert f"step {k + 1} of {len(pictures) - 1}" in drawn
+    done = pictures[-1]
+    for step in trace.steps:
+        assert _text_at(done, layout.output_cell(step.out_channel, step.position))[-1] == layout.cell_label(step.shown)[0]
+
+
+@pytest.mark.parametrize("name", IDS, ids=IDS)
+def test_blocks_and_channels_are_labelled(name):
+    trace, _, pictures = _figure(HELD_OUT[name])
+    drawn = {c.text for c in pictures[0].calls if c.kind == "text"}
+    assert {"Input", "Kernel", "Output"} <= drawn
+    if trace.spec.in_channels > 1 or trace.spec.out_channels > 1:
+        labels = [c.text for c in pictures[0].calls if c.kind == "text" and c.text.startswith("ch ")]
+        assert labels.count("ch 0") == 2  # an input grid and an output grid
+        assert sum(text.startswith("ch ") for text in labels) == trace.spec.in_channels + trace.spec.out_channels
+    if trace.spec.groups > 1:
+        assert f"groups={trace.spec.groups}" in drawn
+
+
+def test_groups_advance_together_each_in_its_colour():
+    trace, _, pictures = _figure(HELD_OUT["groups, non-square, per-axis"])
+    first = pictures[0]
+    assert [trace.steps[i].group for i in first.shot.steps] == [0, 1]
+    ink = {c.text: c.colour for c in first.calls if c.kind == "text"}
+    for i in first.shot.steps:
+        step = trace.steps[i]
+        for line in sum_lines(step):
+            assert ink[line] == THEME.group_colour(step.group)
+
+
+def test_dilated_taps_are_spread_across_the_window():
+    trace, layout, pictures = _figure(dict(input=_data((1, 7, 7)), weight=_data((1, 1, 3, 3)), dilation=2))
+    step = trace.steps[0]
+    assert step.window == ((0, 5), (0, 5))
+    tagged = {tap.position for tap in step.taps}
+    assert tagged == {(r, c) for r in (0, 2, 4) for c in (0, 2, 4)}
+    outline = layout.outline(0, step.window)
+    assert outline.w == pytest.approx(5 * layout.cell) and outline.h == pytest.approx(5 * layout.cell)
+
+
+def test_an_arrow_leads_from_each_channels_kernel_to_the_cell_being_written():
+    trace, layout, pictures = _figure(dict(input=_data((3, 3, 3)), weight=_data((2, 3, 1, 1))))
+    for picture in pictures[:-1]:
+        (step,) = [trace.steps[i] for i in picture.shot.steps]
+        target = layout.output_cell(step.out_channel, step.position)
+        tips = [c.points[2] for c in picture.calls if c.kind == "polygon"]
+        assert len(tips) == 3  # a 1×1 convolution over three channels: a dot product through them
+        for x, y in tips:
+            assert abs(y - target.cy) < 1 and x <= target.x + 1
+
+
+def test_gliding_moves_along_a_row_then_straight_to_the_next():
+    trace, layout, pictures = _figure(dict(input=_data((1, 4, 4)), weight=_data((1, 1, 3, 3))), glide=True)
+    glides = [p for p in pictures if p.shot.phase == "glide"]
+    assert glides
+    for picture in glides:
+        before = trace.steps[picture.shot.origin[0]]
+        after = trace.steps[picture.shot.steps[0]]
+        start, end = layout.outline(0, before.window), layout.outline(0, after.window)
+        edge = layout.heavy_edge
+        outlines = [c for c in picture.calls if c.kind == "rect" and c.colour is None and c.edge == THEME.kernel]
+        (box,) = outlines
+        t = picture.shot.progress
+        # On the straight line between the two windows: no sweep back across the grid.
+        assert box.x + edge == pytest.approx(start.x + (end.x - start.x) * t)
+        assert box.y + edge == pytest.approx(start.y + (end.y - start.y) * t)
