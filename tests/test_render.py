@@ -51,7 +51,7 @@ def test_each_kernel_cell_is_drawn_under_the_input_cell_its_tap_reads(length, ke
     layout = compute_layout(trace, 1080, panel=False)
     for picture in record(trace, RenderOptions(panel=False))[:-1]:
         (step,) = [trace.steps[i] for i in picture.shot.steps]
-        kernels = [c for c in picture.calls if c.kind == "rect" and c.colour in (THEME.kernel, THEME.kernel_alt)]
+        kernels = [c for c in picture.calls if c.kind == "rect" and c.edge and c.colour in (THEME.kernel, THEME.kernel_alt)]
         assert len(kernels) == len(step.taps)
         for tap in step.taps:
             above, cell = layout.input_cell(tap.in_channel, tap.position), layout.kernel_cell(tap.in_channel, tap.position)

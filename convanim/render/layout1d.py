@@ -27,8 +27,9 @@ from .panel import panel_height
 
 BASE_WIDTH = 1080  # sizes below are in pixels at this width and scale with it
 MIN_TYPE = BASE_WIDTH / 60  # no text smaller: 18 px at 1080
-VALUE_PX = 22  # numbers in cells, when they have room
-LABEL_PX = 20  # block names and product lines
+VALUE_PX = 19  # numbers in cells, when they have room
+LABEL_PX = 19  # block names
+EXPRESSION_PX = MIN_TYPE  # product lines
 SMALL_PX = MIN_TYPE  # channel names, counter, notes
 MAX_CELL = 56
 MIN_CELL = 34
@@ -81,6 +82,7 @@ class Layout1D:
     padding_runs: tuple[tuple[int, int], ...]  # (start, stop) of each run of padding cells
     output_centres: tuple[float, ...]  # the column under which each output position sits
     formats: dict  # (block, channel) -> (RowFormat, type px): one per row
+    window_bars: bool = True  # the window read is marked by bars over and under it
 
     # -- cells ---------------------------------------------------------------
     def _column(self, column: float, band: int) -> float:
@@ -133,7 +135,7 @@ class Layout1D:
         """Under the input rows, at the column read."""
         box = self.input_cell(0, position)
         y = self._band(position[0]) * self.band_height + self.taps_y
-        return Label(box.cx, y, "×", self.label_px, "muted")
+        return Label(box.cx, y, "×", self.small_px, "muted")
 
     def wrap(self, terms: list[str], result: str) -> list[str]:
         return wrap_terms(terms, result, self.expression_chars)
@@ -142,8 +144,14 @@ class Layout1D:
         """A step's product line, broken where it runs out of room."""
         return self.wrap(step_terms(step), shown(step.shown))
 
-    def outline(self, channel: int, window) -> None:
-        return None  # the kernel row under the input shows the window
+    def outline(self, channel: int, window) -> Box | None:
+        """The window on input row ``channel``: one box round the cells it
+        spans (None where it wraps across bands: each cell read is outlined)."""
+        ((start, stop),) = window
+        if self._band(start) != self._band(stop - 1):
+            return None
+        first, last = self.input_cell(channel, (start,)), self.input_cell(channel, (stop - 1,))
+        return Box(first.x, first.y, last.right - first.x, first.h)
 
     def kernel_grid_cell(self, channel: int, index, window) -> None:
         return None  # the kernel row is the kernel
@@ -154,6 +162,9 @@ class Layout1D:
     def arrows(self, lines: int, target: Box, window, channels) -> list[Arrow]:
         arrow = self.arrow(lines, target)
         return [] if arrow is None else [arrow]
+
+    def _centre(self, span: tuple[int, int]) -> float:
+        return span[1] - 0.5 if self.causal else (span[0] + span[1]) / 2
 
     def product_lines(self, windows, lines):
         placed = []
@@ -388,7 +399,7 @@ def compute_layout(
             px -= 0.5
         sized[row] = (fmt, max(px, least))
 
-    expression_px = LABEL_PX * s
+    expression_px = EXPRESSION_PX * s
     expression_chars = max(16, int((width - MARGIN * s - grid_x) / (CHAR_EM * expression_px)))
     # Each group's products get their own lines: room for the longest of each.
     longest: dict[int, int] = {}

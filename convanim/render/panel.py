@@ -16,11 +16,11 @@ from .theme import Theme
 MONO_EM = 0.602  # DejaVu Sans Mono advance, regular and bold alike
 # Type sizes at 1080 px wide; they scale with the figure. Code and formulas
 # are larger than the figure's smallest type (18 px): they are read closely.
-TITLE_PX = 30
-CODE_PX = 24
-HEADING_PX = 26
-GENERAL_PX = 26  # the general formula; its subscripts come out near 18 px
-NUMBERS_PX = 30  # the formula with this figure's numbers
+TITLE_PX = 22
+CODE_PX = 20
+HEADING_PX = 18
+GENERAL_PX = 20  # the general formula (its subscripts are smaller: the bytes budget)
+NUMBERS_PX = 24  # the formula with this figure's numbers
 LEAST_FORMULA = 0.8  # a formula may shrink to this share of its size to fit
 CODE_LINE = 1.45
 GAP = 16

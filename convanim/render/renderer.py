@@ -201,6 +201,12 @@ class FrameRenderer:
 
     def _outline_box(self, p, box: Box) -> None:
         edge = self.layout.heavy_edge
+        if getattr(self.layout, "window_bars", False):
+            # A bar over and under the window: as plain as a box, and a
+            # fraction of the bytes per frame (no edges down every row).
+            for y in (box.y - edge, box.bottom):
+                p.rect(box.x, y, box.w, edge - 1, self.theme.kernel)
+            return
         p.rect(box.x - edge, box.y - edge, box.w + 2 * edge, box.h + 2 * edge, None, self.theme.kernel, edge)
 
     def _kernel_grid(self, p, step: Step, before: Step | None = None, progress: float = 0.0) -> None:
