@@ -17,76 +17,30 @@ import click
 
 from .errors import ConvanimError, SpecError, TemplateError
 from .render import MAX_WIDTH, MIN_WIDTH, RenderOptions
-from .values import parse_values
-
-AXIS_HELP = "an int, or a comma tuple with one entry per spatial dimension"
+from .arguments import CONV_ARGUMENTS, parse_conv_arguments
 THEME_HELP = "Colours: light (default), dark, transparent (no background), colorblind, or a theme .toml file."
 
 
-def _axes(text: str | None, option: str, words: tuple[str, ...] = ()):
-    """``2`` -> 2, ``2,3`` -> (2, 3), ``same`` -> 'same' (when allowed)."""
-    if text is None:
-        return None
-    stripped = text.strip().lower()
-    if stripped in words:
-        return stripped
-    parts = [p.strip() for p in stripped.strip("()[]").split(",")]
-    if len(parts) > 1 and parts[-1] == "":
-        parts.pop()  # "(2,)" is Python's one-element tuple
-    try:
-        numbers = [int(p) for p in parts]
-    except ValueError:
-        allowed = "whole numbers" + (f", or one of {', '.join(words)}" if words else "")
-        raise SpecError(option, f"expected {allowed}; got {text!r}") from None
-    return numbers[0] if len(numbers) == 1 and "," not in stripped else tuple(numbers)
-
-
 def conv_options(command):
-    """The options that describe a convolution, shared by trace, shape and render."""
-    options = [
-        click.option("--input", "input_", metavar="VALUES", help="Input values: 1,2,3 (one channel of 1-D data) or a JSON nested list (C, *spatial) or (1, C, *spatial). Default: channel c holds (c+1)×(1, 2, 3, …)."),
-        click.option("--weight", metavar="VALUES", help="Weights: 2,2,2 (one 1-D kernel) or a JSON nested list (out_channels, in_channels/groups, *kernel_size). Default: every weight of output channel o is 2×(o+1)."),
-        click.option("--bias", metavar="VALUES", help="One bias value per output channel. Default: no bias."),
-        click.option("--stride", metavar="S", help=f"Stride: {AXIS_HELP}. Default 1."),
-        click.option("--padding", metavar="P", help=f"Padding: {AXIS_HELP}; or same, valid, or causal (1-D: dilation×(kernel_size−1) on the left only). Default 0."),
-        click.option("--dilation", metavar="D", help=f"Dilation: {AXIS_HELP}. Default 1."),
-        click.option("--groups", type=int, help="Groups: must divide in_channels and out_channels. Default 1."),
-        click.option("--padding-mode", type=str, help="zeros, reflect, replicate or circular. Default zeros."),
-        click.option("--in-channels", type=int, help="Input channels; must agree with --input. Default: from --input, else from --weight×groups, else 1."),
-        click.option("--out-channels", type=int, help="Output channels; must agree with --weight. Default: from --weight, else in_channels."),
-        click.option("--kernel-size", metavar="K", help=f"Kernel size: {AXIS_HELP}; must agree with --weight. Default: from --weight, else 3."),
-        click.option("--length", "--size", "size", metavar="N", help=f"Spatial size of the input: {AXIS_HELP}; must agree with --input. Default: from --input, else 6."),
-    ]
-    for option in reversed(options):
-        command = option(command)
+    """The options that describe a convolution, shared by trace, shape and
+    render: one per keyword of ``convanim.conv``, from ``CONV_ARGUMENTS``."""
+    for argument in reversed(CONV_ARGUMENTS):
+        kind = {"type": int} if argument.count else {"metavar": argument.metavar}
+        command = click.option(*argument.flags, argument.name, help=argument.help, **kind)(command)
     return command
 
 
-def conv_arguments(input_, weight, bias, stride, padding, dilation, groups, padding_mode, in_channels, out_channels, kernel_size, size) -> dict:
+def conv_arguments(**options) -> dict:
     """Turn the command line's strings into keyword arguments of ``convanim.conv``.
 
     Options left out are left out here too, so that a template's values (or
     the API's defaults) show through.
     """
-    given = {
-        "input": parse_values(input_, "input") if input_ is not None else None,
-        "weight": parse_values(weight, "weight") if weight is not None else None,
-        "bias": parse_values(bias, "bias") if bias is not None else None,
-        "stride": _axes(stride, "stride"),
-        "padding": _axes(padding, "padding", ("same", "valid", "causal")),
-        "dilation": _axes(dilation, "dilation"),
-        "groups": groups,
-        "padding_mode": padding_mode.strip().lower() if padding_mode is not None else None,
-        "in_channels": in_channels,
-        "out_channels": out_channels,
-        "kernel_size": _axes(kernel_size, "kernel_size"),
-        "size": _axes(size, "size"),
-    }
-    return {key: value for key, value in given.items() if value is not None}
+    return parse_conv_arguments(options)
 
 
 def _build(**options):
-    from .spec import conv
+    from .build import conv
 
     return conv(**conv_arguments(**options))
 
@@ -107,7 +61,9 @@ def trace(as_json, **options):
 
     result = run_trace(_build(**options))
     if as_json:
-        click.echo(json.dumps(result.to_dict()))
+        for chunk in result.json_chunks():  # streamed: a large trace is never one string
+            click.echo(chunk, nl=False)
+        click.echo()
     else:
         click.echo(trace_table(result))
 
@@ -119,7 +75,7 @@ def shape(as_json, **options):
     """Print the output shape and the size formula with this case's numbers."""
     from .report import shape_report
 
-    from .spec import conv_spec
+    from .build import conv_spec
 
     spec = conv_spec(**conv_arguments(**options))  # shapes only: no data is filled in
     if as_json:
@@ -151,7 +107,10 @@ DEFAULT_TEMPLATE = "padding1"  # what a bare `convanim render` draws: the articl
 @click.option("--title", help="The panel's title. Default: the template's, else '1-D convolution'.")
 @click.option("--credit", help="A credit line in the bottom right corner.")
 @click.option("--theme", metavar="NAME|FILE", help=THEME_HELP)
-def render(template, output, width, hold, fps, glide, panel, title, credit, theme, **options):
+@click.option("--canvas", metavar="WxH|W:H", help=RenderOptions.HELP["canvas"])
+@click.option("--decimals", type=int, metavar="N", help=RenderOptions.HELP["decimals"])
+@click.option("--show-pending", is_flag=True, default=None, help=RenderOptions.HELP["show_pending"])
+def render(template, output, width, hold, fps, glide, panel, title, credit, theme, canvas, decimals, show_pending, **options):
     """Render a convolution as an animated GIF, step by step."""
     from pathlib import Path
 
@@ -170,6 +129,7 @@ def render(template, output, width, hold, fps, glide, panel, title, credit, them
     conv_args = merge_conv_args(loaded.conv_args, given) if loaded else given
     render_args = loaded.render_kwargs() if loaded else {}
     flags = {"width": width, "hold": hold, "fps": fps, "glide": glide, "panel": panel, "title": title, "credit": credit, "theme": theme}
+    flags |= {"canvas": canvas, "decimals": decimals, "show_pending": show_pending}
     render_args.update({key: value for key, value in flags.items() if value is not None})
     # A flag that would change nothing is a mistake worth saying. (A
     # template's own fps or title may rest unused: it is data, not a request.)
@@ -178,7 +138,7 @@ def render(template, output, width, hold, fps, glide, panel, title, credit, them
     if title is not None and render_args.get("panel") is False:
         raise SpecError("title", "is shown in the info panel, which --no-panel drops")
 
-    from .spec import conv
+    from .build import conv
 
     try:
         subject = conv(**conv_args)
@@ -224,8 +184,8 @@ def _figure_name(template, spec, given) -> str:
     return "_".join(parts)
 
 
-# Where the command line's name for an option is not the API's with dashes.
-_CLI_NAMES = {"size": "--length"}
+# How the command line names conv's arguments (``size`` is ``--length``).
+_CLI_NAMES = {argument.name: argument.flag for argument in CONV_ARGUMENTS}
 
 # click 8.2 and later raise this for a bare `convanim`; 8.1 prints the help itself.
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())

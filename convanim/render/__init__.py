@@ -98,15 +98,12 @@ def frames(subject: Conv | Trace, options: RenderOptions | None = None):
 def _figure(subject, options, painter=None):
     """The renderer for ``subject`` and the shots it draws."""
     # Imported here so that tracing never pays for matplotlib.
-    from .layout import check_drawable, compute_layout
+    from .layout import compute_layout
     from .paint import Painter
     from .renderer import FigureText, FrameRenderer, step_keys
 
     options = _options(options)
-    if not isinstance(subject, (Conv, Trace)):
-        raise SpecError("conv", f"render takes a Conv (convanim.conv(...)) or a Trace; got {type(subject).__name__}")
-    check_drawable(subject.spec)  # before tracing: a refusal should cost nothing
-    result = subject if isinstance(subject, Trace) else trace(subject)
+    result = drawable_trace(subject)
     title = options.title if options.title is not None else default_title(result)
     look = {"title": title} | ({"decimals": options.decimals} if options.decimals is not None else {})
 
@@ -126,19 +123,37 @@ def _figure(subject, options, painter=None):
     return renderer, storyboard(step_keys(result), options.timing)
 
 
-def render(subject: Conv | Trace, path, options: RenderOptions | None = None, **changes) -> Path:
+def drawable_trace(subject: Conv | Trace) -> Trace:
+    """``subject``'s trace, once it is known that convanim can draw it."""
+    from .layout import check_drawable
+
+    if not isinstance(subject, (Conv, Trace)):
+        raise SpecError("conv", f"render takes a Conv (convanim.conv(...)) or a Trace; got {type(subject).__name__}")
+    check_drawable(subject.spec)  # before tracing: a refusal should cost nothing
+    return subject if isinstance(subject, Trace) else trace(subject)
+
+
+def render(subject: Conv | Trace, path=None, options: RenderOptions | None = None, **changes):
     """Render ``subject`` to ``path``; the suffix picks the format (``.gif``).
+    Without a path, return an ``Animation``: shown inline by a notebook,
+    written later with its ``save(path)``.
 
     ``changes`` override fields of ``options``: ``render(c, "a.gif", glide=True)``.
     """
     from ..writers import write_frames
 
-    if not isinstance(path, (str, os.PathLike)) or not str(path):
-        raise WriterError("output", f"must be a file path such as 'output/figure.gif', got {path!r}")
+    if isinstance(path, RenderOptions) and options is None:  # render(c, options)
+        path, options = None, path
     unknown = sorted(set(changes) - {f.name for f in fields(RenderOptions)})
     if unknown:
         raise SpecError(unknown[0], f"is not a render option; they are {', '.join(f.name for f in fields(RenderOptions))}")
     options = replace(_options(options), **changes)
+    if path is None:
+        from ..animation import Animation
+
+        return Animation(drawable_trace(subject), options)
+    if not isinstance(path, (str, os.PathLike)) or not str(path):
+        raise WriterError("output", f"must be a file path such as 'output/figure.gif', got {path!r}")
     return write_frames(Path(path), frames(subject, options))
 
 

@@ -42,6 +42,10 @@ class Drawn:
     def cy(self) -> float:
         return self.y + self.h / 2 if self.kind in ("rect", "line", "polygon") else self.y
 
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
     def contains(self, x: float, y: float) -> bool:
         return self.x - 0.5 <= x <= self.x + self.w + 0.5 and self.y - 0.5 <= y <= self.y + self.h + 0.5
 
