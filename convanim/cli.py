@@ -12,12 +12,20 @@ import json
 import signal
 import sys
 import threading
+from dataclasses import dataclass
 
 import click
 
+import numpy as np
+
+from .code import conv_title
 from .errors import ConvanimError, SpecError, TemplateError
 from .render import MAX_WIDTH, MIN_WIDTH, RenderOptions
 from .arguments import CONV_ARGUMENTS, parse_conv_arguments
+from .build import conv
+from .spec import Conv
+from .templates import Template, load_template, merge_conv_args
+
 THEME_HELP = "Colours: light (default), dark, transparent (no background), colorblind, or a theme .toml file."
 
 
@@ -40,8 +48,6 @@ def conv_arguments(**options) -> dict:
 
 
 def _build(**options):
-    from .build import conv
-
     return conv(**conv_arguments(**options))
 
 
@@ -53,13 +59,14 @@ def cli():
 
 @cli.command(short_help="Print every step of a convolution: taps, products, sums.")
 @conv_options
+@click.option("--template", metavar="NAME", help="A built-in template or a TOML file to start from; the options above override its values.")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole trace as one JSON object.")
-def trace(as_json, **options):
+def trace(template, as_json, **options):
     """Compute a convolution and print every step: taps, products, sums."""
     from .engine import trace as run_trace
     from .report import trace_table
 
-    result = run_trace(_build(**options))
+    result = run_trace(_figure(template, options).conv if template else _build(**options))
     if as_json:
         for chunk in result.json_chunks():  # streamed: a large trace is never one string
             click.echo(chunk, nl=False)
@@ -95,28 +102,37 @@ def shape(as_json, **options):
 DEFAULT_TEMPLATE = "padding1"  # what a bare `convanim render` draws: the article's padding case
 
 
-@cli.command(short_help="Render a convolution as an animated GIF.")
-@conv_options
-@click.option("--template", metavar="NAME", help="A built-in template (see `convanim templates`) or a path to a TOML file; the options above override its values. With no options at all: padding1.")
-@click.option("-o", "--output", metavar="PATH", help="File to write; the suffix picks the format (.gif). Default: output/NAME.gif.")
-@click.option("--width", type=int, metavar="PX", help=f"Figure width in pixels ({MIN_WIDTH} to {MAX_WIDTH}). Default {RenderOptions.width}.")
-@click.option("--hold", type=float, metavar="SECONDS", help=f"How long each step stays. Default {RenderOptions.hold}.")
-@click.option("--fps", type=float, help=f"Frames per second while the kernel glides (with --glide). Default {RenderOptions.fps:g}.")
-@click.option("--glide/--no-glide", default=None, help="Move the kernel smoothly between positions instead of jumping.")
-@click.option("--panel/--no-panel", default=None, help="The info panel: title, PyTorch call and size formula. Default: on.")
-@click.option("--title", help="The panel's title. Default: the template's, else '1-D convolution'.")
-@click.option("--credit", help="A credit line in the bottom right corner.")
-@click.option("--theme", metavar="NAME|FILE", help=THEME_HELP)
-@click.option("--canvas", metavar="WxH|W:H", help=RenderOptions.HELP["canvas"])
-@click.option("--decimals", type=int, metavar="N", help=RenderOptions.HELP["decimals"])
-@click.option("--show-pending", is_flag=True, default=None, help=RenderOptions.HELP["show_pending"])
-def render(template, output, width, hold, fps, glide, panel, title, credit, theme, canvas, decimals, show_pending, **options):
-    """Render a convolution as an animated GIF, step by step."""
-    from pathlib import Path
+def template_option(command):
+    return click.option("--template", metavar="NAME", help="A built-in template (see `convanim templates`) or a path to a TOML file; the options above override its values. With no options at all: padding1.")(command)
 
-    from .render import render as render_file
-    from .templates import load_template, merge_conv_args
 
+@dataclass(frozen=True)
+class _Figure:
+    """What a command draws: a template (or none) with the command line's options on top."""
+
+    template: Template | None
+    given: dict  # the convolution's arguments from the command line
+    conv: Conv
+
+    @property
+    def changed(self) -> bool:
+        """Whether the options make the template's convolution another one."""
+        if self.template is None or not self.given:
+            return False
+        return not _same_conv(self.conv, self.template.conv())
+
+    def dropped(self) -> list[str]:
+        """The template's data that gave way to the sizes asked for."""
+        if self.template is None:
+            return []
+        return [key for key in ("input", "weight", "bias") if key in self.template.conv_args and key not in self.conv_args]
+
+    @property
+    def conv_args(self) -> dict:
+        return merge_conv_args(self.template.conv_args, self.given) if self.template else self.given
+
+
+def _figure(template: str | None, options: dict) -> _Figure:
     given = conv_arguments(**options)
     if template is None and not given:
         template = DEFAULT_TEMPLATE
@@ -127,7 +143,78 @@ def render(template, output, width, hold, fps, glide, panel, title, credit, them
             raise TemplateError("template", error.rule) from None
         raise
     conv_args = merge_conv_args(loaded.conv_args, given) if loaded else given
+    try:
+        subject = conv(**conv_args)
+    except SpecError as error:
+        if loaded and error.option in loaded.conv_args and error.option not in given:
+            # The value at fault is the template's: say so, not --option.
+            raise TemplateError(error.option, error.rule, template=loaded.name) from None
+        raise
+    return _Figure(loaded, given, subject)
+
+
+def _same_conv(a: Conv, b: Conv) -> bool:
+    def same(x, y):
+        return (x is None) == (y is None) and (x is None or np.array_equal(x, y))
+
+    return a.spec == b.spec and a.spec.padding_arg == b.spec.padding_arg and all(
+        same(getattr(a, key), getattr(b, key)) for key in ("input", "weight", "bias")
+    )
+
+
+@cli.command(short_help="Print a PyTorch script that reproduces a figure.")
+@conv_options
+@template_option
+def code(template, **options):
+    """Print a complete PyTorch script for the figure these options draw:
+    the input, the module as the panel shows it, the weights and bias copied
+    in exactly (float64), and the output printed as `trace --json` gives it."""
+    from .code import torch_script
+
+    figure = _figure(template, options)
+    title = f"Template {figure.template.name}" if figure.template and not figure.changed else None
+    click.echo(torch_script(figure.conv, title), nl=False)
+
+
+@cli.command(short_help="Render a convolution as a GIF, video, player or picture.")
+@conv_options
+@template_option
+@click.option("-o", "--output", metavar="PATH", help="File to write; the suffix picks the format (.gif .mp4 .webm .webp .apng .html; .png or .pdf with --step or --storyboard). Default: output/NAME.gif.")
+@click.option("--format", "format_", metavar="NAME", help="The format, whatever the suffix: gif, mp4, webm, webp, apng, png, pdf, html, or frames (a folder of numbered PNGs for LaTeX).")
+@click.option("--step", type=int, metavar="N", help="Write only step N (as the figure's counter numbers it) as a picture (.png or .pdf).")
+@click.option("--storyboard", is_flag=True, help="Write one sheet with every step in a grid, for print (.png or .pdf).")
+@click.option("--embed", type=click.Choice(["markdown", "html"]), help="After writing, print a snippet that embeds the file, with alt text that says what it shows.")
+@click.option("--width", type=int, metavar="PX", help=f"Figure width in pixels ({MIN_WIDTH} to {MAX_WIDTH}). Default {RenderOptions.width}.")
+@click.option("--hold", type=float, metavar="SECONDS", help=f"How long each step stays. Default {RenderOptions.hold}.")
+@click.option("--fps", type=float, help=f"Frames per second while the kernel glides (with --glide). Default {RenderOptions.fps:g}.")
+@click.option("--glide/--no-glide", default=None, help="Move the kernel smoothly between positions instead of jumping.")
+@click.option("--panel/--no-panel", default=None, help="The info panel: title, PyTorch call and size formula. Default: on.")
+@click.option("--title", help="The panel's title. Default: the template's, unless the options change its convolution; else one made of the parameters.")
+@click.option("--credit", help="A credit line in the bottom right corner.")
+@click.option("--theme", metavar="NAME|FILE", help=THEME_HELP)
+@click.option("--canvas", metavar="WxH|W:H", help=RenderOptions.HELP["canvas"])
+@click.option("--decimals", type=int, metavar="N", help=RenderOptions.HELP["decimals"])
+@click.option("--show-pending", is_flag=True, default=None, help=RenderOptions.HELP["show_pending"])
+def render(template, output, format_, step, storyboard, embed, width, hold, fps, glide, panel, title, credit, theme, canvas, decimals, show_pending, **options):
+    """Render a convolution, step by step, as an animated GIF or any other
+    format (see --format), a single step or a storyboard sheet."""
+    from pathlib import Path
+
+    from .publish import default_suffix, publish
+
+    figure = _figure(template, options)
+    loaded = figure.template
     render_args = loaded.render_kwargs() if loaded else {}
+    notes = [
+        f"template {loaded.name}'s {key} does not fit the options given; using "
+        + ("no bias" if key == "bias" else f"convanim's default {key}")
+        for key in figure.dropped()
+    ]
+    if figure.changed and title is None:
+        # The template's title describes its own convolution, not this one.
+        render_args["title"] = conv_title(figure.conv.spec)
+        changing = ", ".join(_option_name(key) for key in figure.given)
+        notes.append(f"{changing} change{'s' * (len(figure.given) == 1)} template {loaded.name}'s convolution, so the title is {render_args['title']!r}, not {loaded.title!r}; --title sets one")
     flags = {"width": width, "hold": hold, "fps": fps, "glide": glide, "panel": panel, "title": title, "credit": credit, "theme": theme}
     flags |= {"canvas": canvas, "decimals": decimals, "show_pending": show_pending}
     render_args.update({key: value for key, value in flags.items() if value is not None})
@@ -137,28 +224,16 @@ def render(template, output, width, hold, fps, glide, panel, title, credit, them
         raise SpecError("fps", "sets the frame rate of the glide; add --glide")
     if title is not None and render_args.get("panel") is False:
         raise SpecError("title", "is shown in the info panel, which --no-panel drops")
-
-    from .build import conv
-
-    try:
-        subject = conv(**conv_args)
-    except SpecError as error:
-        if loaded and error.option in loaded.conv_args and error.option not in given:
-            # The value at fault is the template's: say so, not --option.
-            raise TemplateError(error.option, error.rule, template=loaded.name) from None
-        raise
     options_ = RenderOptions(**render_args)
     if output is not None and not output.strip():
         raise SpecError("output", "is empty; give a file name such as figure.gif, or leave -o out")
-    path = Path(output) if output else Path("output") / f"{_figure_name(loaded, subject.spec, given)}.gif"
-    written = render_file(subject, path, options_)
-    if loaded:  # after success, so that an error stays one line
-        # Say which of the template's data gave way to the sizes asked for.
-        for key in ("input", "weight", "bias"):
-            if key in loaded.conv_args and key not in conv_args:
-                replacement = "no bias" if key == "bias" else f"convanim's default {key}"
-                click.echo(f"convanim: note: template {loaded.name}'s {key} does not fit the options given; using {replacement}", err=True)
-    click.echo(f"wrote {written} ({written.stat().st_size / 1024:.1f} KiB)")
+    suffix = default_suffix(format_, step is not None or storyboard)
+    path = Path(output) if output else Path("output") / f"{_figure_name(loaded, figure.conv.spec, figure.given)}{suffix}"
+    _, lines = publish(figure.conv, path, options_, format=format_, step=step, storyboard=storyboard, embed=embed)
+    for note in notes:  # after success, so that an error stays one line
+        click.echo(f"convanim: note: {note}", err=True)
+    for line in lines:
+        click.echo(line, err=line.startswith("convanim: note:"))
 
 
 def _figure_name(template, spec, given) -> str:

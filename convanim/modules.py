@@ -23,7 +23,7 @@ def from_module(module, input) -> Trace:
     of one, ``(1, C, *spatial)``. Render it as any trace:
     ``convanim.render(convanim.from_module(m, x), "layer.gif")``.
     """
-    from .spec import conv
+    from .build import conv
 
     ndim = _dimensions(module)
     weight = _numbers(module.weight, "weight")

@@ -93,7 +93,7 @@ def load_template(name_or_path: str | os.PathLike) -> Template:
     text = os.fspath(name_or_path)
     separators = {os.sep, "/"} | ({os.altsep} if os.altsep else set())
     if isinstance(name_or_path, os.PathLike) or text.endswith(".toml") or any(s in text for s in separators):
-        path = Path(text)
+        path = Path(text).expanduser()
         label = text
         try:
             source = path.read_text(encoding="utf-8")
