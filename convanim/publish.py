@@ -30,10 +30,11 @@ def publish(subject, path: Path, options, *, format=None, step=None, storyboard=
     """
     from .describe import describe
     from .engine import Trace, trace
-    from .render import write_figure
-    from .writers import check_request, format_for
+    from .render import output_path, write_figure
+    from .writers import check_request, format_for, format_named
     from .writers.embed import siblings, snippet, still_path
 
+    path = output_path(path, folder=format is not None and format_named(format).kind == "folder")
     fmt = format_for(path, format)
     check_request(fmt, step, storyboard)
     if embed is not None and fmt.kind == "folder":

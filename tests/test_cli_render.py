@@ -170,13 +170,15 @@ def rendered(monkeypatch):
     module = importlib.import_module("convanim.render")  # the package, not convanim.render the function
     calls = []
 
-    def fake_render(subject, path, options):
+    def fake_write(subject, path, options, **request):
+        from convanim.writers import Written, format_for
+
         calls.append((subject, options))
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"GIF89a")
-        return path
+        return Written(path, format_for(path), (1, 1))
 
-    monkeypatch.setattr(module, "render", fake_render)
+    monkeypatch.setattr(module, "write_figure", fake_write)
     return calls
 
 

@@ -167,7 +167,7 @@ def write_figure(subject: Conv | Trace, path, options: RenderOptions | None = No
     changes; ``writer_options`` go to the format's writer; ``still`` is a
     path for the finished figure as a PNG.
     """
-    from ..writers import check_request, format_for, write
+    from ..writers import check_request, format_for, format_named, write
 
     if not isinstance(path, (str, os.PathLike)) or not str(path):
         raise WriterError("output", f"must be a file path such as 'output/figure.gif', got {path!r}")
@@ -177,9 +177,10 @@ def write_figure(subject: Conv | Trace, path, options: RenderOptions | None = No
         raise SpecError(unknown[0], f"is not a render option; they are {', '.join(f.name for f in fields(RenderOptions))}")
     options = replace(_options(options), **request)
     # Refused before anything is drawn.
+    named = format_named(wanted["format"]) if wanted.get("format") is not None else None
+    path = output_path(path, folder=named is not None and named.kind == "folder")
     fmt = format_for(path, wanted.get("format"))
     check_request(fmt, wanted.get("step"), wanted.get("storyboard", False))
-    path = output_path(path, folder=fmt.kind == "folder")
     return write(path, frames(subject, options), still=still, **wanted, **(writer_options or {}))
 
 

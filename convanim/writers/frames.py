@@ -66,6 +66,7 @@ class FramesWriter(Writer):
         temp = self.path.with_name(f".convanim-{secrets.token_hex(4)}.part")
         try:
             temp.mkdir()
+            self._temp = temp  # at once: an interrupt from here on removes it
         except OSError as e:
             raise WriterError(OUTPUT, f"cannot write in {str(self.path.parent)!r}: {e.strerror or e}") from None
         return temp
