@@ -192,7 +192,10 @@ def code(template, **options):
 @click.option("--title", help="The panel's title. Default: the template's, unless the options change its convolution; else one made of the parameters.")
 @click.option("--credit", help="A credit line in the bottom right corner.")
 @click.option("--theme", metavar="NAME|FILE", help=THEME_HELP)
-def render(template, output, format_, step, storyboard, embed, width, hold, fps, glide, panel, title, credit, theme, **options):
+@click.option("--canvas", metavar="WxH|W:H", help=RenderOptions.HELP["canvas"])
+@click.option("--decimals", type=int, metavar="N", help=RenderOptions.HELP["decimals"])
+@click.option("--show-pending", is_flag=True, default=None, help=RenderOptions.HELP["show_pending"])
+def render(template, output, format_, step, storyboard, embed, width, hold, fps, glide, panel, title, credit, theme, canvas, decimals, show_pending, **options):
     """Render a convolution, step by step, as an animated GIF or any other
     format (see --format), a single step or a storyboard sheet."""
     from pathlib import Path
@@ -213,6 +216,7 @@ def render(template, output, format_, step, storyboard, embed, width, hold, fps,
         changing = ", ".join(_option_name(key) for key in figure.given)
         notes.append(f"{changing} change{'s' * (len(figure.given) == 1)} template {loaded.name}'s convolution, so the title is {render_args['title']!r}, not {loaded.title!r}; --title sets one")
     flags = {"width": width, "hold": hold, "fps": fps, "glide": glide, "panel": panel, "title": title, "credit": credit, "theme": theme}
+    flags |= {"canvas": canvas, "decimals": decimals, "show_pending": show_pending}
     render_args.update({key: value for key, value in flags.items() if value is not None})
     # A flag that would change nothing is a mistake worth saying. (A
     # template's own fps or title may rest unused: it is data, not a request.)
