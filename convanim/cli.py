@@ -193,7 +193,10 @@ def code(template, **options):
 @click.option("--title", help="The panel's title. Default: the template's, unless the options change its convolution; else one made of the parameters.")
 @click.option("--credit", help="A credit line in the bottom right corner.")
 @click.option("--theme", metavar="NAME|FILE", help=THEME_HELP)
-def render(template, output, format_, step, storyboard, embed, width, hold, fps, glide, panel, title, credit, theme, **options):
+@click.option("--canvas", metavar="WxH|W:H", help=RenderOptions.HELP["canvas"])
+@click.option("--decimals", type=int, metavar="N", help=RenderOptions.HELP["decimals"])
+@click.option("--show-pending", is_flag=True, default=None, help=RenderOptions.HELP["show_pending"])
+def render(template, output, format_, step, storyboard, embed, width, hold, fps, glide, panel, title, credit, theme, canvas, decimals, show_pending, **options):
     """Render a convolution, step by step, as an animated GIF or any other
     format (see --format), a single step or a storyboard sheet."""
     from pathlib import Path
@@ -214,6 +217,7 @@ def render(template, output, format_, step, storyboard, embed, width, hold, fps,
         changing = ", ".join(_option_name(key) for key in figure.given)
         notes.append(f"{changing} change{'s' * (len(figure.given) == 1)} template {loaded.name}'s convolution, so the title is {render_args['title']!r}, not {loaded.title!r}; --title sets one")
     flags = {"width": width, "hold": hold, "fps": fps, "glide": glide, "panel": panel, "title": title, "credit": credit, "theme": theme}
+    flags |= {"canvas": canvas, "decimals": decimals, "show_pending": show_pending}
     render_args.update({key: value for key, value in flags.items() if value is not None})
     # A flag that would change nothing is a mistake worth saying. (A
     # template's own fps or title may rest unused: it is data, not a request.)
@@ -280,7 +284,8 @@ def templates_command():
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="Processes rendering at once. Default: one per CPU; 1 renders in this process.")
 @click.option("--width", type=int, metavar="PX", help="Width of every figure, instead of each template's own (default 1080).")
 @click.option("--theme", metavar="NAME|FILE", help=THEME_HELP)
-def gallery(templates, out_dir, jobs, width, theme):
+@click.option("--format", "format_", metavar="NAME", help="What every figure is written as: gif (default), webp, apng, mp4, webm (with their WebM, MP4 and GIF siblings) or html (the player).")
+def gallery(templates, out_dir, jobs, width, theme, format_):
     """Render every template (or the TEMPLATEs named: built-in names or .toml
     files) into DIR, with an index.html of embed snippets to copy."""
     from .gallery import DEFAULT_DIR, build_gallery
@@ -288,7 +293,7 @@ def gallery(templates, out_dir, jobs, width, theme):
     def report(figure):
         click.echo(f"{figure.file:<20} {figure.kib:8.1f} KiB  {figure.title}")
 
-    index = build_gallery(out_dir or DEFAULT_DIR, templates=templates or None, jobs=jobs, width=width, theme=theme, on_figure=report)
+    index = build_gallery(out_dir or DEFAULT_DIR, templates=templates or None, jobs=jobs, width=width, theme=theme, format=format_, on_figure=report)
     click.echo(f"wrote {index}")
 
 

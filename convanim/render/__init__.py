@@ -34,6 +34,16 @@ class RenderOptions:
     credit: str | None = None
     # A Theme, a built-in theme's name or a theme file's path; kept as a Theme.
     theme: Theme | str | os.PathLike = DEFAULT
+    canvas: str | None = None  # a fixed size, "1920x1080", or a ratio, "16:9", the figure centred in it
+    decimals: int | None = None  # decimals of every number in cells (rows of whole numbers stay whole)
+    show_pending: bool = False  # pending outputs show their values in grey
+
+    # Under each option's name: what the command line says about it.
+    HELP = {
+        "canvas": "A fixed frame size, e.g. 1920x1080, or a ratio such as 16:9 (width from --width): the figure is fitted and centred.",
+        "decimals": "Decimals of every number in the cells (0 to 6); by default each row picks the fewest that show its values.",
+        "show_pending": "Show the values of outputs not yet computed, in grey.",
+    }
 
     def __post_init__(self):
         if isinstance(self.width, bool) or not isinstance(self.width, (int, np.integer)) or not MIN_WIDTH <= self.width <= MAX_WIDTH:
@@ -42,7 +52,7 @@ class RenderOptions:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise SpecError(name, f"must be a number, got {value!r}")
-        for name in ("glide", "panel"):
+        for name in ("glide", "panel", "show_pending"):
             if not isinstance(getattr(self, name), bool):
                 raise SpecError(name, f"must be true or false, got {getattr(self, name)!r}")
         for name in ("title", "credit"):
@@ -51,6 +61,14 @@ class RenderOptions:
                 raise SpecError(name, f"must be text, got {value!r}")
             if value is not None and not value.isprintable():
                 raise SpecError(name, "must be one line of printable text (no line breaks or control characters)")
+        if self.decimals is not None and (
+            isinstance(self.decimals, bool) or not isinstance(self.decimals, (int, np.integer)) or not 0 <= self.decimals <= 6
+        ):
+            raise SpecError("decimals", f"must be a whole number from 0 to 6, got {self.decimals!r}")
+        if self.canvas is not None:
+            from .canvas import canvas_size
+
+            canvas_size(self.canvas, self.width)  # refuses a malformed size now
         object.__setattr__(self, "theme", load_theme(self.theme))
         self.timing  # Timing checks the ranges of hold and fps
 
@@ -67,9 +85,17 @@ def default_title(trace: Trace) -> str:
 
 
 def frames(subject: Conv | Trace, options: RenderOptions | None = None):
-    """The figure's frames (``writers.Frame``: pixels, duration, caption), streamed."""
+    """The figure's frames (``writers.Frame``: pixels, duration, the box that
+    changed, a caption), streamed."""
+    options = _options(options)
     renderer, shots = _figure(subject, options)
-    return renderer.frames(shots)
+    pictures = renderer.frames(shots)
+    if options.canvas is None:
+        return pictures
+    from .canvas import canvas_size, on_canvas
+    from .theme import hex_rgb
+
+    return on_canvas(pictures, canvas_size(options.canvas, options.width), hex_rgb(options.theme.background))
 
 
 def _figure(subject, options, painter=None):
@@ -81,9 +107,22 @@ def _figure(subject, options, painter=None):
 
     options = _options(options)
     result = drawable_trace(subject)
-    layout = compute_layout(result, options.width, options.panel)
     title = options.title if options.title is not None else default_title(result)
-    renderer = FrameRenderer(result, layout, options.theme, FigureText(title, options.credit), painter or Painter)
+    look = {"title": title} | ({"decimals": options.decimals} if options.decimals is not None else {})
+
+    def layout_at(width: int):
+        return compute_layout(result, width, options.panel, **look)
+
+    width = options.width
+    if options.canvas is not None:
+        from .canvas import canvas_size, fit_width
+
+        size = canvas_size(options.canvas, options.width)
+        width = fit_width(lambda w: layout_at(w).height, size)
+    layout = layout_at(width)
+    renderer = FrameRenderer(
+        result, layout, options.theme, FigureText(title, options.credit), painter or Painter, show_pending=options.show_pending
+    )
     return renderer, storyboard(step_keys(result), options.timing)
 
 
