@@ -151,7 +151,10 @@ DEFAULT_TEMPLATE = "padding1"  # what a bare `convanim render` draws: the articl
 @click.option("--title", help="The panel's title. Default: the template's, else '1-D convolution'.")
 @click.option("--credit", help="A credit line in the bottom right corner.")
 @click.option("--theme", metavar="NAME|FILE", help=THEME_HELP)
-def render(template, output, width, hold, fps, glide, panel, title, credit, theme, **options):
+@click.option("--every", type=int, metavar="N", help="Draw every Nth step (1, 1+N, …); the outputs in between still fill in. Default 1.")
+@click.option("--steps", metavar="A-B[,C-D]", help="Draw only these steps, counted from 1, e.g. 1-8,30. Default: all.")
+@click.option("--max-frames", type=int, metavar="N", help=f"Refuse, before drawing, a figure of more frames. Default {RenderOptions.max_frames}.")
+def render(template, output, width, hold, fps, glide, panel, title, credit, theme, every, steps, max_frames, **options):
     """Render a convolution as an animated GIF, step by step."""
     from pathlib import Path
 
@@ -170,6 +173,7 @@ def render(template, output, width, hold, fps, glide, panel, title, credit, them
     conv_args = merge_conv_args(loaded.conv_args, given) if loaded else given
     render_args = loaded.render_kwargs() if loaded else {}
     flags = {"width": width, "hold": hold, "fps": fps, "glide": glide, "panel": panel, "title": title, "credit": credit, "theme": theme}
+    flags.update(every=every, steps=steps, max_frames=max_frames)
     render_args.update({key: value for key, value in flags.items() if value is not None})
     # A flag that would change nothing is a mistake worth saying. (A
     # template's own fps or title may rest unused: it is data, not a request.)

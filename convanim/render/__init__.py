@@ -14,6 +14,7 @@ import numpy as np
 from ..engine import Trace, trace
 from ..errors import SpecError, WriterError
 from ..spec import Conv
+from .selection import DEFAULT_MAX_FRAMES, choose, parse_steps
 from .storyboard import Timing, storyboard
 from .theme import DEFAULT, Theme, load_theme
 
@@ -34,6 +35,9 @@ class RenderOptions:
     credit: str | None = None
     # A Theme, a built-in theme's name or a theme file's path; kept as a Theme.
     theme: Theme | str | os.PathLike = DEFAULT
+    every: int = 1  # draw every Nth step; the outputs in between still fill in
+    steps: str | tuple | None = None  # the steps to draw, "1-5,9"; kept as ((1, 5), (9, 9))
+    max_frames: int = DEFAULT_MAX_FRAMES  # refuse a figure of more frames, before drawing
 
     def __post_init__(self):
         if isinstance(self.width, bool) or not isinstance(self.width, (int, np.integer)) or not MIN_WIDTH <= self.width <= MAX_WIDTH:
@@ -52,6 +56,11 @@ class RenderOptions:
             if value is not None and not value.isprintable():
                 raise SpecError(name, "must be one line of printable text (no line breaks or control characters)")
         object.__setattr__(self, "theme", load_theme(self.theme))
+        for name in ("every", "max_frames"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise SpecError(name, f"must be a whole number, at least 1, got {value!r}")
+        object.__setattr__(self, "steps", parse_steps(self.steps))
         self.timing  # Timing checks the ranges of hold and fps
 
     @property
@@ -81,10 +90,12 @@ def _figure(subject, options, painter=None):
         raise SpecError("conv", f"render takes a Conv (convanim.conv(...)) or a Trace; got {type(subject).__name__}")
     check_drawable(subject.spec)  # before tracing: a refusal should cost nothing
     result = subject if isinstance(subject, Trace) else trace(subject)
+    # The frame budget is checked before any drawing.
+    shots = choose(storyboard(step_keys(result), options.timing), options.every, options.steps, options.max_frames)
     layout = compute_layout(result, options.width, options.panel)
     title = options.title if options.title is not None else default_title(result)
     renderer = FrameRenderer(result, layout, options.theme, FigureText(title, options.credit), painter or Painter)
-    return renderer, storyboard(step_keys(result), options.timing)
+    return renderer, shots
 
 
 def render(subject: Conv | Trace, path, options: RenderOptions | None = None, **changes) -> Path:

@@ -21,6 +21,7 @@ from ..engine import Step, Trace
 from ..report import step_sum
 from ..writers import Frame
 from .layout import Box, Label, Layout
+from .canvas import FrameCanvas
 from .paint import Painter
 from .storyboard import Shot, pictures
 from .theme import Theme
@@ -61,9 +62,14 @@ class FrameRenderer:
 
     # -- frames -------------------------------------------------------------
     def frames(self, shots) -> Iterator[Frame]:
-        """Yield a Frame per shot, in order, captioned with its product lines."""
-        for shot, caption, canvas in self.pictures(shots):
-            yield Frame(canvas.array(), shot.duration_ms, caption=caption)
+        """Yield a Frame per shot, in order, captioned with its product lines,
+        with the box outside which it equals the frame before."""
+        canvas = FrameCanvas(self._background)
+        for shot in shots:
+            marks = canvas.begin(self._background, self._write_outputs(self._outputs_before(shot)))
+            self._draw_moving(marks, shot)
+            pixels, changed = canvas.finish(marks)
+            yield Frame(pixels, shot.duration_ms, changed, caption=self.caption(shot))
 
     def pictures(self, shots) -> Iterator[tuple[Shot, str, object]]:
         """(shot, caption, painter drawn on) per shot, in order."""
@@ -82,16 +88,24 @@ class FrameRenderer:
         return self._draw(shot).array()
 
     def _draw(self, shot: Shot):
-        steps = self.trace.steps
-        # Outputs of the pictures before this one are already written.
-        self._write_outputs(len(self._pictures) if shot.phase == "done" else self._picture_of[shot.steps[0]])
+        self._write_outputs(self._outputs_before(shot))
         frame = self._background.copy()
-        if shot.phase == "step":
-            self._draw_step(frame, [steps[i] for i in shot.steps])
-        elif shot.phase == "glide":
-            self._draw_glide(frame, [steps[i] for i in shot.origin], [steps[i] for i in shot.steps], shot.progress)
-        self._draw_counter(frame, shot)
+        self._draw_moving(frame, shot)
         return frame
+
+    def _outputs_before(self, shot: Shot) -> int:
+        """How many pictures' outputs are written when ``shot`` is shown:
+        those before it, drawn or skipped."""
+        return len(self._pictures) if shot.phase == "done" else self._picture_of[shot.steps[0]]
+
+    def _draw_moving(self, p, shot: Shot) -> None:
+        """What a shot adds to the background: kernels, sums, the counter."""
+        steps = self.trace.steps
+        if shot.phase == "step":
+            self._draw_step(p, [steps[i] for i in shot.steps])
+        elif shot.phase == "glide":
+            self._draw_glide(p, [steps[i] for i in shot.origin], [steps[i] for i in shot.steps], shot.progress)
+        self._draw_counter(p, shot)
 
     # -- what moves ---------------------------------------------------------
     def _draw_step(self, p, steps: list[Step]) -> None:
@@ -183,16 +197,22 @@ class FrameRenderer:
         self._label(p, replace(self.layout.counter(), text=label))
 
     # -- the background -----------------------------------------------------
-    def _write_outputs(self, written: int) -> None:
-        """Draw the output cells of the first ``written`` pictures into the background."""
+    def _write_outputs(self, written: int) -> list[Box] | None:
+        """Draw the output cells of the first ``written`` pictures into the
+        background; return the boxes drawn (None: the background was redrawn)."""
+        boxes: list[Box] | None = []
         if written < self._written:  # a shot from earlier on: start again from the blank outputs
-            self._background, self._written = self._static.copy(), 0
+            self._background, self._written, boxes = self._static.copy(), 0, None
         for picture in self._pictures[self._written : written]:
             for index in picture:
                 step = self.trace.steps[index]
                 fill = self.theme.output_done if step.out_channel % 2 == 0 else self.theme.output_done_alt
-                self._cell(self._background, self.layout.output_cell(step.out_channel, step.position), fill, step.shown)
+                box = self.layout.output_cell(step.out_channel, step.position)
+                self._cell(self._background, box, fill, step.shown)
+                if boxes is not None:
+                    boxes.append((box.x, box.y, box.right, box.bottom))
         self._written = max(self._written, written)
+        return boxes
 
     def _draw_static(self, p) -> None:
         L, theme, trace = self.layout, self.theme, self.trace
