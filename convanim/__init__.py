@@ -7,12 +7,16 @@
     >>> convanim.render(c, "output/padding.gif")  # doctest: +SKIP
 """
 
+from .animation import Animation
 from .engine import Step, Tap, Trace, trace
+from .modules import from_module
 from .errors import ConvanimError, SpecError, TemplateError, WriterError
 from .render import RenderOptions, frames, render
-from .spec import Conv, ConvSpec, SizeFormula, conv, conv_spec
+from .build import conv, conv_spec
+from .spec import Conv, ConvSpec, SizeFormula
 
 __all__ = [
+    "Animation",
     "Conv",
     "RenderOptions",
     "ConvSpec",
@@ -27,6 +31,7 @@ __all__ = [
     "conv",
     "conv_spec",
     "frames",
+    "from_module",
     "render",
     "trace",
 ]

@@ -12,82 +12,42 @@ import json
 import signal
 import sys
 import threading
+from dataclasses import dataclass
 
 import click
 
+import numpy as np
+
+from .code import conv_title
 from .errors import ConvanimError, SpecError, TemplateError
 from .render import MAX_WIDTH, MIN_WIDTH, RenderOptions
-from .values import parse_values
+from .arguments import CONV_ARGUMENTS, parse_conv_arguments
+from .build import conv
+from .spec import Conv
+from .templates import Template, load_template, merge_conv_args
 
-AXIS_HELP = "an int, or a comma tuple with one entry per spatial dimension"
 THEME_HELP = "Colours: light (default), dark, transparent (no background), colorblind, or a theme .toml file."
 
 
-def _axes(text: str | None, option: str, words: tuple[str, ...] = ()):
-    """``2`` -> 2, ``2,3`` -> (2, 3), ``same`` -> 'same' (when allowed)."""
-    if text is None:
-        return None
-    stripped = text.strip().lower()
-    if stripped in words:
-        return stripped
-    parts = [p.strip() for p in stripped.strip("()[]").split(",")]
-    if len(parts) > 1 and parts[-1] == "":
-        parts.pop()  # "(2,)" is Python's one-element tuple
-    try:
-        numbers = [int(p) for p in parts]
-    except ValueError:
-        allowed = "whole numbers" + (f", or one of {', '.join(words)}" if words else "")
-        raise SpecError(option, f"expected {allowed}; got {text!r}") from None
-    return numbers[0] if len(numbers) == 1 and "," not in stripped else tuple(numbers)
-
-
 def conv_options(command):
-    """The options that describe a convolution, shared by trace, shape and render."""
-    options = [
-        click.option("--input", "input_", metavar="VALUES", help="Input values: 1,2,3 (one channel of 1-D data) or a JSON nested list (C, *spatial) or (1, C, *spatial). Default: channel c holds (c+1)×(1, 2, 3, …)."),
-        click.option("--weight", metavar="VALUES", help="Weights: 2,2,2 (one 1-D kernel) or a JSON nested list (out_channels, in_channels/groups, *kernel_size). Default: every weight of output channel o is 2×(o+1)."),
-        click.option("--bias", metavar="VALUES", help="One bias value per output channel. Default: no bias."),
-        click.option("--stride", metavar="S", help=f"Stride: {AXIS_HELP}. Default 1."),
-        click.option("--padding", metavar="P", help=f"Padding: {AXIS_HELP}; or same, valid, or causal (1-D: dilation×(kernel_size−1) on the left only). Default 0."),
-        click.option("--dilation", metavar="D", help=f"Dilation: {AXIS_HELP}. Default 1."),
-        click.option("--groups", type=int, help="Groups: must divide in_channels and out_channels. Default 1."),
-        click.option("--padding-mode", type=str, help="zeros, reflect, replicate or circular. Default zeros."),
-        click.option("--in-channels", type=int, help="Input channels; must agree with --input. Default: from --input, else from --weight×groups, else 1."),
-        click.option("--out-channels", type=int, help="Output channels; must agree with --weight. Default: from --weight, else in_channels."),
-        click.option("--kernel-size", metavar="K", help=f"Kernel size: {AXIS_HELP}; must agree with --weight. Default: from --weight, else 3."),
-        click.option("--length", "--size", "size", metavar="N", help=f"Spatial size of the input: {AXIS_HELP}; must agree with --input. Default: from --input, else 6."),
-    ]
-    for option in reversed(options):
-        command = option(command)
+    """The options that describe a convolution, shared by trace, shape and
+    render: one per keyword of ``convanim.conv``, from ``CONV_ARGUMENTS``."""
+    for argument in reversed(CONV_ARGUMENTS):
+        kind = {"type": int} if argument.count else {"metavar": argument.metavar}
+        command = click.option(*argument.flags, argument.name, help=argument.help, **kind)(command)
     return command
 
 
-def conv_arguments(input_, weight, bias, stride, padding, dilation, groups, padding_mode, in_channels, out_channels, kernel_size, size) -> dict:
+def conv_arguments(**options) -> dict:
     """Turn the command line's strings into keyword arguments of ``convanim.conv``.
 
     Options left out are left out here too, so that a template's values (or
     the API's defaults) show through.
     """
-    given = {
-        "input": parse_values(input_, "input") if input_ is not None else None,
-        "weight": parse_values(weight, "weight") if weight is not None else None,
-        "bias": parse_values(bias, "bias") if bias is not None else None,
-        "stride": _axes(stride, "stride"),
-        "padding": _axes(padding, "padding", ("same", "valid", "causal")),
-        "dilation": _axes(dilation, "dilation"),
-        "groups": groups,
-        "padding_mode": padding_mode.strip().lower() if padding_mode is not None else None,
-        "in_channels": in_channels,
-        "out_channels": out_channels,
-        "kernel_size": _axes(kernel_size, "kernel_size"),
-        "size": _axes(size, "size"),
-    }
-    return {key: value for key, value in given.items() if value is not None}
+    return parse_conv_arguments(options)
 
 
 def _build(**options):
-    from .spec import conv
-
     return conv(**conv_arguments(**options))
 
 
@@ -99,15 +59,18 @@ def cli():
 
 @cli.command(short_help="Print every step of a convolution: taps, products, sums.")
 @conv_options
+@click.option("--template", metavar="NAME", help="A built-in template or a TOML file to start from; the options above override its values.")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole trace as one JSON object.")
-def trace(as_json, **options):
+def trace(template, as_json, **options):
     """Compute a convolution and print every step: taps, products, sums."""
     from .engine import trace as run_trace
     from .report import trace_table
 
-    result = run_trace(_build(**options))
+    result = run_trace(_figure(template, options).conv if template else _build(**options))
     if as_json:
-        click.echo(json.dumps(result.to_dict()))
+        for chunk in result.json_chunks():  # streamed: a large trace is never one string
+            click.echo(chunk, nl=False)
+        click.echo()
     else:
         click.echo(trace_table(result))
 
@@ -119,7 +82,7 @@ def shape(as_json, **options):
     """Print the output shape and the size formula with this case's numbers."""
     from .report import shape_report
 
-    from .spec import conv_spec
+    from .build import conv_spec
 
     spec = conv_spec(**conv_arguments(**options))  # shapes only: no data is filled in
     if as_json:
@@ -139,28 +102,37 @@ def shape(as_json, **options):
 DEFAULT_TEMPLATE = "padding1"  # what a bare `convanim render` draws: the article's padding case
 
 
-@cli.command(short_help="Render a convolution as an animated GIF.")
-@conv_options
-@click.option("--template", metavar="NAME", help="A built-in template (see `convanim templates`) or a path to a TOML file; the options above override its values. With no options at all: padding1.")
-@click.option("-o", "--output", metavar="PATH", help="File to write; the suffix picks the format (.gif). Default: output/NAME.gif.")
-@click.option("--width", type=int, metavar="PX", help=f"Figure width in pixels ({MIN_WIDTH} to {MAX_WIDTH}). Default {RenderOptions.width}.")
-@click.option("--hold", type=float, metavar="SECONDS", help=f"How long each step stays. Default {RenderOptions.hold}.")
-@click.option("--fps", type=float, help=f"Frames per second while the kernel glides (with --glide). Default {RenderOptions.fps:g}.")
-@click.option("--glide/--no-glide", default=None, help="Move the kernel smoothly between positions instead of jumping.")
-@click.option("--panel/--no-panel", default=None, help="The info panel: title, PyTorch call and size formula. Default: on.")
-@click.option("--title", help="The panel's title. Default: the template's, else '1-D convolution'.")
-@click.option("--credit", help="A credit line in the bottom right corner.")
-@click.option("--theme", metavar="NAME|FILE", help=THEME_HELP)
-@click.option("--every", type=int, metavar="N", help="Draw every Nth step (1, 1+N, …); the outputs in between still fill in. Default 1.")
-@click.option("--steps", metavar="A-B[,C-D]", help="Draw only these steps, counted from 1, e.g. 1-8,30. Default: all.")
-@click.option("--max-frames", type=int, metavar="N", help=f"Refuse, before drawing, a figure of more frames. Default {RenderOptions.max_frames}.")
-def render(template, output, width, hold, fps, glide, panel, title, credit, theme, every, steps, max_frames, **options):
-    """Render a convolution as an animated GIF, step by step."""
-    from pathlib import Path
+def template_option(command):
+    return click.option("--template", metavar="NAME", help="A built-in template (see `convanim templates`) or a path to a TOML file; the options above override its values. With no options at all: padding1.")(command)
 
-    from .render import render as render_file
-    from .templates import load_template, merge_conv_args
 
+@dataclass(frozen=True)
+class _Figure:
+    """What a command draws: a template (or none) with the command line's options on top."""
+
+    template: Template | None
+    given: dict  # the convolution's arguments from the command line
+    conv: Conv
+
+    @property
+    def changed(self) -> bool:
+        """Whether the options make the template's convolution another one."""
+        if self.template is None or not self.given:
+            return False
+        return not _same_conv(self.conv, self.template.conv())
+
+    def dropped(self) -> list[str]:
+        """The template's data that gave way to the sizes asked for."""
+        if self.template is None:
+            return []
+        return [key for key in ("input", "weight", "bias") if key in self.template.conv_args and key not in self.conv_args]
+
+    @property
+    def conv_args(self) -> dict:
+        return merge_conv_args(self.template.conv_args, self.given) if self.template else self.given
+
+
+def _figure(template: str | None, options: dict) -> _Figure:
     given = conv_arguments(**options)
     if template is None and not given:
         template = DEFAULT_TEMPLATE
@@ -171,7 +143,78 @@ def render(template, output, width, hold, fps, glide, panel, title, credit, them
             raise TemplateError("template", error.rule) from None
         raise
     conv_args = merge_conv_args(loaded.conv_args, given) if loaded else given
+    try:
+        subject = conv(**conv_args)
+    except SpecError as error:
+        if loaded and error.option in loaded.conv_args and error.option not in given:
+            # The value at fault is the template's: say so, not --option.
+            raise TemplateError(error.option, error.rule, template=loaded.name) from None
+        raise
+    return _Figure(loaded, given, subject)
+
+
+def _same_conv(a: Conv, b: Conv) -> bool:
+    def same(x, y):
+        return (x is None) == (y is None) and (x is None or np.array_equal(x, y))
+
+    return a.spec == b.spec and a.spec.padding_arg == b.spec.padding_arg and all(
+        same(getattr(a, key), getattr(b, key)) for key in ("input", "weight", "bias")
+    )
+
+
+@cli.command(short_help="Print a PyTorch script that reproduces a figure.")
+@conv_options
+@template_option
+def code(template, **options):
+    """Print a complete PyTorch script for the figure these options draw:
+    the input, the module as the panel shows it, the weights and bias copied
+    in exactly (float64), and the output printed as `trace --json` gives it."""
+    from .code import torch_script
+
+    figure = _figure(template, options)
+    title = f"Template {figure.template.name}" if figure.template and not figure.changed else None
+    click.echo(torch_script(figure.conv, title), nl=False)
+
+
+@cli.command(short_help="Render a convolution as a GIF, video, player or picture.")
+@conv_options
+@template_option
+@click.option("-o", "--output", metavar="PATH", help="File to write; the suffix picks the format (.gif .mp4 .webm .webp .apng .html; .png or .pdf with --step or --storyboard). Default: output/NAME.gif.")
+@click.option("--format", "format_", metavar="NAME", help="The format, whatever the suffix: gif, mp4, webm, webp, apng, png, pdf, html, or frames (a folder of numbered PNGs for LaTeX).")
+@click.option("--step", type=int, metavar="N", help="Write only step N (as the figure's counter numbers it) as a picture (.png or .pdf).")
+@click.option("--storyboard", is_flag=True, help="Write one sheet with every step in a grid, for print (.png or .pdf).")
+@click.option("--embed", type=click.Choice(["markdown", "html"]), help="After writing, print a snippet that embeds the file, with alt text that says what it shows.")
+@click.option("--width", type=int, metavar="PX", help=f"Figure width in pixels ({MIN_WIDTH} to {MAX_WIDTH}). Default {RenderOptions.width}.")
+@click.option("--hold", type=float, metavar="SECONDS", help=f"How long each step stays. Default {RenderOptions.hold}.")
+@click.option("--fps", type=float, help=f"Frames per second while the kernel glides (with --glide). Default {RenderOptions.fps:g}.")
+@click.option("--glide/--no-glide", default=None, help="Move the kernel smoothly between positions instead of jumping.")
+@click.option("--panel/--no-panel", default=None, help="The info panel: title, PyTorch call and size formula. Default: on.")
+@click.option("--title", help="The panel's title. Default: the template's, unless the options change its convolution; else one made of the parameters.")
+@click.option("--credit", help="A credit line in the bottom right corner.")
+@click.option("--theme", metavar="NAME|FILE", help=THEME_HELP)
+@click.option("--every", type=int, metavar="N", help="Draw every Nth step (1, 1+N, …); the outputs in between still fill in. Default 1.")
+@click.option("--steps", metavar="A-B[,C-D]", help="Draw only these steps, counted from 1, e.g. 1-8,30. Default: all.")
+@click.option("--max-frames", type=int, metavar="N", help=f"Refuse, before drawing, a figure of more frames. Default {RenderOptions.max_frames}.")
+def render(template, output, format_, step, storyboard, embed, width, hold, fps, glide, panel, title, credit, theme, every, steps, max_frames, **options):
+    """Render a convolution, step by step, as an animated GIF or any other
+    format (see --format), a single step or a storyboard sheet."""
+    from pathlib import Path
+
+    from .publish import default_suffix, publish
+
+    figure = _figure(template, options)
+    loaded = figure.template
     render_args = loaded.render_kwargs() if loaded else {}
+    notes = [
+        f"template {loaded.name}'s {key} does not fit the options given; using "
+        + ("no bias" if key == "bias" else f"convanim's default {key}")
+        for key in figure.dropped()
+    ]
+    if figure.changed and title is None:
+        # The template's title describes its own convolution, not this one.
+        render_args["title"] = conv_title(figure.conv.spec)
+        changing = ", ".join(_option_name(key) for key in figure.given)
+        notes.append(f"{changing} change{'s' * (len(figure.given) == 1)} template {loaded.name}'s convolution, so the title is {render_args['title']!r}, not {loaded.title!r}; --title sets one")
     flags = {"width": width, "hold": hold, "fps": fps, "glide": glide, "panel": panel, "title": title, "credit": credit, "theme": theme}
     flags.update(every=every, steps=steps, max_frames=max_frames)
     render_args.update({key: value for key, value in flags.items() if value is not None})
@@ -181,28 +224,16 @@ def render(template, output, width, hold, fps, glide, panel, title, credit, them
         raise SpecError("fps", "sets the frame rate of the glide; add --glide")
     if title is not None and render_args.get("panel") is False:
         raise SpecError("title", "is shown in the info panel, which --no-panel drops")
-
-    from .spec import conv
-
-    try:
-        subject = conv(**conv_args)
-    except SpecError as error:
-        if loaded and error.option in loaded.conv_args and error.option not in given:
-            # The value at fault is the template's: say so, not --option.
-            raise TemplateError(error.option, error.rule, template=loaded.name) from None
-        raise
     options_ = RenderOptions(**render_args)
     if output is not None and not output.strip():
         raise SpecError("output", "is empty; give a file name such as figure.gif, or leave -o out")
-    path = Path(output) if output else Path("output") / f"{_figure_name(loaded, subject.spec, given)}.gif"
-    written = render_file(subject, path, options_)
-    if loaded:  # after success, so that an error stays one line
-        # Say which of the template's data gave way to the sizes asked for.
-        for key in ("input", "weight", "bias"):
-            if key in loaded.conv_args and key not in conv_args:
-                replacement = "no bias" if key == "bias" else f"convanim's default {key}"
-                click.echo(f"convanim: note: template {loaded.name}'s {key} does not fit the options given; using {replacement}", err=True)
-    click.echo(f"wrote {written} ({written.stat().st_size / 1024:.1f} KiB)")
+    suffix = default_suffix(format_, step is not None or storyboard)
+    path = Path(output) if output else Path("output") / f"{_figure_name(loaded, figure.conv.spec, figure.given)}{suffix}"
+    _, lines = publish(figure.conv, path, options_, format=format_, step=step, storyboard=storyboard, embed=embed)
+    for note in notes:  # after success, so that an error stays one line
+        click.echo(f"convanim: note: {note}", err=True)
+    for line in lines:
+        click.echo(line, err=line.startswith("convanim: note:"))
 
 
 def _figure_name(template, spec, given) -> str:
@@ -228,8 +259,8 @@ def _figure_name(template, spec, given) -> str:
     return "_".join(parts)
 
 
-# Where the command line's name for an option is not the API's with dashes.
-_CLI_NAMES = {"size": "--length"}
+# How the command line names conv's arguments (``size`` is ``--length``).
+_CLI_NAMES = {argument.name: argument.flag for argument in CONV_ARGUMENTS}
 
 # click 8.2 and later raise this for a bare `convanim`; 8.1 prints the help itself.
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())

@@ -3,14 +3,15 @@
 Generated from the spec alone, so the code shown next to a figure can never
 disagree with it. ``torch_source`` is plain Python (tests exec it against
 torch); ``torch_arguments`` gives the pieces with the ones that differ from
-PyTorch's defaults marked, for a renderer to set in bold.
+PyTorch's defaults marked, for a renderer to set in bold. ``torch_script``
+is a whole program that reproduces a figure: the same call, with the data.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .spec import ConvSpec
+from .spec import Conv, ConvSpec
 
 # PyTorch has no 'causal' padding: the usual idiom pads the left with a
 # padding layer of the same mode, then convolves with padding=0.
@@ -83,3 +84,67 @@ def torch_source(spec: ConvSpec) -> str:
     if layer:
         return f"conv = torch.nn.Sequential({layer}, {call})"
     return f"conv = {call}"
+
+
+def conv_title(spec: ConvSpec) -> str:
+    """A title made of the parameters that are not PyTorch's defaults, for a
+    figure that has no title of its own: ``1-D convolution: kernel size 5, padding 1``."""
+    words = []
+    if spec.in_channels > 1 or spec.out_channels > 1:
+        words.append(f"{spec.in_channels} channels in, {spec.out_channels} out")
+    for argument in torch_arguments(spec):
+        if argument.emphasised and argument.name != "bias":
+            words.append(f"{argument.name.replace('_', ' ')} {argument.value.strip(chr(39))}")
+    if spec.padding_arg == "causal":
+        words.append("causal padding" if spec.padding_mode == "zeros" else f"causal {spec.padding_mode} padding")
+    if spec.bias:
+        words.append("bias")
+    return f"{spec.ndim}-D convolution: " + ", ".join(words)
+
+
+def torch_script(subject: Conv, title: str | None = None) -> str:
+    """A complete PyTorch program for ``subject``: its input, the module
+    made by the figure's own call (``torch_source``), the weights and bias
+    copied in, and the output printed as ``convanim trace --json`` gives it.
+
+    Numbers are written as Python's shortest exact float repr and computed in
+    float64, so the program prints what the trace holds.
+    """
+    spec = subject.spec
+    layer = "conv[-1]" if pad_layer(spec) else "conv"
+    lines = [
+        f"# {title or 'A convolution'}, drawn by convanim, in PyTorch.",
+        "import torch",
+        "",
+        f"# The input: a batch of one, shape (1, {', '.join(map(str, spec.input_shape))}).",
+        f"x = torch.tensor({_nested([subject.input.tolist()])}, dtype=torch.float64)",
+        "",
+        "# The module, as the figure's panel shows it; float64, as convanim computes.",
+        torch_source(spec),
+        "conv = conv.double()",
+        "with torch.no_grad():",
+        f"    {layer}.weight.copy_(torch.tensor({_nested(subject.weight.tolist(), 4)}, dtype=torch.float64))",
+    ]
+    if subject.bias is not None:
+        lines.append(f"    {layer}.bias.copy_(torch.tensor({_nested(subject.bias.tolist(), 4)}, dtype=torch.float64))")
+    lines += [
+        "    output = conv(x)",
+        "",
+        f"# Shape (1, {', '.join(map(str, spec.output_shape))}); printed as `convanim trace --json` gives \"output\".",
+        "print(output[0].tolist())",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _nested(values, indent: int = 0) -> str:
+    """A nested list of floats written on a line that starts ``indent``
+    spaces in: short lists on one line, long ones a row a line; every
+    number exact (the repr of a float reads back as the same float)."""
+    if not values or not isinstance(values[0], list):
+        return "[" + ", ".join(repr(float(v)) for v in values) + "]"
+    inner = [_nested(v, indent + 4) for v in values]
+    if all("\n" not in item for item in inner) and sum(map(len, inner)) + 2 * len(inner) <= 72:
+        return "[" + ", ".join(inner) + "]"
+    pad = " " * (indent + 4)
+    return "[\n" + "".join(f"{pad}{item},\n" for item in inner) + " " * indent + "]"
+

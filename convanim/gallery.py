@@ -94,7 +94,7 @@ def build_gallery(
     # Every template is read and checked before anything is drawn: a bad
     # one stops the gallery at once, with its own message.
     loaded = [load_template(name) for name in names]
-    out = Path(out_dir)
+    out = Path(out_dir).expanduser()
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:

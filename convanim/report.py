@@ -68,10 +68,7 @@ def trace_table(trace: Trace) -> str:
     for step in trace.steps:
         lines.append(f"{step.index + 1:>5}  {_index(step.out_channel, step.position):<{width}}  {step.group:>5}  {step_sum(step)}")
     lines.append("")
-    output = trace.output.copy()
-    for step in trace.steps:
-        output[(step.out_channel, *step.position)] = step.shown
-    lines.append("output " + _shape(spec.output_shape) + ": " + _nested(output.tolist()))
+    lines.append("output " + _shape(spec.output_shape) + ": " + _nested(trace.shown.tolist()))
     return "\n".join(lines)
 
 

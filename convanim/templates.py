@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .arguments import CONV_ARGUMENTS, CONV_KEYS, check_string, is_int, is_number, kind
 from .errors import SpecError, TemplateError
 
 if sys.version_info >= (3, 11):
@@ -41,20 +42,6 @@ BUILTIN_PACKAGE = "convanim._templates"
 ORDER_FILE = "order.txt"
 
 TEXT_KEYS = ("title", "description")
-CONV_KEYS = (
-    "input",
-    "weight",
-    "bias",
-    "stride",
-    "padding",
-    "dilation",
-    "groups",
-    "padding_mode",
-    "in_channels",
-    "out_channels",
-    "kernel_size",
-    "size",
-)
 RENDER_KEYS = ("width", "hold", "fps", "glide", "panel", "credit")
 ALLOWED_KEYS = TEXT_KEYS + CONV_KEYS + RENDER_KEYS
 
@@ -77,7 +64,7 @@ class Template:
     def conv(self, overrides: Mapping | None = None):
         """The template's ``Conv``, with ``overrides`` merged in as
         ``merge_conv_args`` merges command-line values."""
-        from .spec import conv
+        from .build import conv
 
         return conv(**merge_conv_args(self.conv_args, overrides or {}))
 
@@ -106,7 +93,7 @@ def load_template(name_or_path: str | os.PathLike) -> Template:
     text = os.fspath(name_or_path)
     separators = {os.sep, "/"} | ({os.altsep} if os.altsep else set())
     if isinstance(name_or_path, os.PathLike) or text.endswith(".toml") or any(s in text for s in separators):
-        path = Path(text)
+        path = Path(text).expanduser()
         label = text
         try:
             source = path.read_text(encoding="utf-8")
@@ -146,7 +133,7 @@ def parse_template(source: str, name: str, label: str | None = None) -> Template
         if key not in data:
             fail(key, "is required: a template has a title and a one-line description")
         if not isinstance(data[key], str):
-            fail(key, f"must be a string, got {_kind(data[key])}")
+            fail(key, f"must be a string, got {kind(data[key])}")
         if not data[key].strip():
             fail(key, "must not be empty")
         if "\n" in data[key].strip():
@@ -164,7 +151,7 @@ def parse_template(source: str, name: str, label: str | None = None) -> Template
     # options now (both cheap; no drawing library is imported), and say
     # which key is wrong.
     from .render import RenderOptions
-    from .spec import conv
+    from .build import conv
 
     try:
         conv(**conv_args)
@@ -202,7 +189,7 @@ def merge_conv_args(template_args: Mapping, cli_args: Mapping) -> dict:
     Command-line values are never dropped: if they contradict one another,
     ``convanim.conv`` says so.
     """
-    from .spec import conv
+    from .build import conv
 
     merged = {**template_args, **cli_args}
     if not template_args or not cli_args:
@@ -288,82 +275,21 @@ def _teaching_order() -> list[str]:
     return [line for line in lines if line]
 
 
-def _kind(value) -> str:
-    """A value's type in TOML's words."""
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a float"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "a table"
-    return "a date or time"
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _numbers(value) -> bool:
-    if isinstance(value, list):
-        return all(_numbers(item) for item in value)
-    return _is_number(value)
-
-
-def _check_data(value):
-    if not isinstance(value, list):
-        return f"must be an array of numbers (nested for several channels), got {_kind(value)}"
-    if not _numbers(value):
-        return "must hold numbers only (arrays of numbers, nested)"
-    return None
-
-
-def _check_axes(value):
-    if _is_int(value) or (isinstance(value, list) and value and all(_is_int(v) for v in value)):
-        return None
-    return f"must be an integer or an array of integers (one per spatial dimension), got {_kind(value)}"
-
-
-def _check_padding(value):
-    if isinstance(value, str):
-        return None  # the words are checked by conv(), which knows them
-    if _check_axes(value) is None:
-        return None
-    return f"must be an integer, an array of integers, or a word (same, valid, causal); got {_kind(value)}"
-
-
-def _check_count(value):
-    return None if _is_int(value) else f"must be an integer, got {_kind(value)}"
-
-
-def _check_string(value):
-    return None if isinstance(value, str) else f"must be a string, got {_kind(value)}"
-
-
 # Render values: only their types here; RenderOptions knows the ranges.
 def _check_width(value):
-    return None if _is_int(value) else f"must be an integer (pixels), got {_kind(value)}"
+    return None if is_int(value) else f"must be an integer (pixels), got {kind(value)}"
 
 
 def _check_hold(value):
-    return None if _is_number(value) else f"must be a number (seconds per step), got {_kind(value)}"
+    return None if is_number(value) else f"must be a number (seconds per step), got {kind(value)}"
 
 
 def _check_fps(value):
-    return None if _is_number(value) else f"must be a number (frames per second), got {_kind(value)}"
+    return None if is_number(value) else f"must be a number (frames per second), got {kind(value)}"
 
 
 def _check_flag(value):
-    return None if isinstance(value, bool) else f"must be true or false, got {_kind(value)}"
+    return None if isinstance(value, bool) else f"must be true or false, got {kind(value)}"
 
 
 def _no_rule(value):
@@ -371,24 +297,13 @@ def _no_rule(value):
 
 
 _CHECKS = {
-    "input": _check_data,
-    "weight": _check_data,
-    "bias": _check_data,
-    "stride": _check_axes,
-    "padding": _check_padding,
-    "dilation": _check_axes,
-    "kernel_size": _check_axes,
-    "size": _check_axes,
-    "groups": _check_count,
-    "in_channels": _check_count,
-    "out_channels": _check_count,
-    "padding_mode": _check_string,
+    **{argument.name: argument.check for argument in CONV_ARGUMENTS},
     "width": _check_width,
     "hold": _check_hold,
     "fps": _check_fps,
     "glide": _check_flag,
     "panel": _check_flag,
-    "credit": _check_string,
+    "credit": check_string,
 }
 
 

@@ -34,7 +34,7 @@ def test_output_folders_are_created_and_options_name_the_file(run_cli, tmp_path,
 def test_options_override_the_template(run_cli, tmp_path):
     path = tmp_path / "k.gif"
     code, _, err = run_cli("render", "--template", "kernel3", "--stride", "2", "--hold", "0.5", "-o", str(path))
-    assert (code, err) == (0, "")
+    assert code == 0 and err.startswith("convanim: note: --stride changes template kernel3's convolution")
     with Image.open(path) as gif:
         assert gif.n_frames == 2 + 1  # kernel 3 over 6 with stride 2: two outputs, then the finished picture
         gif.seek(1)
@@ -69,7 +69,7 @@ def test_bad_render_options_exit_2_with_one_line_and_no_file(run_cli, tmp_path, 
 def test_template_data_that_gives_way_is_named(run_cli, tmp_path):
     code, out, err = run_cli("render", "--template", "kernel3", "--kernel-size", "5", "-o", str(tmp_path / "k5.gif"))
     assert code == 0 and out.startswith("wrote ")
-    assert err == "convanim: note: template kernel3's weight does not fit the options given; using convanim's default weight\n"
+    assert err.splitlines()[0] == "convanim: note: template kernel3's weight does not fit the options given; using convanim's default weight"
 
 
 def test_a_template_value_at_fault_is_named_as_the_templates(run_cli, tmp_path):
@@ -132,3 +132,90 @@ def test_ctrl_c_exits_130_and_leaves_an_existing_file_untouched(tmp_path):
     assert (out, err) == ("", "convanim: interrupted\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["figure.gif"]
     assert target.read_bytes() == b"the figure from before"
+
+
+def test_an_existing_folder_as_output_is_named_a_folder(run_cli, tmp_path):
+    (tmp_path / "figures").mkdir()
+    code, out, err = run_cli("render", "-o", str(tmp_path / "figures"))
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"convanim: error: --output: '{tmp_path / 'figures'}' is a folder; give a file name in it")
+    assert list((tmp_path / "figures").iterdir()) == []
+
+
+def test_an_output_name_without_suffix_lists_the_suffixes(run_cli, tmp_path):
+    from convanim.writers import known_formats
+
+    code, out, err = run_cli("render", "-o", str(tmp_path / "figure"))
+    assert code == 2 and err.count("\n") == 1 and "no suffix" in err
+    assert all(suffix in err for suffix in known_formats())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_tilde_is_the_home_folder_in_the_api_and_a_quoted_option(run_cli, tmp_path, monkeypatch):
+    import convanim
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    c = convanim.conv([1, 2, 3], [1, 1])
+    assert convanim.render(c, "~/api.gif", width=320) == tmp_path / "api.gif"
+    assert run_cli("render", "--input", "1,2,3", "--weight", "1,1", "--width", "320", "-o", "~/cli.gif")[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["api.gif", "cli.gif"]
+
+
+@pytest.fixture
+def rendered(monkeypatch):
+    """The options each `convanim render` draws with, instead of a file."""
+    import importlib
+
+    module = importlib.import_module("convanim.render")  # the package, not convanim.render the function
+    calls = []
+
+    def fake_write(subject, path, options, **request):
+        from convanim.writers import Written, format_for
+
+        calls.append((subject, options))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"GIF89a")
+        return Written(path, format_for(path), (1, 1))
+
+    monkeypatch.setattr(module, "write_figure", fake_write)
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("argv", "title", "changing"),
+    [
+        (["--template", "kernel3", "--kernel-size", "5"], "1-D convolution: kernel size 5", "--kernel-size changes"),
+        (["--template", "groups2", "--groups", "1"], "1-D convolution: 2 channels in, 2 out, kernel size 1", "--groups changes"),
+        (["--template", "padding1", "--padding", "causal", "--bias", "0.5"], "1-D convolution: kernel size 3, causal padding, bias", "--bias, --padding change"),
+        (["--template", "stride3", "--input", "9,8,7,6,5,4"], "1-D convolution: kernel size 3, stride 3", "--input changes"),
+    ],
+    ids=["kernel size", "groups", "causal and bias", "new data"],
+)
+def test_a_template_changed_by_options_gets_a_title_from_its_parameters(run_cli, rendered, tmp_path, argv, title, changing):
+    from convanim.templates import load_template
+
+    code, out, err = run_cli("render", *argv, "-o", str(tmp_path / "f.gif"))
+    assert code == 0
+    assert rendered[-1][1].title == title
+    template = load_template(argv[1])
+    assert f"convanim: note: {changing} template {template.name}'s convolution, so the title is {title!r}, not {template.title!r}; --title sets one\n" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--template", "kernel3"], ["--template", "kernel3", "--stride", "1", "--padding", "0"], ["--template", "groups2", "--groups", "2", "--glide"]],
+    ids=["as it is", "options equal to its own", "render options only"],
+)
+def test_a_template_rendered_as_it_is_keeps_its_title(run_cli, rendered, tmp_path, argv):
+    from convanim.templates import load_template
+
+    code, out, err = run_cli("render", *argv, "-o", str(tmp_path / "f.gif"))
+    assert (code, err) == (0, "")
+    assert rendered[-1][1].title == load_template(argv[1]).title
+
+
+def test_title_given_wins_over_the_generated_one(run_cli, rendered, tmp_path):
+    code, out, err = run_cli("render", "--template", "kernel3", "--kernel-size", "5", "--title", "Mine", "-o", str(tmp_path / "f.gif"))
+    assert code == 0 and rendered[-1][1].title == "Mine"
+    assert "title" not in err

@@ -7,9 +7,10 @@ import warnings
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import convanim
-from convanim.code import torch_arguments, torch_source
+from convanim.code import torch_arguments, torch_script, torch_source
 from strategies import valid_cases
 
 torch = pytest.importorskip("torch", reason="torch==2.13.0 is the reference oracle; install the test extras")
@@ -79,3 +80,94 @@ def test_hand_built_spec_code_keeps_its_padding():
     t = convanim.trace(convanim.Conv(spec, np.arange(1.0, 7).reshape(1, 6), np.full((1, 1, 3), 2.0)))
     assert "padding=1" in torch_source(spec)
     assert run_source(t).tolist() == [[6, 12, 18, 24, 30, 22]]
+
+
+# -- the whole script that `convanim code` prints ------------------------------
+
+
+def run_script(script: str) -> tuple[dict, list]:
+    """Exec a script as `python script.py` would; its namespace and what it printed."""
+    import ast
+    import contextlib
+    import io
+
+    printed = io.StringIO()
+    namespace: dict = {"__name__": "__main__"}
+    with warnings.catch_warnings(), contextlib.redirect_stdout(printed):
+        warnings.filterwarnings("ignore", message="Using padding='same'", category=UserWarning)
+        exec(compile(script, "figure.py", "exec"), namespace)
+    return namespace, ast.literal_eval(printed.getvalue())
+
+
+def check_script(c: convanim.Conv, exact: bool) -> None:
+    t = convanim.trace(c)
+    namespace, printed = run_script(torch_script(c))
+    # The data is copied in exactly, as float64.
+    assert namespace["x"].dtype == torch.float64
+    np.testing.assert_array_equal(namespace["x"][0].numpy(), c.input)
+    conv = [m for m in namespace["conv"].modules() if isinstance(m, torch.nn.modules.conv._ConvNd)][0]
+    np.testing.assert_array_equal(conv.weight.detach().numpy(), c.weight)
+    if c.bias is None:
+        assert conv.bias is None
+    else:
+        np.testing.assert_array_equal(conv.bias.detach().numpy(), c.bias)
+    # The module is made by the very call the panel shows.
+    assert torch_source(c.spec) in torch_script(c).splitlines()
+    if exact:
+        assert printed == t.output.tolist()
+    else:  # float64 sums taken in another order may differ in the last bit
+        np.testing.assert_allclose(np.array(printed), t.output, rtol=1e-12, atol=1e-12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(valid_cases(ndims=(1, 2)))
+def test_script_prints_the_traces_output(case):
+    check_script(convanim.conv(**case.kwargs()), exact=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(valid_cases(ndims=(1, 2)), st.integers(0, 2**32 - 1))
+def test_script_copies_awkward_floats_exactly(case, seed):
+    """Values with every digit of a float64 (thirds, tiny, huge) survive the copy."""
+    rng = np.random.default_rng(seed)
+
+    def awkward(array):
+        scale = 10.0 ** rng.integers(-8, 8, size=array.shape)
+        return rng.standard_normal(array.shape) * scale / 3
+
+    kwargs = case.kwargs()
+    kwargs.update(input=awkward(case.input), weight=awkward(case.weight))
+    if case.bias is not None:
+        kwargs["bias"] = awkward(case.bias)
+    check_script(convanim.conv(**kwargs), exact=False)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("--template", "groups2"),
+        ("--template", "kernel3", "--kernel-size", "5", "--bias", "0.1"),
+        ("--input", "3,1,4,1,5,9,2,6", "--weight", "0.5,-1,0.25", "--padding", "causal", "--padding-mode", "reflect", "--dilation", "2"),
+        ("--input", "[[[1,2,3,4],[5,6,7,8],[9,10,11,12]]]", "--weight", "[[[[1,0],[0,-1]]]]", "--padding", "same"),
+    ],
+    ids=["template", "template changed", "causal reflect", "2-D same"],
+)
+def test_code_command_prints_a_script_that_runs_on_its_own(run_cli, tmp_path, argv):
+    import json
+    import subprocess
+    import sys
+
+    code, script, err = run_cli("code", *argv)
+    assert (code, err) == (0, "")
+    path = tmp_path / "figure.py"
+    path.write_text(script, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    traced = json.loads(run_cli("trace", "--json", *argv)[1])["output"]
+    assert json.loads(done.stdout) == traced
+
+
+def test_code_command_errors_are_one_line(run_cli):
+    code, out, err = run_cli("code", "--template", "kernel3", "--stride", "0")
+    assert code == 2 and out == "" and err.count("\n") == 1 and err.startswith("convanim: error: --stride: ")
+

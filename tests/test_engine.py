@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import itertools
 import math
+from unittest import mock
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import convanim
+from convanim import engine
 from strategies import valid_cases
 
 NP_PAD_MODE = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
@@ -197,3 +200,130 @@ def test_roles_and_windows_agree_with_the_taps(case):
             reads = [tap.position[axis] for tap in step.taps]
             assert (start, stop - 1) == (min(reads), max(reads))
         assert step.shown in (0.0, step.result)
+
+
+# -- the array engine against the arithmetic written out tap by tap -------------
+
+
+def per_tap_steps(c):
+    """Every step as the straightforward computation gives it: a loop over
+    output positions, output channels, then taps, summed as Python sums."""
+    spec = c.spec
+    maps = expected_sources(c.spec, spec.spatial_shape, spec.padding)
+    in_per_group, out_per_group = spec.in_channels // spec.groups, spec.out_channels // spec.groups
+    steps = []
+    for position in itertools.product(*map(range, spec.output_shape[1:])):
+        origin = [p * s for p, s in zip(position, spec.stride)]
+        for out_channel in range(spec.out_channels):
+            group = out_channel // out_per_group
+            taps = []
+            for local_in in range(in_per_group):
+                channel = group * in_per_group + local_in
+                for cell in itertools.product(*map(range, spec.kernel_size)):
+                    at = tuple(o + k * d for o, k, d in zip(origin, cell, spec.dilation))
+                    picks = tuple(m[p] for m, p in zip(maps, at))
+                    source = None if None in picks else picks
+                    value = 0.0 if source is None else float(c.input[(channel, *source)])
+                    weight = float(c.weight[(out_channel, local_in, *cell)])
+                    taps.append((channel, cell, at, source, repr(weight), repr(value), repr(weight * value)))
+            bias = None if c.bias is None else float(c.bias[out_channel])
+            terms = [float(product) for *_, product in taps]
+            result = sum(terms) + (bias if bias is not None else 0.0)
+            terms += [bias] if bias is not None else []
+            shown = 0.0 if abs(result) <= len(terms) * 2.0**-52 * max(map(abs, terms)) else result
+            window = tuple((o, o + d * (k - 1) + 1) for o, k, d in zip(origin, spec.kernel_size, spec.dilation))
+            steps.append((out_channel, position, group, taps, repr(bias), repr(result), window, repr(shown)))
+    return steps
+
+
+def as_reprs(step):
+    taps = [(t.in_channel, t.kernel_index, t.position, t.source, repr(t.weight), repr(t.value), repr(t.product)) for t in step.taps]
+    return (step.out_channel, step.position, step.group, taps, repr(step.bias), repr(step.result), step.window, repr(step.shown))
+
+
+def noisy(case, seed: int) -> dict:
+    """The case's shapes with float data: wide magnitudes, signs, exact zeros
+    and negative zeros, so that the order of every sum shows in its bits."""
+    rng = np.random.default_rng(seed)
+
+    def draw(shape):
+        values = rng.normal(size=shape) * 10.0 ** rng.integers(-8, 9, size=shape)
+        values[rng.random(shape) < 0.1] = 0.0
+        values[rng.random(shape) < 0.05] = -0.0
+        return values
+
+    kwargs = case.kwargs()
+    kwargs.update(input=draw(case.input.shape), weight=draw(case.weight.shape))
+    if case.bias is not None:
+        kwargs["bias"] = draw(case.bias.shape)
+    return kwargs
+
+
+@settings(max_examples=80, deadline=None)
+@given(valid_cases(ndims=(1, 2, 3)), st.integers(0, 2**32 - 1))
+def test_array_engine_equals_the_per_tap_computation_bit_for_bit(case, seed):
+    c = convanim.conv(**noisy(case, seed))
+    expected = per_tap_steps(c)
+    # Both ways of summing: a multiply-add per tap over whole rows, and taps gathered.
+    for long_rows in (0, math.inf):
+        with mock.patch.object(engine, "LONG_ROWS", long_rows):
+            t = convanim.trace(c)
+        assert [as_reprs(step) for step in t.steps] == expected
+        for step in t.steps:
+            assert repr(t.output[(step.out_channel, *step.position)]) == repr(np.float64(step.result))
+            assert repr(t.shown[(step.out_channel, *step.position)]) == repr(np.float64(step.shown))
+
+
+def test_sums_that_cancel_keep_the_sign_python_gives():
+    """0 + (−0.0) is 0.0 in Python: a step whose products are all −0.0 sums to 0.0."""
+    t = convanim.trace(convanim.conv([[-0.0, 1.0]], [[[1.0]]]))
+    assert repr(t.steps[0].result) == "0.0"
+    with_bias = convanim.trace(convanim.conv([[-0.0, 1.0]], [[[1.0]]], bias=[-0.0]))
+    assert repr(with_bias.steps[0].result) == "0.0"
+
+
+# -- steps on demand, JSON as a stream --------------------------------------------
+
+
+def test_steps_are_a_lazy_sequence():
+    t = convanim.trace(convanim.conv(in_channels=2, size=(5, 4), out_channels=3, kernel_size=(2, 3), padding=1))
+    steps = t.steps
+    assert len(steps) == t.output.size == 3 * 6 * 4
+    assert steps[-1].index == len(steps) - 1 and steps[-1] == steps[len(steps) - 1]
+    middle = steps[5:20:3]
+    assert len(middle) == 5 and [s.index for s in middle] == [5, 8, 11, 14, 17]
+    assert [s.index for s in middle[1:]] == [8, 11, 14, 17]
+    assert [s.index for s in steps] == list(range(len(steps)))
+    assert steps[7].taps == tuple(steps[7].taps) and len(steps[7].taps) == 2 * 2 * 3
+    with pytest.raises(IndexError):
+        steps[len(steps)]
+
+
+def test_sources_is_a_mapping_over_every_padded_cell():
+    t = convanim.trace(convanim.conv([1, 2, 3], [1], padding=1, padding_mode="circular"))
+    assert dict(t.sources) == {(0,): (2,), (1,): (0,), (2,): (1,), (3,): (2,), (4,): (0,)}
+    for missing in [(5,), (-1,), (0, 0), 0]:
+        assert missing not in t.sources
+
+
+@settings(max_examples=60, deadline=None)
+@given(valid_cases(ndims=(1, 2, 3)), st.integers(0, 2**32 - 1))
+def test_streamed_json_is_the_json_of_every_step(case, seed):
+    import json
+
+    t = convanim.trace(convanim.conv(**noisy(case, seed)))
+    text = "".join(t.json_chunks())
+    steps = ", ".join(json.dumps(step.to_dict()) for step in t.steps)
+    assert text == json.dumps(t._head())[:-1] + ', "steps": [' + steps + "]}"
+    assert json.loads(text) == t.to_dict()
+
+
+def test_limits_name_what_to_reduce():
+    from convanim.engine import MAX_PADDED, MAX_TAPS
+
+    with pytest.raises(convanim.SpecError) as caught:
+        convanim.trace(convanim.conv(in_channels=1, size=(1000, 1000), out_channels=30, kernel_size=1))
+    assert caught.value.option == "size" and f"{MAX_TAPS:,}" in caught.value.rule
+    with pytest.raises(convanim.SpecError) as caught:
+        convanim.trace(convanim.conv(size=(2, 2), kernel_size=1, padding=2000, stride=2000))
+    assert caught.value.option == "padding" and f"{MAX_PADDED:,}" in caught.value.rule

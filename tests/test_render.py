@@ -239,7 +239,7 @@ API_MISUSE = {
     "trace of a list": lambda c, tmp: convanim.trace([1, 2, 3]),
     "render of a list": lambda c, tmp: render([1, 2, 3], tmp / "x.gif"),
     "frames of text": lambda c, tmp: list(convanim.frames("abc")),
-    "no path": lambda c, tmp: render(c, None),
+    "an empty path": lambda c, tmp: render(c, ""),
     "a number as path": lambda c, tmp: render(c, 5),
     "no theme": lambda c, tmp: render(c, tmp / "x.gif", theme=None),
     "a dict as options": lambda c, tmp: render(c, tmp / "x.gif", {"width": 800}),

@@ -225,7 +225,7 @@ def test_gif_is_known():
     assert all(s.startswith(".") and s == s.lower() for s in known_formats())
 
 
-@pytest.mark.parametrize("name", ["out.png", "out.GIFF", "out", "out.mp4", "out.gif.txt"], ids=["png", "giff", "no-suffix", "mp4-not-yet", "double"])
+@pytest.mark.parametrize("name", ["out.jpg", "out.GIFF", "out", "out.avi", "out.gif.txt"], ids=["jpg", "giff", "no-suffix", "avi", "double"])
 def test_unknown_suffix_names_output_and_lists_formats(tmp_path, name):
     target = tmp_path / "new" / name
     with pytest.raises(WriterError) as info:

@@ -69,7 +69,10 @@ class RenderOptions:
 
 
 def default_title(trace: Trace) -> str:
-    return f"{trace.spec.ndim}-D convolution"
+    """A figure without a title of its own is titled by its parameters."""
+    from ..code import conv_title
+
+    return conv_title(trace.spec)
 
 
 def frames(subject: Conv | Trace, options: RenderOptions | None = None):
@@ -81,15 +84,12 @@ def frames(subject: Conv | Trace, options: RenderOptions | None = None):
 def _figure(subject, options, painter=None):
     """The renderer for ``subject`` and the shots it draws."""
     # Imported here so that tracing never pays for matplotlib.
-    from .layout import check_drawable, compute_layout
+    from .layout import compute_layout
     from .paint import Painter
     from .renderer import FigureText, FrameRenderer, step_keys
 
     options = _options(options)
-    if not isinstance(subject, (Conv, Trace)):
-        raise SpecError("conv", f"render takes a Conv (convanim.conv(...)) or a Trace; got {type(subject).__name__}")
-    check_drawable(subject.spec)  # before tracing: a refusal should cost nothing
-    result = subject if isinstance(subject, Trace) else trace(subject)
+    result = drawable_trace(subject)
     # The frame budget is checked before any drawing.
     shots = choose(storyboard(step_keys(result), options.timing), options.every, options.steps, options.max_frames)
     layout = compute_layout(result, options.width, options.panel)
@@ -98,20 +98,76 @@ def _figure(subject, options, painter=None):
     return renderer, shots
 
 
-def render(subject: Conv | Trace, path, options: RenderOptions | None = None, **changes) -> Path:
-    """Render ``subject`` to ``path``; the suffix picks the format (``.gif``).
+def drawable_trace(subject: Conv | Trace) -> Trace:
+    """``subject``'s trace, once it is known that convanim can draw it."""
+    from .layout import check_drawable
 
-    ``changes`` override fields of ``options``: ``render(c, "a.gif", glide=True)``.
+    if not isinstance(subject, (Conv, Trace)):
+        raise SpecError("conv", f"render takes a Conv (convanim.conv(...)) or a Trace; got {type(subject).__name__}")
+    check_drawable(subject.spec)  # before tracing: a refusal should cost nothing
+    return subject if isinstance(subject, Trace) else trace(subject)
+
+
+def render(subject: Conv | Trace, path=None, options: RenderOptions | None = None, *, format: str | None = None,
+           step: int | None = None, storyboard: bool = False, **changes):
+    """Render ``subject`` to ``path``; the suffix picks the format (``.gif``, ``.mp4``, ...).
+    Without a path, return an ``Animation``: shown inline by a notebook,
+    written later with its ``save(path)``.
+
+    ``format`` names the format instead (``"apng"``, ``"frames"`` for a
+    folder); ``step`` writes that one step as a picture and ``storyboard`` a
+    sheet of every step (both to ``.png`` or ``.pdf``). ``changes`` override
+    fields of ``options``: ``render(c, "a.gif", glide=True)``.
     """
-    from ..writers import write_frames
+    if isinstance(path, RenderOptions) and options is None:  # render(c, options)
+        path, options = None, path
+    if path is None:
+        unknown = sorted(set(changes) - {f.name for f in fields(RenderOptions)})
+        if unknown:
+            raise SpecError(unknown[0], f"is not a render option; they are {', '.join(f.name for f in fields(RenderOptions))}")
+        from ..animation import Animation
+
+        return Animation(drawable_trace(subject), replace(_options(options), **changes))
+    return write_figure(subject, path, options, format=format, step=step, storyboard=storyboard, **changes).path
+
+
+def write_figure(subject: Conv | Trace, path, options: RenderOptions | None = None, *, writer_options=None,
+                 still=None, **request):
+    """``render``, returning what the writer wrote (``writers.Written``: path, format, size, note).
+
+    ``request`` holds ``format``, ``step``, ``storyboard`` and RenderOptions
+    changes; ``writer_options`` go to the format's writer; ``still`` is a
+    path for the finished figure as a PNG.
+    """
+    from ..writers import check_request, format_for, format_named, write
 
     if not isinstance(path, (str, os.PathLike)) or not str(path):
         raise WriterError("output", f"must be a file path such as 'output/figure.gif', got {path!r}")
-    unknown = sorted(set(changes) - {f.name for f in fields(RenderOptions)})
+    wanted = {key: request.pop(key) for key in ("format", "step", "storyboard") if key in request}
+    unknown = sorted(set(request) - {f.name for f in fields(RenderOptions)})
     if unknown:
         raise SpecError(unknown[0], f"is not a render option; they are {', '.join(f.name for f in fields(RenderOptions))}")
-    options = replace(_options(options), **changes)
-    return write_frames(Path(path), frames(subject, options))
+    options = replace(_options(options), **request)
+    # Refused before anything is drawn.
+    named = format_named(wanted["format"]) if wanted.get("format") is not None else None
+    path = output_path(path, folder=named is not None and named.kind == "folder")
+    fmt = format_for(path, wanted.get("format"))
+    check_request(fmt, wanted.get("step"), wanted.get("storyboard", False))
+    return write(path, frames(subject, options), still=still, **wanted, **(writer_options or {}))
+
+
+def output_path(path, folder: bool = False) -> Path:
+    """``path`` as a shell would read it (``~`` is the home folder), checked
+    before any drawing: a folder is not a figure's file name (unless the
+    format writes a ``folder``)."""
+    path = Path(os.path.expanduser(os.fspath(path)))
+    try:
+        is_dir = path.is_dir()
+    except OSError as error:  # a name too long for the file system, say
+        raise WriterError("output", f"cannot write {str(path)!r}: {error.strerror or error}") from None
+    if is_dir and not folder:
+        raise WriterError("output", f"{str(path)!r} is a folder; give a file name in it, such as {str(path / 'figure.gif')!r}")
+    return path
 
 
 def _options(options) -> RenderOptions:

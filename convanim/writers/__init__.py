@@ -37,7 +37,7 @@ from .base import OUTPUT, Frame, Writer, as_frame, changed_box
 
 __all__ = [
     "FORMATS", "Format", "Frame", "Writer", "as_frame", "changed_box", "format_for", "format_named",
-    "format_names", "known_formats", "open_writer", "write_frames",
+    "format_names", "known_formats", "open_writer", "write", "write_frames", "Written",
 ]
 
 
@@ -71,11 +71,21 @@ class Format:
         }
 
 
+_VIDEO = (("imageio_ffmpeg", "'convanim[video]'"),)
+
 # The one table of output formats. A suffix belongs to the first format that
 # lists it (``.png`` is a still; ``--format apng`` makes it animated). To add
 # a format, add its entry here and its Writer subclass in its own module.
 FORMATS: tuple[Format, ...] = (
     Format("gif", (".gif",), "convanim.writers.gif:GifWriter", "animated GIF, looping, at most 32 colours a frame"),
+    Format("mp4", (".mp4",), "convanim.writers.video:Mp4Writer", "H.264 video for slides (PowerPoint, Keynote) and the web", needs=_VIDEO),
+    Format("webm", (".webm",), "convanim.writers.video:WebmWriter", "VP9 video for the web", needs=_VIDEO),
+    Format("webp", (".webp",), "convanim.writers.webp:WebpWriter", "animated WebP, lossless, keeps transparency"),
+    Format("png", (".png",), "convanim.writers.still:PngWriter", "one picture: a step (--step) or a storyboard sheet", kind="still"),
+    Format("apng", (".apng", ".png"), "convanim.writers.apng:ApngWriter", "animated PNG, lossless, keeps transparency"),
+    Format("pdf", (".pdf",), "convanim.writers.still:PdfWriter", "one page: a step (--step) or a storyboard sheet", kind="still"),
+    Format("html", (".html", ".htm"), "convanim.writers.player:PlayerWriter", "an interactive player in one self-contained HTML file", kind="page"),
+    Format("frames", (), "convanim.writers.frames:FramesWriter", "a folder of numbered PNGs for LaTeX beamer's animate package", kind="folder"),
 )
 
 
@@ -172,3 +182,67 @@ def write_frames(
     return writer.path
 
 
+
+
+@dataclass(frozen=True)
+class Written:
+    """What ``write`` wrote: the path, its format, the picture size, and for
+    some formats a line to show the user (the ``\\animategraphics`` call)."""
+
+    path: Path
+    format: Format
+    size: tuple[int, int]
+    note: str = ""
+    still: Path | None = None  # the finished figure as a picture, when asked for
+
+
+def check_request(fmt: Format, step: int | None = None, storyboard: bool = False) -> None:
+    """Refuse a combination of format and choice of pictures that cannot be written."""
+    if step is not None and storyboard:
+        raise WriterError("step", "shows one step and --storyboard shows them all; give one of the two")
+    chosen = "step" if step is not None else "storyboard" if storyboard else None
+    if chosen and fmt.kind != "still":
+        stills = " or ".join(s for f in FORMATS if f.kind == "still" for s in f.suffixes)
+        raise WriterError(chosen, f"makes one picture, which {fmt.name} does not hold; write it to a {stills} file")
+    if not chosen and fmt.kind == "still":
+        raise WriterError(
+            "output", f"a {fmt.name} file holds one picture: add --step N or --storyboard"
+            + (" (or --format apng for an animated PNG)" if fmt.name == "png" else "")
+        )
+    if step is not None and (isinstance(step, bool) or not isinstance(step, int) or step < 1):
+        raise WriterError("step", f"must be a step number from 1, as the figure's counter shows it; got {step!r}")
+
+
+def write(
+    path: str | os.PathLike,
+    frames: Iterable[Frame | tuple[np.ndarray, float]],
+    *,
+    format: str | None = None,
+    step: int | None = None,
+    storyboard: bool = False,
+    still: str | os.PathLike | None = None,
+    **options: Any,
+) -> Written:
+    """Write ``frames`` to ``path`` as ``format`` (default: by suffix) and say what was written.
+
+    ``step`` keeps only that step's picture and ``storyboard`` makes a sheet
+    of them all (both for a still format: .png, .pdf). ``still``, a path,
+    also writes the last picture (the finished figure) there as a PNG.
+    """
+    from .sheet import pick_step, storyboard_sheet
+
+    fmt = format_for(path, format)
+    check_request(fmt, step, storyboard)
+    stream = (as_frame(item) for item in frames)
+    if step is not None:
+        stream = pick_step(stream, step)
+    elif storyboard:
+        stream = storyboard_sheet(stream)
+    last = None
+    with open_writer(path, None, fmt.name if format is not None else None, **options) as writer:
+        for frame in stream:
+            writer.add(frame.pixels, frame.duration_ms, frame.changed, frame.caption)
+            last = frame
+    if still is not None and last is not None:
+        still = write_frames(still, [(last.pixels, last.duration_ms)])
+    return Written(writer.path, fmt, writer.size, getattr(writer, "latex", ""), still)

@@ -97,8 +97,13 @@ class Writer:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise WriterError(OUTPUT, f"cannot create folder {str(self.path.parent)!r}: {e.strerror or e}") from None
-        self._temp = self._make_temp()
-        self._open = True
+        try:
+            self._temp = self._make_temp()
+            self._open = True
+        except BaseException:  # interrupted between creating the temporary file and here
+            if self._temp is not None:
+                self._remove_temp()
+            raise
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -195,6 +200,7 @@ class Writer:
             temp = self.path.with_name(f".convanim-{secrets.token_hex(4)}.part{self.path.suffix}")
             try:
                 with open(temp, "xb"):
+                    self._temp = temp  # at once: an interrupt from here on removes it
                     return temp
             except FileExistsError:
                 continue

@@ -1,0 +1,72 @@
+"""Write a figure and say what was written: the one place the command line
+and the gallery turn a render into lines for the user (the file and its
+size, the LaTeX line for a frames folder, an embed snippet with alt text).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import WriterError
+
+
+def default_suffix(format: str | None, still: bool) -> str:
+    """The suffix of a default output name for ``format`` (``""`` for a folder)."""
+    from .writers import format_named
+
+    if format is None:
+        return ".png" if still else ".gif"
+    fmt = format_named(format)
+    return fmt.suffixes[0] if fmt.suffixes else ""
+
+
+def publish(subject, path: Path, options, *, format=None, step=None, storyboard=False, embed=None):
+    """Render ``subject`` to ``path``; return ``(Written, lines to print)``.
+
+    ``embed`` (``"html"`` or ``"markdown"``) adds a snippet for the file,
+    with alt text and a description made from the trace; for an animated
+    GIF, WebP or APNG it also writes the finished figure beside it, as the
+    still that readers who ask for reduced motion see.
+    """
+    from .describe import describe
+    from .engine import Trace, trace
+    from .render import output_path, write_figure
+    from .writers import check_request, format_for, format_named
+    from .writers.embed import siblings, snippet, still_path
+
+    path = output_path(path, folder=format is not None and format_named(format).kind == "folder")
+    fmt = format_for(path, format)
+    check_request(fmt, step, storyboard)
+    if embed is not None and fmt.kind == "folder":
+        raise WriterError("embed", "a frames folder goes into LaTeX with the \\animategraphics line printed, not a snippet")
+    words = None
+    if embed is not None or fmt.kind == "page":
+        subject = subject if isinstance(subject, Trace) else trace(subject)
+        words = describe(subject)
+    writer_options = {}
+    if fmt.kind == "page":
+        writer_options = {"title": options.title or path.stem, "description": words.long}
+    animated = fmt.kind == "animation" and fmt.name not in ("mp4", "webm")
+    still = still_path(path) if embed is not None and animated else None
+    written = write_figure(
+        subject, path, options, format=format, step=step, storyboard=storyboard,
+        writer_options=writer_options, still=still,
+    )  # fmt: skip
+    lines = [f"wrote {written.path} ({_size(written.path) / 1024:.1f} KiB)"]
+    if written.still is not None:
+        lines.append(f"wrote {written.still} ({_size(written.still) / 1024:.1f} KiB), the still for reduced motion")
+    if written.note:
+        lines.append(written.note)
+    if embed is not None:
+        if fmt.name in ("mp4", "webm"):
+            missing = [p.name for p in siblings(written.path) if not p.exists()]
+            if missing:
+                lines.append(f"convanim: note: the snippet also plays {', '.join(missing)}: render them beside this file")
+        lines.append(snippet(embed, written.path, fmt.name, written.size, words.alt, words.long))
+    return written, lines
+
+
+def _size(path: Path) -> int:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.iterdir())
+    return path.stat().st_size

@@ -1,0 +1,152 @@
+"""Pictures chosen from an animation: one step, or a storyboard sheet of them all.
+
+Both read only the frames and their captions. Frames whose captions are the
+same show one step (a glide into a step carries that step's caption); the
+step's picture is its longest-held frame, the one a viewer reads. Captions
+that start ``step N of M`` give the step its number N, as the viewer sees
+it on the figure's counter; otherwise steps are counted from 1.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from ..errors import WriterError
+from .base import Frame, as_frame
+
+MAX_SHEET_WIDTH = 2400  # pixels: an A4 page's width at about 200 dpi
+MAX_PICTURES = 60  # on one sheet; more would be too small to read
+_STEP = re.compile(r"step (\d+) of (\d+)\b")
+
+
+def steps(frames: Iterable) -> Iterator[tuple[int | None, Frame]]:
+    """``(step number or None, picture)`` per run of frames with one caption, in order.
+
+    The number is the caption's ``step N of M`` (None for other captions,
+    such as the finished figure's); the picture is a copy of the run's
+    longest-held frame.
+    """
+    caption, best, longest = None, None, -1.0
+    for item in frames:
+        frame = as_frame(item)
+        if best is not None and frame.caption != caption:
+            yield _number(caption), best
+            best, longest = None, -1.0
+        caption = frame.caption
+        if frame.duration_ms > longest:
+            best, longest = Frame(frame.pixels.copy(), frame.duration_ms, None, frame.caption), frame.duration_ms
+    if best is not None:
+        yield _number(caption), best
+
+
+def _number(caption: str) -> int | None:
+    match = _STEP.match(caption)
+    return int(match.group(1)) if match else None
+
+
+def pick_step(frames: Iterable, number: int) -> Iterator[Frame]:
+    """The picture of step ``number`` (as the figure's counter shows it), as a one-frame stream."""
+    seen = []
+    for index, (step, picture) in enumerate(steps(frames), 1):
+        if (step if step is not None else None) == number:
+            yield picture
+            return
+        if step is not None:
+            seen.append(step)
+    if not seen:
+        raise WriterError("step", "this figure's frames are not numbered as steps")
+    raise WriterError("step", f"must be a step of this figure, {min(seen)} to {max(seen)}; got {number}")
+
+
+def last_picture(frames: Iterable) -> Iterator[Frame]:
+    """The finished figure (the last picture), as a one-frame stream."""
+    last = None
+    for item in frames:
+        last = as_frame(item)
+    if last is not None:
+        yield Frame(last.pixels, last.duration_ms, None, last.caption)
+
+
+def storyboard_sheet(frames: Iterable, width: int = MAX_SHEET_WIDTH) -> Iterator[Frame]:
+    """One sheet with every step's picture in a grid, each labelled with its caption.
+
+    Pictures are scaled down as they arrive, so a long figure costs the
+    sheet, not its frames. Yields the sheet as a one-frame stream.
+    """
+    gap = 24
+    tiles: list[tuple[str, Image.Image]] = []
+    for index, (_, picture) in enumerate(_at_most(steps(frames), MAX_PICTURES), 1):
+        mode = "RGBA" if picture.pixels.shape[2] == 4 else "RGB"
+        tiles.append((picture.caption or str(index), _scaled(Image.fromarray(picture.pixels, mode), width, gap, 3)))
+    if not tiles:
+        return
+    # Three across fits a wide (1-D) figure on a page, more when there are
+    # many; narrow (2-D) figures take one more.
+    tile_w, tile_h = tiles[0][1].size
+    columns = 3 if len(tiles) <= 12 else 4 if len(tiles) <= 30 else 5
+    tiles = [(label, _scaled(image, width, gap, columns)) for label, image in tiles]
+    columns += tile_w < tile_h * 1.4
+    yield Frame(_compose(tiles, columns, gap), 0.0, None, f"storyboard of {len(tiles)} pictures")
+
+
+def _scaled(image: Image.Image, width: int, gap: int, columns: int) -> Image.Image:
+    """``image`` made narrow enough for ``columns`` tiles across a sheet ``width`` wide."""
+    columns += image.width < image.height * 1.4
+    tile_width = (width - gap * (columns + 1)) // columns
+    if image.width <= tile_width:
+        return image
+    return image.resize((tile_width, round(image.height * tile_width / image.width)), Image.Resampling.LANCZOS)
+
+
+def _at_most(pictures, limit: int):
+    for index, item in enumerate(pictures, 1):
+        if index > limit:
+            raise WriterError("storyboard", f"a sheet holds at most {limit} pictures; this figure has more (render fewer steps)")
+        yield item
+
+
+def _compose(tiles: list[tuple[str, Image.Image]], columns: int, gap: int) -> np.ndarray:
+    columns = min(columns, len(tiles))
+    tile_w, tile_h = tiles[0][1].size
+    font = _font(max(14, min(28, tile_w // 28)))
+    label_h = round(font.size * 1.6)
+    rows = math.ceil(len(tiles) / columns)
+    size = (columns * tile_w + (columns + 1) * gap, rows * (tile_h + label_h) + (rows + 1) * gap)
+    mode = tiles[0][1].mode
+    # The sheet's background is the pictures' own (their corner pixel), so a
+    # dark or transparent figure gets a matching sheet.
+    corner = tiles[0][1].getpixel((0, 0))
+    sheet = Image.new(mode, size, corner)
+    draw = ImageDraw.Draw(sheet)
+    ink = (20, 20, 20) if sum(corner[:3]) > 382 or (mode == "RGBA" and corner[3] < 128) else (235, 235, 235)
+    for i, (label, image) in enumerate(tiles):
+        row, col = divmod(i, columns)
+        x = gap + col * (tile_w + gap)
+        y = gap + row * (tile_h + label_h + gap)
+        draw.text((x, y + label_h / 2), _fit(label, font, tile_w), font=font, fill=ink, anchor="lm")
+        sheet.paste(image, (x, y + label_h))
+        draw.rectangle([x - 1, y + label_h - 1, x + tile_w, y + label_h + tile_h], outline=(160, 160, 160))
+    return np.asarray(sheet)
+
+
+@lru_cache(maxsize=8)
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    # matplotlib (a dependency already) ships DejaVu Sans, which has × and −.
+    import matplotlib
+
+    return ImageFont.truetype(f"{matplotlib.get_data_path()}/fonts/ttf/DejaVuSans.ttf", size)
+
+
+def _fit(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
+    """``text``, cut with an ellipsis where it would be wider than ``width``."""
+    if font.getlength(text) <= width:
+        return text
+    while text and font.getlength(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"

@@ -1,0 +1,103 @@
+"""One picture to a file: PNG, or a one-page PDF.
+
+These writers take a single picture: a chosen step (``pick_step``) or a
+storyboard sheet (``storyboard_sheet``), both in sheet.py. A second,
+different picture is an error that says how to get an animation instead.
+
+The PDF is written here rather than by Pillow, whose PDF driver stamps the
+time and stores RGB as JPEG: this one is lossless (Flate) and the same bytes
+for the same picture.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+from PIL import Image
+
+from ..errors import WriterError
+from .base import OUTPUT, Frame, Writer
+
+PDF_DPI = 200  # a 1080 px figure is 5.4 in (13.7 cm) wide on the page
+
+
+class StillWriter(Writer):
+    """Base of the one-picture writers: keeps the picture, writes it at the end."""
+
+    merge_repeats = True
+    suffix = ""
+
+    def _begin(self, temp_path) -> None:
+        self._picture: np.ndarray | None = None
+
+    def _add(self, frame: Frame) -> None:
+        if self._picture is not None:
+            raise WriterError(
+                OUTPUT,
+                f"a {self.suffix} file holds one picture, not an animation; choose one with --step N "
+                "or a sheet of every step with --storyboard (or --format apng for an animated PNG)",
+            )
+        self._picture = frame.pixels
+
+    def _abort(self) -> None:
+        self._picture = None
+
+
+class PngWriter(StillWriter):
+    """``.png``: the picture, lossless, with its alpha when it has one."""
+
+    suffix = ".png"
+
+    def _finish(self) -> None:
+        mode = "RGBA" if self._picture.shape[2] == 4 else "RGB"
+        Image.fromarray(self._picture, mode).save(self._temp, "PNG", compress_level=9)
+
+
+class PdfWriter(StillWriter):
+    """``.pdf``: one page the size of the picture at ``dpi`` (default 200), lossless.
+
+    Transparent pixels are composited over white: a page has no transparency.
+    """
+
+    suffix = ".pdf"
+
+    def __init__(self, path, size=None, *, dpi: int = PDF_DPI):
+        super().__init__(path, size)
+        if isinstance(dpi, bool) or not isinstance(dpi, int) or not 72 <= dpi <= 1200:
+            raise WriterError("dpi", f"must be a whole number from 72 to 1200; got {dpi!r}")
+        self.dpi = dpi
+
+    def _finish(self) -> None:
+        pixels = self._picture
+        if pixels.shape[2] == 4:
+            alpha = pixels[..., 3:].astype(np.uint16)
+            pixels = ((pixels[..., :3] * alpha + 255 * (255 - alpha) + 127) // 255).astype(np.uint8)
+        self._temp.write_bytes(pdf_page(pixels, self.dpi))
+
+
+def pdf_page(rgb: np.ndarray, dpi: int) -> bytes:
+    """A one-page PDF showing ``rgb`` ((H, W, 3) uint8) at ``dpi``, and nothing else."""
+    height, width = rgb.shape[:2]
+    points = (width * 72 / dpi, height * 72 / dpi)
+    image = zlib.compress(np.ascontiguousarray(rgb).tobytes(), 9)
+    draw = f"q {points[0]:.2f} 0 0 {points[1]:.2f} 0 0 cm /Im0 Do Q".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {points[0]:.2f} {points[1]:.2f}] "
+        "/Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>".encode(),
+        f"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceRGB "
+        f"/BitsPerComponent 8 /Filter /FlateDecode /Length {len(image)} >>\nstream\n".encode() + image + b"\nendstream",
+        f"<< /Length {len(draw)} >>\nstream\n".encode() + draw + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)

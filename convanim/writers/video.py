@@ -1,0 +1,146 @@
+"""MP4 (H.264) and WebM (VP9) through the ffmpeg that the imageio-ffmpeg wheel carries.
+
+Video plays at a fixed frame rate, so a held picture is sent again for every
+frame of its hold: picture ends are rounded to whole frames on one clock, so
+the total time is right and rounding never adds up. The stream is piped to
+ffmpeg one frame at a time; nothing but the current frame is held here.
+
+Files are the same bytes for the same frames: one encoder thread, no
+metadata, ffmpeg's bit-exact flags (no version strings or random ids).
+H.264 is yuv420p, the one PowerPoint, Keynote and every browser play; its
+width and height must be even, so an odd edge is padded by repeating the
+last row or column, never scaled. No B-frames: every frame's time is its
+decoding time, so the last frame is followed directly by the first when a
+player loops.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+
+import numpy as np
+
+from ..errors import WriterError
+from .base import OUTPUT, Frame, Writer
+
+DEFAULT_FPS = 30
+
+
+class VideoWriter(Writer):
+    """Base of the two video writers; subclasses give ffmpeg's codec arguments.
+
+    Options: ``fps`` (frames per second of the video, 10 to 60; default 30)
+    and ``matte``, the RGB colour that pixels with alpha < 255 are composited
+    over (video has no transparency).
+    """
+
+    container = ""
+    codec_args: tuple[str, ...] = ()
+
+    def __init__(self, path, size=None, *, fps: int = DEFAULT_FPS, matte: tuple[int, int, int] = (255, 255, 255)):
+        super().__init__(path, size)
+        if isinstance(fps, bool) or not isinstance(fps, int) or not 10 <= fps <= 60:
+            raise WriterError("fps", f"must be a whole number of frames per second from 10 to 60; got {fps!r}")
+        try:
+            matte = tuple(int(c) for c in matte)
+        except (TypeError, ValueError):
+            matte = ()
+        if len(matte) != 3 or not all(0 <= c <= 255 for c in matte):
+            raise WriterError("matte", f"must be an (r, g, b) colour of 0-255 levels; got {matte!r}")
+        self.fps, self.matte = fps, np.array(matte, np.uint16)
+        self._process: subprocess.Popen | None = None
+        self._log = None
+        self._time_ms = 0.0  # end of the last picture, in the caller's clock
+        self.frames_sent = 0  # video frames so far
+        self._last: Frame | None = None
+
+    def _begin(self, temp_path) -> None:
+        from imageio_ffmpeg import get_ffmpeg_exe
+
+        width, height = self.size
+        width, height = width + width % 2, height + height % 2
+        command = [
+            get_ffmpeg_exe(), "-nostdin", "-y", "-loglevel", "error",
+            "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-framerate", str(self.fps), "-i", "-",
+            "-an", "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact", "-threads", "1",
+            # RGB to yuv420p with the BT.709 matrix, and the file says so, so
+            # that players do not shift the colours.
+            "-vf", "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p",
+            "-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709", "-color_range", "tv",
+            *self.codec_args,
+            "-f", self.container, str(temp_path),
+        ]  # fmt: skip
+        # ffmpeg's messages go to a file: a pipe nobody reads could fill and stall it.
+        self._log = tempfile.TemporaryFile()
+        self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
+
+    def _add(self, frame: Frame) -> None:
+        self._time_ms += frame.duration_ms
+        count = round(self._time_ms * self.fps / 1000) - self.frames_sent
+        self._last = frame
+        if count <= 0:
+            return  # shorter than a video frame: the next picture takes its time
+        self._send(frame, count)
+
+    def _send(self, frame: Frame, count: int) -> None:
+        pixels = frame.pixels
+        if pixels.shape[2] == 4:
+            alpha = pixels[..., 3:].astype(np.uint16)
+            pixels = ((pixels[..., :3] * alpha + self.matte * (255 - alpha) + 127) // 255).astype(np.uint8)
+        if pixels.shape[1] % 2 or pixels.shape[0] % 2:
+            # Repeat the last row or column rather than let ffmpeg pad black.
+            pixels = np.pad(pixels, ((0, pixels.shape[0] % 2), (0, pixels.shape[1] % 2), (0, 0)), mode="edge")
+        data = np.ascontiguousarray(pixels).tobytes()
+        for _ in range(count):
+            self._write(data)
+        self.frames_sent += count
+
+    def _write(self, data: bytes) -> None:
+        try:
+            self._process.stdin.write(data)
+        except BrokenPipeError:
+            raise WriterError(OUTPUT, f"ffmpeg stopped: {self._ffmpeg_said()}") from None
+
+    def _finish(self) -> None:
+        if self.frames_sent == 0:  # all of it shorter than one video frame
+            self._send(self._last, 1)
+        self._process.stdin.close()
+        if self._process.wait() != 0:
+            raise WriterError(OUTPUT, f"ffmpeg could not write {str(self.path)!r}: {self._ffmpeg_said()}")
+        self._log.close()
+
+    def _abort(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        if self._log is not None:
+            self._log.close()
+
+    def _ffmpeg_said(self) -> str:
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        self._log.seek(0)
+        lines = self._log.read().decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else f"exit status {self._process.returncode}"
+
+
+class Mp4Writer(VideoWriter):
+    """``.mp4``: H.264 (high profile, yuv420p), what slides and every browser play."""
+
+    container = "mp4"
+    codec_args = (
+        "-c:v", "libx264", "-preset", "medium", "-tune", "animation", "-crf", "18", "-profile:v", "high",
+        "-x264-params", "bframes=0:threads=1", "-g", "60", "-movflags", "+faststart",
+    )  # fmt: skip
+
+
+class WebmWriter(VideoWriter):
+    """``.webm``: VP9 for the web, constant quality."""
+
+    container = "webm"
+    codec_args = (
+        "-c:v", "libvpx-vp9", "-crf", "24", "-b:v", "0", "-deadline", "realtime", "-cpu-used", "8",
+        "-row-mt", "0", "-tile-columns", "0", "-frame-parallel", "0", "-auto-alt-ref", "0", "-g", "60",
+    )  # fmt: skip
