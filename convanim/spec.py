@@ -268,7 +268,7 @@ def _check_padding_arg(spec: ConvSpec, arg):
 
 def _check_spec(spec: ConvSpec) -> None:
     """The rules PyTorch enforces, in the words of the option they concern."""
-    if spec.padding_mode not in PADDING_MODES:
+    if not isinstance(spec.padding_mode, str) or spec.padding_mode not in PADDING_MODES:
         raise SpecError("padding_mode", f"must be one of {', '.join(PADDING_MODES)}; got {spec.padding_mode!r}")
     if spec.in_channels % spec.groups:
         raise SpecError("groups", f"in_channels ({spec.in_channels}) must be divisible by groups ({spec.groups})")

@@ -164,21 +164,16 @@ def test_a_tilde_is_the_home_folder_in_the_api_and_a_quoted_option(run_cli, tmp_
 
 @pytest.fixture
 def rendered(monkeypatch):
-    """The options each `convanim render` draws with, instead of a file."""
-    import importlib
+    """The convolution and options each `convanim render` draws with, instead of a file."""
+    import convanim.publish
 
-    module = importlib.import_module("convanim.render")  # the package, not convanim.render the function
     calls = []
 
-    def fake_write(subject, path, options, **request):
-        from convanim.writers import Written, format_for
-
+    def fake_publish(subject, path, options, **request):
         calls.append((subject, options))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(b"GIF89a")
-        return Written(path, format_for(path), (1, 1))
+        return None, [f"wrote {path}"]
 
-    monkeypatch.setattr(module, "write_figure", fake_write)
+    monkeypatch.setattr(convanim.publish, "publish", fake_publish)
     return calls
 
 

@@ -17,7 +17,15 @@ container choices:
   dithering: dither noise on a flat fill costs bytes and makes a redrawn
   cell differ from its neighbours;
 - when the caller says which box changed (``Frame.changed``), only that box
-  is converted and compared.
+  is converted and compared;
+- a transparent background (RGBA frames, no ``matte``) stays transparent.
+  The transparent index then means two things: "unchanged" inside a delta
+  frame, and "clear" in the first one. A pixel that turns from a colour back
+  to clear cannot be drawn as clear over the previous frame, so the frame
+  before it is disposed of ("restore to background") over a box holding
+  every such pixel, and the new frame redraws what that box must keep. A
+  frame's disposal is known only when the next one comes, so one encoded
+  frame is held back until then.
 
 Only numpy and Pillow are imported; the module knows nothing of convolutions.
 """
@@ -40,6 +48,9 @@ from .palette import FigurePalette, _keys_to_rgb, frame_keys
 MIN_DELAY_CS = 2
 _MAX_DELAY_CS = 0xFFFF
 _DISPOSE_NONE = 1  # "do not dispose": the next frame is drawn over this one
+_DISPOSE_CLEAR = 2  # "restore to background": the frame's box becomes transparent
+# The key of a fully transparent pixel: outside the 24 bits of colour keys.
+CLEAR = np.uint32(1 << 24)
 
 def _le16(value: int) -> bytes:
     return value.to_bytes(2, "little")
@@ -51,6 +62,27 @@ def _round_cs(ms: float) -> int:
 
 
 _CLEAN = (0, 0, 0, 0)  # an empty box: nothing differs
+
+
+def _keys(frame: np.ndarray, matte: tuple[int, int, int] | None) -> np.ndarray:
+    """Colour keys of ``frame``. With a ``matte``, pixels not fully opaque are
+    composited over it; without one, pixels with no ink at all are ``CLEAR``
+    and the rest keep their own colour (GIF has no partial transparency)."""
+    if matte is not None or frame.shape[2] == 3 or frame[..., 3].min() == 255:
+        return frame_keys(frame, matte or (255, 255, 255))
+    keys = frame_keys(frame[..., :3])
+    keys[frame[..., 3] == 0] = CLEAR
+    return keys
+
+
+def _box(mask: np.ndarray, x0: int = 0, y0: int = 0) -> tuple[int, int, int, int] | None:
+    """The bounding box (left, top, right, bottom) of ``mask``'s true pixels,
+    offset by (x0, y0); None when there are none."""
+    rows = np.flatnonzero(mask.any(axis=1))
+    if len(rows) == 0:
+        return None
+    cols = np.flatnonzero(mask.any(axis=0))
+    return (int(cols[0]) + x0, int(rows[0]) + y0, int(cols[-1]) + 1 + x0, int(rows[-1]) + 1 + y0)
 
 
 def _union(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
@@ -81,6 +113,14 @@ def _lzw(indices: np.ndarray, bits: int) -> bytes:
     return bytes([code_size]) + image.tobytes("gif", "L", code_size, 0) + b"\0"
 
 
+def _with_clear(index_of: np.ndarray, opaque: np.ndarray, transparent: int) -> np.ndarray:
+    """Palette indices for every key of a ``np.unique`` list: the colours'
+    (``index_of``, for the ``opaque`` ones) and ``transparent`` for CLEAR."""
+    full = np.full(len(opaque), transparent, np.int64)
+    full[opaque] = index_of
+    return full
+
+
 class GifEncoder:
     """Write an animated GIF to ``fp`` one frame at a time.
 
@@ -101,7 +141,7 @@ class GifEncoder:
         *,
         max_colors: int = 32,
         loop: int = 0,
-        matte: tuple[int, int, int] = (255, 255, 255),
+        matte: tuple[int, int, int] | None = None,
         min_delay_cs: int = MIN_DELAY_CS,
     ):
         self._fp = fp
@@ -121,6 +161,9 @@ class GifEncoder:
         self._lut: np.ndarray | None = None  # colour key -> palette index, reused
         self._global = np.zeros(0, np.uint32)  # the global colour table's keys, sorted
         self._global_bits = 1
+        # The frame encoded last, held until the next one says how to dispose
+        # of it: (keys, keys on screen before it or None for the first, box, delay).
+        self._held: tuple | None = None
         self.frames_written = 0
         self._closed = False
 
@@ -134,13 +177,13 @@ class GifEncoder:
             raise ValueError(f"frame is {frame.shape[1]}x{frame.shape[0]}, the GIF is {self.size[0]}x{self.size[1]}")
         if changed is not None and self._last is not None:
             left, top, right, bottom = changed
-            inside = frame_keys(frame[top:bottom, left:right], self.matte)
+            inside = _keys(frame[top:bottom, left:right], self.matte)
             same = np.array_equal(inside, self._last[top:bottom, left:right])
             if not same:
                 keys = self._last.copy()
                 keys[top:bottom, left:right] = inside
         else:
-            keys = frame_keys(frame, self.matte)
+            keys = _keys(frame, self.matte)
             same = self._last is not None and np.array_equal(keys, self._last)
             changed = None
         if self._pending:
@@ -160,6 +203,9 @@ class GifEncoder:
             return
         if self._pending:
             self._flush(last=True)
+        if self._held is not None:
+            self._emit(self._held, self._held[2], _DISPOSE_NONE)
+            self._held = None
         if self.frames_written:
             self._fp.write(b";")
         self._closed = True
@@ -175,64 +221,101 @@ class GifEncoder:
                 # and, through the cumulative clock, inherits its time.
                 return
             delay = self.min_delay_cs
-        self._write_frame(self._last, min(delay, _MAX_DELAY_CS))
+        self._write_frame(self._last, delay)
         self._written_cs += delay
-        delay -= _MAX_DELAY_CS
-        while delay > 0:  # longer than 655.35 s: extend with empty frames
-            self._write_empty(min(delay, _MAX_DELAY_CS))
-            delay -= _MAX_DELAY_CS
 
     def _write_frame(self, keys: np.ndarray, delay_cs: int) -> None:
-        if self._shown is None:
-            self._write_first(keys, delay_cs)
+        if self._held is None:
+            self._write_header(keys)
+            self._held = (keys, None, (0, 0, *self.size), delay_cs)
             self._shown, self._dirty = keys, _CLEAN
             return
         x0, y0, x1, y1 = self._dirty if self._dirty is not None else (0, 0, *self.size)
-        changed = keys[y0:y1, x0:x1] != self._shown[y0:y1, x0:x1]
-        rows = np.flatnonzero(changed.any(axis=1))
-        if len(rows) == 0:  # same as on screen (a dropped frame came between)
-            self._write_empty(delay_cs)
-            return
-        cols = np.flatnonzero(changed.any(axis=0))
-        top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-        mask = changed[top:bottom, left:right]
-        top, bottom, left, right = top + y0, bottom + y0, left + x0, right + x0
+        screen = self._shown
+        cleared = _box((keys[y0:y1, x0:x1] == CLEAR) & (screen[y0:y1, x0:x1] != CLEAR), x0, y0)
+        if cleared is None:
+            self._emit(self._held, self._held[2], _DISPOSE_NONE)
+        else:
+            # The held frame is disposed of over a box that holds every pixel
+            # turning clear; after it, that box is clear on screen.
+            box = _union(self._held[2], cleared)
+            self._emit(self._held, box, _DISPOSE_CLEAR)
+            screen = screen.copy()
+            screen[box[1] : box[3], box[0] : box[2]] = CLEAR
+            x0, y0, x1, y1 = _union((x0, y0, x1, y1), box)
+        changed = _box(keys[y0:y1, x0:x1] != screen[y0:y1, x0:x1], x0, y0)
+        # Nothing changed on screen (a dropped frame came between): a 1x1
+        # frame of the transparent index lets the time pass.
+        self._held = (keys, screen, changed or (0, 0, 1, 1), delay_cs)
+        self._shown, self._dirty = keys, _CLEAN
+
+    def _emit(self, held: tuple, box: tuple[int, int, int, int], dispose: int) -> None:
+        """Write a held frame over ``box``: its pixels that differ from the
+        screen before it, the rest the transparent index."""
+        keys, before, _, total_cs = held
+        delay_cs = min(total_cs, _MAX_DELAY_CS)
+        left, top, right, bottom = box
         region = keys[top:bottom, left:right]
+        if before is None:
+            # The first frame, whole, drawn with the global table (the header's).
+            unique, index_of, clear = self._first
+            data = self._control(delay_cs, clear, dispose) + self._descriptor(*self._origin(box), local_bits=None)
+            data += _lzw(self._indices(region, None, unique, index_of, 0), self._global_bits)
+        else:
+            data = self._delta(region, before[top:bottom, left:right], box, delay_cs, dispose)
+        self._fp.write(data)
+        self.frames_written += 1
+        total_cs -= _MAX_DELAY_CS
+        while total_cs > 0:  # longer than 655.35 s: extend with empty frames
+            self._write_empty(min(total_cs, _MAX_DELAY_CS))
+            total_cs -= _MAX_DELAY_CS
+
+    def _delta(self, region: np.ndarray, before: np.ndarray, box, delay_cs: int, dispose: int) -> bytes:
+        """A frame over ``box`` drawing the pixels of ``region`` that differ
+        from ``before``; the others are the transparent index."""
+        mask = region != before
         unique, counts = np.unique(region[mask], return_counts=True)
-        palette, index_of = self._palette(unique, counts)
+        opaque = unique != CLEAR
+        palette, index_of = self._palette(unique[opaque], counts[opaque])
         transparent = len(palette)
+        index_of = _with_clear(index_of, opaque, transparent)
         bits = _table_bits(transparent + 1)
-        descriptor = (left, top, right - left, bottom - top)
-        data = self._control(delay_cs, transparent) + self._descriptor(*descriptor, local_bits=bits)
+        descriptor = self._origin(box)
+        data = self._control(delay_cs, transparent, dispose) + self._descriptor(*descriptor, local_bits=bits)
         data += _color_table(palette, bits) + _lzw(self._indices(region, mask, unique, index_of, transparent), bits)
-        if len(palette) == len(unique) and np.isin(unique, self._global).all():
+        if len(palette) == opaque.sum() and np.isin(unique[opaque], self._global).all():
             # Every colour is already in the global table: drawing with it
             # saves the local table but may need wider codes; keep the smaller.
             transparent = len(self._global)
-            index_of = np.searchsorted(self._global, unique)
+            index_of = _with_clear(np.searchsorted(self._global, unique[opaque]), opaque, transparent)
             indices = self._indices(region, mask, unique, index_of, transparent)
             with_global = (
-                self._control(delay_cs, transparent)
+                self._control(delay_cs, transparent, dispose)
                 + self._descriptor(*descriptor, local_bits=None)
                 + _lzw(indices, self._global_bits)
             )
             if len(with_global) < len(data):
                 data = with_global
-        self._fp.write(data)
-        self._shown, self._dirty = keys, _CLEAN
-        self.frames_written += 1
+        return data
 
-    def _write_first(self, keys: np.ndarray, delay_cs: int) -> None:
-        """Header, global colour table (the first frame's palette) and the first frame."""
+    @staticmethod
+    def _origin(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        left, top, right, bottom = box
+        return (left, top, right - left, bottom - top)
+
+    def _write_header(self, keys: np.ndarray) -> None:
+        """Header and global colour table: the first frame's palette."""
         width, height = self.size
         unique, counts = np.unique(keys, return_counts=True)
-        palette, index_of = self._palette(unique, counts)
-        indices = self._indices(keys, None, unique, index_of, 0)
+        opaque = unique != CLEAR
+        palette, index_of = self._palette(unique[opaque], counts[opaque])
         # One slot is left over so that later frames can draw with this table
-        # and a transparent index.
+        # and a transparent index (which the first frame's clear pixels use).
         bits = _table_bits(len(palette) + 1)
         self._global, self._global_bits = palette, bits
-        header = (
+        clear = None if opaque.all() else len(palette)
+        self._first = (unique, _with_clear(index_of, opaque, len(palette)), clear)
+        self._fp.write(
             b"GIF89a"
             + _le16(width)
             + _le16(height)
@@ -242,13 +325,6 @@ class GifEncoder:
             + _le16(self.loop)
             + b"\0"
         )
-        self._fp.write(
-            header
-            + self._control(delay_cs, None)
-            + self._descriptor(0, 0, width, height, local_bits=None)
-            + _lzw(indices, bits)
-        )
-        self.frames_written += 1
 
     def _write_empty(self, delay_cs: int) -> None:
         """A 1x1 transparent pixel: time passes, nothing changes."""
@@ -267,7 +343,7 @@ class GifEncoder:
         if self._lut is None:
             # 16 MiB, once per file: a direct colour -> index table maps a
             # full frame in about a millisecond.
-            self._lut = np.zeros(1 << 24, np.uint8)
+            self._lut = np.zeros((1 << 24) + 1, np.uint8)  # every colour, and CLEAR
         self._lut[unique] = index_of
         indices = self._lut[region]
         if mask is not None:
@@ -275,8 +351,8 @@ class GifEncoder:
         return indices
 
     @staticmethod
-    def _control(delay_cs: int, transparent: int | None) -> bytes:
-        flags = (_DISPOSE_NONE << 2) | (transparent is not None)
+    def _control(delay_cs: int, transparent: int | None, dispose: int = _DISPOSE_NONE) -> bytes:
+        flags = (dispose << 2) | (transparent is not None)
         return b"!\xf9\x04" + bytes([flags]) + _le16(delay_cs) + bytes([transparent or 0, 0])
 
     @staticmethod
@@ -291,7 +367,9 @@ class GifWriter(Writer):
     Options: ``max_colors`` (2 to 256, transparent index included; default
     32, plenty for flat fills and the shades of anti-aliased text, and
     smaller than 64 by a tenth), ``loop`` (0 = forever, else the number of repeats) and ``matte``,
-    the RGB colour that pixels with alpha < 255 are composited over.
+    the RGB colour that pixels with alpha < 255 are composited over; without
+    one, RGBA frames keep a transparent background (pixels with no ink at all
+    are transparent, the rest keep their colour).
     """
 
     max_size = 0xFFFF
@@ -303,7 +381,7 @@ class GifWriter(Writer):
         *,
         max_colors: int = 32,
         loop: int = 0,
-        matte: tuple[int, int, int] = (255, 255, 255),
+        matte: tuple[int, int, int] | None = None,
     ):
         super().__init__(path, size)
         if isinstance(max_colors, bool) or not isinstance(max_colors, int) or not 2 <= max_colors <= 256:
@@ -311,10 +389,10 @@ class GifWriter(Writer):
         if isinstance(loop, bool) or not isinstance(loop, int) or not 0 <= loop <= 0xFFFF:
             raise WriterError("loop", f"must be 0 (forever) or a repeat count up to 65535; got {loop!r}")
         try:
-            matte = tuple(int(c) for c in matte)
+            matte = None if matte is None else tuple(int(c) for c in matte)
         except (TypeError, ValueError):
             matte = ()
-        if len(matte) != 3 or not all(0 <= c <= 255 for c in matte):
+        if matte is not None and (len(matte) != 3 or not all(0 <= c <= 255 for c in matte)):
             raise WriterError("matte", f"must be an (r, g, b) colour of 0-255 levels; got {matte!r}")
         self.max_colors, self.loop, self.matte = max_colors, loop, matte
         self._file: BinaryIO | None = None
