@@ -4,6 +4,7 @@ values abbreviated when they must fit a cell."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 _SUFFIXES = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
 
@@ -11,7 +12,8 @@ _SUFFIXES = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
 def format_number(x: float, max_chars: int | None = None) -> str:
     """The shortest faithful text for ``x`` that fits in ``max_chars``.
 
-    Without a limit the text is exact to 6 significant digits. With one,
+    Without a limit the text is exact to 6 significant digits, and values
+    from a million on take a suffix (2.39815M) as cells write them. With one,
     precision is dropped first, then large values take a k/M/G/T suffix, and
     tiny ones scientific notation.
     """
@@ -20,6 +22,9 @@ def format_number(x: float, max_chars: int | None = None) -> str:
     # No limit means none: a fixed width would cut digits off long integers
     # and long exponents, which the docstring promises to keep.
     limit = max_chars if max_chars is not None else math.inf
+    if max_chars is None and abs(x) >= LARGE:
+        # Written the way a cell writes it too: 1M, -2.39815M, never 1000000 beside -2.39815M.
+        return _suffixed(x, 6)
     if float(x).is_integer() and abs(x) < 1e15:
         text = str(int(x))
         if len(text) <= limit:
@@ -47,6 +52,22 @@ def format_number(x: float, max_chars: int | None = None) -> str:
         if len(text) <= limit:
             return text
     return f"{x:.0e}".replace("e+0", "e").replace("e-0", "e-").replace("e+", "e")
+
+
+LARGE = 1e6  # from here on, values are written with a suffix (k, M, G, T) or in scientific notation
+
+
+def _suffixed(x: float, digits: int) -> str:
+    """``x`` with the suffix of its size and up to ``digits`` significant digits: 2.5M."""
+    for i, (scale, suffix) in enumerate(_SUFFIXES):
+        if abs(x) >= scale and abs(x) < 1000 * scale:
+            mantissa = _general(x / scale, digits)
+            if abs(float(mantissa)) >= 1000 and i > 0:  # 999.9999M rounds to 1000M: say 1G
+                scale, suffix = _SUFFIXES[i - 1]
+                mantissa = _general(x / scale, digits)
+            if "e" not in mantissa:
+                return mantissa + suffix
+    return _general(x, digits)
 
 
 def _general(x: float, digits: int) -> str:
@@ -77,3 +98,101 @@ def fitting_number(x: float, max_chars: int, tolerance: float = 0.05) -> str:
     if len(text) > max_chars or abs(value_of(text) - x) > tolerance * abs(x):
         return ""
     return text
+
+
+# -- one format for a row of cells ---------------------------------------------
+
+MINUS = "\u2212"
+ROUNDED = "\u2248"  # marks a cell whose number is rounded: ≈0.33
+MAX_FIXED = 6  # decimals a row may show before it is rounded or goes scientific
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-12 * max(abs(a), abs(b))
+
+
+@dataclass(frozen=True)
+class RowFormat:
+    """How every number of one row of cells is written: one precision for all.
+
+    ``kind`` is "whole" (integers), "fixed" (``digits`` decimals),
+    "scientific" (``digits`` decimals in the mantissa) or "suffix" (k, M, G,
+    T with up to ``digits`` significant digits). A number the format rounds
+    is marked with ≈, so a cell never silently disagrees with the exact
+    product line."""
+
+    kind: str
+    digits: int = 0
+
+    def plain(self, x: float) -> str:
+        """``x`` in this format, unmarked, with a true minus sign."""
+        if x == 0:
+            return "0"
+        if self.kind == "whole":
+            text = str(round(x))
+        elif self.kind == "fixed":
+            text = f"{x:.{self.digits}f}"
+        elif self.kind == "scientific":
+            mantissa, exponent = f"{x:.{self.digits}e}".split("e")
+            text = f"{mantissa}e{int(exponent)}"
+        else:
+            text = _suffixed(x, self.digits) if abs(x) >= 1000 else _general(x, self.digits)
+        return text.replace("-", MINUS)
+
+    def rounds(self, x: float) -> bool:
+        return not _close(value_of(self.plain(x).replace(MINUS, "-")), x)
+
+    def text(self, x: float) -> str:
+        """What a cell shows: ``plain``, marked ≈ where it is rounded."""
+        return (ROUNDED if self.rounds(x) else "") + self.plain(x)
+
+    def describe(self) -> str:
+        return {"whole": "whole numbers", "fixed": f"{self.digits} decimals"}.get(self.kind, f"{self.kind} notation")
+
+
+def row_format(values, decimals: int | None = None, max_chars: int = 7) -> RowFormat:
+    """The one format for a row's ``values``: exact where it fits in
+    ``max_chars`` characters, else rounded (and marked), else scientific.
+    ``decimals`` forces that many decimals on a row that is not all whole."""
+    values = [float(v) for v in values if math.isfinite(v)]
+    nonzero = [abs(v) for v in values if v != 0]
+    if not nonzero:
+        return RowFormat("whole")
+    largest, smallest = max(nonzero), min(nonzero)
+
+    def width(fmt: RowFormat) -> int:
+        return max(len(fmt.text(v)) for v in values)
+
+    def fits(fmt: RowFormat) -> bool:
+        return width(fmt) <= max_chars
+
+    def exact(fmt: RowFormat) -> bool:
+        return not any(fmt.rounds(v) for v in values)
+
+    whole = all(float(v).is_integer() for v in values)
+    if largest >= LARGE:
+        candidates = [RowFormat("suffix", d) for d in range(6, 1, -1)]
+        return next((f for f in candidates if width(f) <= max_chars), candidates[-1])
+    if whole:
+        return RowFormat("whole")
+    if decimals is not None:
+        return RowFormat("fixed", decimals)
+    fixed = [RowFormat("fixed", d) for d in range(0, MAX_FIXED + 1)]
+    scientific = [RowFormat("scientific", d) for d in range(0, 3)]
+    # The decimals each value needs to be exact; None past MAX_FIXED.
+    places = [next((f.digits for f in fixed if not f.rounds(v)), None) for v in values]
+    digits = max((d for d in places if d is not None), default=0)
+    inexact = [abs(v) for v, d in zip(values, places) if d is None and v != 0]
+    if inexact:
+        # Rounded: enough decimals that the smallest such value keeps two significant digits.
+        digits = max(digits, 2, 1 - math.floor(math.log10(min(inexact))))
+    if digits <= MAX_FIXED and fits(RowFormat("fixed", digits)) and not (digits > 4 and smallest < 1e-3):
+        return RowFormat("fixed", digits)
+    for fmt in scientific:
+        if exact(fmt) and fits(fmt):
+            return fmt
+    # Fewer decimals, as long as no value is rounded away to 0; else scientific.
+    for fmt in reversed(fixed):
+        if fits(fmt) and smallest >= 10.0 ** -fmt.digits:
+            return fmt
+    return next((fmt for fmt in reversed(scientific) if fits(fmt)), scientific[0])

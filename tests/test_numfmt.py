@@ -58,9 +58,13 @@ def test_without_a_limit_six_digits_are_kept(x):
     assert relative_error(format_number(x), x) <= Decimal("5e-6")
 
 
-@pytest.mark.parametrize("x", [1234567890123.0, -99999999999999.0], ids=["13 digits", "negative 14 digits"])
-def test_without_a_limit_integers_are_whole(x):
-    assert format_number(x) == str(int(x))
+@pytest.mark.parametrize(
+    ("x", "expected"), [(999999.0, "999999"), (1e6, "1M"), (-2398150.5, "-2.39815M"), (1234567890123.0, "1.23457T")],
+    ids=["under a million", "a million", "negative millions", "13 digits"],
+)
+def test_without_a_limit_large_values_are_written_as_cells_write_them(x, expected):
+    """1000000×(−2.25) reads 1M×(−2.25) = −2.25M: one way of writing large values."""
+    assert format_number(x) == expected
 
 
 def test_large_values_take_a_suffix_before_scientific_notation():

@@ -38,6 +38,19 @@ class RenderOptions:
     every: int = 1  # draw every Nth step; the outputs in between still fill in
     steps: str | tuple | None = None  # the steps to draw, "1-5,9"; kept as ((1, 5), (9, 9))
     max_frames: int = DEFAULT_MAX_FRAMES  # refuse a figure of more frames, before drawing
+    canvas: str | None = None  # a fixed size, "1920x1080", or a ratio, "16:9", the figure centred in it
+    decimals: int | None = None  # decimals of every number in cells (rows of whole numbers stay whole)
+    show_pending: bool = False  # pending outputs show their values in grey
+
+    # Under each option's name: what the command line says about it.
+    HELP = {
+        "canvas": "A fixed frame size, e.g. 1920x1080, or a ratio such as 16:9 (width from --width): the figure is fitted and centred.",
+        "decimals": "Decimals of every number in the cells (0 to 6); by default each row picks the fewest that show its values.",
+        "show_pending": "Show the values of outputs not yet computed, in grey.",
+        "every": "Draw every Nth step (1, 1+N, …); the outputs in between still fill in. Default 1.",
+        "steps": "Draw only these steps, counted from 1, e.g. 1-8,30. Default: all.",
+        "max_frames": f"Refuse, before drawing, a figure of more frames. Default {DEFAULT_MAX_FRAMES}.",
+    }
 
     def __post_init__(self):
         if isinstance(self.width, bool) or not isinstance(self.width, (int, np.integer)) or not MIN_WIDTH <= self.width <= MAX_WIDTH:
@@ -46,7 +59,7 @@ class RenderOptions:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise SpecError(name, f"must be a number, got {value!r}")
-        for name in ("glide", "panel"):
+        for name in ("glide", "panel", "show_pending"):
             if not isinstance(getattr(self, name), bool):
                 raise SpecError(name, f"must be true or false, got {getattr(self, name)!r}")
         for name in ("title", "credit"):
@@ -55,6 +68,14 @@ class RenderOptions:
                 raise SpecError(name, f"must be text, got {value!r}")
             if value is not None and not value.isprintable():
                 raise SpecError(name, "must be one line of printable text (no line breaks or control characters)")
+        if self.decimals is not None and (
+            isinstance(self.decimals, bool) or not isinstance(self.decimals, (int, np.integer)) or not 0 <= self.decimals <= 6
+        ):
+            raise SpecError("decimals", f"must be a whole number from 0 to 6, got {self.decimals!r}")
+        if self.canvas is not None:
+            from .canvas import canvas_size
+
+            canvas_size(self.canvas, self.width)  # refuses a malformed size now
         object.__setattr__(self, "theme", load_theme(self.theme))
         for name in ("every", "max_frames"):
             value = getattr(self, name)
@@ -76,9 +97,17 @@ def default_title(trace: Trace) -> str:
 
 
 def frames(subject: Conv | Trace, options: RenderOptions | None = None):
-    """The figure's frames (``writers.Frame``: pixels, duration, caption), streamed."""
+    """The figure's frames (``writers.Frame``: pixels, duration, the box that
+    changed, a caption), streamed."""
+    options = _options(options)
     renderer, shots = _figure(subject, options)
-    return renderer.frames(shots)
+    pictures = renderer.frames(shots)
+    if options.canvas is None:
+        return pictures
+    from .canvas import canvas_size, on_canvas
+    from .theme import hex_rgb
+
+    return on_canvas(pictures, canvas_size(options.canvas, options.width), hex_rgb(options.theme.background))
 
 
 def _figure(subject, options, painter=None):
@@ -92,9 +121,22 @@ def _figure(subject, options, painter=None):
     result = drawable_trace(subject)
     # The frame budget is checked before any drawing.
     shots = choose(storyboard(step_keys(result), options.timing), options.every, options.steps, options.max_frames)
-    layout = compute_layout(result, options.width, options.panel)
     title = options.title if options.title is not None else default_title(result)
-    renderer = FrameRenderer(result, layout, options.theme, FigureText(title, options.credit), painter or Painter)
+    look = {"title": title} | ({"decimals": options.decimals} if options.decimals is not None else {})
+
+    def layout_at(width: int):
+        return compute_layout(result, width, options.panel, **look)
+
+    width = options.width
+    if options.canvas is not None:
+        from .canvas import canvas_size, fit_width
+
+        size = canvas_size(options.canvas, options.width)
+        width = fit_width(lambda w: layout_at(w).height, size)
+    layout = layout_at(width)
+    renderer = FrameRenderer(
+        result, layout, options.theme, FigureText(title, options.credit), painter or Painter, show_pending=options.show_pending
+    )
     return renderer, shots
 
 

@@ -10,7 +10,9 @@ its own module (``layout1d``, ``layout2d``) with a ``check_drawable`` and a
 
 from __future__ import annotations
 
+import functools
 import importlib
+import math
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -102,7 +104,11 @@ class Layout(Protocol):
     def arrow(self, lines: int, target: Box) -> Arrow | None:
         """From under ``lines`` product lines to the cell being written."""
 
-    def counter(self) -> Label: ...
+    def counter(self, position: tuple[int, ...] | None = None) -> Label:
+        """The step counter, beside the product lines of ``position`` (None: the last)."""
+
+    def legend(self) -> list[tuple[Box, int, Label]]:
+        """What the group stripes' colours mean: (swatch, group, label)."""
 
     def kernel_owner(self, text: str) -> Label: ...
 
@@ -116,8 +122,30 @@ class Layout(Protocol):
 
     def credit(self, text: str) -> Label: ...
 
-    def cell_label(self, x: float, italic: bool = False) -> tuple[str, float]:
-        """A number's text and type size in a cell; empty if it cannot be shown."""
+    def cell_label(self, x: float, italic: bool = False, box: Box | None = None, row=None) -> tuple[str, float]:
+        """A number's text and type size in ``box``, a cell of ``row``
+        ((block, channel), block "input", "kernel" or "output")."""
+
+
+@functools.lru_cache(maxsize=4096)
+def fit_number(x: float, room: float, size: float, least: float, italic: bool) -> tuple[str, float]:
+    """As large as fits ``room`` pixels, down to ``least``; then fewer digits or
+    an abbreviation; and nothing rather than a number that is not faithful."""
+    from ..report import shown
+    from .paint import text_width
+
+    family = "sans-italic" if italic else "sans"
+    for chars in range(len(shown(x)), 0, -1):
+        text = shown(x, chars)
+        if not text:
+            break
+        width = text_width(text, family, size, bold=True)
+        fitting = math.floor(min(size, size * room / width) * 4) / 4  # fonts come in quarter pixels
+        while fitting >= least and text_width(text, family, fitting, bold=True) > room:
+            fitting -= 0.25  # hinting makes width not quite proportional to size
+        if fitting >= least:
+            return text, fitting
+    return "", size
 
 
 def wrap_terms(terms: list[str], result: str, max_chars_per_line: int) -> list[str]:
@@ -155,7 +183,8 @@ def check_drawable(spec: ConvSpec) -> None:
     _module(spec).check_drawable(spec)
 
 
-def compute_layout(trace, width: int = 1080, panel: bool = True) -> Layout:
-    """The geometry of ``trace``'s figure, ``width`` pixels wide (or wider,
-    where a long input needs it)."""
-    return _module(trace.spec).compute_layout(trace, width, panel)
+def compute_layout(trace, width: int = 1080, panel: bool = True, **look) -> Layout:
+    """The geometry of ``trace``'s figure, ``width`` pixels wide. ``look``:
+    ``title`` (the panel's, which may take two lines) and ``decimals`` (of
+    the numbers in cells)."""
+    return _module(trace.spec).compute_layout(trace, width, panel, **look)

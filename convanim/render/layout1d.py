@@ -4,19 +4,21 @@ Rows from the top: the input channels (padding included), the kernel rows
 (one per input channel, each weight straight under the cell it multiplies),
 the product lines, the output channels, then the info panel.
 
-Long inputs stay legible by shrinking the cells down to ``MIN_CELL`` pixels
-(numbers get smaller type, then abbreviations); past that the figure grows
-wider than asked, up to ``MAX_GROWN_WIDTH``.
+All type scales with the figure's width: nothing is smaller than
+``MIN_TYPE`` of the width (1/60: 18 px at 1080, 11.7 px when shown 700 px
+wide). Cells are as wide as their row's longest number at that size needs;
+a row too long for one line of such cells wraps onto several bands, each
+band a whole figure's worth of rows for its columns.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
 from ..engine import Trace
 from ..errors import SpecError
+from ..numfmt import RowFormat, row_format
 from ..report import shown, step_terms
 from ..spec import ConvSpec
 from .layout import Arrow, Box, Label, wrap_terms
@@ -24,50 +26,42 @@ from .paint import fit_text, text_width
 from .panel import panel_height
 
 BASE_WIDTH = 1080  # sizes below are in pixels at this width and scale with it
+MIN_TYPE = BASE_WIDTH / 60  # no text smaller: 18 px at 1080
+VALUE_PX = 19  # numbers in cells, when they have room
+LABEL_PX = 19  # block names
+EXPRESSION_PX = MIN_TYPE  # product lines
+SMALL_PX = MIN_TYPE  # channel names, counter, notes
 MAX_CELL = 56
-MIN_CELL = 26
-MIN_SCALE = 0.7
-MAX_GROWN_WIDTH = 3840  # a long input widens the figure up to this
+MIN_CELL = 34
+MAX_CELL_CHARS = 8  # characters a number may take before it is rounded
 LABEL_COLUMN = 150
 MARGIN = 28
-# DejaVu Sans advances: digits are 0.636 em; a little over covers ×, +, −.
-CHAR_EM = 0.64
+CHAR_EM = 0.64  # DejaVu Sans advances: digits are 0.636 em; a little over covers ×, +, −
+MAX_BANDS = 8  # lines a long row may wrap onto
 
-# Past these a figure cannot be read: cells under 12 px even at the widest,
-# taller than a screen, or longer than anyone will watch.
-MAX_COLUMNS = 300
+# Past these a figure cannot be read: taller than a screen, or longer than
+# anyone will watch.
 MAX_ROWS = 48  # input rows + kernel rows + output rows
 MAX_STEPS = 1000
-
-
-@functools.lru_cache(maxsize=4096)
-def _fit_number(x: float, room: float, size: float, least: float, italic: bool) -> tuple[str, float]:
-    """As large as fits ``room`` pixels, down to ``least``; then fewer digits or
-    an abbreviation; and nothing rather than a number that is not faithful."""
-    family = "sans-italic" if italic else "sans"
-    for chars in range(len(shown(x)), 0, -1):
-        text = shown(x, chars)
-        if not text:
-            break
-        width = text_width(text, family, size, bold=True)
-        fitting = math.floor(min(size, size * room / width) * 4) / 4  # fonts come in quarter pixels
-        while fitting >= least and text_width(text, family, fitting, bold=True) > room:
-            fitting -= 0.25  # hinting makes width not quite proportional to size
-        if fitting >= least:
-            return text, fitting
-    return "", size
+GRID_ROOM = BASE_WIDTH - LABEL_COLUMN - 3 * MARGIN  # width of a band's cells, at 1080
+MAX_COLUMNS = MAX_BANDS * int(GRID_ROOM // MIN_CELL)
 
 
 @dataclass(frozen=True)
 class Layout1D:
-    """Pixel geometry of a 1-D figure (see the module's docstring)."""
+    """Pixel geometry of a 1-D figure (see the module's docstring). Offsets
+    ending in ``_y``/``_top`` are within a band; ``band_height`` apart."""
 
     width: int
     height: int
     scale: float
-    cell: float
+    cell: float  # a column's width
+    cell_h: float  # a row's height
     grid_x: float
     columns: int
+    per_band: int  # columns in a band
+    bands: int
+    band_height: float
     pad_label_y: float
     input_top: float
     taps_y: float
@@ -75,69 +69,89 @@ class Layout1D:
     expression_top: float
     expression_line: float
     output_top: float
+    legend_top: float
     panel: Box | None
-    value_px: float  # font size of numbers in cells
-    min_value_px: float  # the smallest it goes for a long number
     label_px: float
+    small_px: float
     expression_px: float
     expression_chars: int  # characters per product line
-    expression_left: float  # where the product line may start
     in_channels: int
     out_channels: int
     groups: int
+    causal: bool
     padding_runs: tuple[tuple[int, int], ...]  # (start, stop) of each run of padding cells
     output_centres: tuple[float, ...]  # the column under which each output position sits
+    formats: dict  # (block, channel) -> (RowFormat, type px): one per row
+    window_bars: bool = True  # the window read is marked by bars over and under it
 
     # -- cells ---------------------------------------------------------------
-    def column_x(self, column: float) -> float:
-        return self.grid_x + column * self.cell
+    def _column(self, column: float, band: int) -> float:
+        return self.grid_x + (column - band * self.per_band) * self.cell
+
+    def _band(self, column: int) -> int:
+        return min(max(0, column // self.per_band), self.bands - 1)
 
     def input_cell(self, channel: int, position: tuple[int, ...]) -> Box:
-        return Box(self.column_x(position[0]), self.input_top + channel * self.cell, self.cell, self.cell)
+        band = self._band(position[0])
+        top = band * self.band_height + self.input_top + channel * self.cell_h
+        return Box(self._column(position[0], band), top, self.cell, self.cell_h)
 
     def kernel_cell(self, channel: int, position: tuple[int, ...]) -> Box:
         """The kernel cell over input channel ``channel`` at padded ``position``.
 
         Kernel rows repeat the input rows' order, so each weight sits straight
         below the cell it multiplies."""
-        return Box(self.column_x(position[0]), self.kernel_top + channel * self.cell, self.cell, self.cell)
+        band = self._band(position[0])
+        top = band * self.band_height + self.kernel_top + channel * self.cell_h
+        return Box(self._column(position[0], band), top, self.cell, self.cell_h)
+
+    def _output_band(self, centre: float) -> int:
+        # A cell centred on a band's edge stays with the band on the left,
+        # sticking out half a cell into the margin kept for it.
+        return self._band(math.floor(centre - 0.5))
 
     def output_cell(self, channel: int, position: tuple[int, ...]) -> Box:
-        """Output cells sit under the centre of the window that made them."""
+        """Output cells sit under the centre of the window that made them
+        (causal: under the newest input they read, as TCN figures draw it)."""
         centre = self.output_centres[position[0]]
-        return Box(self.column_x(centre) - self.cell / 2, self.output_top + channel * self.cell, self.cell, self.cell)
+        band = self._output_band(centre)
+        top = band * self.band_height + self.output_top + channel * self.cell_h
+        return Box(self._column(centre, band) - self.cell / 2, top, self.cell, self.cell_h)
 
     @property
     def heavy_edge(self) -> int:
         """The border of the cell being written, in whole pixels: heavy, but
         in proportion to the cell, not to the figure."""
-        return max(2, round(self.cell / 18))
+        return max(2, round(min(self.cell, self.cell_h) / 18))
 
-    def cell_label(self, x: float, italic: bool = False, box: Box | None = None) -> tuple[str, float]:
-        """A number's text and type size in a cell, clear of the heavy border."""
-        room = self.cell - 2 * self.heavy_edge - 4
-        return _fit_number(x, room, self.value_px, self.min_value_px, italic)
-
-    def block_centre(self, top: float, rows: int) -> float:
-        return top + rows * self.cell / 2
-
-    @property
-    def label_right(self) -> float:
-        return self.grid_x - 26 * self.scale
+    def cell_label(self, x: float, italic: bool = False, box: Box | None = None, row=None) -> tuple[str, float]:
+        """A number's text and type size in a cell of ``row`` ((block, channel)):
+        one format and one size for every cell of a row."""
+        fmt, px = self.formats[row]
+        return fmt.text(x), px
 
     # -- what moves ------------------------------------------------------------
     def tap_mark(self, channel: int, position: tuple[int, ...]) -> Label:
-        x = self.input_cell(0, position).cx
-        return Label(x, self.taps_y, "×", min(self.label_px * 1.1, 0.8 * self.cell), "muted")
+        """Under the input rows, at the column read."""
+        box = self.input_cell(0, position)
+        y = self._band(position[0]) * self.band_height + self.taps_y
+        return Label(box.cx, y, "×", self.small_px, "muted")
 
     def wrap(self, terms: list[str], result: str) -> list[str]:
         return wrap_terms(terms, result, self.expression_chars)
 
     def lines(self, step) -> list[str]:
+        """A step's product line, broken where it runs out of room."""
         return self.wrap(step_terms(step), shown(step.shown))
 
-    def outline(self, channel: int, window) -> None:
-        return None  # the kernel row under the input shows the window
+    def outline(self, channel: int, window) -> Box | None:
+        """The window on input row ``channel``: one box round the cells it
+        spans (None where it wraps across bands: each cell read is outlined)."""
+        ((start, stop),) = window
+        if self._band(start) != self._band(stop - 1):
+            return None
+        first, last = self.input_cell(channel, (start,)), self.input_cell(channel, (stop - 1,))
+        return Box(first.x, first.y, last.right - first.x, first.h)
 
     def kernel_grid_cell(self, channel: int, index, window) -> None:
         return None  # the kernel row is the kernel
@@ -149,56 +163,80 @@ class Layout1D:
         arrow = self.arrow(lines, target)
         return [] if arrow is None else [arrow]
 
+    def _centre(self, span: tuple[int, int]) -> float:
+        return span[1] - 0.5 if self.causal else (span[0] + span[1]) / 2
+
     def product_lines(self, windows, lines):
         placed = []
         row = 0
         for (span,), step_lines in zip(windows, lines):
-            centre = self.column_x((span[0] + span[1]) / 2)
+            centre = self._centre(span)
+            band = self._output_band(centre)
             half = max(text_width(line, size=self.expression_px) for line in step_lines) / 2
-            x = min(max(centre, self.expression_left + half), self.width - half - 12 * self.scale)
-            placed.append([(x, self.expression_top + (row + i + 0.5) * self.expression_line) for i in range(len(step_lines))])
+            x = min(max(self._column(centre, band), self.grid_x - 14 * self.scale + half), self.width - half - 12 * self.scale)
+            top = band * self.band_height + self.expression_top
+            placed.append([(x, top + (row + i + 0.5) * self.expression_line) for i in range(len(step_lines))])
             row += len(step_lines)
         return placed
 
     def arrow(self, lines: int, target: Box) -> Arrow | None:
-        """From under ``lines`` product lines down to the top of ``target``."""
-        head = 7 * self.scale
-        top, bottom, x = self.expression_top + lines * self.expression_line, target.y, target.cx
-        if bottom - top < head + 3 * self.scale:
+        """From under ``lines`` product lines down to the top of ``target``.
+
+        Into the first output row it comes down the middle; into a lower row
+        it runs down the cells' left edge, clear of the numbers above."""
+        s, band = self.scale, int(target.y // self.band_height)
+        head = 9 * s
+        top = band * self.band_height + self.expression_top + lines * self.expression_line
+        bottom = target.y
+        first_row = bottom - (band * self.band_height + self.output_top) < 1
+        x = target.cx if first_row else target.x + head * 0.8
+        if bottom - top < head + 3 * s:
             return None
         return Arrow(
-            ((x, top + 2 * self.scale), (x, bottom - head)),
+            ((x, top + 2 * s), (x, bottom - head)),
             ((x - head * 0.7, bottom - head), (x + head * 0.7, bottom - head), (x, bottom - 1)),
-            max(1, round(2 * self.scale)),
+            max(1, round(2 * s)),
         )
 
-    def counter(self) -> Label:
-        """The step counter heads the product line, in the label column: it
-        names the line, and a frame's changes stay in one region."""
-        y = self.expression_top + 0.5 * self.expression_line
-        return Label(self.label_right, y, "", self.label_px * 0.9, "muted", align="right")
+    def counter(self, position: tuple[int, ...] | None = None) -> Label:
+        """The step counter heads the product lines, in the label column."""
+        band = self.bands - 1 if position is None else self._output_band(self.output_centres[position[0]])
+        y = band * self.band_height + self.expression_top + 0.5 * self.expression_line
+        return Label(self.label_right, y, "", self.small_px, "muted", align="right")
 
     def kernel_owner(self, text: str) -> Label:
-        y = self.block_centre(self.kernel_top, self.in_channels) + self.label_px * 1.2
-        return Label(self.label_right - 44 * self.scale, y, text, self.label_px * 0.8, "muted", align="right")
+        y = self.block_centre(self.kernel_top, self.in_channels) + self.label_px * 1.1
+        return Label(self.label_right - self._channel_gap, y, text, self.small_px, "muted", align="right")
 
     # -- drawn once ------------------------------------------------------------
-    def labels(self) -> list[Label]:
-        blocks = (
-            ("Input", self.input_top, self.in_channels),
-            ("Kernel", self.kernel_top, self.in_channels),
-            ("Output", self.output_top, self.out_channels),
-        )
+    def block_centre(self, top: float, rows: int) -> float:
+        return top + rows * self.cell_h / 2
+
+    @property
+    def label_right(self) -> float:
+        return self.grid_x - 22 * self.scale
+
+    @property
+    def _channel_gap(self) -> float:
         many = self.in_channels > 1 or self.out_channels > 1
+        return 50 * self.scale if many else 0
+
+    def labels(self) -> list[Label]:
         result = []
-        for name, top, rows in blocks:
-            x = self.label_right - (44 * self.scale if many else 0)
-            result.append(Label(x, self.block_centre(top, rows), name, self.label_px, align="right", bold=True))
-            if many:
-                for row in range(rows):
-                    result.append(Label(self.label_right, top + (row + 0.5) * self.cell, f"ch {row}", self.label_px * 0.8, "muted", "right"))
-        if self.groups > 1:
-            result.append(Label(self.label_right, self.pad_label_y, f"groups={self.groups}", self.label_px * 0.8, "muted", "right"))
+        many = self.in_channels > 1 or self.out_channels > 1
+        for band in range(self.bands):
+            dy = band * self.band_height
+            for name, top, rows in (
+                ("Input", self.input_top, self.in_channels),
+                ("Kernel", self.kernel_top, self.in_channels),
+                ("Output", self.output_top, self.out_channels),
+            ):
+                x = self.label_right - self._channel_gap
+                result.append(Label(x, dy + self.block_centre(top, rows), name, self.label_px, align="right", bold=True))
+                if many:
+                    for row in range(rows):
+                        y = dy + top + (row + 0.5) * self.cell_h
+                        result.append(Label(self.label_right, y, f"ch {row}", self.small_px, "muted", "right"))
         return result
 
     def stripes(self) -> list[tuple[Box, int]]:
@@ -206,42 +244,70 @@ class Layout1D:
         if self.groups == 1:
             return []
         result = []
-        for top, rows in ((self.input_top, self.in_channels), (self.kernel_top, self.in_channels), (self.output_top, self.out_channels)):
-            per_group = rows // self.groups
-            for row in range(rows):
-                box = Box(self.grid_x - 16 * self.scale, top + row * self.cell + 1, 6 * self.scale, self.cell - 2)
-                result.append((box, row // per_group))
+        for band in range(self.bands):
+            for top, rows in ((self.input_top, self.in_channels), (self.kernel_top, self.in_channels), (self.output_top, self.out_channels)):
+                per_group = rows // self.groups
+                for row in range(rows):
+                    y = band * self.band_height + top + row * self.cell_h + 1
+                    result.append((Box(self.grid_x - 16 * self.scale, y, 6 * self.scale, self.cell_h - 2), row // per_group))
         return result
+
+    def legend(self) -> list[tuple[Box, int, Label]]:
+        """What the stripes' colours mean: a swatch and "group g" for each group."""
+        if self.groups == 1:
+            return []
+        items, x, y = [], MARGIN * self.scale, self.legend_top
+        swatch = 0.8 * self.small_px
+        for group in range(self.groups):
+            word = f"group {group}"
+            step = swatch + 6 * self.scale + text_width(word, size=self.small_px) + 22 * self.scale
+            if x + step > self.width - MARGIN * self.scale:
+                x, y = MARGIN * self.scale, y + 1.6 * self.small_px
+            items.append(
+                (Box(x, y - swatch / 2, swatch, swatch), group, Label(x + swatch + 6 * self.scale, y, word, self.small_px, "muted", "left"))
+            )
+            x += step
+        return items
 
     def padding_labels(self, word: str) -> list[Label]:
         """A label over each run of padding, kept over the grid (clear of the
         label column) and apart from each other."""
-        if not self.padding_runs:
-            return []
-        px = self.label_px * 0.85
+        px = self.small_px
         half = text_width(word, size=px) / 2
-        left, right = self.column_x(0), self.column_x(self.columns)
         spots = []
         for start, stop in self.padding_runs:
-            centre = (self.column_x(start) + self.column_x(stop)) / 2
-            spots.append(min(max(centre, left + half), right - half))
-        if len(spots) == 2 and spots[1] - spots[0] < 2 * half + 12 * self.scale:
-            spots = [(left + right) / 2]  # too close to tell apart: one label over the row
+            band = self._band(start)
+            left, right = self.grid_x, self._column(min(self.columns, (band + 1) * self.per_band), band)
+            centre = (self._column(start, band) + self._column(min(stop, (band + 1) * self.per_band), band)) / 2
+            spots.append((band, min(max(centre, left + half), max(left + half, right - half))))
+        if len(spots) == 2 and spots[0][0] == spots[1][0] and spots[1][1] - spots[0][1] < 2 * half + 12 * self.scale:
+            # Too close to tell apart: one label over the row.
+            spots = [(spots[0][0], (spots[0][1] + spots[1][1]) / 2)]
         return [
-            Label(min(max(x, half + 8 * self.scale), self.width - half - 8 * self.scale), self.pad_label_y, word, px, "padding")
-            for x in spots
+            Label(min(max(x, half + 8 * self.scale), self.width - half - 8 * self.scale), band * self.band_height + self.pad_label_y, word, px, "padding")
+            for band, x in spots
         ]
 
     def credit(self, text: str) -> Label:
-        text, px = fit_text(text, self.label_px * 0.8, self.width - 56 * self.scale, least=0.9)
-        return Label(self.width - 28 * self.scale, self.height - 14 * self.scale, text, px, "muted", align="right")
+        text, px = fit_text(text, self.small_px, self.width - 56 * self.scale, least=1.0)
+        return Label(self.width - MARGIN * self.scale, self.height - 14 * self.scale, text, px, "muted", align="right")
+
+
+def _grid(spec: ConvSpec) -> tuple[int, int]:
+    """(columns per band, bands) at the narrowest legible cells."""
+    per_band = int(GRID_ROOM // MIN_CELL)
+    return per_band, math.ceil(spec.padded_shape[0] / per_band)
 
 
 def check_drawable(spec: ConvSpec) -> None:
     """Refuse, before any work, a 1-D convolution no figure can show legibly."""
     columns = spec.padded_shape[0]
     if columns > MAX_COLUMNS:
-        raise SpecError("size", f"a padded row of {columns} cells is too long to draw legibly (at most {MAX_COLUMNS})")
+        raise SpecError(
+            "size",
+            f"a padded row of {columns} cells is too long to draw legibly: it would wrap onto more than "
+            f"{MAX_BANDS} lines of {MAX_COLUMNS // MAX_BANDS} cells; use at most {MAX_COLUMNS} cells",
+        )
     rows = 2 * spec.in_channels + spec.out_channels
     if rows > MAX_ROWS:
         raise SpecError(
@@ -265,77 +331,127 @@ def _runs(flags) -> tuple[tuple[int, int], ...]:
     return tuple(runs)
 
 
-def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) -> Layout1D:
+def _rows(trace: Trace) -> dict[tuple[str, int], list[float]]:
+    """Every number each row of cells will show, read from the trace."""
+    rows: dict[tuple[str, int], list[float]] = {}
+    for channel in range(trace.spec.in_channels):
+        rows[("input", channel)] = list(trace.padded[channel])
+        rows[("kernel", channel)] = []
+    for channel in range(trace.spec.out_channels):
+        rows[("output", channel)] = []
+    for step in trace.steps:
+        rows[("output", step.out_channel)].append(step.shown)
+        for tap in step.taps:
+            rows[("kernel", tap.in_channel)].append(tap.weight)
+    return rows
+
+
+def _needed(fmt: RowFormat, values: list[float], px: float, italic: bool) -> float:
+    """The width the widest of ``values`` takes at ``px``."""
+    family = "sans-italic" if italic else "sans"
+    return max(text_width(fmt.text(v), family, px, bold=True) for v in dict.fromkeys(values))
+
+
+def compute_layout(
+    trace: Trace, width: int = BASE_WIDTH, panel: bool = True, decimals: int | None = None, title: str = "1-D convolution"
+) -> Layout1D:
     spec = trace.spec
-    # Everything scales with the width, but type and labels no smaller than
-    # MIN_SCALE of their size: in a narrow figure the cells give way instead.
-    s = max(width / BASE_WIDTH, MIN_SCALE)
+    s = width / BASE_WIDTH  # everything scales with the width, type included
     columns = spec.padded_shape[0]
     rows = 2 * spec.in_channels + spec.out_channels
+    least, value_px = MIN_TYPE * s, VALUE_PX * s
 
-    side = (LABEL_COLUMN + MARGIN) * s
-    room = width - side - MARGIN * s
-    # Many channels: keep the grid within about the width's height.
-    cell = min(MAX_CELL * s, room / columns, max(MIN_CELL * s, 0.62 * width / rows))
-    cell = max(cell, MIN_CELL * s)
-    needed = side + MARGIN * s + columns * cell
-    if needed > max(width, MAX_GROWN_WIDTH):
-        # Past this even a wide figure is too wide to publish: cells shrink
-        # further, numbers get smaller type and abbreviations, and the
-        # product line still shows every number in full.
-        cell = (MAX_GROWN_WIDTH - side - MARGIN * s) / columns
-        needed = MAX_GROWN_WIDTH
-    width = max(width, math.ceil(needed))
-    # Labels and grid together sit in the middle of the figure.
-    grid_x = max(side, (width - columns * cell + LABEL_COLUMN * s) / 2)
+    # One format per row, then cells as wide as the widest number needs.
+    margin = 2 * max(2, round(MAX_CELL * s / 18)) + 6 * s  # the heavy border and air, both sides
+    values = _rows(trace)
+    formats = {row: row_format(found, decimals, MAX_CELL_CHARS) for row, found in values.items()}
+    need_least = max(_needed(formats[row], found, least, row[0] == "input") for row, found in values.items() if found) + margin
+    need_full = max(_needed(formats[row], found, value_px, row[0] == "input") for row, found in values.items() if found) + margin
 
-    value_px = min(18 * s, 0.36 * cell)
-    # Numbers longer than fit at that size get smaller type, down to this.
-    min_value_px = min(value_px, max(7.0, 0.6 * value_px))  # small cells: the size they allow
+    room = width - (LABEL_COLUMN + 2 * MARGIN) * s
+    cell = max(min(max(MAX_CELL * s, need_full), room / columns), need_least, MIN_CELL * s)
+    per_band = max(1, int(room // cell))
+    bands = math.ceil(columns / per_band)
+    if bands > 1:
+        room -= cell / 2  # an output cell on a band's edge sticks out half a cell
+        per_band = max(1, int(room // cell))
+        bands = math.ceil(columns / per_band)
+        per_band = math.ceil(columns / bands)  # bands of even length
+        cell = max(cell, min(max(MAX_CELL * s, need_full), room / per_band))
+    if bands > MAX_BANDS:
+        raise SpecError(
+            "size",
+            f"the numbers need cells {cell / s:.0f} px wide (at 1080 px): {columns} of them wrap onto {bands} lines "
+            f"(at most {MAX_BANDS}); use a shorter input, or --decimals to write fewer digits",
+        )
+    cell_h = min(cell, MAX_CELL * s, max(MIN_CELL * s, 0.62 * width / rows))
+    cell_h = max(cell_h, MIN_CELL * s)
+    grid_w = min(columns, per_band) * cell
+    grid_x = max((LABEL_COLUMN + MARGIN) * s, (width - grid_w + LABEL_COLUMN * s) / 2)
+    if bands > 1:
+        grid_x = (LABEL_COLUMN + MARGIN) * s
 
-    expression_px = 15 * s
-    # The product line keeps clear of the label column, where the step counter is.
-    expression_left = grid_x - 14 * s
-    expression_chars = max(16, int((width - MARGIN * s - expression_left) / (CHAR_EM * expression_px)))
+    # Each row's one type size: as large as its widest number allows.
+    sized = {}
+    for row, fmt in formats.items():
+        px = value_px
+        while px > least and values[row] and _needed(fmt, values[row], px, row[0] == "input") + margin > cell:
+            px -= 0.5
+        sized[row] = (fmt, max(px, least))
+
+    expression_px = EXPRESSION_PX * s
+    expression_chars = max(16, int((width - MARGIN * s - grid_x) / (CHAR_EM * expression_px)))
     # Each group's products get their own lines: room for the longest of each.
     longest: dict[int, int] = {}
-    centres: dict[int, float] = {}
     for step in trace.steps:
         count = len(wrap_terms(step_terms(step), shown(step.shown), expression_chars))
         longest[step.group] = max(longest.get(step.group, 1), count)
-        (span,) = step.window
-        centres[step.position[0]] = (span[0] + span[1]) / 2
     lines = max(1, sum(longest.values()))
-    line_height = 1.45 * expression_px
+    line_height = 1.4 * expression_px
+    causal = spec.padding_arg == "causal"
+    centres = {}
+    for step in trace.steps:
+        (span,) = step.window
+        centres[step.position[0]] = span[1] - 0.5 if causal else (span[0] + span[1]) / 2
 
-    y = 18 * s
-    pad_label_y = y + 8 * s
-    y += 22 * s
+    y = 16 * s
+    pad_label_y = y + 0.5 * SMALL_PX * s
+    y += 1.4 * SMALL_PX * s
     input_top = y
-    y += spec.in_channels * cell
-    taps_y = y + 13 * s
-    y += 26 * s
+    y += spec.in_channels * cell_h
+    taps_y = y + 14 * s
+    y += 28 * s
     kernel_top = y
-    y += spec.in_channels * cell
-    expression_top = y + 8 * s
-    y += 8 * s + lines * line_height + 18 * s  # the last 18 px: the arrow into the output
+    y += spec.in_channels * cell_h
+    expression_top = y + 6 * s
+    y += 6 * s + lines * line_height + 22 * s  # the last 22 px: the arrow into the output
     output_top = y
-    y += spec.out_channels * cell
+    y += spec.out_channels * cell_h + 14 * s
+    band_height = y
+    y = bands * band_height
+    legend_top = y + SMALL_PX * s
+    if spec.groups > 1:
+        per_line = max(1, int((width - 2 * MARGIN * s) // (120 * s)))
+        y += (math.ceil(spec.groups / per_line) * 1.6 + 0.8) * SMALL_PX * s
     panel_box = None
     if panel:
-        y += 30 * s
+        y += 24 * s
         panel_width = width - 2 * MARGIN * s
-        height = panel_height(spec, panel_width, s)
+        height = panel_height(spec, panel_width, s, title)
         panel_box = Box(MARGIN * s, y, panel_width, height)
         y += height
-    y += 30 * s  # room for the credit line
+    y += 34 * s  # room for the credit line
     return Layout1D(
         width=int(width),
         height=int(math.ceil(y)),
         scale=s,
         cell=cell,
+        cell_h=cell_h,
         grid_x=grid_x,
         columns=columns,
+        per_band=per_band,
+        bands=bands,
+        band_height=band_height,
         pad_label_y=pad_label_y,
         input_top=input_top,
         taps_y=taps_y,
@@ -343,16 +459,17 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) ->
         expression_top=expression_top,
         expression_line=line_height,
         output_top=output_top,
+        legend_top=legend_top,
         panel=panel_box,
-        value_px=value_px,
-        min_value_px=min_value_px,
-        label_px=15 * s,
+        label_px=LABEL_PX * s,
+        small_px=SMALL_PX * s,
         expression_px=expression_px,
         expression_chars=expression_chars,
-        expression_left=expression_left,
         in_channels=spec.in_channels,
         out_channels=spec.out_channels,
         groups=spec.groups,
+        causal=causal,
         padding_runs=_runs(trace.roles != "input"),
         output_centres=tuple(centres[i] for i in range(len(centres))),
+        formats=sized,
     )

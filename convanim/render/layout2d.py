@@ -24,7 +24,7 @@ from ..errors import SpecError
 from ..report import shown, sum_lines
 from ..spec import ConvSpec
 from .layout import Arrow, Box, Label
-from .layout1d import _fit_number
+from .layout import fit_number as _fit_number
 from .paint import fit_text, text_width
 from .panel import panel_height
 
@@ -130,7 +130,7 @@ class Layout2D:
     def heavy_edge(self) -> int:
         return max(2, round(self.cell / 18))
 
-    def cell_label(self, x: float, italic: bool = False, box: Box | None = None) -> tuple[str, float]:
+    def cell_label(self, x: float, italic: bool = False, box: Box | None = None, row=None) -> tuple[str, float]:
         """A number's text and type size in a cell (or a weight's tag), clear of the border."""
         if box is not None and box.h < self.cell * 0.9:  # a weight's tag
             return _fit_number(x, box.w - 2, self.tag_px, min(self.tag_px, 7.0), italic)
@@ -188,7 +188,10 @@ class Layout2D:
             )
         return result
 
-    def counter(self) -> Label:
+    def legend(self) -> list:
+        return []  # the group stripes' meaning: not drawn in 2-D yet
+
+    def counter(self, position: tuple[int, ...] | None = None) -> Label:
         """The step counter heads the sum lines."""
         return Label(self.expression_left, self.sums_top - 0.6 * self.sums_line, "", self.label_px * 0.9, "muted", align="left")
 
@@ -280,7 +283,7 @@ def check_drawable(spec: ConvSpec) -> None:
         raise SpecError("size", f"{steps:,} steps (output elements) are more than a figure traces (at most {MAX_STEPS:,})")
 
 
-def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) -> Layout2D:
+def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, title: str | None = None, decimals: int | None = None) -> Layout2D:
     spec = trace.spec
     s = max(width / BASE_WIDTH, MIN_SCALE)
     rows, columns = spec.padded_shape
@@ -353,7 +356,7 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True) ->
     if panel:
         y += 24 * s
         panel_width = width - 2 * MARGIN * s
-        height = panel_height(spec, panel_width, s)
+        height = panel_height(spec, panel_width, s, title or "2-D convolution")
         panel_box = Box(MARGIN * s, y, panel_width, height)
         y += height
     y += 30 * s  # room for the credit line

@@ -113,6 +113,17 @@ class Painter:
         self.draw = ImageDraw.Draw(image)
         self.alpha = alpha
         self._alpha_draw = ImageDraw.Draw(alpha) if alpha is not None else None
+        self.touched: tuple[int, int, int, int] | None = None  # the box drawn on since made or copied
+
+    def _touch(self, left: float, top: float, right: float, bottom: float) -> None:
+        box = (math.floor(left) - 1, math.floor(top) - 1, math.ceil(right) + 2, math.ceil(bottom) + 2)
+        if self.touched is not None:
+            box = (min(box[0], self.touched[0]), min(box[1], self.touched[1]), max(box[2], self.touched[2]), max(box[3], self.touched[3]))
+        self.touched = box
+
+    def _touch_points(self, points, reach: float) -> None:
+        xs, ys = [x for x, _ in points], [y for _, y in points]
+        self._touch(min(xs) - reach, min(ys) - reach, max(xs) + reach, max(ys) + reach)
 
     @classmethod
     def blank(cls, width: int, height: int, colour: str) -> Painter:
@@ -145,6 +156,7 @@ class Painter:
         """A rectangle snapped to whole pixels; the edge is drawn inside it."""
         x0, y0 = round(x), round(y)
         x1, y1 = round(x + w), round(y + h)
+        self._touch(x0, y0, x1, y1)
         self.draw.rectangle(
             (x0, y0, x1, y1),
             fill=hex_rgb(fill) if fill else None,
@@ -157,6 +169,7 @@ class Painter:
     def line(self, points: list[tuple[float, float]], colour: str, width_px: int = 1) -> None:
         points = [(round(x), round(y)) for x, y in points]
         self.draw.line(points, fill=hex_rgb(colour), width=width_px)
+        self._touch_points(points, width_px)
         if self._alpha_draw is not None:
             self._alpha_draw.line(points, fill=255, width=width_px)
 
@@ -164,6 +177,7 @@ class Painter:
         """A filled polygon, its corners snapped to whole pixels."""
         points = [(round(x), round(y)) for x, y in points]
         self.draw.polygon(points, fill=hex_rgb(colour))
+        self._touch_points(points, 1)
         if self._alpha_draw is not None:
             self._alpha_draw.polygon(points, fill=255)
 
@@ -186,6 +200,10 @@ class Painter:
         middle, half the cap height above the baseline); ``"top"`` hangs the
         line below ``y``.
         """
+        width = _length(text, family, size, bold)
+        left = {"centre": x - width / 2, "left": x, "right": x - width}[align]
+        reach = (-size, size) if valign == "middle" else (-0.1 * size, 1.4 * size)
+        self._touch(left - 0.2 * size, y + reach[0], left + width + 0.2 * size, y + reach[1])
         anchor = {"centre": "m", "left": "l", "right": "r"}[align]
         if valign == "middle":
             at, anchor = (x, y - _cap_height(family, size, bold) / 2), anchor + "s"
@@ -199,7 +217,7 @@ class Painter:
         self.draw.draw.draw_bitmap(where, mask, self.draw._getink(hex_rgb(colour))[0])
         if self._alpha_draw is not None:
             self._alpha_draw.draw.draw_bitmap(where, mask, self._alpha_draw._getink(255)[0])
-        return _length(text, family, size, bold)
+        return width
 
     def math(self, x: float, y: float, source: str, size: float, colour: str) -> tuple[int, int]:
         """Typeset ``source`` (mathtext) with its top-left corner at (x, y)."""
@@ -207,6 +225,7 @@ class Painter:
         mask = Image.fromarray(alpha, mode="L")
         ink = Image.new("RGB", mask.size, hex_rgb(colour))
         self.image.paste(ink, (round(x), round(y)), mask)
+        self._touch(x, y, x + mask.size[0], y + mask.size[1])
         if self.alpha is not None:
             self.alpha.paste(255, (round(x), round(y), round(x) + mask.width, round(y) + mask.height), mask)
         return mask.size

@@ -9,20 +9,22 @@ picture above it. Drawn once, into the background.
 from __future__ import annotations
 
 from ..code import conv_class, pad_layer, torch_arguments
-from .paint import Painter, fit_text, math_size
+from .paint import Painter, fit_text, math_size, text_width
 from ..spec import ConvSpec, SizeFormula
 from .theme import Theme
 
 MONO_EM = 0.602  # DejaVu Sans Mono advance, regular and bold alike
-HEADING = 44  # px from the panel's top to its first line, at 1080 px wide
-CODE_PX = 15
+# Type sizes at 1080 px wide; they scale with the figure. Code and formulas
+# are larger than the figure's smallest type (18 px): they are read closely.
+TITLE_PX = 22
+CODE_PX = 20
+HEADING_PX = 18
+GENERAL_PX = 20  # the general formula (its subscripts are smaller: the bytes budget)
+NUMBERS_PX = 24  # the formula with this figure's numbers
+LEAST_FORMULA = 0.8  # a formula may shrink to this share of its size to fit
 CODE_LINE = 1.45
-MAX_CODE_LINES = 6
-FORMULA_GAP = 64
-FORMULA_LINE = 64
-SPLIT = 0.45  # the code's share of the panel's width
-STACK_BELOW = 700  # px: a narrower panel puts the formulas under the code
-STACK_GAP = 20
+GAP = 16
+MAX_TITLE_LINES = 2
 
 
 def code_runs(spec: ConvSpec) -> list[tuple[str, bool]]:
@@ -86,28 +88,24 @@ def substituted_formula(formula: SizeFormula, names: tuple[str, ...] = ()) -> st
 
 def _code_lines(spec: ConvSpec, width: float, scale: float):
     code_px = CODE_PX * scale
-    max_chars = int((width - 16 * scale) / (MONO_EM * code_px))
-    lines = wrap_runs(code_runs(spec), max_chars)
-    if len(lines) > MAX_CODE_LINES:  # a very narrow figure: smaller type rather than overflow
-        code_px *= MAX_CODE_LINES / len(lines)
-    return lines, code_px
+    max_chars = max(20, int(width / (MONO_EM * code_px)))
+    return wrap_runs(code_runs(spec), max_chars), code_px
 
 
-def _columns(x: float, width: float, scale: float) -> tuple[tuple[float, float], tuple[float, float], bool]:
-    """(x, width) of the code and of the formulas, and whether they sit side
-    by side; a narrow panel stacks the formulas under the code."""
-    if width >= STACK_BELOW:
-        split = x + width * SPLIT
-        return (x, split - x), (split + 24 * scale, x + width - split - 24 * scale), True
-    return (x, width), (x, width), False
-
-
-def _heights(spec: ConvSpec, width: float, scale: float) -> tuple[float, float]:
-    (_, code_width), _, _ = _columns(0, width, scale)
-    lines, code_px = _code_lines(spec, code_width, scale)
-    code = HEADING * scale + len(lines) * CODE_LINE * code_px
-    formulas = (HEADING + FORMULA_GAP + FORMULA_LINE * len(_distinct_formulas(spec))) * scale
-    return code, formulas
+def title_lines(title: str, width: float, scale: float) -> tuple[list[str], float]:
+    """The title on up to two lines, broken between words; shrunk only if
+    two lines cannot hold it."""
+    px = TITLE_PX * scale
+    lines: list[str] = []
+    for word in title.split(" "):
+        if lines and text_width(f"{lines[-1]} {word}", size=px, bold=True) <= width:
+            lines[-1] += f" {word}"
+        elif lines and len(lines) == MAX_TITLE_LINES:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    fitted = [fit_text(line, px, width, bold=True) for line in lines]
+    return [text for text, _ in fitted], min(size for _, size in fitted)
 
 
 def _distinct_formulas(spec: ConvSpec) -> list[SizeFormula]:
@@ -119,50 +117,54 @@ def _distinct_formulas(spec: ConvSpec) -> list[SizeFormula]:
     return distinct
 
 
-def panel_height(spec: ConvSpec, panel_width: float, scale: float) -> float:
-    code, formulas = _heights(spec, panel_width, scale)
-    _, _, side_by_side = _columns(0, panel_width, scale)
-    return max(code, formulas) if side_by_side else code + STACK_GAP * scale + formulas
+def _formulas(spec: ConvSpec, width: float, scale: float) -> list[tuple[str, float]]:
+    """(mathtext source, size) of each formula, the general one first."""
+    symmetric = all(f.symmetric for f in spec.size_formulas())
+    sources = [(general_formula(spec.axis_names[0], symmetric), GENERAL_PX * scale)]
+    for formula in _distinct_formulas(spec):
+        names = tuple(n for n, f in zip(spec.axis_names, spec.size_formulas()) if f == formula) if spec.ndim > 1 else ()
+        sources.append((substituted_formula(formula, names), NUMBERS_PX * scale))
+    return [(source, _fitting(source, size, width)) for source, size in sources]
+
+
+def _blocks(spec: ConvSpec, width: float, scale: float, title: str):
+    """The panel's pieces from the top, each (kind, content, size, height):
+    the title, the call, a heading, the formulas. Code over formulas, both
+    the panel's full width: at legible sizes they do not fit side by side."""
+    s = scale
+    titles, title_px = title_lines(title, width, s)
+    blocks = [("title", line, title_px, 1.25 * title_px) for line in titles]
+    blocks.append(("gap", "", 0, GAP * s / 2))
+    lines, code_px = _code_lines(spec, width, s)
+    blocks += [("code", line, code_px, CODE_LINE * code_px) for line in lines]
+    blocks.append(("gap", "", 0, GAP * s))
+    blocks.append(("heading", "Output size", HEADING_PX * s, 1.4 * HEADING_PX * s))
+    for source, size in _formulas(spec, width, s):
+        blocks.append(("math", source, size, math_size(source, size)[1] + GAP * s / 2))
+    return blocks
+
+
+def panel_height(spec: ConvSpec, panel_width: float, scale: float, title: str = "1-D convolution") -> float:
+    return sum(block[3] for block in _blocks(spec, panel_width, scale, title))
 
 
 def draw_panel(p: Painter, box, scale: float, theme: Theme, spec: ConvSpec, title: str) -> None:
     """The panel in ``box`` (a layout's ``panel``), type sized by ``scale``."""
-    s = scale
-    (code_x, code_width), (formula_x, formula_width), side_by_side = _columns(box.x, box.w, s)
-
-    # The title, then the call.
-    title, title_px = fit_text(title, 22 * s, code_width - 8 * s, bold=True)
-    p.text(code_x, box.y, title, title_px, theme.text, align="left", bold=True, valign="top")
-    lines, code_px = _code_lines(spec, code_width, s)
-    y = box.y + HEADING * s
-    for line in lines:
-        x = code_x
-        for text, bold in line:
-            x += p.text(x, y, text, code_px, theme.text, align="left", family="mono", bold=bold, valign="top")
-        y += CODE_LINE * code_px
-
-    # The size formula, general then with this figure's numbers: beside the
-    # code behind a rule, or under it.
-    if side_by_side:
-        rule_x = formula_x - 24 * s
-        p.line([(rule_x, box.y), (rule_x, box.bottom)], theme.panel_rule)
-        y = box.y
-    else:
-        y = box.y + _heights(spec, box.w, s)[0] + STACK_GAP * s
-    p.text(formula_x, y, "Output size", 22 * s, theme.text, align="left", bold=True, valign="top")
-    y += HEADING * s
-    symmetric = all(f.symmetric for f in spec.size_formulas())
-    general = general_formula(spec.axis_names[0], symmetric)
-    p.math(formula_x, y, general, _fitting(general, 18 * s, formula_width), theme.text)
-    y += FORMULA_GAP * s
-    for formula in _distinct_formulas(spec):
-        names = tuple(n for n, f in zip(spec.axis_names, spec.size_formulas()) if f == formula) if spec.ndim > 1 else ()
-        source = substituted_formula(formula, names)
-        p.math(formula_x, y, source, _fitting(source, 22 * s, formula_width), theme.text)
-        y += FORMULA_LINE * s
+    y = box.y
+    for kind, content, size, height in _blocks(spec, box.w, scale, title):
+        if kind in ("title", "heading"):
+            p.text(box.x, y, content, size, theme.text, align="left", bold=True, valign="top")
+        elif kind == "code":
+            x = box.x
+            for text, bold in content:
+                x += p.text(x, y, text, size, theme.text, align="left", family="mono", bold=bold, valign="top")
+        elif kind == "math":
+            p.math(box.x, y, content, size, theme.text)
+        y += height
 
 
 def _fitting(source: str, size: float, room: float) -> float:
-    """The size at which a formula fits ``room`` pixels, at most ``size``."""
+    """The size at which a formula fits ``room`` pixels: at most ``size``,
+    at least ``LEAST_FORMULA`` of it."""
     width, _ = math_size(source, size)
-    return size if width <= room else size * room / width * 0.98
+    return size if width <= room else max(size * LEAST_FORMULA, size * room / width * 0.98)

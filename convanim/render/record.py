@@ -42,6 +42,10 @@ class Drawn:
     def cy(self) -> float:
         return self.y + self.h / 2 if self.kind in ("rect", "line", "polygon") else self.y
 
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
     def contains(self, x: float, y: float) -> bool:
         return self.x - 0.5 <= x <= self.x + self.w + 0.5 and self.y - 0.5 <= y <= self.y + self.h + 0.5
 
@@ -57,6 +61,7 @@ class RecordingPainter:
     def __init__(self, width: int, height: int, background: str, calls: list[Drawn] | None = None):
         self.width, self.height, self.background = width, height, background
         self.calls: list[Drawn] = [] if calls is None else calls
+        self.touched = None  # what a Painter reports as drawn on; a recording does not track it
 
     @classmethod
     def blank(cls, width: int, height: int, colour: str) -> RecordingPainter:

@@ -21,7 +21,7 @@ from ..engine import Step, Trace
 from ..report import step_sum
 from ..writers import Frame
 from .layout import Box, Label, Layout
-from .canvas import FrameCanvas
+from .incremental import FrameCanvas
 from .paint import Painter
 from .storyboard import Shot, pictures
 from .theme import Theme
@@ -40,6 +40,14 @@ class FigureText:
     credit: str | None = None
 
 
+def _union(*boxes):
+    """The smallest box holding every box given (None ones left out)."""
+    boxes = [box for box in boxes if box is not None and box[2] > box[0]]
+    if not boxes:
+        return (0, 0, 0, 0)
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
 def step_keys(trace: Trace) -> list[tuple[tuple[int, ...], int]]:
     """Each step's (output position, group): what the storyboard composes pictures from."""
     return [(step.position, step.group) for step in trace.steps]
@@ -48,8 +56,9 @@ def step_keys(trace: Trace) -> list[tuple[tuple[int, ...], int]]:
 class FrameRenderer:
     """Draws the shots of one figure. Build once, then iterate ``frames``."""
 
-    def __init__(self, trace: Trace, layout: Layout, theme: Theme, text: FigureText, painter=Painter):
+    def __init__(self, trace: Trace, layout: Layout, theme: Theme, text: FigureText, painter=Painter, show_pending: bool = False):
         self.trace = trace
+        self.show_pending = show_pending
         self.layout = layout
         self.theme = theme
         self.text = text
@@ -81,7 +90,13 @@ class FrameRenderer:
         if shot.phase == "done":
             return f"all {len(steps)} outputs computed"
         products = "; ".join(step_sum(steps[i]) for i in shot.steps)
-        return f"step {self._picture_of[shot.steps[0]] + 1} of {len(self._pictures)}: {products}"
+        return f"{self._count(shot)}: {products}"
+
+    def _count(self, shot: Shot) -> str:
+        total = len(self._pictures)
+        if shot.phase == "done":
+            return f"{total} of {total} done"
+        return f"step {self._picture_of[shot.steps[0]] + 1} of {total}"
 
     def draw(self, shot: Shot) -> np.ndarray:
         """The pixels of one shot."""
@@ -104,7 +119,16 @@ class FrameRenderer:
         if shot.phase == "step":
             self._draw_step(p, [steps[i] for i in shot.steps])
         elif shot.phase == "glide":
-            self._draw_glide(p, [steps[i] for i in shot.origin], [steps[i] for i in shot.steps], shot.progress)
+            # The counter and product lines go ahead with the kernel, never behind it.
+            arriving = [steps[i] for i in shot.steps]
+            self._draw_glide(p, [steps[i] for i in shot.origin], arriving, shot.progress)
+            self._draw_products(p, arriving)
+        else:
+            # Finished: the kernels rest where they last were, every output written.
+            last = [steps[i] for i in self._pictures[-1]]
+            for step in last:
+                self._draw_kernel(p, step)
+            self._kernel_owner(p, last)
         self._draw_counter(p, shot)
 
     # -- what moves ---------------------------------------------------------
@@ -116,22 +140,30 @@ class FrameRenderer:
                 self._label(p, mark)
         for step in steps:
             self._outline(p, step, step.window)
-            for tap in step.taps:
-                self._kernel_cell(p, L.kernel_cell(tap.in_channel, tap.position), tap.in_channel, tap.weight)
+            self._draw_kernel(p, step)
             self._kernel_grid(p, step)
         self._kernel_owner(p, steps)
-        lines = [L.lines(step) for step in steps]
-        placed = L.product_lines([step.window for step in steps], lines)
-        for step, step_lines, places in zip(steps, lines, placed):
-            for line, (x, y) in zip(step_lines, places):
-                p.text(x, y, line, L.expression_px, self._ink(step))
-        total = sum(len(step_lines) for step_lines in lines)
+        total = self._draw_products(p, steps)
         for step in steps:
             target = L.output_cell(step.out_channel, step.position)
             for arrow in L.arrows(total, target, step.window, self._channels(step)):
                 p.line(list(arrow.shaft), theme.output_current, arrow.width_px)
                 p.polygon(list(arrow.head), theme.output_current)
-            self._cell(p, target, theme.output_current, step.shown, edge_px=L.heavy_edge)
+            self._cell(p, target, theme.output_current, step.shown, ("output", step.out_channel), edge_px=L.heavy_edge)
+
+    def _draw_kernel(self, p, step: Step) -> None:
+        for tap in step.taps:
+            self._kernel_cell(p, self.layout.kernel_cell(tap.in_channel, tap.position), tap.in_channel, tap.weight)
+
+    def _draw_products(self, p, steps: list[Step]) -> int:
+        """Each step's product line(s), in its group's colour; how many lines."""
+        L = self.layout
+        lines = [L.lines(step) for step in steps]
+        placed = L.product_lines([step.window for step in steps], lines)
+        for step, step_lines, places in zip(steps, lines, placed):
+            for line, (x, y) in zip(step_lines, places):
+                p.text(x, y, line, L.expression_px, self._ink(step))
+        return sum(len(step_lines) for step_lines in lines)
 
     def _ink(self, step: Step) -> str:
         """A step's product line: in its group's colour where groups share a picture."""
@@ -166,11 +198,23 @@ class FrameRenderer:
             box = self.layout.outline(channel, span)
             if box is not None:
                 self._outline_box(p, box)
+            else:  # no window box (1-D): each input cell read, so dilation's gaps show
+                edge = self.layout.heavy_edge
+                for tap in step.taps:
+                    if tap.in_channel == channel:
+                        cell = self.layout.input_cell(channel, tap.position)
+                        p.rect(cell.x, cell.y, cell.w, cell.h, None, self.theme.kernel, edge)
             for link in self.layout.links(channel, span):
                 p.line(list(link), self.theme.kernel, 1)
 
     def _outline_box(self, p, box: Box) -> None:
         edge = self.layout.heavy_edge
+        if getattr(self.layout, "window_bars", False):
+            # A bar over and under the window: as plain as a box, and a
+            # fraction of the bytes per frame (no edges down every row).
+            for y in (box.y - edge, box.bottom):
+                p.rect(box.x, y, box.w, edge - 1, self.theme.kernel)
+            return
         p.rect(box.x - edge, box.y - edge, box.w + 2 * edge, box.h + 2 * edge, None, self.theme.kernel, edge)
 
     def _kernel_grid(self, p, step: Step, before: Step | None = None, progress: float = 0.0) -> None:
@@ -186,15 +230,16 @@ class FrameRenderer:
             self._kernel_cell(p, box, tap.in_channel, tap.weight)
 
     def _kernel_owner(self, p, steps: list[Step]) -> None:
-        """Each output channel has its own kernel: say whose are shown."""
-        if self.trace.spec.out_channels > 1:
+        """Where a group's output channels take turns, say whose kernels are
+        shown (with one output channel per group, the stripes say it)."""
+        spec = self.trace.spec
+        if spec.out_channels > spec.groups:
             owners = ", ".join(str(step.out_channel) for step in steps)
             self._label(p, self.layout.kernel_owner(f"of out ch {owners}"))
 
     def _draw_counter(self, p, shot: Shot) -> None:
-        total = len(self._pictures)
-        label = f"all {total} done" if shot.phase == "done" else f"step {self._picture_of[shot.steps[0]] + 1} of {total}"
-        self._label(p, replace(self.layout.counter(), text=label))
+        position = self.trace.steps[shot.steps[0]].position if shot.steps else None
+        self._label(p, replace(self.layout.counter(position), text=self._count(shot)))
 
     # -- the background -----------------------------------------------------
     def _write_outputs(self, written: int) -> list[Box] | None:
@@ -203,12 +248,13 @@ class FrameRenderer:
         boxes: list[Box] | None = []
         if written < self._written:  # a shot from earlier on: start again from the blank outputs
             self._background, self._written, boxes = self._static.copy(), 0, None
+            self._background.touched = (0, 0, self.layout.width, self.layout.height)
         for picture in self._pictures[self._written : written]:
             for index in picture:
                 step = self.trace.steps[index]
                 fill = self.theme.output_done if step.out_channel % 2 == 0 else self.theme.output_done_alt
                 box = self.layout.output_cell(step.out_channel, step.position)
-                self._cell(self._background, box, fill, step.shown)
+                self._cell(self._background, box, fill, step.shown, ("output", step.out_channel))
                 if boxes is not None:
                     boxes.append((box.x, box.y, box.right, box.bottom))
         self._written = max(self._written, written)
@@ -227,20 +273,28 @@ class FrameRenderer:
                 else:
                     fill = theme.padding if kind == "zero" else theme.padding_copy
                 value = trace.padded[(channel, *position)]
-                self._cell(p, L.input_cell(channel, position), fill, value, italic=kind == "copy")
+                self._cell(p, L.input_cell(channel, position), fill, value, ("input", channel), italic=kind == "copy")
 
         word = "padding" if spec.padding_mode == "zeros" else f"{spec.padding_mode} padding"
         for label in L.padding_labels(word):
             self._label(p, label)
 
-        # Pending output cells: grey and empty until written.
+        # Pending output cells: grey, empty until written (or their values
+        # in grey, to be checked against as the figure plays).
         for step in trace.steps:
-            self._cell(p, L.output_cell(step.out_channel, step.position), theme.pending, None)
+            box = L.output_cell(step.out_channel, step.position)
+            self._cell(p, box, theme.pending, None)
+            if self.show_pending:
+                text, px = L.cell_label(step.shown, row=("output", step.out_channel))
+                p.text(box.cx, box.cy, text, px, theme.muted, bold=True)
 
         for label in L.labels():
             self._label(p, label)
         for box, group in L.stripes():
             p.rect(box.x, box.y, box.w, box.h, theme.group_colour(group))
+        for box, group, label in L.legend():
+            p.rect(box.x, box.y, box.w, box.h, theme.group_colour(group))
+            self._label(p, label)
         if L.panel is not None:
             from .panel import draw_panel
 
@@ -254,13 +308,13 @@ class FrameRenderer:
 
     def _kernel_cell(self, p, box: Box, in_channel: int, weight: float) -> None:
         fill = self.theme.kernel if in_channel % 2 == 0 else self.theme.kernel_alt
-        self._cell(p, box, fill, weight)
+        self._cell(p, box, fill, weight, ("kernel", in_channel))
 
-    def _cell(self, p, box: Box, fill: str, value: float | None, edge_px: int = 1, italic: bool = False) -> None:
-        """A cell and, unless ``value`` is None, its number."""
+    def _cell(self, p, box: Box, fill: str, value: float | None, row=None, edge_px: int = 1, italic: bool = False) -> None:
+        """A cell and, unless ``value`` is None, its number in ``row``'s format."""
         p.rect(box.x, box.y, box.w, box.h, fill, self.theme.cell_edge, edge_px)
         if value is not None:
-            label, px = self.layout.cell_label(value, italic, box)
+            label, px = self.layout.cell_label(value, italic, box, row)
             if label:
                 family = "sans-italic" if italic else "sans"
                 p.text(box.cx, box.cy, label, px, text_colour_on(fill, self.theme), bold=True, family=family)

@@ -8,7 +8,7 @@ import pytest
 
 import convanim
 from convanim.render import RenderOptions, _figure
-from convanim.render.canvas import coalesce
+from convanim.render.incremental import coalesce
 
 CASES = {
     "1-D padding, glide": (dict(input=[1, 2, 3, 4, 5, 6], weight=[2, 2, 2], padding=1), dict(glide=True)),
