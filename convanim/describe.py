@@ -16,7 +16,7 @@ import numpy as np
 
 from .code import torch_source
 from .engine import Trace
-from .report import shown, step_expression
+from .report import shown, sum_lines
 
 MAX_ALT = 150  # characters
 _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -41,8 +41,10 @@ def describe(trace: Trace) -> Description:
         alt = _alt(trace, outputs, 2, terse=True)
     if len(alt) > MAX_ALT:
         alt = alt[: MAX_ALT - 1].rstrip(" ,") + "…"
-    sums = [step_expression(step) for step in trace.steps[:4]]
-    more = f"; … ({len(trace.steps)} steps in all)" if len(trace.steps) > 4 else ""
+    # A few sums in full; a long one in d2l's form, a bracket per input channel.
+    shown_steps = 4 if len(trace.steps[0].taps) <= 9 else 2
+    sums = [" ".join(sum_lines(step, mark_padding=True)) for step in trace.steps[:shown_steps]]
+    more = f"; … ({len(trace.steps)} steps in all)" if len(trace.steps) > shown_steps else ""
     long = (
         f"{alt}. The code: {torch_source(spec)}. "
         f"Input {_shape(spec.input_shape)}: {_values(trace.conv.input, 24)}. "
@@ -87,14 +89,17 @@ def _alt(trace: Trace, outputs: np.ndarray, limit: int, terse: bool = False) -> 
         if spec.groups > 1:
             parts.append(f"in {spec.groups} groups")
     if conv.bias is not None:
-        parts.append(f"{'adds bias' if kernels == 1 else 'adds biases'} {_values(conv.bias, 3)}")
+        parts.append(f"with {'bias' if kernels == 1 else 'biases'} {_values(conv.bias, 3)}")
     channels = outputs.shape[0]
-    if channels == 1:
+    grid = "×".join(map(str, outputs.shape[1:]))
+    if channels == 1 and spec.ndim == 1:
         gives = _values(outputs, limit)
+    elif channels == 1:
+        gives = f"a {grid} output, {_values(outputs, limit)}"
     elif channels <= 3:
         gives = " and ".join(_values(outputs[c], max(2, limit // channels)) for c in range(channels))
     else:
-        gives = f"{channels} channels of {'×'.join(map(str, outputs.shape[1:]))}: {_values(outputs, min(limit, 3))}"
+        gives = f"{channels} channels of {grid}: {_values(outputs, min(limit, 3))}"
     verb = "give" if kernels > 1 else "gives"
     return ", ".join(parts) + ("," if len(parts) > 1 else "") + f" and {verb} " + gives
 

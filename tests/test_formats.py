@@ -65,6 +65,11 @@ def pil_frames(path):
     return out
 
 
+def rgb(path) -> np.ndarray:
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGB"))
+
+
 # -- the registry -----------------------------------------------------------
 
 
@@ -167,7 +172,8 @@ def test_apng_chunks_are_valid(tmp_path):
 def test_still_png_and_pdf(tmp_path):
     frames = movie()
     png = write(tmp_path / "s.png", frames, step=3).path
-    assert np.array_equal(np.asarray(Image.open(png).convert("RGB")), frames[2].pixels)
+    with Image.open(png) as image:
+        assert np.array_equal(np.asarray(image.convert("RGB")), frames[2].pixels)
     pdf = write(tmp_path / "s.pdf", frames, step=5).path
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF-1.4") and data.rstrip().endswith(b"%%EOF")
@@ -181,7 +187,8 @@ def test_still_png_and_pdf(tmp_path):
 def test_storyboard_has_every_step_numbered(tmp_path):
     frames = movie()
     frames.append(Frame(picture(9), 2000, caption="all 5 outputs computed"))
-    sheet = np.asarray(Image.open(write(tmp_path / "s.png", frames, storyboard=True).path).convert("RGB"))
+    with Image.open(write(tmp_path / "s.png", frames, storyboard=True).path) as image:
+        sheet = np.asarray(image.convert("RGB"))
     # Six tiles of 96x64 at full size, three across: two rows.
     assert sheet.shape[1] == 3 * 96 + 4 * 24
     for colour in COLOURS:  # every step's moving block is on the sheet
@@ -194,7 +201,8 @@ def test_storyboard_picks_the_hold_not_the_glide(tmp_path):
     hold = picture(1)
     frames = [Frame(picture(0), 2000, caption="step 1 of 2: a"), Frame(picture(7), 50, caption="step 2 of 2: b"),
               Frame(hold, 1000, caption="step 2 of 2: b")]
-    got = np.asarray(Image.open(write(tmp_path / "s.png", frames, step=2).path).convert("RGB"))
+    with Image.open(write(tmp_path / "s.png", frames, step=2).path) as image:
+        got = np.asarray(image.convert("RGB"))
     assert np.array_equal(got, hold)
 
 
@@ -205,7 +213,7 @@ def test_frames_folder_for_latex(tmp_path):
     # 1 fps: holds of 2, 1, 1, 1, 2 seconds are 7 frames.
     assert names == [f"fig_{i:03d}.png" for i in range(7)]
     assert written.note == rf"\animategraphics[loop,controls,width=\linewidth]{{1}}{{{target.as_posix()}/fig_}}{{000}}{{006}}"
-    first, second = (np.asarray(Image.open(target / n).convert("RGB")) for n in names[:2])
+    first, second = (rgb(target / n) for n in names[:2])
     assert np.array_equal(first, second), "a 2 s hold is two frames at 1 fps"
     assert [p.name for p in tmp_path.iterdir()] == ["fig"]
 

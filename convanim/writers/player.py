@@ -22,7 +22,7 @@ from .base import Frame, Writer, changed_box
 from .chunks import encoded
 
 KEY_EVERY = 24  # pictures between whole ones: a jump draws at most this many boxes
-CONTROLS_HEIGHT = 96  # pixels under the picture: the controls and two lines of caption
+CONTROLS_HEIGHT = 150  # pixels under the picture: the controls and about four lines of caption
 
 _STYLE = """
 body{margin:0;font:15px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;background:#fff;color:#1a1a1a}
@@ -32,7 +32,7 @@ canvas{display:block;max-width:100%;height:auto}
 .bar button,.bar select{font:inherit;min-width:2.6em;min-height:32px;border:1px solid #767676;border-radius:4px;background:#f4f4f4;color:#1a1a1a;cursor:pointer}
 .bar button:focus-visible,.bar select:focus-visible,.bar input:focus-visible{outline:3px solid #1a5fb4;outline-offset:1px}
 .bar input[type=range]{flex:1;min-width:120px}
-figcaption{padding:2px 6px 6px;min-height:2.8em}
+figcaption{padding:2px 6px 6px;min-height:5.6em}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 """
 
@@ -63,7 +63,9 @@ document.addEventListener('keydown',e=>{const t=e.target.tagName;
  else if((e.key==='ArrowRight'||e.key==='ArrowLeft')&&t!=='INPUT'&&t!=='SELECT'){e.preventDefault();step(e.key==='ArrowRight'?1:-1)}
  else if(e.key==='Home'&&t!=='INPUT'){e.preventDefault();pause();show(0)}
  else if(e.key==='End'&&t!=='INPUT'){e.preventDefault();pause();show(F.length-1)}});
-Promise.all(img.map(i=>i.decode())).then(()=>{show(0);
+// Every picture loaded first: a jump must draw at once. (load events, not
+// decode(): headless browsers settle those slowly.)
+Promise.all(img.map(i=>i.complete?0:new Promise(r=>{i.onload=i.onerror=r}))).then(()=>{show(0);
  if(!matchMedia('(prefers-reduced-motion: reduce)').matches)start()});
 })();
 """

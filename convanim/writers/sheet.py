@@ -144,9 +144,18 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
 
 
 def _fit(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
-    """``text``, cut with an ellipsis where it would be wider than ``width``."""
+    """``text``, its middle elided where it is wider than ``width``: the head
+    (up to the first ``": "``) and as much of the end as fits stay, so a
+    caption keeps its number and its result."""
     if font.getlength(text) <= width:
         return text
+    head, sep, rest = text.partition(": ")
+    head = head + sep + "… " if sep else ""
+    words = rest.split(" ") if sep else text.split(" ")
+    for start in range(1, len(words) + 1):
+        candidate = head + " ".join(words[start:])
+        if font.getlength(candidate) <= width:
+            return candidate.rstrip()
     while text and font.getlength(text + "…") > width:
         text = text[:-1]
     return text.rstrip() + "…"
