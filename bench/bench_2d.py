@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from convanim.render import RenderOptions, frames, render
-from convanim.spec import conv
+from convanim import conv
 from convanim.templates import list_templates, load_template
 
 ROOT = Path(__file__).resolve().parent.parent
