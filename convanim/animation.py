@@ -54,14 +54,10 @@ class Animation:
 
     @property
     def alt(self) -> str:
-        """What the figure shows, in words, for the image's alt text."""
-        from .report import shown
+        """What the figure shows, in words and numbers, for the image's alt text."""
+        from .describe import describe
 
-        spec, out = self.trace.spec, self.trace.output
-        title = self.options.title or f"{spec.ndim}-D convolution"
-        values = ", ".join(shown(float(v)) for v in out.reshape(-1)[:12])
-        more = "…" if out.size > 12 else ""
-        return f"{title}: an animation of {len(self.trace.steps)} steps giving {values}{more}"
+        return describe(self.trace).alt
 
     def _repr_html_(self) -> str:
         import base64

@@ -283,7 +283,8 @@ def templates_command():
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="Processes rendering at once. Default: one per CPU; 1 renders in this process.")
 @click.option("--width", type=int, metavar="PX", help="Width of every figure, instead of each template's own (default 1080).")
 @click.option("--theme", metavar="NAME|FILE", help=THEME_HELP)
-def gallery(templates, out_dir, jobs, width, theme):
+@click.option("--format", "format_", metavar="NAME", help="What every figure is written as: gif (default), webp, apng, mp4, webm (with their WebM, MP4 and GIF siblings) or html (the player).")
+def gallery(templates, out_dir, jobs, width, theme, format_):
     """Render every template (or the TEMPLATEs named: built-in names or .toml
     files) into DIR, with an index.html of embed snippets to copy."""
     from .gallery import DEFAULT_DIR, build_gallery
@@ -291,7 +292,7 @@ def gallery(templates, out_dir, jobs, width, theme):
     def report(figure):
         click.echo(f"{figure.file:<20} {figure.kib:8.1f} KiB  {figure.title}")
 
-    index = build_gallery(out_dir or DEFAULT_DIR, templates=templates or None, jobs=jobs, width=width, theme=theme, on_figure=report)
+    index = build_gallery(out_dir or DEFAULT_DIR, templates=templates or None, jobs=jobs, width=width, theme=theme, format=format_, on_figure=report)
     click.echo(f"wrote {index}")
 
 

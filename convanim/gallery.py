@@ -1,9 +1,10 @@
 """Every template rendered, and a page to copy them from.
 
-``build_gallery`` renders each template to ``NAME.gif`` in parallel
-processes and writes ``index.html``: every figure with its title,
-description, file size and the snippets (HTML and Markdown) that embed it,
-in teaching order.
+``build_gallery`` renders each template to ``NAME.gif`` (or any animated
+format: WebP, APNG, MP4, WebM, the HTML player) in parallel processes and
+writes ``index.html``: every figure, shown by the very snippet a reader
+copies (HTML and Markdown, from ``writers.embed``, with alt text from the
+trace), its title, description and file size, in teaching order.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import html
 import os
 import signal
-import struct
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +21,10 @@ from .errors import SpecError, WriterError
 from .templates import Template, list_templates, load_template
 
 DEFAULT_DIR = Path("output") / "gallery"
-SUFFIX = ".gif"
-SCALES = "max-width: 100%; height: auto"  # an embedded figure fits its column
+DEFAULT_FORMAT = "gif"
+PICTURES = ("gif", "webp", "apng")  # animated images: a <picture> with a still for reduced motion
+VIDEOS = ("mp4", "webm")  # a <video> offering WebM, MP4 and the GIF
+PAGES = ("html",)  # the player, in an <iframe>
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class Figure:
     bytes: int
     width: int | None
     height: int | None
+    format: str = DEFAULT_FORMAT  # the writer's format name
+    words: tuple[str, str] | None = None  # (alt text, longer description) from the trace
 
     @property
     def kib(self) -> float:
@@ -48,28 +52,51 @@ class Figure:
         return f' width="{self.width}" height="{self.height}"' if self.width and self.height else ""
 
     def html_snippet(self) -> str:
-        # The size attributes keep the room while the figure loads; the style
-        # lets it shrink to a column narrower than the figure.
-        return f'<img src="{html.escape(self.file)}"{self.size_attributes} style="{SCALES}" alt="{html.escape(self.alt)}">'
+        return self._snippet("html")
 
     def markdown_snippet(self) -> str:
-        return f"![{_markdown_text(self.alt)}]({self.file})"
+        return self._snippet("markdown")
+
+    def _snippet(self, style: str) -> str:
+        from .writers.embed import snippet
+
+        return snippet(style, Path(self.file), self.format, (self.width, self.height), self.alt, self.long)
 
     @property
     def alt(self) -> str:
-        return f"{self.title}: {self.description}"
+        return self.words[0] if self.words else f"{self.title}: {self.description}"
+
+    @property
+    def long(self) -> str:
+        return self.words[1] if self.words else self.description
 
 
-def render_template(template: Template, path, width: int | None = None, theme=None) -> Path:
-    """Render one template to ``path`` (the suffix picks the format)."""
-    from .render import RenderOptions, render
+def render_template(template: Template, path, width: int | None = None, theme=None, format: str | None = None):
+    """Render one template to ``path`` (``format``, else the suffix, picks the
+    format) with the files its snippet names: the still for readers who ask
+    for reduced motion, or a video's other sources. Returns what was written
+    (``writers.Written``)."""
+    from .describe import describe
+    from .engine import trace
+    from .render import RenderOptions, write_figure
+    from .writers import format_for
+    from .writers.embed import siblings, still_path
 
     options = template.render_kwargs()
     if width is not None:
         options["width"] = width
     if theme is not None:
         options["theme"] = theme
-    return render(template.conv(), path, RenderOptions(**options))
+    options = RenderOptions(**options)
+    subject = trace(template.conv())
+    fmt = format_for(path, format)
+    page = {"title": template.title, "description": describe(subject).long} if fmt.kind == "page" else None
+    still = still_path(Path(path)) if fmt.name in PICTURES else None
+    written = write_figure(subject, path, options, format=format, writer_options=page, still=still)
+    if fmt.name in VIDEOS:
+        for sibling in siblings(Path(path)):
+            write_figure(subject, sibling, options)
+    return written
 
 
 def build_gallery(
@@ -79,6 +106,7 @@ def build_gallery(
     jobs: int | None = None,
     width: int | None = None,
     theme=None,
+    format: str | None = None,
     on_figure: Callable[[Figure], None] | None = None,
 ) -> Path:
     """Render ``templates`` (default: every built-in one) into ``out_dir``
@@ -86,7 +114,8 @@ def build_gallery(
 
     ``jobs`` worker processes render at once (default: one per CPU; 1 renders
     in this process). ``width`` overrides every template's width; ``theme``
-    (a name, a theme file or a Theme) colours every figure.
+    (a name, a theme file or a Theme) colours every figure; ``format`` (a
+    writer's format name, default ``gif``) is what every figure is written as.
     ``on_figure`` is called with each figure, in the order of ``templates``.
     """
     # Each figure once, in the order asked for.
@@ -94,6 +123,7 @@ def build_gallery(
     # Every template is read and checked before anything is drawn: a bad
     # one stops the gallery at once, with its own message.
     loaded = [load_template(name) for name in names]
+    suffix = _suffix(format or DEFAULT_FORMAT)  # a format no page can show stops it here too
     out = Path(out_dir).expanduser()
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -107,10 +137,10 @@ def build_gallery(
         from .render.theme import load_theme
 
         theme = load_theme(theme)  # a bad theme stops the gallery before it starts
-    work = [(template, out / f"{template.name}{SUFFIX}", width, theme) for template in loaded]
+    work = [(template, out / f"{template.name}{suffix}", width, theme, format) for template in loaded]
     # Figures are reported, and listed, in the order asked for, whichever
     # worker finishes first.
-    figures = [_report(_figure(template, path, out), on_figure) for template, path in zip(loaded, _render_all(work, jobs))]
+    figures = [_report(_figure(template, written, out), on_figure) for template, written in zip(loaded, _render_all(work, jobs))]
     index = out / "index.html"
     temp = index.with_name(f".{index.name}.part")
     try:
@@ -128,7 +158,7 @@ def _report(figure: Figure, on_figure: Callable[[Figure], None] | None) -> Figur
 
 
 def _render_all(work: list, jobs: int) -> Iterable[Path]:
-    """Render every ``(template, path, width, theme)``; yield the paths in order."""
+    """Render every ``(template, path, width, theme, format)``; yield what was written, in order."""
     if jobs == 1 or len(work) <= 1:
         for item in work:
             yield render_template(*item)
@@ -153,7 +183,7 @@ def _render_all(work: list, jobs: int) -> Iterable[Path]:
         pool.join()
 
 
-def _render_item(item) -> Path:
+def _render_item(item):
     try:
         return render_template(*item)
     except SystemExit as stop:
@@ -178,7 +208,8 @@ def index_html(figures: list[Figure]) -> str:
     """The gallery page: self-contained, no scripts or styles from elsewhere."""
     cards = "\n".join(_card(figure) for figure in figures)
     total = sum(figure.bytes for figure in figures) / 1024
-    return _PAGE.format(count=len(figures), total=f"{total:,.1f}", cards=cards)
+    kinds = sorted({figure.format.upper() if figure.format != "html" else "player" for figure in figures}) or ["GIF"]
+    return _PAGE.format(count=len(figures), total=f"{total:,.1f}", cards=cards, kind=" or ".join(kinds))
 
 
 # -- helpers ---------------------------------------------------------------
@@ -189,8 +220,23 @@ def _default_jobs() -> int:
     return count or 1
 
 
-def _figure(template: Template, path: Path, out: Path) -> Figure:
-    width, height = _image_size(path)
+def _suffix(format: str) -> str:
+    """The file suffix of ``format``, refused unless a page can show it moving."""
+    from .writers import format_named
+
+    fmt = format_named(format)
+    if fmt.name not in PICTURES + VIDEOS + PAGES:
+        shown = ", ".join(PICTURES + VIDEOS + PAGES)
+        raise SpecError("format", f"the gallery shows animations on a page: {shown}; {fmt.name} is not one (render writes it)")
+    return fmt.suffixes[0]
+
+
+def _figure(template: Template, written, out: Path) -> Figure:
+    from .describe import describe
+    from .engine import trace
+
+    path = written.path
+    words = describe(trace(template.conv()))
     return Figure(
         name=template.name,
         title=template.title,
@@ -198,24 +244,11 @@ def _figure(template: Template, path: Path, out: Path) -> Figure:
         code=torch_source(template.conv().spec),
         file=path.relative_to(out).as_posix() if path.is_relative_to(out) else path.name,
         bytes=path.stat().st_size,
-        width=width,
-        height=height,
+        width=written.size[0],
+        height=written.size[1],
+        format=written.format.name,
+        words=(words.alt, words.long),
     )
-
-
-def _image_size(path: Path) -> tuple[int | None, int | None]:
-    """Width and height from a GIF's header (the logical screen), else None."""
-    with open(path, "rb") as file:
-        header = file.read(10)
-    if header[:6] in (b"GIF87a", b"GIF89a"):
-        return struct.unpack("<HH", header[6:10])
-    return None, None
-
-
-def _markdown_text(text: str) -> str:
-    for char in "\\[]":
-        text = text.replace(char, "\\" + char)
-    return text
 
 
 def _card(figure: Figure) -> str:
@@ -223,12 +256,12 @@ def _card(figure: Figure) -> str:
     return f"""<section class="figure" id="{e(figure.name)}">
   <h2>{e(figure.title)} <span class="name">{e(figure.name)}</span></h2>
   <p>{e(figure.description)}</p>
-  <img src="{e(figure.file)}"{figure.size_attributes} loading="lazy" alt="{e(figure.alt)}">
+  {figure.html_snippet()}
   <p class="meta"><code>{e(figure.code)}</code> &middot; {figure.kib:,.1f} KiB</p>
   <label>HTML <button type="button" data-copy="html-{e(figure.name)}">copy</button>
-    <textarea id="html-{e(figure.name)}" readonly rows="2">{e(figure.html_snippet())}</textarea></label>
+    <textarea id="html-{e(figure.name)}" readonly rows="5">{e(figure.html_snippet())}</textarea></label>
   <label>Markdown <button type="button" data-copy="md-{e(figure.name)}">copy</button>
-    <textarea id="md-{e(figure.name)}" readonly rows="2">{e(figure.markdown_snippet())}</textarea></label>
+    <textarea id="md-{e(figure.name)}" readonly rows="5">{e(figure.markdown_snippet())}</textarea></label>
 </section>"""
 
 
@@ -250,8 +283,8 @@ _PAGE = """<!DOCTYPE html>
 </head>
 <body>
 <h1>convanim gallery</h1>
-<p>{count} figures, {total} KiB in all. Each one is a GIF next to this page: copy it
-beside your post and paste a snippet. Made with <code>convanim gallery</code>.</p>
+<p>{count} figures, {total} KiB in all. Each one is a {kind} next to this page, shown by
+the snippet below it: copy the file beside your post and paste the snippet. Made with <code>convanim gallery</code>.</p>
 {cards}
 <script>
   document.querySelectorAll("button[data-copy]").forEach(function (button) {{

@@ -50,11 +50,6 @@ def step_terms(step: Step, mark_padding: bool = False) -> list[str]:
     return terms
 
 
-def settled(step: Step) -> float:
-    """A step's result as a reader should see it (the trace's ``Step.shown``)."""
-    return step.shown
-
-
 def step_expression(step: Step) -> str:
     """``0(pad)×2 + 1×2 + 2×2 = 6``"""
     return " + ".join(step_terms(step, mark_padding=True)) + f" = {shown(step.shown)}"
@@ -112,7 +107,7 @@ def sum_lines(step: Step, max_terms: int | None = MAX_TERMS_PER_CHANNEL, mark_pa
     """
     channels = channel_terms(step, mark_padding)
     bias = f" + {_factor(step.bias)} (bias)" if step.bias is not None else ""
-    result = f" = {shown(settled(step))}"
+    result = f" = {shown(step.shown)}"
     many = max_terms is not None and len(channels) > 1 and any(len(words) > max_terms for _, words, _ in channels)
     if many:
         lines = [f"ch {channel}: {len(words)} products = {shown(partial)}" for channel, words, partial in channels]

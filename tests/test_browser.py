@@ -63,7 +63,8 @@ def browser():
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """A folder served on 127.0.0.1; yields (folder, base URL)."""
+    """A folder served on 127.0.0.1; yields (folder, base URL). Over HTTP, as
+    a reader meets the page, and so that the page can look into its players."""
     root = tmp_path_factory.mktemp("site")
     handler = functools.partial(_QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -83,7 +84,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 _MEDIA = """
 const out = [];
-for (const i of document.images) out.push({tag: 'img', src: i.currentSrc, done: i.complete,
+// An <img> inside a <video> is the fallback for browsers without video: not shown here.
+for (const i of document.images) if (!i.closest('video')) out.push({tag: 'img', src: i.currentSrc, done: i.complete,
   natural: [i.naturalWidth, i.naturalHeight], declared: [i.getAttribute('width'), i.getAttribute('height')]});
 for (const v of document.querySelectorAll('video')) out.push({tag: 'video', src: v.currentSrc, done: v.readyState >= 1,
   natural: [v.videoWidth, v.videoHeight], declared: [v.getAttribute('width'), v.getAttribute('height')]});
@@ -127,10 +129,59 @@ def _check_media(media: list[dict]) -> None:
             assert int(declared_height) == height, item
 
 
-def test_the_gallery_page_loads_every_figure_at_its_natural_size(browser, served):
+# What each gallery format shows: an <img> per figure (its own file, or the
+# GIF a video falls back to), a <video>, or the player in an <iframe>.
+SHOWN_AS = {"gif": "img", "webp": "img", "apng": "img", "mp4": "video", "webm": "video", "html": "iframe"}
+
+
+@pytest.mark.parametrize("format", list(SHOWN_AS))
+def test_the_gallery_page_loads_every_figure_at_its_natural_size(browser, served, format):
+    if format in ("mp4", "webm"):
+        pytest.importorskip("imageio_ffmpeg", reason="video needs imageio-ffmpeg (pip install imageio-ffmpeg)")
     root, base = served
-    build_gallery(root / "gif", templates=TEMPLATES, jobs=1, width=480)
-    media = _open(browser, f"{base}/gif/index.html")
+    build_gallery(root / format, templates=TEMPLATES, jobs=1, width=480, format=format)
+    media = _open(browser, f"{base}/{format}/index.html")
     _check_media(media)
-    assert len([item for item in media if item["tag"] == "img"]) >= len(TEMPLATES)
+    shown = [item for item in media if item["tag"] == SHOWN_AS[format]]
+    assert len(shown) == len(TEMPLATES), media
+    if SHOWN_AS[format] != "iframe":
+        # The figure's own file plays (a video's WebM, the first source).
+        suffix = ".webm" if format in ("mp4", "webm") else f".{format}"
+        assert all(item["src"].endswith(suffix) for item in shown), shown
+    assert _console_errors(browser) == []
+
+
+_PLAYER_STATE = """
+const f = document.querySelector('figure'), c = f.querySelector('canvas');
+const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+let sum = 0; for (let i = 0; i < pixels.length; i += 97) sum = (sum * 31 + pixels[i]) % 1000000007;
+return {caption: f.querySelector('figcaption').textContent, frame: f.querySelector('input').value, pixels: sum,
+        playing: f.querySelector('[data-do=play]').getAttribute('aria-pressed')};
+"""
+
+
+def test_the_player_steps_when_its_keys_are_pressed(browser, served):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    root, base = served
+    subject = convanim.conv([1, 2, 3, 4, 5, 6], [2, 2, 2], padding=1)
+    convanim.render(subject, root / "player.html", width=480)
+    media = _open(browser, f"{base}/player.html")
+    assert _console_errors(browser) == []
+    deadline = time.monotonic() + 30
+    while not browser.execute_script(_PLAYER_STATE)["caption"] and time.monotonic() < deadline:
+        time.sleep(0.1)  # pictures decoded, first one shown
+    keys = ActionChains(browser)
+    keys.send_keys(Keys.HOME).perform()
+    first = browser.execute_script(_PLAYER_STATE)
+    assert first["caption"].startswith("step 1 of 6") and first["playing"] == "false"
+    keys.send_keys(Keys.ARROW_RIGHT).perform()
+    second = browser.execute_script(_PLAYER_STATE)
+    assert second["caption"].startswith("step 2 of 6: ") and second["caption"].endswith("= 12")
+    assert second["pixels"] != first["pixels"] and second["frame"] != first["frame"]
+    keys.send_keys(Keys.ARROW_LEFT).perform()
+    assert browser.execute_script(_PLAYER_STATE) == first
+    keys.send_keys(Keys.SPACE).perform()
+    assert browser.execute_script(_PLAYER_STATE)["playing"] == "true"
     assert _console_errors(browser) == []

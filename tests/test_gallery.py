@@ -77,8 +77,8 @@ def test_alt_text_is_escaped_exactly_once():
     snippet.feed(page.areas[0])
     assert snippet.images[0]["alt"] == alt
     assert snippet.images[0]["src"] == "demo.gif"
-    # The Markdown snippet copies the text itself.
-    assert page.areas[1] == f"![{alt}](demo.gif)"
+    # The Markdown snippet copies the text itself, the longer description under it.
+    assert page.areas[1] == f"![{alt}](demo.gif)\n\nA description & more"
 
 
 def test_snippets_scale_to_the_column():

@@ -3,6 +3,7 @@ they are, in what colour, and which cells each picture marks."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import convanim
@@ -251,6 +252,7 @@ def test_a_canvas_is_exactly_its_size_with_the_figure_centred(canvas, size):
         assert frame.pixels.shape[:2] == (size[1], size[0])
     corner = tuple(pictures[0].pixels[0, 0])
     assert corner == (255, 255, 255)
+    assert not np.array_equal(pictures[0].pixels, pictures[1].pixels)  # each frame its own picture
 
 
 def test_a_canvas_too_small_for_the_figure_is_refused_by_name():

@@ -226,17 +226,17 @@ def test_every_cells_number_fits_inside_its_borders_and_reads_back(values, width
 
 
 def test_rounding_noise_is_shown_as_zero_but_kept_in_the_trace():
-    from convanim.report import settled, step_expression
+    from convanim.report import step_expression
 
     trace = convanim.trace(convanim.conv([0.1, 0.2, 0.3], [0.1, 0.2], bias=[-0.05]))
     first = trace.steps[0]
     assert first.result != 0 and abs(first.result) < 1e-15  # float64, as PyTorch's float64 gives
-    assert settled(first) == 0.0 and step_expression(first).endswith("= 0")
-    assert settled(trace.steps[1]) == trace.steps[1].result  # not noise: left as it is
+    assert first.shown == 0.0 and step_expression(first).endswith("= 0")
+    assert trace.steps[1].shown == trace.steps[1].result  # not noise: left as it is
     small = convanim.trace(convanim.conv([1e-6, 1.0], [1.0]))  # a genuinely small result stays
-    assert settled(small.steps[0]) == 1e-6
+    assert small.steps[0].shown == 1e-6
     exact = convanim.trace(convanim.conv([1e6, 1e6], [1e6, -1e6], bias=[0.5]))  # cancels exactly, then 0.5
-    assert settled(exact.steps[0]) == 0.5
+    assert exact.steps[0].shown == 0.5
 
 
 API_MISUSE = {

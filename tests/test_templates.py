@@ -376,7 +376,8 @@ def test_gallery_writes_every_template_and_an_index(tmp_path):
 def test_gallery_command_in_process(run_cli, tmp_path):
     code, out, err = run_cli("gallery", "kernel2", "stride3", "-o", str(tmp_path), "--jobs", "1", "--width", "320")
     assert (code, err) == (0, "")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "kernel2.gif", "stride3.gif"]
+    # Each GIF with its still, which the snippet shows readers who ask for reduced motion.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "kernel2-still.png", "kernel2.gif", "stride3-still.png", "stride3.gif"]
     assert "kernel2.gif" in out and "Stride 3" in out and out.endswith(f"{tmp_path / 'index.html'}\n")
 
 

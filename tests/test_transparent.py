@@ -103,3 +103,24 @@ def test_a_transparent_figure_decodes_as_it_was_drawn(tmp_path):
         seen = {tuple(px) for px in pictures[0][..., :3].reshape(-1, 3).tolist()}
         for role in ("input", "padding", "kernel", "pending", "cell_edge"):
             assert hex_rgb(getattr(theme, role)) in seen, role  # flat fills exact
+
+
+def _iterated(path, **kwargs) -> list[np.ndarray]:
+    return [np.asarray(picture) for picture in iio.imiter(path, **kwargs)]
+
+
+@pytest.mark.parametrize("suffix, imageio_kwargs", [(".webp", {}), (".apng", {"extension": ".png"})])
+def test_webp_and_apng_also_clear_pixels_that_turn_transparent(tmp_path, suffix, imageio_kwargs):
+    frames = [_frame(0), _frame(3), _frame(5), _frame(0), _frame(0) * 0]
+    path = write_frames(tmp_path / f"move{suffix}", [(f, 100) for f in frames])
+    for pictures in (_pillow(path), _iterated(path, **imageio_kwargs)):
+        assert [_same_picture(got, want) for got, want in zip(pictures, frames)] == [True] * len(frames)
+
+
+@pytest.mark.parametrize("suffix, extra", [(".webp", {}), (".apng", {}), (".png", {"step": 2}), (".gif", {})])
+def test_every_format_keeps_a_transparent_figures_background(tmp_path, suffix, extra):
+    subject = convanim.conv([1, 2, 3, 4, 5, 6], [2, 2, 2], padding=1)
+    path = convanim.render(subject, tmp_path / f"t{suffix}", width=400, theme="transparent", **extra)
+    picture = _pillow(path)[-1]
+    assert picture[0, 0, 3] == 0  # the corner: background, transparent
+    assert (picture[..., 3] == 255).mean() > 0.05  # the cells: opaque

@@ -47,13 +47,12 @@ def fit_width(height_at, canvas: tuple[int, int]) -> int:
 def on_canvas(frames, canvas: tuple[int, int], background: tuple[int, int, int]):
     """``frames`` placed in the middle of a canvas of that size."""
     cw, ch = canvas
-    board = None
     for frame in frames:
         h, w = frame.pixels.shape[:2]
         x, y = (cw - w) // 2, (ch - h) // 2
-        if board is None:
-            board = np.empty((ch, cw, frame.pixels.shape[2]), dtype=np.uint8)
-            board[...] = background[: frame.pixels.shape[2]]
+        # A new array per frame: a caller may keep every frame it is given.
+        board = np.empty((ch, cw, frame.pixels.shape[2]), dtype=np.uint8)
+        board[...] = background[: frame.pixels.shape[2]]
         board[y : y + h, x : x + w] = frame.pixels
         changed = None if frame.changed is None else (frame.changed[0] + x, frame.changed[1] + y, frame.changed[2] + x, frame.changed[3] + y)
         yield Frame(board, frame.duration_ms, changed, frame.caption)

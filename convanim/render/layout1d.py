@@ -18,9 +18,10 @@ from dataclasses import dataclass
 
 from ..engine import Trace
 from ..errors import SpecError
-from ..numfmt import RowFormat, row_format
 from ..report import shown, step_terms
 from ..spec import ConvSpec
+from . import labels1d
+from .cells import RowNumbers
 from .layout import Arrow, Box, Label, wrap_terms
 from .paint import fit_text, text_width
 from .panel import panel_height
@@ -213,6 +214,10 @@ class Layout1D:
         return top + rows * self.cell_h / 2
 
     @property
+    def margin(self) -> float:
+        return MARGIN * self.scale
+
+    @property
     def label_right(self) -> float:
         return self.grid_x - 22 * self.scale
 
@@ -222,81 +227,20 @@ class Layout1D:
         return 50 * self.scale if many else 0
 
     def labels(self) -> list[Label]:
-        result = []
-        many = self.in_channels > 1 or self.out_channels > 1
-        for band in range(self.bands):
-            dy = band * self.band_height
-            for name, top, rows in (
-                ("Input", self.input_top, self.in_channels),
-                ("Kernel", self.kernel_top, self.in_channels),
-                ("Output", self.output_top, self.out_channels),
-            ):
-                x = self.label_right - self._channel_gap
-                result.append(Label(x, dy + self.block_centre(top, rows), name, self.label_px, align="right", bold=True))
-                if many:
-                    for row in range(rows):
-                        y = dy + top + (row + 0.5) * self.cell_h
-                        result.append(Label(self.label_right, y, f"ch {row}", self.small_px, "muted", "right"))
-        return result
+        return labels1d.labels(self)
 
     def stripes(self) -> list[tuple[Box, int]]:
-        """A stripe in the group's colour beside each row: rows of one colour feed each other."""
-        if self.groups == 1:
-            return []
-        result = []
-        for band in range(self.bands):
-            for top, rows in ((self.input_top, self.in_channels), (self.kernel_top, self.in_channels), (self.output_top, self.out_channels)):
-                per_group = rows // self.groups
-                for row in range(rows):
-                    y = band * self.band_height + top + row * self.cell_h + 1
-                    result.append((Box(self.grid_x - 16 * self.scale, y, 6 * self.scale, self.cell_h - 2), row // per_group))
-        return result
+        return labels1d.stripes(self)
 
     def legend(self) -> list[tuple[Box, int, Label]]:
-        """What the stripes' colours mean: a swatch and "group g" for each group."""
-        if self.groups == 1:
-            return []
-        items, x, y = [], MARGIN * self.scale, self.legend_top
-        swatch = 0.8 * self.small_px
-        for group in range(self.groups):
-            word = f"group {group}"
-            step = swatch + 6 * self.scale + text_width(word, size=self.small_px) + 22 * self.scale
-            if x + step > self.width - MARGIN * self.scale:
-                x, y = MARGIN * self.scale, y + 1.6 * self.small_px
-            items.append(
-                (Box(x, y - swatch / 2, swatch, swatch), group, Label(x + swatch + 6 * self.scale, y, word, self.small_px, "muted", "left"))
-            )
-            x += step
-        return items
+        return labels1d.legend(self)
 
     def padding_labels(self, word: str) -> list[Label]:
-        """A label over each run of padding, kept over the grid (clear of the
-        label column) and apart from each other."""
-        px = self.small_px
-        half = text_width(word, size=px) / 2
-        spots = []
-        for start, stop in self.padding_runs:
-            band = self._band(start)
-            left, right = self.grid_x, self._column(min(self.columns, (band + 1) * self.per_band), band)
-            centre = (self._column(start, band) + self._column(min(stop, (band + 1) * self.per_band), band)) / 2
-            spots.append((band, min(max(centre, left + half), max(left + half, right - half))))
-        if len(spots) == 2 and spots[0][0] == spots[1][0] and spots[1][1] - spots[0][1] < 2 * half + 12 * self.scale:
-            # Too close to tell apart: one label over the row.
-            spots = [(spots[0][0], (spots[0][1] + spots[1][1]) / 2)]
-        return [
-            Label(min(max(x, half + 8 * self.scale), self.width - half - 8 * self.scale), band * self.band_height + self.pad_label_y, word, px, "padding")
-            for band, x in spots
-        ]
+        return labels1d.padding_labels(self, word)
 
     def credit(self, text: str) -> Label:
         text, px = fit_text(text, self.small_px, self.width - 56 * self.scale, least=1.0)
         return Label(self.width - MARGIN * self.scale, self.height - 14 * self.scale, text, px, "muted", align="right")
-
-
-def _grid(spec: ConvSpec) -> tuple[int, int]:
-    """(columns per band, bands) at the narrowest legible cells."""
-    per_band = int(GRID_ROOM // MIN_CELL)
-    return per_band, math.ceil(spec.padded_shape[0] / per_band)
 
 
 def check_drawable(spec: ConvSpec) -> None:
@@ -331,27 +275,6 @@ def _runs(flags) -> tuple[tuple[int, int], ...]:
     return tuple(runs)
 
 
-def _rows(trace: Trace) -> dict[tuple[str, int], list[float]]:
-    """Every number each row of cells will show, read from the trace."""
-    rows: dict[tuple[str, int], list[float]] = {}
-    for channel in range(trace.spec.in_channels):
-        rows[("input", channel)] = list(trace.padded[channel])
-        rows[("kernel", channel)] = []
-    for channel in range(trace.spec.out_channels):
-        rows[("output", channel)] = []
-    for step in trace.steps:
-        rows[("output", step.out_channel)].append(step.shown)
-        for tap in step.taps:
-            rows[("kernel", tap.in_channel)].append(tap.weight)
-    return rows
-
-
-def _needed(fmt: RowFormat, values: list[float], px: float, italic: bool) -> float:
-    """The width the widest of ``values`` takes at ``px``."""
-    family = "sans-italic" if italic else "sans"
-    return max(text_width(fmt.text(v), family, px, bold=True) for v in dict.fromkeys(values))
-
-
 def compute_layout(
     trace: Trace, width: int = BASE_WIDTH, panel: bool = True, decimals: int | None = None, title: str = "1-D convolution"
 ) -> Layout1D:
@@ -363,10 +286,8 @@ def compute_layout(
 
     # One format per row, then cells as wide as the widest number needs.
     margin = 2 * max(2, round(MAX_CELL * s / 18)) + 6 * s  # the heavy border and air, both sides
-    values = _rows(trace)
-    formats = {row: row_format(found, decimals, MAX_CELL_CHARS) for row, found in values.items()}
-    need_least = max(_needed(formats[row], found, least, row[0] == "input") for row, found in values.items() if found) + margin
-    need_full = max(_needed(formats[row], found, value_px, row[0] == "input") for row, found in values.items() if found) + margin
+    numbers = RowNumbers.of(trace, decimals, MAX_CELL_CHARS)
+    need_least, need_full = numbers.width(least) + margin, numbers.width(value_px) + margin
 
     room = width - (LABEL_COLUMN + 2 * MARGIN) * s
     cell = max(min(max(MAX_CELL * s, need_full), room / columns), need_least, MIN_CELL * s)
@@ -391,13 +312,7 @@ def compute_layout(
     if bands > 1:
         grid_x = (LABEL_COLUMN + MARGIN) * s
 
-    # Each row's one type size: as large as its widest number allows.
-    sized = {}
-    for row, fmt in formats.items():
-        px = value_px
-        while px > least and values[row] and _needed(fmt, values[row], px, row[0] == "input") + margin > cell:
-            px -= 0.5
-        sized[row] = (fmt, max(px, least))
+    sized = numbers.sized(cell - margin, value_px, least)
 
     expression_px = EXPRESSION_PX * s
     expression_chars = max(16, int((width - MARGIN * s - grid_x) / (CHAR_EM * expression_px)))

@@ -245,4 +245,6 @@ def write(
             last = frame
     if still is not None and last is not None:
         still = write_frames(still, [(last.pixels, last.duration_ms)])
-    return Written(writer.path, fmt, writer.size, getattr(writer, "latex", ""), still)
+    # The file's own picture size, where the format changes it (video: even sides).
+    size = getattr(writer, "picture_size", writer.size)
+    return Written(writer.path, fmt, size, getattr(writer, "latex", ""), still)

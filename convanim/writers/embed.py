@@ -47,7 +47,9 @@ def snippet(
     name = Path(path).name if base is None else Path(path).relative_to(base).as_posix()
     src = html.escape(name)
     text, about = html.escape(alt), html.escape(long)
-    dims = f'width="{width}" height="{height}"'
+    # The size keeps the figure's room while it loads; the style lets it
+    # shrink to a column narrower than the figure.
+    dims = f'width="{width}" height="{height}" style="max-width: 100%; height: auto"'
     if kind in ("mp4", "webm"):
         stem = Path(name).stem
         media = (
@@ -60,7 +62,7 @@ def snippet(
         if style == "markdown":  # Markdown has no video; most renderers pass HTML through
             return f"{media}\n\n{long}"
     elif kind == "html":
-        media = f'<iframe src="{src}" width="{width}" height="{height + CONTROLS_HEIGHT}" title="{text}" style="border:0"></iframe>'
+        media = f'<iframe src="{src}" width="{width}" height="{height + CONTROLS_HEIGHT}" title="{text}" style="border: 0; max-width: 100%"></iframe>'
         if style == "markdown":
             return f"{media}\n\n{long}"
     elif kind == "pdf":

@@ -55,6 +55,12 @@ class VideoWriter(Writer):
         self.frames_sent = 0  # video frames so far
         self._last: Frame | None = None
 
+    @property
+    def picture_size(self) -> tuple[int, int]:
+        """(width, height) of the video: the frames', made even."""
+        width, height = self.size
+        return width + width % 2, height + height % 2
+
     def _begin(self, temp_path) -> None:
         from imageio_ffmpeg import get_ffmpeg_exe
 

@@ -1,0 +1,82 @@
+"""The parts of a 1-D figure drawn once: block and channel names, group
+stripes and their legend, padding labels. Places only; the renderer draws."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .layout import Box, Label
+from .paint import text_width
+
+if TYPE_CHECKING:
+    from .layout1d import Layout1D
+
+def labels(L: Layout1D) -> list[Label]:
+    result = []
+    many = L.in_channels > 1 or L.out_channels > 1
+    for band in range(L.bands):
+        dy = band * L.band_height
+        for name, top, rows in (
+            ("Input", L.input_top, L.in_channels),
+            ("Kernel", L.kernel_top, L.in_channels),
+            ("Output", L.output_top, L.out_channels),
+        ):
+            x = L.label_right - L._channel_gap
+            result.append(Label(x, dy + L.block_centre(top, rows), name, L.label_px, align="right", bold=True))
+            if many:
+                for row in range(rows):
+                    y = dy + top + (row + 0.5) * L.cell_h
+                    result.append(Label(L.label_right, y, f"ch {row}", L.small_px, "muted", "right"))
+    return result
+
+
+def stripes(L: Layout1D) -> list[tuple[Box, int]]:
+    """A stripe in the group's colour beside each row: rows of one colour feed each other."""
+    if L.groups == 1:
+        return []
+    result = []
+    for band in range(L.bands):
+        for top, rows in ((L.input_top, L.in_channels), (L.kernel_top, L.in_channels), (L.output_top, L.out_channels)):
+            per_group = rows // L.groups
+            for row in range(rows):
+                y = band * L.band_height + top + row * L.cell_h + 1
+                result.append((Box(L.grid_x - 16 * L.scale, y, 6 * L.scale, L.cell_h - 2), row // per_group))
+    return result
+
+
+def legend(L: Layout1D) -> list[tuple[Box, int, Label]]:
+    """What the stripes' colours mean: a swatch and "group g" for each group."""
+    if L.groups == 1:
+        return []
+    items, x, y = [], L.margin, L.legend_top
+    swatch = 0.8 * L.small_px
+    for group in range(L.groups):
+        word = f"group {group}"
+        step = swatch + 6 * L.scale + text_width(word, size=L.small_px) + 22 * L.scale
+        if x + step > L.width - L.margin:
+            x, y = L.margin, y + 1.6 * L.small_px
+        items.append(
+            (Box(x, y - swatch / 2, swatch, swatch), group, Label(x + swatch + 6 * L.scale, y, word, L.small_px, "muted", "left"))
+        )
+        x += step
+    return items
+
+
+def padding_labels(L: Layout1D, word: str) -> list[Label]:
+    """A label over each run of padding, kept over the grid (clear of the
+    label column) and apart from each other."""
+    px = L.small_px
+    half = text_width(word, size=px) / 2
+    spots = []
+    for start, stop in L.padding_runs:
+        band = L._band(start)
+        left, right = L.grid_x, L._column(min(L.columns, (band + 1) * L.per_band), band)
+        centre = (L._column(start, band) + L._column(min(stop, (band + 1) * L.per_band), band)) / 2
+        spots.append((band, min(max(centre, left + half), max(left + half, right - half))))
+    if len(spots) == 2 and spots[0][0] == spots[1][0] and spots[1][1] - spots[0][1] < 2 * half + 12 * L.scale:
+        # Too close to tell apart: one label over the row.
+        spots = [(spots[0][0], (spots[0][1] + spots[1][1]) / 2)]
+    return [
+        Label(min(max(x, half + 8 * L.scale), L.width - half - 8 * L.scale), band * L.band_height + L.pad_label_y, word, px, "padding")
+        for band, x in spots
+    ]
