@@ -195,7 +195,10 @@ def code(template, **options):
 @click.option("--canvas", metavar="WxH|W:H", help=RenderOptions.HELP["canvas"])
 @click.option("--decimals", type=int, metavar="N", help=RenderOptions.HELP["decimals"])
 @click.option("--show-pending", is_flag=True, default=None, help=RenderOptions.HELP["show_pending"])
-def render(template, output, format_, step, storyboard, embed, width, hold, fps, glide, panel, title, credit, theme, canvas, decimals, show_pending, **options):
+@click.option("--every", type=int, metavar="N", help=RenderOptions.HELP["every"])
+@click.option("--steps", metavar="A-B[,C-D]", help=RenderOptions.HELP["steps"])
+@click.option("--max-frames", type=int, metavar="N", help=RenderOptions.HELP["max_frames"])
+def render(template, output, format_, step, storyboard, embed, width, hold, fps, glide, panel, title, credit, theme, canvas, decimals, show_pending, every, steps, max_frames, **options):
     """Render a convolution, step by step, as an animated GIF or any other
     format (see --format), a single step or a storyboard sheet."""
     from pathlib import Path
@@ -217,6 +220,7 @@ def render(template, output, format_, step, storyboard, embed, width, hold, fps,
         notes.append(f"{changing} change{'s' * (len(figure.given) == 1)} template {loaded.name}'s convolution, so the title is {render_args['title']!r}, not {loaded.title!r}; --title sets one")
     flags = {"width": width, "hold": hold, "fps": fps, "glide": glide, "panel": panel, "title": title, "credit": credit, "theme": theme}
     flags |= {"canvas": canvas, "decimals": decimals, "show_pending": show_pending}
+    flags |= {"every": every, "steps": steps, "max_frames": max_frames}
     render_args.update({key: value for key, value in flags.items() if value is not None})
     # A flag that would change nothing is a mistake worth saying. (A
     # template's own fps or title may rest unused: it is data, not a request.)

@@ -268,3 +268,26 @@ def test_forty_values_wrap_onto_bands_with_every_number():
     trace, layout, pictures = _record("forty", width=800)
     assert layout.bands >= 2 and layout.width == 800
     assert [str(v) for v in range(1, 41)] == [t for t in _texts(pictures[0]) if t.isdigit() and int(t) <= 40][:40]
+
+
+def test_a_long_title_wraps_onto_two_lines_before_it_shrinks():
+    from convanim.render.panel import TITLE_PX, title_lines
+
+    long = "Depthwise convolution with a channel multiplier of two, drawn step by step for a class"
+    lines, px = title_lines(long, 600, 1.0)
+    assert len(lines) == 2 and px == TITLE_PX and " ".join(lines) == long
+    conv = convanim.conv(**PADDING1)
+    layout = compute_layout(convanim.trace(conv), 700, True, title=long)
+    lines, px = title_lines(long, layout.panel.w, layout.scale)
+    drawn = [c for c in record(conv, RenderOptions(width=700, title=long))[0].calls if c.kind == "text" and c.text in lines]
+    assert [c.text for c in drawn] == lines and len(lines) == 2
+    assert all(c.x + c.w <= 700 and c.size == TITLE_PX * layout.scale for c in drawn)
+
+
+def test_the_legend_stays_inside_the_figure_and_above_the_panel():
+    conv = convanim.conv(size=4, in_channels=16, out_channels=16, groups=16, kernel_size=2)
+    layout = compute_layout(convanim.trace(conv), 700, True, title="t")
+    first = record(conv, RenderOptions(width=700))[0]
+    entries = [c for c in first.calls if c.kind == "text" and c.text.startswith("group ")]
+    assert len(entries) == 16
+    assert all(c.x + c.w <= 700 and c.y + c.size / 2 < layout.panel.y for c in entries)

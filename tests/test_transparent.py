@@ -26,17 +26,32 @@ def _frame(column: int) -> np.ndarray:
     return frame
 
 
+def _shown(pictures) -> list[np.ndarray]:
+    """What a viewer sees in turn: a frame equal to the one before it (a GIF
+    may add one to clear pixels) is the same picture, held longer."""
+    kept = []
+    for picture in pictures:
+        if not kept or not np.array_equal(picture, kept[-1]):
+            kept.append(picture)
+    return kept
+
+
 def _pillow(path) -> list[np.ndarray]:
-    with Image.open(path) as gif:
+    with Image.open(path) as image:
         pictures = []
-        for i in range(gif.n_frames):
-            gif.seek(i)
-            pictures.append(np.asarray(gif.convert("RGBA")))
-        return pictures
+        for i in range(getattr(image, "n_frames", 1)):
+            image.seek(i)
+            pictures.append(np.asarray(image.convert("RGBA")))
+        return _shown(pictures)
 
 
 def _imageio(path) -> list[np.ndarray]:
-    return list(iio.imread(path, index=None, mode="RGBA"))
+    return _shown(iio.imread(path, index=None, mode="RGBA"))
+
+
+def _total_ms(path) -> int:
+    with Image.open(path) as image:
+        return sum(image.seek(i) or image.info["duration"] for i in range(image.n_frames))
 
 
 def _same_picture(got: np.ndarray, want: np.ndarray) -> bool:
@@ -51,20 +66,23 @@ def test_pixels_that_turn_clear_are_transparent_in_every_decoder(tmp_path, decod
     frames = [_frame(0), _frame(3), _frame(5), _frame(0), _frame(0)[..., :4] * 0]
     path = write_frames(tmp_path / "move.gif", [(f, 100) for f in frames])
     pictures = decode(path)
-    assert len(pictures) == len(frames)
+    assert len(pictures) == len(frames) and _total_ms(path) == 100 * len(frames)
     for got, want in zip(pictures, frames):
         assert _same_picture(got, want)
 
 
-def test_pixels_kept_over_a_dispose_are_redrawn(tmp_path):
-    # Frame 2 clears a pixel far from what frame 1 changed: frame 1's disposal
-    # box grows to reach it, and frame 2 redraws what that box must keep.
+@pytest.mark.parametrize("ms", [100, 30], ids=["a frame clears the pixels", "the held frame is disposed"])
+def test_pixels_kept_over_a_dispose_are_redrawn(tmp_path, ms):
+    # Frame 3 clears a pixel far from what frame 2 changed. With time to
+    # spare, a frame that draws nothing clears it; frames too short to share
+    # their time are disposed of themselves, over a box grown to reach it.
     a = _frame(0)
     b = a.copy()
     b[7, 7] = (0, 200, 0, 255)
     c = b.copy()
     c[0, 0] = 0  # the blue corner, drawn by the first frame, turns clear
-    path = write_frames(tmp_path / "far.gif", [(a, 100), (b, 100), (c, 100)])
+    path = write_frames(tmp_path / "far.gif", [(a, ms), (b, ms), (c, ms)])
+    assert _total_ms(path) == 3 * ms
     for decode in (_pillow, _imageio):
         assert [_same_picture(got, want) for got, want in zip(decode(path), [a, b, c])] == [True] * 3
 
@@ -106,7 +124,7 @@ def test_a_transparent_figure_decodes_as_it_was_drawn(tmp_path):
 
 
 def _iterated(path, **kwargs) -> list[np.ndarray]:
-    return [np.asarray(picture) for picture in iio.imiter(path, **kwargs)]
+    return _shown(np.asarray(picture) for picture in iio.imiter(path, **kwargs))
 
 
 @pytest.mark.parametrize("suffix, imageio_kwargs", [(".webp", {}), (".apng", {"extension": ".png"})])

@@ -14,6 +14,7 @@ import numpy as np
 from ..engine import Trace, trace
 from ..errors import SpecError, WriterError
 from ..spec import Conv
+from .selection import DEFAULT_MAX_FRAMES, choose, parse_steps
 from .storyboard import Timing, storyboard
 from .theme import DEFAULT, Theme, load_theme
 
@@ -34,6 +35,9 @@ class RenderOptions:
     credit: str | None = None
     # A Theme, a built-in theme's name or a theme file's path; kept as a Theme.
     theme: Theme | str | os.PathLike = DEFAULT
+    every: int = 1  # draw every Nth step; the outputs in between still fill in
+    steps: str | tuple | None = None  # the steps to draw, "1-5,9"; kept as ((1, 5), (9, 9))
+    max_frames: int = DEFAULT_MAX_FRAMES  # refuse a figure of more frames, before drawing
     canvas: str | None = None  # a fixed size, "1920x1080", or a ratio, "16:9", the figure centred in it
     decimals: int | None = None  # decimals of every number in cells (rows of whole numbers stay whole)
     show_pending: bool = False  # pending outputs show their values in grey
@@ -43,6 +47,9 @@ class RenderOptions:
         "canvas": "A fixed frame size, e.g. 1920x1080, or a ratio such as 16:9 (width from --width): the figure is fitted and centred.",
         "decimals": "Decimals of every number in the cells (0 to 6); by default each row picks the fewest that show its values.",
         "show_pending": "Show the values of outputs not yet computed, in grey.",
+        "every": "Draw every Nth step (1, 1+N, …); the outputs in between still fill in. Default 1.",
+        "steps": "Draw only these steps, counted from 1, e.g. 1-8,30. Default: all.",
+        "max_frames": f"Refuse, before drawing, a figure of more frames. Default {DEFAULT_MAX_FRAMES}.",
     }
 
     def __post_init__(self):
@@ -70,6 +77,11 @@ class RenderOptions:
 
             canvas_size(self.canvas, self.width)  # refuses a malformed size now
         object.__setattr__(self, "theme", load_theme(self.theme))
+        for name in ("every", "max_frames"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise SpecError(name, f"must be a whole number, at least 1, got {value!r}")
+        object.__setattr__(self, "steps", parse_steps(self.steps))
         self.timing  # Timing checks the ranges of hold and fps
 
     @property
@@ -107,6 +119,8 @@ def _figure(subject, options, painter=None):
 
     options = _options(options)
     result = drawable_trace(subject)
+    # The frame budget is checked before any drawing.
+    shots = choose(storyboard(step_keys(result), options.timing), options.every, options.steps, options.max_frames)
     title = options.title if options.title is not None else default_title(result)
     look = {"title": title} | ({"decimals": options.decimals} if options.decimals is not None else {})
 
@@ -123,7 +137,7 @@ def _figure(subject, options, painter=None):
     renderer = FrameRenderer(
         result, layout, options.theme, FigureText(title, options.credit), painter or Painter, show_pending=options.show_pending
     )
-    return renderer, storyboard(step_keys(result), options.timing)
+    return renderer, shots
 
 
 def drawable_trace(subject: Conv | Trace) -> Trace:

@@ -44,22 +44,29 @@ def stripes(L: Layout1D) -> list[tuple[Box, int]]:
     return result
 
 
+def legend_places(groups: int, width: float, scale: float, px: float, top: float) -> list[tuple[float, float]]:
+    """Where each group's legend entry starts (x, middle y): left to right,
+    wrapping within the figure's margins."""
+    margin, swatch = 28 * scale, 0.8 * px
+    places, x, y = [], margin, top
+    for group in range(groups):
+        step = swatch + 6 * scale + text_width(f"group {group}", size=px) + 22 * scale
+        if x > margin and x + step > width - margin:
+            x, y = margin, y + 1.6 * px
+        places.append((x, y))
+        x += step
+    return places
+
+
 def legend(L: Layout1D) -> list[tuple[Box, int, Label]]:
     """What the stripes' colours mean: a swatch and "group g" for each group."""
     if L.groups == 1:
         return []
-    items, x, y = [], L.margin, L.legend_top
     swatch = 0.8 * L.small_px
-    for group in range(L.groups):
-        word = f"group {group}"
-        step = swatch + 6 * L.scale + text_width(word, size=L.small_px) + 22 * L.scale
-        if x + step > L.width - L.margin:
-            x, y = L.margin, y + 1.6 * L.small_px
-        items.append(
-            (Box(x, y - swatch / 2, swatch, swatch), group, Label(x + swatch + 6 * L.scale, y, word, L.small_px, "muted", "left"))
-        )
-        x += step
-    return items
+    return [
+        (Box(x, y - swatch / 2, swatch, swatch), group, Label(x + swatch + 6 * L.scale, y, f"group {group}", L.small_px, "muted", "left"))
+        for group, (x, y) in enumerate(legend_places(L.groups, L.width, L.scale, L.small_px, L.legend_top))
+    ]
 
 
 def padding_labels(L: Layout1D, word: str) -> list[Label]:

@@ -346,8 +346,8 @@ def compute_layout(
     y = bands * band_height
     legend_top = y + SMALL_PX * s
     if spec.groups > 1:
-        per_line = max(1, int((width - 2 * MARGIN * s) // (120 * s)))
-        y += (math.ceil(spec.groups / per_line) * 1.6 + 0.8) * SMALL_PX * s
+        last = labels1d.legend_places(spec.groups, width, s, SMALL_PX * s, legend_top)[-1][1]
+        y = last + 1.2 * SMALL_PX * s
     panel_box = None
     if panel:
         y += 24 * s

@@ -8,7 +8,8 @@ window is outlined on every channel it reads, each weight is written small
 in the corner of the cell it multiplies, and a line ties the window to the
 output cell being written.
 
-Cells shrink down to ``MIN_CELL`` pixels as the input grows; past that the
+Cells shrink down to ``MIN_CELL`` pixels (never under ``LEAST_CELL``) as the
+input grows or the width narrows; past that the
 figure grows wider than asked, up to ``MAX_GROWN_WIDTH``, where cells shrink
 again (numbers get smaller type, then abbreviations, never a wrong number).
 """
@@ -30,6 +31,7 @@ from .panel import panel_height
 BASE_WIDTH = 1080  # sizes below are in pixels at this width and scale with it
 MAX_CELL = 56
 MIN_CELL = 24
+LEAST_CELL = 26  # px at any width: below this a number cannot be read in its cell
 MIN_SCALE = 0.7
 MAX_GROWN_WIDTH = 3840
 LABEL_COLUMN = 64  # "ch 12" beside each grid
@@ -194,9 +196,8 @@ class Layout2D:
         return Label(self.expression_left, self.sums_top - 0.6 * self.sums_line, "", self.label_px * 0.9, "muted", align="left")
 
     def kernel_owner(self, text: str) -> Label:
-        """Beside the block's name: whose kernel is shown."""
-        x = self.kernel_x + text_width("Kernel", size=self.label_px, bold=True) + 8 * self.scale
-        return Label(x, self.grid_top - 0.55 * HEADER * self.scale, text, self.label_px * 0.8, "muted", align="left")
+        """Over the block's name: whose kernel is shown."""
+        return Label(self.kernel_x, self.grid_top - 1.2 * HEADER * self.scale, text, self.label_px * 0.8, "muted", align="left")
 
     # -- drawn once ------------------------------------------------------------
     def labels(self) -> list[Label]:
@@ -219,7 +220,7 @@ class Layout2D:
             box = self.output_cell(channel, (0, 0))
             result.append(Label(self.output_x - 8 * s, box.y + out_rows * self.cell / 2, f"ch {channel}", px, "muted", "right"))
         if self.groups > 1:
-            result.append(Label(self.output_x, self.grid_top - 1.35 * HEADER * s, f"groups={self.groups}", px, "muted", "left"))
+            result.append(Label(self.output_x, self.grid_top - 1.2 * HEADER * s, f"groups={self.groups}", px, "muted", "left"))
         return result
 
     def stripes(self) -> list[tuple[Box, int]]:
@@ -297,7 +298,7 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
     # Down: the channels' grids with a gap of half a cell between them.
     down = max(c_in * rows + (c_in - 1) * 0.5, c_out * out_rows + (c_out - 1) * 0.5)
     cell = min(MAX_CELL * s, (width - fixed) / across, TALL * width / down)
-    cell = max(cell, MIN_CELL * s)
+    cell = max(cell, MIN_CELL * s, LEAST_CELL)
     needed = fixed + across * cell
     if needed > max(width, MAX_GROWN_WIDTH):
         cell = (MAX_GROWN_WIDTH - fixed) / across
@@ -318,7 +319,8 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
     widest = max(text_width(shown(w), size=tag_px, bold=True) for w in set(trace.conv.weight.ravel().tolist()))
     tag_w = min(cell - 2, max(tag_h, widest + 4))
 
-    top = 18 * s + (HEADER + (18 if spec.groups > 1 else 0)) * s
+    # A line over the block names says whose kernel is shown, and the groups.
+    top = 18 * s + (HEADER + (18 if spec.groups > 1 or c_out > 1 else 0)) * s
     channel_step = (rows + 0.5) * cell
     in_height = c_in * rows * cell + (c_in - 1) * 0.5 * cell
     output_step = (out_rows + 0.5) * cell

@@ -41,8 +41,26 @@ def font(family: str = "sans", size: float = 15, bold: bool = False) -> ImageFon
     return ImageFont.truetype(str(_font_dir() / _FACES[(family, bold)]), size=max(1.0, round(size * 4) / 4))
 
 
-def text_width(text: str, family: str = "sans", size: float = 15, bold: bool = False) -> float:
+@functools.lru_cache(maxsize=256)
+def _cap_height(family: str, size: float, bold: bool) -> float:
+    """How far a digit's top stands above the baseline (negative, y down)."""
+    return font(family, size, bold).getbbox("0", anchor="ls")[1]
+
+
+@functools.lru_cache(maxsize=16384)
+def _glyphs(family: str, size: float, bold: bool, text: str, anchor: str, fx: float, fy: float):
+    """The coverage of ``text`` placed at a fraction (fx, fy) of a pixel, and
+    its offset from the whole pixel: what ImageDraw.text draws."""
+    return font(family, size, bold).getmask2(text, "L", anchor=anchor, start=(fx, fy))
+
+
+@functools.lru_cache(maxsize=16384)
+def _length(text: str, family: str, size: float, bold: bool) -> float:
     return font(family, size, bold).getlength(text)
+
+
+def text_width(text: str, family: str = "sans", size: float = 15, bold: bool = False) -> float:
+    return _length(text, family, size, bold)
 
 
 @functools.lru_cache(maxsize=64)
@@ -117,15 +135,22 @@ class Painter:
     def copy(self) -> Painter:
         return Painter(self.image.copy(), self.alpha.copy() if self.alpha is not None else None)
 
-    def array(self) -> np.ndarray:
-        """(H, W, 3) RGB, or (H, W, 4) RGBA (straight alpha) when transparent."""
-        rgb = np.asarray(self.image)
+    def array(self, box: tuple[int, int, int, int] | None = None) -> np.ndarray:
+        """(H, W, 3) RGB, or (H, W, 4) RGBA (straight alpha) when transparent;
+        of the (left, top, right, bottom) ``box`` only, when given."""
+        rgb = np.asarray(self.image if box is None else self.image.crop(box))
         if self.alpha is None:
             return rgb
-        alpha = np.asarray(self.alpha)
+        alpha = np.asarray(self.alpha if box is None else self.alpha.crop(box))
         covered = np.maximum(alpha, 1)[..., None].astype(np.uint16)
         straight = np.minimum((rgb.astype(np.uint16) * 255 + covered // 2) // covered, 255).astype(np.uint8)
         return np.dstack((straight, alpha))
+
+    def paste_from(self, other: Painter, box: tuple[int, int, int, int]) -> None:
+        """Copy ``other``'s pixels inside the (left, top, right, bottom) ``box``."""
+        self.image.paste(other.image.crop(box), box[:2])
+        if self.alpha is not None:
+            self.alpha.paste(other.alpha.crop(box), box[:2])
 
     def rect(self, x: float, y: float, w: float, h: float, fill: str | None, edge: str | None = None, edge_px: int = 1) -> None:
         """A rectangle snapped to whole pixels; the edge is drawn inside it."""
@@ -175,21 +200,24 @@ class Painter:
         middle, half the cap height above the baseline); ``"top"`` hangs the
         line below ``y``.
         """
-        face = font(family, size, bold)
-        width = face.getlength(text)
+        width = _length(text, family, size, bold)
         left = {"centre": x - width / 2, "left": x, "right": x - width}[align]
         reach = (-size, size) if valign == "middle" else (-0.1 * size, 1.4 * size)
         self._touch(left - 0.2 * size, y + reach[0], left + width + 0.2 * size, y + reach[1])
         anchor = {"centre": "m", "left": "l", "right": "r"}[align]
         if valign == "middle":
-            cap = face.getbbox("0", anchor="ls")[1]  # negative: the digit's top above the baseline
-            at, anchor = (x, y - cap / 2), anchor + "s"
+            at, anchor = (x, y - _cap_height(family, size, bold) / 2), anchor + "s"
         else:
             at, anchor = (x, y), anchor + "a"
-        self.draw.text(at, text, font=face, fill=hex_rgb(colour), anchor=anchor)
+        # What ImageDraw.text does, with the glyphs' coverage cached: a figure
+        # writes the same numbers at the same sizes over and over.
+        (fx, ix), (fy, iy) = math.modf(at[0]), math.modf(at[1])
+        mask, (dx, dy) = _glyphs(family, size, bold, text, anchor, fx, fy)
+        where = (int(ix) + dx, int(iy) + dy)
+        self.draw.draw.draw_bitmap(where, mask, self.draw._getink(hex_rgb(colour))[0])
         if self._alpha_draw is not None:
-            self._alpha_draw.text(at, text, font=face, fill=255, anchor=anchor)
-        return face.getlength(text)
+            self._alpha_draw.draw.draw_bitmap(where, mask, self._alpha_draw._getink(255)[0])
+        return width
 
     def math(self, x: float, y: float, source: str, size: float, colour: str) -> tuple[int, int]:
         """Typeset ``source`` (mathtext) with its top-left corner at (x, y)."""

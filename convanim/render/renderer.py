@@ -21,6 +21,7 @@ from ..engine import Step, Trace
 from ..report import step_sum
 from ..writers import Frame
 from .layout import Box, Label, Layout
+from .incremental import FrameCanvas
 from .paint import Painter
 from .storyboard import Shot, pictures
 from .theme import Theme
@@ -70,15 +71,14 @@ class FrameRenderer:
 
     # -- frames -------------------------------------------------------------
     def frames(self, shots) -> Iterator[Frame]:
-        """Yield a Frame per shot, in order, captioned with its product lines."""
-        shown_before = None
-        for shot, caption, canvas in self.pictures(shots):
-            # What moved: this frame's drawing, the last one's (now gone) and
-            # any output cells written into the background in between.
-            changed = _union(canvas.touched, shown_before, self._background.touched)
-            self._background.touched = None
-            yield Frame(canvas.array(), shot.duration_ms, changed=changed if shown_before is not None else None, caption=caption)
-            shown_before = canvas.touched or (0, 0, 0, 0)
+        """Yield a Frame per shot, in order, captioned with its product lines,
+        with the box outside which it equals the frame before."""
+        canvas = FrameCanvas(self._background)
+        for shot in shots:
+            marks = canvas.begin(self._background, self._write_outputs(self._outputs_before(shot)))
+            self._draw_moving(marks, shot)
+            pixels, changed = canvas.finish(marks)
+            yield Frame(pixels, shot.duration_ms, changed, caption=self.caption(shot))
 
     def pictures(self, shots) -> Iterator[tuple[Shot, str, object]]:
         """(shot, caption, painter drawn on) per shot, in order."""
@@ -103,25 +103,33 @@ class FrameRenderer:
         return self._draw(shot).array()
 
     def _draw(self, shot: Shot):
-        steps = self.trace.steps
-        # Outputs of the pictures before this one are already written.
-        self._write_outputs(len(self._pictures) if shot.phase == "done" else self._picture_of[shot.steps[0]])
+        self._write_outputs(self._outputs_before(shot))
         frame = self._background.copy()
+        self._draw_moving(frame, shot)
+        return frame
+
+    def _outputs_before(self, shot: Shot) -> int:
+        """How many pictures' outputs are written when ``shot`` is shown:
+        those before it, drawn or skipped."""
+        return len(self._pictures) if shot.phase == "done" else self._picture_of[shot.steps[0]]
+
+    def _draw_moving(self, p, shot: Shot) -> None:
+        """What a shot adds to the background: kernels, sums, the counter."""
+        steps = self.trace.steps
         if shot.phase == "step":
-            self._draw_step(frame, [steps[i] for i in shot.steps])
+            self._draw_step(p, [steps[i] for i in shot.steps])
         elif shot.phase == "glide":
             # The counter and product lines go ahead with the kernel, never behind it.
             arriving = [steps[i] for i in shot.steps]
-            self._draw_glide(frame, [steps[i] for i in shot.origin], arriving, shot.progress)
-            self._draw_products(frame, arriving)
+            self._draw_glide(p, [steps[i] for i in shot.origin], arriving, shot.progress)
+            self._draw_products(p, arriving)
         else:
             # Finished: the kernels rest where they last were, every output written.
             last = [steps[i] for i in self._pictures[-1]]
             for step in last:
-                self._draw_kernel(frame, step)
-            self._kernel_owner(frame, last)
-        self._draw_counter(frame, shot)
-        return frame
+                self._draw_kernel(p, step)
+            self._kernel_owner(p, last)
+        self._draw_counter(p, shot)
 
     # -- what moves ---------------------------------------------------------
     def _draw_step(self, p, steps: list[Step]) -> None:
@@ -234,10 +242,12 @@ class FrameRenderer:
         self._label(p, replace(self.layout.counter(position), text=self._count(shot)))
 
     # -- the background -----------------------------------------------------
-    def _write_outputs(self, written: int) -> None:
-        """Draw the output cells of the first ``written`` pictures into the background."""
+    def _write_outputs(self, written: int) -> list[Box] | None:
+        """Draw the output cells of the first ``written`` pictures into the
+        background; return the boxes drawn (None: the background was redrawn)."""
+        boxes: list[Box] | None = []
         if written < self._written:  # a shot from earlier on: start again from the blank outputs
-            self._background, self._written = self._static.copy(), 0
+            self._background, self._written, boxes = self._static.copy(), 0, None
             self._background.touched = (0, 0, self.layout.width, self.layout.height)
         for picture in self._pictures[self._written : written]:
             for index in picture:
@@ -245,7 +255,10 @@ class FrameRenderer:
                 fill = self.theme.output_done if step.out_channel % 2 == 0 else self.theme.output_done_alt
                 box = self.layout.output_cell(step.out_channel, step.position)
                 self._cell(self._background, box, fill, step.shown, ("output", step.out_channel))
+                if boxes is not None:
+                    boxes.append((box.x, box.y, box.right, box.bottom))
         self._written = max(self._written, written)
+        return boxes
 
     def _draw_static(self, p) -> None:
         L, theme, trace = self.layout, self.theme, self.trace

@@ -42,11 +42,13 @@ DEFAULT = "light"
 TRANSPARENT = "transparent"  # the one background that is not a colour
 
 
+@functools.lru_cache(maxsize=256)  # a figure draws a few colours thousands of times
 def hex_rgb(code: str) -> RGB:
     code = code.lstrip("#")
     return tuple(int(code[i : i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
 
 
+@functools.lru_cache(maxsize=256)
 def relative_luminance(colour: str) -> float:
     """WCAG 2 relative luminance of an sRGB colour, 0 (black) to 1 (white)."""
 

@@ -21,11 +21,12 @@ container choices:
 - a transparent background (RGBA frames, no ``matte``) stays transparent.
   The transparent index then means two things: "unchanged" inside a delta
   frame, and "clear" in the first one. A pixel that turns from a colour back
-  to clear cannot be drawn as clear over the previous frame, so the frame
-  before it is disposed of ("restore to background") over a box holding
-  every such pixel, and the new frame redraws what that box must keep. A
-  frame's disposal is known only when the next one comes, so one encoded
-  frame is held back until then.
+  to clear cannot be drawn as clear over the previous frame, so the last
+  two centiseconds of that frame go to a frame that draws nothing over a
+  box holding every such pixel and is disposed of ("restore to
+  background"); the new frame redraws what that box must keep. A frame's
+  disposal is known only when the next one comes, so one encoded frame is
+  held back until then.
 
 Only numpy and Pillow are imported; the module knows nothing of convolutions.
 """
@@ -236,10 +237,19 @@ class GifEncoder:
         if cleared is None:
             self._emit(self._held, self._held[2], _DISPOSE_NONE)
         else:
-            # The held frame is disposed of over a box that holds every pixel
-            # turning clear; after it, that box is clear on screen.
-            box = _union(self._held[2], cleared)
-            self._emit(self._held, box, _DISPOSE_CLEAR)
+            held_keys, before, held_box, delay = self._held
+            if delay >= 2 * self.min_delay_cs:
+                # The held frame's last moments go to a frame that draws
+                # nothing over the pixels turning clear and is disposed of:
+                # only that box is cleared, and only it is redrawn next.
+                self._emit((held_keys, before, held_box, delay - self.min_delay_cs), held_box, _DISPOSE_NONE)
+                self._write_empty(self.min_delay_cs, cleared, _DISPOSE_CLEAR)
+                box = cleared
+            else:
+                # Too short to share: the held frame itself is disposed of,
+                # over a box that holds its own pixels and those turning clear.
+                box = _union(held_box, cleared)
+                self._emit(self._held, box, _DISPOSE_CLEAR)
             screen = screen.copy()
             screen[box[1] : box[3], box[0] : box[2]] = CLEAR
             x0, y0, x1, y1 = _union((x0, y0, x1, y1), box)
@@ -326,13 +336,15 @@ class GifEncoder:
             + b"\0"
         )
 
-    def _write_empty(self, delay_cs: int) -> None:
-        """A 1x1 transparent pixel: time passes, nothing changes."""
+    def _write_empty(self, delay_cs: int, box: tuple[int, int, int, int] = (0, 0, 1, 1), dispose: int = _DISPOSE_NONE) -> None:
+        """A frame of the transparent index over ``box`` (default 1x1): time
+        passes, nothing changes; with ``_DISPOSE_CLEAR``, ``box`` is cleared after."""
+        left, top, width, height = self._origin(box)
         self._fp.write(
-            self._control(delay_cs, 0)
-            + self._descriptor(0, 0, 1, 1, local_bits=1)
+            self._control(delay_cs, 0, dispose)
+            + self._descriptor(left, top, width, height, local_bits=1)
             + bytes(6)
-            + _lzw(np.zeros((1, 1), np.uint8), 1)
+            + _lzw(np.zeros((height, width), np.uint8), 1)
         )
         self.frames_written += 1
 

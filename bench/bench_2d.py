@@ -1,0 +1,138 @@
+"""Benchmark: the 2-D figures, and a 32×32 input traced and drawn step by step.
+
+Prints, for each 2-D template rendered at 1080 px, the median wall time (over
+several repetitions, in one process) and the file's size; then the 1,024-step
+case (a 32×32 input, a 3×3 kernel, padding 1, at the default width): the
+whole `convanim render` command's wall time and peak memory, each in a fresh
+process, and the time per picture beside a naive matplotlib script's, measured
+in the same run. Targets: the command under 5 s and 250 MB; a picture at least
+12× faster than the naive script's.
+
+    python bench/bench_2d.py [--naive SCRIPT] [--repeat N] [--out DIR] [--check]
+
+SCRIPT is the naive renderer (by default ../shared/peers/naive_mpl.py relative
+to the repository root; skipped where it is missing). --check exits 1 when a
+target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from convanim.render import RenderOptions, frames, render
+from convanim import conv
+from convanim.templates import list_templates, load_template
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_NAIVE = ROOT / ".." / "shared" / "peers" / "naive_mpl.py"
+LARGE = ["--size", "32,32", "--kernel-size", "3", "--padding", "1"]
+NAIVE_PICTURES = 94  # the naive script draws the article's 94 frames
+TARGET_SECONDS, TARGET_MB, TARGET_RATIO = 5.0, 250, 12.0
+
+
+def two_d_templates() -> list:
+    return [t for t in map(load_template, list_templates()) if t.conv().spec.ndim == 2]
+
+
+def time_templates(out: Path, repeat: int) -> list[tuple[str, float, int]]:
+    rows = []
+    for template in two_d_templates():
+        options = RenderOptions(**{**template.render_kwargs(), "width": 1080})
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            path = render(template.conv(), out / f"{template.name}.gif", options)
+            times.append(time.perf_counter() - start)
+        rows.append((template.name, statistics.median(times), path.stat().st_size))
+    return rows
+
+
+# Runs convanim's command line and reports its own peak memory on stderr's last line.
+MEASURED = (
+    "import resource, runpy, sys\n"
+    "sys.argv = ['convanim', *sys.argv[1:]]\n"
+    "try:\n    runpy.run_module('convanim', run_name='__main__')\n"
+    "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+)
+
+
+def run(command: list[str]) -> float:
+    """Wall seconds of a fresh process running ``command``."""
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"failed: {' '.join(command)}\n{done.stderr}")
+    return time.perf_counter() - start
+
+
+def run_convanim(arguments: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of ``convanim ARGUMENTS`` in a fresh process."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", MEASURED, *arguments], capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode:
+        raise SystemExit(f"failed: convanim {' '.join(arguments)}\n{done.stderr}")
+    return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024  # Linux reports KiB
+
+
+def per_picture_ms(repeat: int) -> tuple[float, int]:
+    """Median milliseconds to draw one picture of the 1,024-step case (no file)."""
+    subject = conv(size=(32, 32), kernel_size=3, padding=1)
+    best = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        count = sum(1 for _ in frames(subject))
+        best.append((time.perf_counter() - start) / count * 1000)
+    return statistics.median(best), count
+
+
+def naive_ms(script: Path, out: Path, repeat: int) -> float | None:
+    """The naive script's milliseconds per picture: its run, less its imports."""
+    if not script.exists():
+        return None
+    imports = "import imageio.v2, matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot, numpy"
+    runs = [run([sys.executable, str(script), str(out / "naive.gif")]) for _ in range(repeat)]
+    bare = [run([sys.executable, "-c", imports]) for _ in range(repeat)]
+    return (statistics.median(runs) - statistics.median(bare)) / NAIVE_PICTURES * 1000
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--naive", type=Path, default=DEFAULT_NAIVE, help="the naive matplotlib script")
+    parser.add_argument("--repeat", type=int, default=3, help="timed repetitions (default 3)")
+    parser.add_argument("--out", type=Path, default=ROOT / "output" / "bench2d", help="where the figures go")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    print(f"{'template':<30} {'median s':>9} {'bytes':>10}")
+    for name, seconds, size in time_templates(args.out, args.repeat):
+        print(f"{name:<30} {seconds:>9.3f} {size:>10,}")
+
+    naive = naive_ms(args.naive.resolve(), args.out, args.repeat)
+    ours, pictures = per_picture_ms(args.repeat)
+    runs = [run_convanim(["render", *LARGE, "-o", str(args.out / "large.gif")]) for _ in range(args.repeat)]
+    seconds = statistics.median(s for s, _ in runs)
+    peak = max(mb for _, mb in runs)
+    size = (args.out / "large.gif").stat().st_size
+    print()
+    print(f"32×32, 3×3, padding 1: {pictures:,} pictures, {size:,} bytes")
+    print(f"  whole command      {seconds:8.2f} s   (target < {TARGET_SECONDS:g} s)")
+    print(f"  peak memory        {peak:8.0f} MB  (target < {TARGET_MB} MB)")
+    print(f"  per picture        {ours:8.2f} ms  drawn, no file")
+    print(f"  per picture, file  {seconds / pictures * 1000:8.2f} ms  whole command")
+    missed = seconds >= TARGET_SECONDS or peak >= TARGET_MB
+    if naive is not None:
+        ratio = naive / ours
+        print(f"  naive matplotlib   {naive:8.2f} ms  per picture: {ratio:.1f}× ours (target ≥ {TARGET_RATIO:g}×)")
+        missed |= ratio < TARGET_RATIO
+    return 1 if args.check and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
