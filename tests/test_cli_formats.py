@@ -97,7 +97,10 @@ def test_default_names_follow_the_format(run_cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert run_cli("render", "--template", "padding1", "--format", "webp")[0] == 0
     assert run_cli("render", "--template", "padding1", "--storyboard")[0] == 0
-    assert sorted(p.name for p in (tmp_path / "output").iterdir()) == ["padding1.png", "padding1.webp"]
+    assert run_cli("render", "--template", "padding1", "--step", "2", "--format", "pdf")[0] == 0
+    assert run_cli("render", "--template", "padding1", "--format", "frames")[0] == 0
+    names = sorted(p.name for p in (tmp_path / "output").iterdir())
+    assert names == ["padding1", "padding1-step2.pdf", "padding1-storyboard.png", "padding1.webp"]
 
 
 def test_embed_html_for_a_gif_writes_the_reduced_motion_still(run_cli, tmp_path):
