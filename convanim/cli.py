@@ -232,7 +232,7 @@ def render(template, output, format_, step, storyboard, embed, width, hold, fps,
     options_ = RenderOptions(**render_args)
     if output is not None and not output.strip():
         raise SpecError("output", "is empty; give a file name such as figure.gif, or leave -o out")
-    suffix = default_suffix(format_, step is not None or storyboard)
+    suffix = default_suffix(format_, step, storyboard)
     path = Path(output) if output else Path("output") / f"{_figure_name(loaded, figure.conv.spec, figure.given)}{suffix}"
     _, lines = publish(figure.conv, path, options_, format=format_, step=step, storyboard=storyboard, embed=embed)
     for note in notes:  # after success, so that an error stays one line

@@ -60,7 +60,7 @@ class Figure:
     def _snippet(self, style: str) -> str:
         from .writers.embed import snippet
 
-        return snippet(style, Path(self.file), self.format, (self.width, self.height), self.alt, self.long)
+        return snippet(style, Path(self.file), self.format, (self.width, self.height), self.alt, self.long, still=self.format in PICTURES)
 
     @property
     def alt(self) -> str:

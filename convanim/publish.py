@@ -10,14 +10,16 @@ from pathlib import Path
 from .errors import WriterError
 
 
-def default_suffix(format: str | None, still: bool) -> str:
-    """The suffix of a default output name for ``format`` (``""`` for a folder)."""
+def default_suffix(format: str | None, step: int | None = None, storyboard: bool = False) -> str:
+    """The end of a default output name: the format's suffix (``""`` for a
+    folder), after ``-step3`` or ``-storyboard`` for a still."""
     from .writers import format_named
 
+    still = f"-step{step}" if step is not None else "-storyboard" if storyboard else ""
     if format is None:
-        return ".png" if still else ".gif"
+        return still + (".png" if still else ".gif")
     fmt = format_named(format)
-    return fmt.suffixes[0] if fmt.suffixes else ""
+    return still + (fmt.suffixes[0] if fmt.suffixes else "")
 
 
 def publish(subject, path: Path, options, *, format=None, step=None, storyboard=False, embed=None):
@@ -62,7 +64,9 @@ def publish(subject, path: Path, options, *, format=None, step=None, storyboard=
             missing = [p.name for p in siblings(written.path) if not p.exists()]
             if missing:
                 lines.append(f"convanim: note: the snippet also plays {', '.join(missing)}: render them beside this file")
-        lines.append(snippet(embed, written.path, fmt.name, written.size, words.alt, words.long))
+        lines.append(
+            snippet(embed, written.path, fmt.name, written.size, words.alt, words.long, still=written.still is not None)
+        )
     return written, lines
 
 

@@ -97,7 +97,10 @@ def test_default_names_follow_the_format(run_cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert run_cli("render", "--template", "padding1", "--format", "webp")[0] == 0
     assert run_cli("render", "--template", "padding1", "--storyboard")[0] == 0
-    assert sorted(p.name for p in (tmp_path / "output").iterdir()) == ["padding1.png", "padding1.webp"]
+    assert run_cli("render", "--template", "padding1", "--step", "2", "--format", "pdf")[0] == 0
+    assert run_cli("render", "--template", "padding1", "--format", "frames")[0] == 0
+    names = sorted(p.name for p in (tmp_path / "output").iterdir())
+    assert names == ["padding1", "padding1-step2.pdf", "padding1-storyboard.png", "padding1.webp"]
 
 
 def test_embed_html_for_a_gif_writes_the_reduced_motion_still(run_cli, tmp_path):
@@ -137,3 +140,10 @@ def test_embed_for_video_names_the_sibling_files(run_cli, tmp_path):
     assert out.index('<source src="p.webm" type="video/webm">') < out.index('<source src="p.mp4" type="video/mp4">')
     assert '<video autoplay loop muted playsinline width="480"' in out and '<img src="p.gif"' in out
     assert "p.webm, p.gif" in err and err.startswith("convanim: note:")
+
+
+def test_embed_for_a_still_is_a_plain_image(run_cli, tmp_path):
+    code, out, err = run_cli("render", "--template", "padding1", "--step", "2", "--embed", "html", "-o", str(tmp_path / "s.png"))
+    assert code == 0
+    assert "<picture>" not in out and '<img src="s.png" width=' in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.png"]

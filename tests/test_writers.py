@@ -759,3 +759,30 @@ def test_changed_boxes_add_up_across_merged_frames(tmp_path):
         w.add(c, 100, changed=(50, 30, 52, 32))
     assert same(decode(path)[-1], c)
     assert parse_gif(path.read_bytes())["frames"][-1]["rect"] == (2, 2, 50, 30)
+
+
+def test_an_interrupt_while_the_temporary_file_is_made_leaves_nothing(tmp_path, monkeypatch):
+    writer = open_writer(tmp_path / "a.gif")
+    claim = writer._claim
+
+    def interrupted(temp, create):
+        def create_then_stop():
+            create()
+            raise KeyboardInterrupt  # Ctrl-C right after the file appeared
+
+        return claim(temp, create_then_stop)
+
+    monkeypatch.setattr(writer, "_claim", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        with writer:
+            pass
+    assert leftovers(tmp_path) == []
+
+
+def test_a_writer_dropped_without_closing_removes_its_temporary_file(tmp_path):
+    writer = open_writer(tmp_path / "a.gif")
+    writer.__enter__()  # as if interrupted before `with` could call __exit__
+    assert len(leftovers(tmp_path)) == 1
+    del writer
+    gc.collect()
+    assert leftovers(tmp_path) == []

@@ -11,6 +11,8 @@ import inspect
 import math
 import os
 import secrets
+import shutil
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,13 +99,8 @@ class Writer:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise WriterError(OUTPUT, f"cannot create folder {str(self.path.parent)!r}: {e.strerror or e}") from None
-        try:
-            self._temp = self._make_temp()
-            self._open = True
-        except BaseException:  # interrupted between creating the temporary file and here
-            if self._temp is not None:
-                self._remove_temp()
-            raise
+        self._temp = self._make_temp()
+        self._open = True
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -198,18 +195,35 @@ class Writer:
             # Short, whatever the target's name: a name near the file system's
             # limit must fail on its own account, not on ours.
             temp = self.path.with_name(f".convanim-{secrets.token_hex(4)}.part{self.path.suffix}")
-            try:
-                with open(temp, "xb"):
-                    self._temp = temp  # at once: an interrupt from here on removes it
-                    return temp
-            except FileExistsError:
-                continue
-            except OSError as e:
-                raise WriterError(OUTPUT, f"cannot write in {str(self.path.parent)!r}: {e.strerror or e}") from None
+            if self._claim(temp, lambda: open(temp, "xb").close()):
+                return temp
         raise WriterError(OUTPUT, f"cannot create a temporary file beside {str(self.path)!r}")
+
+    def _claim(self, temp: Path, create) -> bool:
+        """Create ``temp`` with ``create()``; False if the name is taken.
+
+        The removal is arranged before the file exists: a Ctrl-C can land
+        anywhere (the signal handler raises), and whatever it interrupts, the
+        temporary file goes when this writer does, or when Python exits.
+        """
+        cleanup = weakref.finalize(self, _remove, temp)
+        try:
+            create()
+        except FileExistsError:
+            cleanup.detach()  # someone else's file: not ours to remove
+            return False
+        except OSError as e:
+            cleanup.detach()
+            raise WriterError(OUTPUT, f"cannot write in {str(self.path.parent)!r}: {e.strerror or e}") from None
+        except BaseException:
+            cleanup()  # interrupted: the file may or may not exist
+            raise
+        self._temp, self._cleanup = temp, cleanup
+        return True
 
     def _commit(self) -> None:
         os.replace(self._temp, self.path)
+        self._cleanup.detach()
 
     def _remove_temp(self) -> None:
         self._temp.unlink(missing_ok=True)
@@ -297,3 +311,11 @@ def changed_box(before: np.ndarray | None, after: np.ndarray, hint=None) -> tupl
         return None
     cols = np.flatnonzero(diff.any(axis=0))
     return (left + int(cols[0]), top + int(rows[0]), left + int(cols[-1]) + 1, top + int(rows[-1]) + 1)
+
+
+def _remove(path: Path) -> None:
+    """Remove a temporary file or folder, if it is still there."""
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)

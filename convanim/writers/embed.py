@@ -33,11 +33,15 @@ def siblings(path: Path) -> list[Path]:
     return [path.with_suffix(s) for s in (".webm", ".mp4", ".gif") if s != path.suffix.lower()]
 
 
-def snippet(style: str, path: Path, kind: str, size: tuple[int, int], alt: str, long: str, base: Path | None = None) -> str:
+def snippet(
+    style: str, path: Path, kind: str, size: tuple[int, int], alt: str, long: str,
+    base: Path | None = None, still: bool = False,
+) -> str:  # fmt: skip
     """The ``style`` snippet for ``path``, a file of format ``kind`` (its Format.name) and ``size``.
 
-    Links are relative to ``base`` (default: the file's folder, so the
-    snippet works in a page beside it).
+    ``still`` says that the finished figure is beside it (``still_path``),
+    for readers who ask for reduced motion. Links are relative to ``base``
+    (default: the file's folder, so the snippet works in a page beside it).
     """
     width, height = size
     name = Path(path).name if base is None else Path(path).relative_to(base).as_posix()
@@ -61,16 +65,22 @@ def snippet(style: str, path: Path, kind: str, size: tuple[int, int], alt: str, 
         media = f'<iframe src="{src}" width="{width}" height="{height + CONTROLS_HEIGHT}" title="{text}" style="border: 0; max-width: 100%"></iframe>'
         if style == "markdown":
             return f"{media}\n\n{long}"
+    elif kind == "pdf":
+        if style == "markdown":
+            return f"[{_markdown(alt)}]({name})\n\n{long}"
+        media = f'<a href="{src}">{text}</a>'
     else:
-        still = html.escape(still_path(Path(name)).as_posix())
         if style == "markdown":
             return f"![{_markdown(alt)}]({name})\n\n{long}"
-        media = (
-            "<picture>\n"
-            f'  <source srcset="{still}" media="(prefers-reduced-motion: reduce)">\n'
-            f'  <img src="{src}" {dims} alt="{text}">\n'
-            "</picture>"
-        )
+        media = f'<img src="{src}" {dims} alt="{text}">'
+        if still:
+            reduced = html.escape(still_path(Path(name)).as_posix())
+            media = (
+                "<picture>\n"
+                f'  <source srcset="{reduced}" media="(prefers-reduced-motion: reduce)">\n'
+                f"  {media}\n"
+                "</picture>"
+            )
     return f"<figure>\n{media}\n<figcaption>{about}</figcaption>\n</figure>"
 
 

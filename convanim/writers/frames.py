@@ -63,13 +63,11 @@ class FramesWriter(Writer):
         return re.fullmatch(rf"{re.escape(self.name)}_\d+\.png", path.name) is not None
 
     def _make_temp(self) -> Path:
-        temp = self.path.with_name(f".convanim-{secrets.token_hex(4)}.part")
-        try:
-            temp.mkdir()
-            self._temp = temp  # at once: an interrupt from here on removes it
-        except OSError as e:
-            raise WriterError(OUTPUT, f"cannot write in {str(self.path.parent)!r}: {e.strerror or e}") from None
-        return temp
+        for _ in range(100):
+            temp = self.path.with_name(f".convanim-{secrets.token_hex(4)}.part")
+            if self._claim(temp, temp.mkdir):
+                return temp
+        raise WriterError(OUTPUT, f"cannot create a temporary folder beside {str(self.path)!r}")
 
     def _begin(self, temp_path) -> None:
         pass
@@ -111,6 +109,7 @@ class FramesWriter(Writer):
             if old is not None:
                 old.rename(self.path)
             raise
+        self._cleanup.detach()
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 
