@@ -96,3 +96,17 @@ def test_the_kernels_owner_is_named_in_full_inside_the_canvas():
     owners = [c for c in pictures[0].canvas.texts() if c.text.startswith("of out ch")]
     assert [c.text for c in owners] == ["of out ch 0, 2"]
     assert owners[0].x - owners[0].w >= 0
+
+
+@pytest.mark.parametrize("name", ["forty", "two-channels"])
+def test_a_wrapped_figure_names_the_kernel_rows_only_where_the_kernel_is(name):
+    trace = convanim.trace(convanim.conv(**WRAPPED[name]))
+    layout = compute_layout(trace, 1080, True, title=default_title(trace))
+    pictures = record(trace, RenderOptions())
+    assert layout.bands > 1
+    for picture in (pictures[0], pictures[len(pictures) // 2], pictures[-2], pictures[-1]):
+        steps = picture.shot.steps or trace.steps[-1:] and [trace.steps[-1].index]
+        bands = {layout._band(tap.position[0]) for i in steps for tap in trace.steps[i].taps}
+        names = [c for c in picture.canvas.texts() if c.text == "Kernel"]
+        assert sorted(int(c.y // layout.band_height) for c in names) == sorted(bands)
+        assert len([c for c in picture.canvas.texts() if c.text == "Input"]) == layout.bands

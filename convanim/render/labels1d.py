@@ -12,21 +12,31 @@ if TYPE_CHECKING:
     from .layout1d import Layout1D
 
 def labels(L: Layout1D) -> list[Label]:
+    """Block and channel names. A wrapped figure names its kernel rows only
+    where the kernel is (``kernel_names``, drawn with it)."""
+    result = []
+    for band in range(L.bands):
+        blocks = [("Input", L.input_top, L.in_channels), ("Kernel", L.kernel_top, L.in_channels), ("Output", L.output_top, L.out_channels)]
+        result += _names(L, band, blocks if L.bands == 1 else blocks[::2])
+    return result
+
+
+def kernel_names(L: Layout1D, band: int) -> list[Label]:
+    """The kernel block's name and channel names on ``band``."""
+    return _names(L, band, [("Kernel", L.kernel_top, L.in_channels)])
+
+
+def _names(L: Layout1D, band: int, blocks) -> list[Label]:
     result = []
     many = L.in_channels > 1 or L.out_channels > 1
-    for band in range(L.bands):
-        dy = band * L.band_height
-        for name, top, rows in (
-            ("Input", L.input_top, L.in_channels),
-            ("Kernel", L.kernel_top, L.in_channels),
-            ("Output", L.output_top, L.out_channels),
-        ):
-            x = L.label_right - L._channel_gap
-            result.append(Label(x, dy + L.block_centre(top, rows), name, L.label_px, align="right", bold=True))
-            if many:
-                for row in range(rows):
-                    y = dy + top + (row + 0.5) * L.cell_h
-                    result.append(Label(L.label_right, y, f"ch {row}", L.small_px, "muted", "right"))
+    dy = band * L.band_height
+    for name, top, rows in blocks:
+        x = L.label_right - L._channel_gap
+        result.append(Label(x, dy + L.block_centre(top, rows), name, L.label_px, align="right", bold=True))
+        if many:
+            for row in range(rows):
+                y = dy + top + (row + 0.5) * L.cell_h
+                result.append(Label(L.label_right, y, f"ch {row}", L.small_px, "muted", "right"))
     return result
 
 

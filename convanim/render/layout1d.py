@@ -211,9 +211,18 @@ class Layout1D:
         y = band * self.band_height + self.expression_top + 0.5 * self.expression_line
         return Label(self.label_right, y, "", self.small_px, "muted", align="right")
 
-    def kernel_owner(self, text: str) -> Label:
+    def kernel_labels(self, steps, owner: str | None) -> list[Label]:
+        """The kernel rows' names, and whose kernels they are (``owner``), on
+        the bands the kernel is on: a wrapped figure names no empty kernel row."""
+        bands = sorted({self._band(tap.position[0]) for step in steps for tap in step.taps})
+        result = [] if self.bands == 1 else [label for band in bands for label in labels1d.kernel_names(self, band)]
+        if owner is not None:
+            result += [self.kernel_owner(owner, band) for band in bands[:1]]
+        return result
+
+    def kernel_owner(self, text: str, band: int = 0) -> Label:
         """Under "Kernel", right-aligned with it, cut short rather than leave the canvas."""
-        y = self.block_centre(self.kernel_top, self.in_channels) + self.label_px * 1.1
+        y = band * self.band_height + self.block_centre(self.kernel_top, self.in_channels) + self.label_px * 1.1
         right = self.label_right - self._channel_gap
         text, px = fit_text(text, self.small_px, right - MARGIN * self.scale / 2, least=1.0)
         return Label(right, y, text, px, "muted", align="right")

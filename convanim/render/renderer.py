@@ -244,9 +244,16 @@ class FrameRenderer:
         """Where a group's output channels take turns, say whose kernels are
         shown (with one output channel per group, the stripes say it)."""
         spec = self.trace.spec
+        owner = None
         if spec.out_channels > spec.groups:
             owners = ", ".join(str(step.out_channel) for step in steps)
-            self._label(p, self.layout.kernel_owner(f"of out ch {owners}"))
+            owner = f"of out ch {owners}"
+        moving = getattr(self.layout, "kernel_labels", None)  # a layout whose kernel changes lines
+        if moving is not None:
+            for label in moving(steps, owner):
+                self._label(p, label)
+        elif owner is not None:
+            self._label(p, self.layout.kernel_owner(owner))
 
     def _draw_counter(self, p, shot: Shot) -> None:
         position = self.trace.steps[shot.steps[0]].position if shot.steps else None
