@@ -119,6 +119,10 @@ class Layout1D:
         top = band * self.band_height + self.output_top + channel * self.cell_h
         return Box(self._column(centre, band) - self.cell / 2, top, self.cell, self.cell_h)
 
+    def same_band(self, a: Box, b: Box) -> bool:
+        """Whether two boxes lie on one band of a wrapped figure."""
+        return int(a.y // self.band_height) == int(b.y // self.band_height)
+
     @property
     def heavy_edge(self) -> int:
         """The border of the cell being written, in whole pixels: heavy, but

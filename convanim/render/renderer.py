@@ -177,14 +177,25 @@ class FrameRenderer:
         for old, new in zip(before, after):
             for channel in self._channels(new):
                 start, end = L.outline(channel, old.window), L.outline(channel, new.window)
-                if start is not None:
+                if start is not None and end is not None and self._same_line(start, end):
                     self._outline_box(p, start.toward(end, progress))
+            if not any(L.outline(channel, new.window) is not None for channel in self._channels(new)):
+                self._outline(p, new, new.window)  # a window split across lines: its cells, where it lands
             for a, b in zip(old.taps, new.taps):
                 start = L.kernel_cell(b.in_channel, a.position)
                 end = L.kernel_cell(b.in_channel, b.position)
-                self._kernel_cell(p, start.toward(end, progress), b.in_channel, b.weight)
+                # Within a line of a wrapped figure the kernel slides; onto another line it jumps,
+                # rather than sweep diagonally across the rows between.
+                box = start.toward(end, progress) if self._same_line(start, end) else end
+                self._kernel_cell(p, box, b.in_channel, b.weight)
             self._kernel_grid(p, new, old, progress)
         self._kernel_owner(p, after)
+
+    def _same_line(self, start: Box, end: Box) -> bool:
+        """Whether a glide from ``start`` to ``end`` stays on one line of
+        cells (a wrapped 1-D figure has several; others one)."""
+        same = getattr(self.layout, "same_band", None)
+        return same is None or same(start, end)
 
     @staticmethod
     def _channels(step: Step) -> list[int]:
