@@ -140,15 +140,45 @@ def test_dilated_taps_are_spread_across_the_window():
     assert outline.w == pytest.approx(5 * layout.cell) and outline.h == pytest.approx(5 * layout.cell)
 
 
-def test_an_arrow_leads_from_each_channels_kernel_to_the_cell_being_written():
-    trace, layout, pictures = _figure(dict(input=_data((3, 3, 3)), weight=_data((2, 3, 1, 1))))
+def _on_border(point, box, tolerance=1.0):
+    x, y = point
+    inside = box.x - tolerance <= x <= box.right + tolerance and box.y - tolerance <= y <= box.bottom + tolerance
+    edge = min(abs(x - box.x), abs(x - box.right), abs(y - box.y), abs(y - box.bottom))
+    return inside and edge <= tolerance
+
+
+def _crosses(segment, text, samples=200):
+    """Whether the straight ``segment`` passes through the text's box."""
+    (x0, y0), (x1, y1) = segment
+    left = text.x - (text.w if text.align == "right" else text.w / 2 if text.align == "centre" else 0)
+    for i in range(samples + 1):
+        x, y = x0 + (x1 - x0) * i / samples, y0 + (y1 - y0) * i / samples
+        if left <= x <= left + text.w and abs(y - text.y) <= text.size / 2:
+            return True
+    return False
+
+
+ARROWED = {
+    "1x1 over three channels": dict(input=_data((3, 3, 3)), weight=_data((2, 3, 1, 1))),
+    "one channel, 2x3 kernel": dict(input=[[[(r * 5 + c) % 7 - 3 for c in range(6)] for r in range(5)]], weight=[[[[1, 0, -1], [2, 0, -2]]]]),
+    "groups=3, stride 2, padding 1": dict(input=_data((3, 8, 8)), weight=_data((3, 1, 3, 2)), groups=3, padding=1, stride=2),
+}
+
+
+@pytest.mark.parametrize("name", list(ARROWED), ids=list(ARROWED))
+def test_each_arrow_ends_on_the_cell_being_written_clear_of_the_labels(name):
+    trace, layout, pictures = _figure(ARROWED[name])
     for picture in pictures[:-1]:
-        (step,) = [trace.steps[i] for i in picture.shot.steps]
-        target = layout.output_cell(step.out_channel, step.position)
-        tips = [c.points[2] for c in picture.calls if c.kind == "polygon"]
-        assert len(tips) == 3  # a 1×1 convolution over three channels: a dot product through them
-        for x, y in tips:
-            assert abs(y - target.cy) < 1 and x <= target.x + 1
+        steps = [trace.steps[i] for i in picture.shot.steps]
+        heads = [c for c in picture.calls if c.kind == "polygon"]
+        shafts = [c for c in picture.calls if c.kind == "line" and c.colour == THEME.output_current]
+        assert len(heads) == sum(len({tap.in_channel for tap in step.taps}) for step in steps)
+        targets = [layout.output_cell(step.out_channel, step.position) for step in steps]
+        for head in heads:
+            assert any(_on_border(head.points[2], target) for target in targets), (head.points[2], targets)
+        labels = [c for c in picture.calls if c.kind == "text" and c.text.startswith(("ch ", "groups="))]
+        for shaft in shafts:
+            assert not any(_crosses(shaft.points, label) for label in labels)
 
 
 def test_gliding_moves_along_a_row_then_straight_to_the_next():

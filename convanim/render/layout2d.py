@@ -168,9 +168,9 @@ class Layout2D:
         for channel in channels:
             first = self.kernel_grid_cell(channel, (0, 0), window)
             start = (first.x + self.kernel_size[1] * self.cell + 3 * self.scale, first.y + self.kernel_size[0] * self.cell / 2)
-            # To the output grid's edge, level with the cell: across written
-            # cells the arrow would hide their numbers.
-            end = (self.output_x - 2 * self.scale, target.cy)
+            # Onto the cell being written: where the line toward its centre
+            # meets its border, so the head sits on the cell, not inside it.
+            end = _border_point(start, target)
             dx, dy = end[0] - start[0], end[1] - start[1]
             length = math.hypot(dx, dy)
             head = 9 * self.scale
@@ -218,7 +218,9 @@ class Layout2D:
         out_rows = self.output_shape[0]
         for channel in range(self.out_channels):
             box = self.output_cell(channel, (0, 0))
-            result.append(Label(self.output_x - 8 * s, box.y + out_rows * self.cell / 2, f"ch {channel}", px, "muted", "right"))
+            # Right of the grid: the arrows cross the gap on its left.
+            right = box.x + self.output_shape[1] * self.cell
+            result.append(Label(right + 8 * s, box.y + out_rows * self.cell / 2, f"ch {channel}", px, "muted", "left"))
         if self.groups > 1:
             result.append(Label(self.output_x, self.grid_top - 1.2 * HEADER * s, f"groups={self.groups}", px, "muted", "left"))
         return result
@@ -249,6 +251,14 @@ class Layout2D:
     def credit(self, text: str) -> Label:
         text, px = fit_text(text, self.label_px * 0.8, self.width - 56 * self.scale, least=0.9)
         return Label(self.width - 28 * self.scale, self.height - 14 * self.scale, text, px, "muted", align="right")
+
+
+def _border_point(start: tuple[float, float], box: Box) -> tuple[float, float]:
+    """Where the segment from ``start`` to ``box``'s centre crosses its border."""
+    dx, dy = box.cx - start[0], box.cy - start[1]
+    reach = [abs(box.w / 2 / dx) if dx else math.inf, abs(box.h / 2 / dy) if dy else math.inf]
+    t = 1 - min(1.0, min(reach))
+    return (start[0] + dx * t, start[1] + dy * t)
 
 
 def _break(line: str, room: float, px: float) -> list[str]:
@@ -294,7 +304,8 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
     # Across: label column, input, gap, kernel, gap (the arrow's), output.
     gap_in, gap_out = 1.0, 2.0  # in cells
     across = columns + gap_in + k_columns + gap_out + out_columns
-    fixed = (LABEL_COLUMN + 2 * MARGIN) * s
+    labelled = c_in > 1 or c_out > 1  # then the output grids' names go on their right
+    fixed = (LABEL_COLUMN * (2 if labelled else 1) + 2 * MARGIN) * s
     # Down: the channels' grids with a gap of half a cell between them.
     down = max(c_in * rows + (c_in - 1) * 0.5, c_out * out_rows + (c_out - 1) * 0.5)
     cell = min(MAX_CELL * s, (width - fixed) / across, TALL * width / down)
@@ -305,7 +316,7 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
         needed = MAX_GROWN_WIDTH
     width = max(width, math.ceil(needed))
     grid_w = across * cell
-    input_x = max((MARGIN + LABEL_COLUMN) * s, (width - grid_w + LABEL_COLUMN * s) / 2)
+    input_x = max((MARGIN + LABEL_COLUMN) * s, (width - grid_w + (0 if labelled else LABEL_COLUMN) * s) / 2)
     kernel_x = input_x + (columns + gap_in) * cell
     output_x = kernel_x + (k_columns + gap_out) * cell
 
