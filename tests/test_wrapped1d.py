@@ -43,3 +43,56 @@ def test_a_gliding_kernel_stays_on_its_rows_of_a_wrapped_figure(name):
                 within = (call.y % layout.band_height)
                 if top <= within <= bottom:  # a kernel cell, not an input with the same number
                     assert round(call.y, 3) in kernel_rows, f"kernel cell between rows at y={call.y}"
+
+
+def _extent(call) -> tuple[float, float]:
+    if call.align == "right":
+        return call.x - call.w, call.x
+    if call.align == "left":
+        return call.x, call.x + call.w
+    return call.x - call.w / 2, call.x + call.w / 2
+
+
+def _figures():
+    from hypothesis import strategies as st
+
+    value = st.sampled_from([0.5, -2, 3.25, 1e-4, 7, 1e6, -0.001, 42, 2.71828, 0.457, 123.456])
+
+    @st.composite
+    def figure(draw):
+        groups = draw(st.sampled_from([1, 2, 3]))
+        in_channels = groups * draw(st.integers(1, 2))
+        out_channels = groups * draw(st.integers(1, 3))
+        length = draw(st.integers(3, 30))
+        kernel = draw(st.integers(1, 3))
+        rows = [[draw(value) for _ in range(length)] for _ in range(in_channels)]
+        weight = [[[draw(value) for _ in range(kernel)] for _ in range(in_channels // groups)] for _ in range(out_channels)]
+        return dict(input=rows, weight=weight, groups=groups, padding=draw(st.integers(0, 1))), draw(st.sampled_from([320, 700, 1080]))
+
+    return figure()
+
+
+def test_no_text_leaves_the_canvas_of_any_figure():
+    from hypothesis import HealthCheck, given, settings
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(_figures())
+    def check(case):
+        arguments, width = case
+        pictures = record(convanim.trace(convanim.conv(**arguments)), RenderOptions(width=width))
+        for picture in (pictures[0], pictures[1], pictures[-1]):
+            canvas = picture.canvas
+            for call in canvas.texts():
+                left, right = _extent(call)
+                assert -0.5 <= left and right <= canvas.width + 0.5, f"{call.text!r} runs off the canvas ({left:.0f}..{right:.0f} of {canvas.width})"
+
+    check()
+
+
+def test_the_kernels_owner_is_named_in_full_inside_the_canvas():
+    x = [[round((i * 0.37 + c) * 1.23456789, 6) for i in range(9)] for c in range(8)]
+    conv = convanim.conv(input=x, weight=[[[1, 2]] * 4] * 4, groups=2, bias=[0.1, -0.2, 1e6, 0.00012])
+    pictures = record(convanim.trace(conv), RenderOptions(decimals=3))
+    owners = [c for c in pictures[0].canvas.texts() if c.text.startswith("of out ch")]
+    assert [c.text for c in owners] == ["of out ch 0, 2"]
+    assert owners[0].x - owners[0].w >= 0

@@ -36,6 +36,8 @@ MAX_CELL = 56
 MIN_CELL = 34
 MAX_CELL_CHARS = 8  # characters a number may take before it is rounded
 LABEL_COLUMN = 150
+MAX_LABEL_COLUMN = 260  # room for "of out ch ..." before it is cut short
+OWNER_PREFIX = "of out ch "
 MARGIN = 28
 CHAR_EM = 0.64  # DejaVu Sans advances: digits are 0.636 em; a little over covers ×, +, −
 MAX_BANDS = 8  # lines a long row may wrap onto
@@ -210,8 +212,11 @@ class Layout1D:
         return Label(self.label_right, y, "", self.small_px, "muted", align="right")
 
     def kernel_owner(self, text: str) -> Label:
+        """Under "Kernel", right-aligned with it, cut short rather than leave the canvas."""
         y = self.block_centre(self.kernel_top, self.in_channels) + self.label_px * 1.1
-        return Label(self.label_right - self._channel_gap, y, text, self.small_px, "muted", align="right")
+        right = self.label_right - self._channel_gap
+        text, px = fit_text(text, self.small_px, right - MARGIN * self.scale / 2, least=1.0)
+        return Label(right, y, text, px, "muted", align="right")
 
     # -- drawn once ------------------------------------------------------------
     def block_centre(self, top: float, rows: int) -> float:
@@ -279,6 +284,17 @@ def _runs(flags) -> tuple[tuple[int, int], ...]:
     return tuple(runs)
 
 
+def _label_column(spec: ConvSpec, s: float) -> float:
+    """The label column's width: wider, up to a limit, where output channels
+    take turns and "of out ch 0, 2, ..." names the kernels shown."""
+    column = LABEL_COLUMN * s
+    if spec.out_channels > spec.groups:
+        widest = OWNER_PREFIX + ", ".join([str(spec.out_channels - 1)] * spec.groups)
+        need = text_width(widest, size=SMALL_PX * s) + (50 + 22 - MARGIN / 2) * s
+        column = min(max(column, need), MAX_LABEL_COLUMN * s)
+    return column
+
+
 def compute_layout(
     trace: Trace, width: int = BASE_WIDTH, panel: bool = True, decimals: int | None = None, title: str = "1-D convolution"
 ) -> Layout1D:
@@ -293,7 +309,8 @@ def compute_layout(
     numbers = RowNumbers.of(trace, decimals, MAX_CELL_CHARS)
     need_least, need_full = numbers.width(least) + margin, numbers.width(value_px) + margin
 
-    room = width - (LABEL_COLUMN + 2 * MARGIN) * s
+    label_column = _label_column(spec, s)
+    room = width - label_column - 2 * MARGIN * s
     cell = max(min(max(MAX_CELL * s, need_full), room / columns), need_least, MIN_CELL * s)
     per_band = max(1, int(room // cell))
     bands = math.ceil(columns / per_band)
@@ -312,9 +329,9 @@ def compute_layout(
     cell_h = min(cell, MAX_CELL * s, max(MIN_CELL * s, 0.62 * width / rows))
     cell_h = max(cell_h, MIN_CELL * s)
     grid_w = min(columns, per_band) * cell
-    grid_x = max((LABEL_COLUMN + MARGIN) * s, (width - grid_w + LABEL_COLUMN * s) / 2)
+    grid_x = max(label_column + MARGIN * s, (width - grid_w + label_column) / 2)
     if bands > 1:
-        grid_x = (LABEL_COLUMN + MARGIN) * s
+        grid_x = label_column + MARGIN * s
 
     sized = numbers.sized(cell - margin, value_px, least)
 
