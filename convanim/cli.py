@@ -199,7 +199,8 @@ def code(template, **options):
 @click.option("--every", type=int, metavar="N", help=RenderOptions.HELP["every"])
 @click.option("--steps", metavar="A-B[,C-D]", help=RenderOptions.HELP["steps"])
 @click.option("--max-frames", type=int, metavar="N", help=RenderOptions.HELP["max_frames"])
-def render(template, output, format_, step, storyboard, embed, width, hold, fps, glide, panel, title, credit, theme, canvas, decimals, show_pending, every, steps, max_frames, **options):
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar. (It shows only on a terminal, for renders that take over a second.)")
+def render(template, output, format_, step, storyboard, embed, width, hold, fps, glide, panel, title, credit, theme, canvas, decimals, show_pending, every, steps, max_frames, quiet, **options):
     """Render a convolution, step by step, as an animated GIF or any other
     format (see --format), a single step or a storyboard sheet."""
     from pathlib import Path
@@ -234,11 +235,26 @@ def render(template, output, format_, step, storyboard, embed, width, hold, fps,
         raise SpecError("output", "is empty; give a file name such as figure.gif, or leave -o out")
     suffix = default_suffix(format_, step, storyboard)
     path = Path(output) if output else Path("output") / f"{_figure_name(loaded, figure.conv.spec, figure.given)}{suffix}"
-    _, lines = publish(figure.conv, path, options_, format=format_, step=step, storyboard=storyboard, embed=embed)
+    request = {"format": format_, "step": step, "storyboard": storyboard, "embed": embed}
+    if quiet or not _is_terminal(sys.stderr):
+        _, lines = publish(figure.conv, path, options_, **request)
+    else:
+        from .progress import ProgressBar
+
+        with ProgressBar(sys.stderr) as bar:  # wiped before any line below, or an error, is printed
+            _, lines = publish(figure.conv, path, options_, progress=bar.update, **request)
     for note in notes:  # after success, so that an error stays one line
         click.echo(f"convanim: note: {note}", err=True)
     for line in lines:
         click.echo(line, err=line.startswith("convanim: note:"))
+
+
+def _is_terminal(stream) -> bool:
+    """Whether a person is watching ``stream``: a bar would be noise in a log or a pipe."""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # no such method, or closed
+        return False
 
 
 def _figure_name(template, spec, given) -> str:

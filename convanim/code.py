@@ -102,13 +102,27 @@ def conv_title(spec: ConvSpec) -> str:
     return f"{spec.ndim}-D convolution: " + ", ".join(words)
 
 
+# Digits the script prints: float64 holds ~16, and torch, summing in another
+# order than the trace, may differ in the last of them.
+SHOWN_DIGITS = 12
+
+
+def rounded(values):
+    """``values`` (a nested list of floats) to ``SHOWN_DIGITS`` significant
+    digits, as the script of ``torch_script`` prints its output."""
+    if isinstance(values, list):
+        return [rounded(v) for v in values]
+    return float(f"{values:.{SHOWN_DIGITS}g}")
+
+
 def torch_script(subject: Conv, title: str | None = None) -> str:
     """A complete PyTorch program for ``subject``: its input, the module
     made by the figure's own call (``torch_source``), the weights and bias
-    copied in, and the output printed as ``convanim trace --json`` gives it.
+    copied in, and the output printed to ``SHOWN_DIGITS`` significant digits,
+    so that it reads as ``rounded`` of ``convanim trace --json``'s "output".
 
-    Numbers are written as Python's shortest exact float repr and computed in
-    float64, so the program prints what the trace holds.
+    Numbers are copied in as Python's shortest exact float repr and computed
+    in float64.
     """
     spec = subject.spec
     layer = "conv[-1]" if pad_layer(spec) else "conv"
@@ -130,8 +144,14 @@ def torch_script(subject: Conv, title: str | None = None) -> str:
     lines += [
         "    output = conv(x)",
         "",
-        f"# Shape (1, {', '.join(map(str, spec.output_shape))}); printed as `convanim trace --json` gives \"output\".",
-        "print(output[0].tolist())",
+        f"# Shape (1, {', '.join(map(str, spec.output_shape))}). Printed to {SHOWN_DIGITS} significant digits, as the",
+        f"# \"output\" of `convanim trace --json` reads rounded the same way: torch adds the",
+        "# products in its own order, which can change the last of float64's ~16 digits.",
+        "def rounded(values):",
+        f"    return [rounded(v) for v in values] if isinstance(values, list) else float(f\"{{values:.{SHOWN_DIGITS}g}}\")",
+        "",
+        "",
+        "print(rounded(output[0].tolist()))",
     ]
     return "\n".join(lines) + "\n"
 

@@ -22,13 +22,14 @@ def default_suffix(format: str | None, step: int | None = None, storyboard: bool
     return still + (fmt.suffixes[0] if fmt.suffixes else "")
 
 
-def publish(subject, path: Path, options, *, format=None, step=None, storyboard=False, embed=None):
+def publish(subject, path: Path, options, *, format=None, step=None, storyboard=False, embed=None, progress=None):
     """Render ``subject`` to ``path``; return ``(Written, lines to print)``.
 
     ``embed`` (``"html"`` or ``"markdown"``) adds a snippet for the file,
     with alt text and a description made from the trace; for an animated
     GIF, WebP or APNG it also writes the finished figure beside it, as the
-    still that readers who ask for reduced motion see.
+    still that readers who ask for reduced motion see. ``progress`` is
+    told ``(frames done, frames in all)`` as the frames are written.
     """
     from .describe import describe
     from .engine import Trace, trace
@@ -52,7 +53,7 @@ def publish(subject, path: Path, options, *, format=None, step=None, storyboard=
     still = still_path(path) if embed is not None and animated else None
     written = write_figure(
         subject, path, options, format=format, step=step, storyboard=storyboard,
-        writer_options=writer_options, still=still,
+        writer_options=writer_options, still=still, progress=progress,
     )  # fmt: skip
     lines = [f"wrote {written.path} ({_size(written.path) / 1024:.1f} KiB)"]
     if written.still is not None:

@@ -99,15 +99,27 @@ def default_title(trace: Trace) -> str:
 def frames(subject: Conv | Trace, options: RenderOptions | None = None):
     """The figure's frames (``writers.Frame``: pixels, duration, the box that
     changed, a caption), streamed."""
+    return _counted_frames(subject, options)[1]
+
+
+def _counted_frames(subject, options):
+    """``(how many frames, the frames)``: the storyboard knows the count before any is drawn."""
     options = _options(options)
     renderer, shots = _figure(subject, options)
     pictures = renderer.frames(shots)
-    if options.canvas is None:
-        return pictures
-    from .canvas import canvas_size, on_canvas
-    from .theme import hex_rgb
+    if options.canvas is not None:
+        from .canvas import canvas_size, on_canvas
+        from .theme import hex_rgb
 
-    return on_canvas(pictures, canvas_size(options.canvas, options.width), hex_rgb(options.theme.background))
+        pictures = on_canvas(pictures, canvas_size(options.canvas, options.width), hex_rgb(options.theme.background))
+    return len(shots), pictures
+
+
+def _reporting(frames, total: int, progress):
+    """``frames``, calling ``progress(done, total)`` as each one is handed on."""
+    for done, frame in enumerate(frames, 1):
+        yield frame
+        progress(done, total)
 
 
 def _figure(subject, options, painter=None):
@@ -174,12 +186,13 @@ def render(subject: Conv | Trace, path=None, options: RenderOptions | None = Non
 
 
 def write_figure(subject: Conv | Trace, path, options: RenderOptions | None = None, *, writer_options=None,
-                 still=None, **request):
+                 still=None, progress=None, **request):
     """``render``, returning what the writer wrote (``writers.Written``: path, format, size, note).
 
     ``request`` holds ``format``, ``step``, ``storyboard`` and RenderOptions
     changes; ``writer_options`` go to the format's writer; ``still`` is a
-    path for the finished figure as a PNG.
+    path for the finished figure as a PNG; ``progress``, a callable, is
+    told ``(frames done, frames in all)`` as each frame is written.
     """
     from ..writers import check_request, format_for, format_named, write
 
@@ -195,7 +208,10 @@ def write_figure(subject: Conv | Trace, path, options: RenderOptions | None = No
     path = output_path(path, folder=named is not None and named.kind == "folder")
     fmt = format_for(path, wanted.get("format"))
     check_request(fmt, wanted.get("step"), wanted.get("storyboard", False))
-    return write(path, frames(subject, options), still=still, **wanted, **(writer_options or {}))
+    total, pictures = _counted_frames(subject, options)
+    if progress is not None:
+        pictures = _reporting(pictures, total, progress)
+    return write(path, pictures, still=still, **wanted, **(writer_options or {}))
 
 
 def output_path(path, folder: bool = False) -> Path:
