@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 _SUFFIXES = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
 
@@ -111,6 +112,14 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-12 * max(abs(a), abs(b))
 
 
+def _half_away(x: float, digits: int) -> str:
+    """``x`` to ``digits`` decimals, halves rounded away from zero as people
+    do (2.25 -> 2.3), on the shortest decimal text of ``x`` rather than its
+    binary value, which would round 2.25 down and 0.125 to even."""
+    text = str(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP, context=Context(prec=400)))
+    return "0" + text[2:] if text.startswith("-") and not text.strip("-0.") else text
+
+
 @dataclass(frozen=True)
 class RowFormat:
     """How every number of one row of cells is written: one precision for all.
@@ -127,11 +136,12 @@ class RowFormat:
     def plain(self, x: float) -> str:
         """``x`` in this format, unmarked, with a true minus sign."""
         if x == 0:
-            return "0"
+            # In a fixed row 0 has the row's decimals too: 0.000 beside ≈0.457.
+            return f"{0:.{self.digits}f}" if self.kind == "fixed" else "0"
         if self.kind == "whole":
             text = str(round(x))
         elif self.kind == "fixed":
-            text = f"{x:.{self.digits}f}"
+            text = _half_away(x, self.digits)
         elif self.kind == "scientific":
             mantissa, exponent = f"{x:.{self.digits}e}".split("e")
             text = f"{mantissa}e{int(exponent)}"

@@ -70,3 +70,20 @@ def test_without_a_limit_large_values_are_written_as_cells_write_them(x, expecte
 def test_large_values_take_a_suffix_before_scientific_notation():
     assert format_number(-150005.4, 6) == "-150k"
     assert format_number(1234567.8) == "1.23457M"  # six significant digits without a limit
+
+
+@pytest.mark.parametrize(
+    "x, digits, expected",
+    [(2.25, 1, "≈2.3"), (-2.25, 1, "≈−2.3"), (0.125, 2, "≈0.13"), (2.675, 2, "≈2.68"), (1.5, 0, "≈2"), (0.0, 3, "0.000"), (-0.0004, 3, "≈0.000")],
+)
+def test_decimals_round_half_away_from_zero_and_zero_keeps_the_rows_decimals(x, digits, expected):
+    from convanim.numfmt import RowFormat
+
+    assert RowFormat("fixed", digits).text(x) == expected
+
+
+def test_a_fixed_row_writes_zero_with_its_decimals():
+    from convanim.numfmt import row_format
+
+    fmt = row_format([0, 0.45679, 1.23457], decimals=3)
+    assert [fmt.text(v) for v in (0, 0.45679)] == ["0.000", "≈0.457"]
