@@ -196,3 +196,24 @@ def test_gliding_moves_along_a_row_then_straight_to_the_next():
         # On the straight line between the two windows: no sweep back across the grid.
         assert box.x + edge == pytest.approx(start.x + (end.x - start.x) * t)
         assert box.y + edge == pytest.approx(start.y + (end.y - start.y) * t)
+
+
+def test_decimals_write_every_fractional_cell_with_that_many():
+    arguments = dict(input=[[[0.5, -1.25, 2], [3.5, 0, -0.75], [1, 2, 3]]], weight=[[[[1.5, -2], [0.25, 1]]]])
+    trace, layout, pictures = _figure(arguments, decimals=3)
+    first = pictures[0]
+    assert _text_at(first, layout.input_cell(0, (0, 1)), "sans") == ["-1.250".replace("-", "\N{MINUS SIGN}")]
+    assert _text_at(first, layout.input_cell(0, (0, 0)), "sans") == ["0.500"]
+    step = trace.steps[0]
+    assert _text_at(first, layout.kernel_cell(0, step.taps[0].position)) == ["1.500"]  # the weight's tag
+    assert _text_at(pictures[-1], layout.output_cell(0, (0, 0)))[-1] == "4.125"
+
+
+@pytest.mark.parametrize("width", [700, 1080])
+def test_labels_and_sum_lines_are_no_smaller_than_a_sixtieth_of_the_width(width):
+    arguments = dict(input=_data((3, 6, 6)), weight=_data((3, 1, 3, 2)), groups=3, padding=1, stride=2)
+    trace, layout, pictures = _figure(arguments, width=width)
+    for picture in pictures[:3]:
+        for c in picture.calls:
+            if c.kind == "text" and not c.text.lstrip("\N{MINUS SIGN}-").replace(".", "").isdigit():
+                assert c.size >= layout.width / 60 - 1e-6, (c.text, c.size)

@@ -24,6 +24,7 @@ from ..errors import SpecError
 from ..report import shown, sum_lines
 from ..spec import ConvSpec
 from .layout import Arrow, Box, Label
+from .cells import RowNumbers
 from .layout import fit_number as _fit_number
 from .paint import fit_text, text_width
 from .panel import panel_height
@@ -38,6 +39,7 @@ LABEL_COLUMN = 64  # "ch 12" beside each grid
 MARGIN = 28
 HEADER = 34  # block names over the columns
 TALL = 1.0  # the grids stay within this many widths of height
+MAX_CELL_CHARS = 7  # a number's characters in a cell, at most
 TAG = 0.42  # a weight's tag, as a share of the cell's side
 
 # Past these a figure cannot be read: grids too many or too large to see at once.
@@ -81,6 +83,8 @@ class Layout2D:
     out_channels: int
     groups: int
     padded: bool
+    formats: dict = None  # each row's one number format (numfmt.RowFormat), by (block, channel)
+    least_px: float = 0.0  # no text smaller: the README's floor, 1/60 of the width
 
     # -- cells ---------------------------------------------------------------
     def input_cell(self, channel: int, position: tuple[int, ...]) -> Box:
@@ -133,9 +137,17 @@ class Layout2D:
     def cell_label(self, x: float, italic: bool = False, box: Box | None = None, row=None) -> tuple[str, float]:
         """A number's text and type size in a cell (or a weight's tag), clear of the border."""
         if box is not None and box.h < self.cell * 0.9:  # a weight's tag
-            return _fit_number(x, box.w - 2, self.tag_px, min(self.tag_px, 7.0), italic)
-        room = self.cell - 2 * self.heavy_edge - 4
-        return _fit_number(x, room, self.value_px, self.min_value_px, italic)
+            room, px, least = box.w - 2, self.tag_px, min(self.tag_px, 7.0)
+        else:
+            room, px, least = self.cell - 2 * self.heavy_edge - 4, self.value_px, self.min_value_px
+        fmt = (self.formats or {}).get(row)
+        if fmt is not None:  # --decimals: the row's one format, as large as fits
+            text, family = fmt.text(x), "sans-italic" if italic else "sans"
+            while px > least and text_width(text, family, px, bold=True) > room:
+                px -= 0.25
+            if text_width(text, family, px, bold=True) <= room:
+                return text, px
+        return _fit_number(x, room, px, least, italic)
 
     # -- what moves ------------------------------------------------------------
     def tap_mark(self, channel: int, position: tuple[int, ...]) -> Label | None:
@@ -322,8 +334,9 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
 
     value_px = min(18 * s, 0.36 * cell)
     min_value_px = min(value_px, max(7.0, 0.6 * value_px))
-    label_px = 15 * s
-    expression_px = 15 * s
+    least_px = width / 60  # the README's floor for any text but numbers in cells
+    label_px = max(15 * s, least_px / 0.8)  # its smallest use is 0.8 of it
+    expression_px = max(15 * s, least_px)
     # Weights' tags: as wide as the longest weight needs, within the cell.
     tag_px = max(7.0, min(0.8 * value_px, TAG * 0.62 * cell))
     tag_h = min(cell * 0.6, tag_px * 1.3)
@@ -353,6 +366,7 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
         expression_room=expression_room, padded_shape=(rows, columns), kernel_size=(k_rows, k_columns),
         output_shape=(out_rows, out_columns), in_channels=c_in, out_channels=c_out, groups=spec.groups,
         padded=bool((trace.roles != "input").any()),
+        formats=None if decimals is None else RowNumbers.of(trace, decimals, MAX_CELL_CHARS).formats, least_px=least_px,
     )
     # Each group's sums get their own lines: room for the longest of each.
     longest: dict[int, int] = {}
