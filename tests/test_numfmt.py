@@ -70,3 +70,15 @@ def test_without_a_limit_large_values_are_written_as_cells_write_them(x, expecte
 def test_large_values_take_a_suffix_before_scientific_notation():
     assert format_number(-150005.4, 6) == "-150k"
     assert format_number(1234567.8) == "1.23457M"  # six significant digits without a limit
+
+
+def test_a_row_of_a_tiny_and_an_ordinary_value_keeps_both_at_320_px():
+    """Found by hypothesis: 1.5 beside 4.9e−221 once read "2e0" in its cell."""
+    import convanim
+    from convanim.render import RenderOptions
+    from convanim.render.record import record
+
+    c = convanim.conv(input=[0.0, 1.5, 4.9e-221], weight=[1.0])
+    texts = [d.text for d in record(c, RenderOptions(width=320))[-1].calls if d.kind == "text"]
+    assert texts.count("1.5e0") == 2 and texts.count("4.9e\u2212221") == 2  # the input row and the output row
+    assert not any("2e0" in t for t in texts)
