@@ -10,7 +10,7 @@
 from .animation import Animation
 from .engine import Step, Tap, Trace, trace
 from .modules import from_module
-from .errors import ConvanimError, SpecError, TemplateError, WriterError
+from .errors import ConvanimError, SpecError, TemplateError, ThemeError, WriterError
 from .render import RenderOptions, frames, render
 from .build import conv, conv_spec
 from .spec import Conv, ConvSpec, SizeFormula
@@ -26,6 +26,7 @@ __all__ = [
     "Step",
     "Tap",
     "TemplateError",
+    "ThemeError",
     "Trace",
     "WriterError",
     "conv",

@@ -236,17 +236,27 @@ def render(template, output, format_, step, storyboard, embed, width, hold, fps,
     suffix = default_suffix(format_, step, storyboard)
     path = Path(output) if output else Path("output") / f"{_figure_name(loaded, figure.conv.spec, figure.given)}{suffix}"
     request = {"format": format_, "step": step, "storyboard": storyboard, "embed": embed}
-    if quiet or not _is_terminal(sys.stderr):
-        _, lines = publish(figure.conv, path, options_, **request)
-    else:
-        from .progress import ProgressBar
+    try:
+        if quiet or not _is_terminal(sys.stderr):
+            _, lines = publish(figure.conv, path, options_, **request)
+        else:
+            from .progress import ProgressBar
 
-        with ProgressBar(sys.stderr) as bar:  # wiped before any line below, or an error, is printed
-            _, lines = publish(figure.conv, path, options_, progress=bar.update, **request)
+            with ProgressBar(sys.stderr) as bar:  # wiped before any line below, or an error, is printed
+                _, lines = publish(figure.conv, path, options_, progress=bar.update, **request)
+    except SpecError as error:
+        raise _blame_the_data(error, figure) from None
     for note in notes:  # after success, so that an error stays one line
         click.echo(f"convanim: note: {note}", err=True)
     for line in lines:
         click.echo(line, err=line.startswith("convanim: note:"))
+
+
+def _blame_the_data(error: SpecError, figure: _Figure) -> SpecError:
+    """A size the command line did not give came from its --input: name that."""
+    if error.option == "size" and "size" not in figure.given and "input" in figure.given:
+        return SpecError("input", error.rule)
+    return error
 
 
 def _is_terminal(stream) -> bool:

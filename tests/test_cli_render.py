@@ -146,8 +146,25 @@ def test_an_output_name_without_suffix_lists_the_suffixes(run_cli, tmp_path):
     from convanim.writers import known_formats
 
     code, out, err = run_cli("render", "-o", str(tmp_path / "figure"))
-    assert code == 2 and err.count("\n") == 1 and "no suffix" in err
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"convanim: error: --output: {str(tmp_path / 'figure')!r} has no suffix; known formats: .gif, ")
     assert all(suffix in err for suffix in known_formats())
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "blamed"),
+    [
+        (["--input", ",".join(map(str, range(290))), "--weight", "1,1"], "--input"),  # the length came from the data
+        (["--length", "290"], "--length"),
+        (["--input", ",".join(map(str, range(290))), "--length", "290"], "--length"),
+    ],
+    ids=["input", "length", "both"],
+)
+def test_a_row_too_long_blames_the_option_that_gave_its_length(run_cli, tmp_path, argv, blamed):
+    code, out, err = run_cli("render", *argv, "-o", str(tmp_path / "a.gif"))
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f"convanim: error: {blamed}: a padded row of 290 cells is too long")
     assert list(tmp_path.iterdir()) == []
 
 

@@ -87,3 +87,13 @@ def test_a_fixed_row_writes_zero_with_its_decimals():
 
     fmt = row_format([0, 0.45679, 1.23457], decimals=3)
     assert [fmt.text(v) for v in (0, 0.45679)] == ["0.000", "≈0.457"]
+def test_a_row_of_a_tiny_and_an_ordinary_value_keeps_both_at_320_px():
+    """Found by hypothesis: 1.5 beside 4.9e−221 once read "2e0" in its cell."""
+    import convanim
+    from convanim.render import RenderOptions
+    from convanim.render.record import record
+
+    c = convanim.conv(input=[0.0, 1.5, 4.9e-221], weight=[1.0])
+    texts = [d.text for d in record(c, RenderOptions(width=320))[-1].calls if d.kind == "text"]
+    assert texts.count("1.5e0") == 2 and texts.count("4.9e\u2212221") == 2  # the input row and the output row
+    assert not any("2e0" in t for t in texts)

@@ -38,3 +38,29 @@ def test_the_readme_shows_the_figures_docs_make_and_the_words_that_make_them():
         assert (ROOT / "docs" / name).exists(), f"run python docs/make_figures.py: docs/{name} is missing"
         # The README quotes each figure's command, less the size it is shown at.
         assert f"`convanim render {words.replace(' --width 800', '')}`" in README, words
+
+
+def test_the_readme_gives_the_longest_1d_row_the_code_allows():
+    from convanim.render.layout1d import MAX_BANDS, MAX_COLUMNS
+
+    stated = re.search(r"more than (\d+) bands \((\d+) padded cells\)", README)
+    assert stated is not None
+    assert (int(stated[1]), int(stated[2])) == (MAX_BANDS, MAX_COLUMNS)
+
+
+def test_the_readme_names_every_error_bad_input_raises_and_their_base(tmp_path):
+    import pytest
+
+    import convanim
+
+    # What render raises for a bad theme and a bad output path: each named in the README.
+    c = convanim.conv(input=[1.0, 2.0, 3.0], weight=[1.0, 1.0])
+    with pytest.raises(convanim.ThemeError):
+        convanim.render(c, tmp_path / "a.gif", theme="no-such-theme")
+    with pytest.raises(convanim.WriterError):
+        convanim.render(c, tmp_path / "a.nope")
+    for error in (convanim.SpecError, convanim.TemplateError, convanim.ThemeError, convanim.WriterError):
+        assert issubclass(error, convanim.ConvanimError)
+        assert f"`convanim.{error.__name__}`" in README
+    assert "subclasses of `convanim.ConvanimError`" in README
+    assert "render` draws 1-D and 2-D" in README

@@ -125,10 +125,8 @@ def format_for(path: str | os.PathLike, name: str | None = None) -> Format:
         if suffix in fmt.suffixes:
             return fmt
     known = ", ".join(known_formats())
-    got = f"{suffix!r}" if suffix else "no suffix"
-    raise WriterError(
-        OUTPUT, f"unknown format {got} in {os.fspath(path)!r}; known formats: {known} (or --format frames for a folder)"
-    )
+    what = f"unknown format {suffix!r} in {os.fspath(path)!r}" if suffix else f"{os.fspath(path)!r} has no suffix"
+    raise WriterError(OUTPUT, f"{what}; known formats: {known} (or --format frames for a folder)")
 
 
 def writer_class(fmt: Format) -> type[Writer]:
