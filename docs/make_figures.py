@@ -25,6 +25,8 @@ FIGURES = {
         "--input 3,1,4,1,5,9,2,6 --weight 0.5,-1,0.5 --bias 1 --padding same --padding-mode reflect "
         "--title 'Reflect padding, with bias' --width 800"
     ),
+    "same-padding-2d.gif": "--template same_padding_no_strides --width 800",
+    "rgb-two-filters.gif": "--template rgb_two_filters --width 800",
 }
 
 
