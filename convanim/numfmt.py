@@ -188,7 +188,8 @@ def row_format(values, decimals: int | None = None, max_chars: int = 7) -> RowFo
     if decimals is not None:
         return RowFormat("fixed", decimals)
     fixed = [RowFormat("fixed", d) for d in range(0, MAX_FIXED + 1)]
-    scientific = [RowFormat("scientific", d) for d in range(0, 3)]
+    # Two significant digits at least: one would put 0.25 at 0.2, 20% off.
+    scientific = [RowFormat("scientific", d) for d in range(1, 3)]
     # The decimals each value needs to be exact; None past MAX_FIXED.
     places = [next((f.digits for f in fixed if not f.rounds(v)), None) for v in values]
     digits = max((d for d in places if d is not None), default=0)
