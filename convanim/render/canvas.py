@@ -54,5 +54,9 @@ def on_canvas(frames, canvas: tuple[int, int], background: tuple[int, int, int])
         board = np.empty((ch, cw, frame.pixels.shape[2]), dtype=np.uint8)
         board[...] = background[: frame.pixels.shape[2]]
         board[y : y + h, x : x + w] = frame.pixels
-        changed = None if frame.changed is None else (frame.changed[0] + x, frame.changed[1] + y, frame.changed[2] + x, frame.changed[3] + y)
-        yield Frame(board, frame.duration_ms, changed, frame.caption)
+        def moved(box):
+            return (box[0] + x, box[1] + y, box[2] + x, box[3] + y)
+
+        changed = None if frame.changed is None else moved(frame.changed)
+        boxes = None if frame.boxes is None else tuple(map(moved, frame.boxes))
+        yield Frame(board, frame.duration_ms, changed, frame.caption, boxes)

@@ -67,45 +67,53 @@ class Tracked:
 def bounds(boxes, width: int, height: int) -> Bounds | None:
     """The whole-pixel box around ``boxes`` (with a pixel to spare for
     anti-aliasing), within the canvas; None when there are none."""
-    if not boxes:
+    each = _each_bounds(boxes, width, height)
+    if not len(each):
         return None
-    left = max(0, math.floor(min(b[0] for b in boxes)) - 2)
-    top = max(0, math.floor(min(b[1] for b in boxes)) - 2)
-    right = min(width, math.ceil(max(b[2] for b in boxes)) + 3)
-    bottom = min(height, math.ceil(max(b[3] for b in boxes)) + 3)
-    return (left, top, right, bottom) if left < right and top < bottom else None
+    return (int(each[:, 0].min()), int(each[:, 1].min()), int(each[:, 2].max()), int(each[:, 3].max()))
 
 
-def coalesce(boxes: list[Bounds], width: int, height: int) -> list[Bounds]:
+def _each_bounds(boxes, width: int, height: int) -> np.ndarray:
+    """``bounds`` of each box, as rows of an (N, 4) int array; boxes wholly
+    outside the canvas left out."""
+    if not len(boxes):
+        return np.zeros((0, 4), np.int64)
+    b = np.asarray(boxes, np.float64).reshape(-1, 4)
+    out = np.empty(b.shape, np.int64)
+    out[:, 0] = np.maximum(0, np.floor(b[:, 0]) - 2)
+    out[:, 1] = np.maximum(0, np.floor(b[:, 1]) - 2)
+    out[:, 2] = np.minimum(width, np.ceil(b[:, 2]) + 3)
+    out[:, 3] = np.minimum(height, np.ceil(b[:, 3]) + 3)
+    return out[(out[:, 0] < out[:, 2]) & (out[:, 1] < out[:, 3])]
+
+
+def coalesce(boxes, width: int, height: int) -> list[Bounds]:
     """A few boxes covering ``boxes``: the tiles they touch, joined along
     each row of tiles and down where runs line up. Every box read or pasted
     costs a fixed overhead, and a union of far-apart boxes would read much
     that never changed; tiles sit between the two."""
-    rows: dict[int, set[int]] = {}
-    for left, top, right, bottom in boxes:
-        columns = range(left // TILE, (right - 1) // TILE + 1)
-        for row in range(top // TILE, (bottom - 1) // TILE + 1):
-            rows.setdefault(row, set()).update(columns)
+    b = np.asarray(boxes, np.int64).reshape(-1, 4)
+    if not len(b):
+        return []
+    tiles = np.zeros(((height - 1) // TILE + 2, (width - 1) // TILE + 2), bool)
+    first, last = b[:, :2] // TILE, (b[:, 2:] - 1) // TILE
+    for (c0, r0), (c1, r1) in zip(first.tolist(), last.tolist()):
+        tiles[r0 : r1 + 1, c0 : c1 + 1] = True
+    # Runs of tiles along each row (where a row steps from False to True
+    # and back), in row order; a run goes on down while the next row has it too.
+    steps = np.diff(tiles.astype(np.int8), axis=1, prepend=0)
+    rows, starts = np.nonzero(steps == 1)
+    ends = np.nonzero(steps == -1)[1] - 1
     done: list[Bounds] = []
     open_runs: dict[tuple[int, int], list[int]] = {}  # (first, last column) -> [top row, bottom row]
-    for row in sorted(rows):
-        columns = sorted(rows[row])
-        runs, start = [], columns[0]
-        for a, b in zip(columns, columns[1:] + [None]):
-            if b != a + 1:
-                runs.append((start, a))
-                start = b
-        still = {}
-        for run in runs:
-            span = open_runs.pop(run, None)
-            if span is not None and span[1] == row - 1:
-                still[run] = [span[0], row]
-            else:
-                if span is not None:
-                    done.append(_tile_box(run, span, width, height))
-                still[run] = [row, row]
-        done.extend(_tile_box(run, span, width, height) for run, span in open_runs.items())
-        open_runs = still
+    for row, run in zip(rows.tolist(), zip(starts.tolist(), ends.tolist())):
+        span = open_runs.get(run)
+        if span is not None and span[1] == row - 1:
+            span[1] = row
+            continue
+        if span is not None:
+            done.append(_tile_box(run, span, width, height))
+        open_runs[run] = [row, row]
     done.extend(_tile_box(run, span, width, height) for run, span in open_runs.items())
     return done
 
@@ -121,8 +129,8 @@ class FrameCanvas:
         self._canvas = background.copy()
         self._pixels = background.array().copy()
         self._height, self._width = self._pixels.shape[:2]
-        self._drawn: list[Bounds] = []  # what the last frame drew over the background
-        self._restored: list[Bounds] = []
+        self._drawn = np.zeros((0, 4), np.int64)  # what the last frame drew over the background
+        self._restored = np.zeros((0, 4), np.int64)
         self._first = True  # no frame before it to compare with
 
     def begin(self, background, written) -> Tracked:
@@ -132,21 +140,29 @@ class FrameCanvas:
         if written is None:
             full = (0, 0, self._width, self._height)
             self._canvas.paste_from(background, full)
-            self._restored = [full]
+            self._restored = np.array([full], np.int64)
         else:
-            self._restored = self._drawn + [b for b in (bounds([box], self._width, self._height) for box in written) if b]
+            self._restored = np.concatenate([self._drawn, _each_bounds(written, self._width, self._height)])
             for box in coalesce(self._restored, self._width, self._height):
                 self._canvas.paste_from(background, box)
         return Tracked(self._canvas)
 
-    def finish(self, tracked: Tracked) -> tuple[np.ndarray, Bounds | None]:
-        """The frame's pixels (a copy of its own) and the box outside which
-        it equals the frame before."""
-        drawn = [b for b in (bounds([box], self._width, self._height) for box in tracked.boxes) if b]
-        touched = self._restored + drawn
-        changed = bounds(touched, self._width, self._height)
+    def finish(self, tracked: Tracked) -> tuple[np.ndarray, Bounds | None, tuple[Bounds, ...] | None]:
+        """The frame's pixels (a copy of its own), the box outside which it
+        equals the frame before, and boxes inside that which hold every
+        change more closely (None, None for the first frame)."""
+        drawn = _each_bounds(tracked.boxes, self._width, self._height)
+        touched = np.concatenate([self._restored, drawn])
         self._drawn = drawn
-        for left, top, right, bottom in coalesce(touched, self._width, self._height):
+        tiles = coalesce(touched, self._width, self._height)
+        for left, top, right, bottom in tiles:
             self._pixels[top:bottom, left:right] = self._canvas.array((left, top, right, bottom))
         first, self._first = self._first, False
-        return self._pixels.copy(), None if first else (changed or (0, 0, 0, 0))
+        if first:
+            return self._pixels.copy(), None, None
+        if not tiles:
+            return self._pixels.copy(), (0, 0, 0, 0), ()
+        left, top = (int(v) for v in touched[:, :2].min(axis=0))
+        right, bottom = (int(v) for v in touched[:, 2:].max(axis=0))
+        boxes = tuple((max(l, left), max(t, top), min(r, right), min(b, bottom)) for l, t, r, b in tiles)
+        return self._pixels.copy(), (left, top, right, bottom), boxes

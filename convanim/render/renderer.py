@@ -77,8 +77,8 @@ class FrameRenderer:
         for shot in shots:
             marks = canvas.begin(self._background, self._write_outputs(self._outputs_before(shot)))
             self._draw_moving(marks, shot)
-            pixels, changed = canvas.finish(marks)
-            yield Frame(pixels, shot.duration_ms, changed, caption=self.caption(shot))
+            pixels, changed, boxes = canvas.finish(marks)
+            yield Frame(pixels, shot.duration_ms, changed, self.caption(shot), boxes)
 
     def pictures(self, shots) -> Iterator[tuple[Shot, str, object]]:
         """(shot, caption, painter drawn on) per shot, in order."""

@@ -176,7 +176,7 @@ def write_frames(
     with open_writer(path, size, format, **options) as writer:
         for item in frames:
             frame = as_frame(item)
-            writer.add(frame.pixels, frame.duration_ms, frame.changed, frame.caption)
+            writer.add(frame.pixels, frame.duration_ms, frame.changed, frame.caption, frame.boxes)
     return writer.path
 
 
@@ -239,7 +239,7 @@ def write(
     last = None
     with open_writer(path, None, fmt.name if format is not None else None, **options) as writer:
         for frame in stream:
-            writer.add(frame.pixels, frame.duration_ms, frame.changed, frame.caption)
+            writer.add(frame.pixels, frame.duration_ms, frame.changed, frame.caption, frame.boxes)
             last = frame
     if still is not None and last is not None:
         still = write_frames(still, [(last.pixels, last.duration_ms)])

@@ -30,7 +30,10 @@ class Frame:
     ``changed`` is the box ``(left, top, right, bottom)``, in pixels, outside
     which this picture equals the previous one (None: unknown, compare all);
     ``caption`` says in words what the picture shows, for formats that carry
-    text (an interactive player, alt text). A Frame unpacks as the plain
+    text (an interactive player, alt text); ``boxes``, when given, are boxes
+    inside ``changed`` that hold every changed pixel more closely (a window
+    at the top and a sum line at the bottom, not all between), for writers
+    whose cost follows the area compared. A Frame unpacks as the plain
     ``(pixels, duration_ms)`` pair every writer also accepts.
     """
 
@@ -38,6 +41,7 @@ class Frame:
     duration_ms: float
     changed: tuple[int, int, int, int] | None = None
     caption: str = ""
+    boxes: tuple[tuple[int, int, int, int], ...] | None = None
 
     def __iter__(self):
         return iter((self.pixels, self.duration_ms))
@@ -129,19 +133,22 @@ class Writer:
         duration_ms: float,
         changed: tuple[int, int, int, int] | None = None,
         caption: str = "",
+        boxes=None,
     ) -> None:
         """Append ``frame`` ((H, W, 3|4) uint8), shown for ``duration_ms`` milliseconds.
 
         ``changed`` is the box (left, top, right, bottom) outside which
         ``frame`` equals the previous one (None: unknown); ``caption`` says
-        what it shows.
+        what it shows; ``boxes`` (see ``Frame``) hold the changes more closely.
         """
         if not self._open:
             raise WriterError(OUTPUT, "add frames inside `with open_writer(...) as w:`")
         frame = self._check_frame(frame)
         duration_ms = self._check_duration(duration_ms)
         changed = self._check_box(changed)
-        item = Frame(frame, duration_ms, changed, str(caption))
+        if boxes is not None:
+            boxes = None if changed is None else tuple(self._check_box(box) for box in boxes)
+        item = Frame(frame, duration_ms, changed, str(caption), boxes)
         try:
             if not self._begun:
                 self._begun = True
@@ -157,12 +164,12 @@ class Writer:
     def _merge(self, item: Frame) -> None:
         pending = self._pending
         if pending is not None and item.caption == pending.caption and _same_picture(pending.pixels, item):
-            self._pending = Frame(pending.pixels, pending.duration_ms + item.duration_ms, pending.changed, pending.caption)
+            self._pending = Frame(pending.pixels, pending.duration_ms + item.duration_ms, pending.changed, pending.caption, pending.boxes)
             return
         if pending is not None:
             self._add(pending)
         # A copy: the caller may redraw its buffer as soon as add returns.
-        self._pending = Frame(item.pixels.copy(), item.duration_ms, item.changed, item.caption)
+        self._pending = Frame(item.pixels.copy(), item.duration_ms, item.changed, item.caption, item.boxes)
 
     # -- for subclasses ------------------------------------------------------
 
@@ -290,8 +297,10 @@ def _same_picture(before: np.ndarray, frame: Frame) -> bool:
     """Whether ``frame`` shows what ``before`` shows (only its changed box is compared)."""
     if frame.changed is None:
         return np.array_equal(before, frame.pixels)
-    left, top, right, bottom = frame.changed
-    return np.array_equal(before[top:bottom, left:right], frame.pixels[top:bottom, left:right])
+    return all(
+        np.array_equal(before[top:bottom, left:right], frame.pixels[top:bottom, left:right])
+        for left, top, right, bottom in frame.boxes or (frame.changed,)
+    )
 
 
 def changed_box(before: np.ndarray | None, after: np.ndarray, hint=None) -> tuple[int, int, int, int] | None:

@@ -33,14 +33,15 @@ Only numpy and Pillow are imported; the module knows nothing of convolutions.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import BinaryIO
 
 import numpy as np
-from PIL import Image
 
 from ..errors import WriterError
 from . import Frame, Writer
+from .lzw import image_data, resized
 from .palette import FigurePalette, _keys_to_rgb, frame_keys
 
 # Browsers play a delay of 0 or 1 centisecond as about 10 cs, so a frame is
@@ -62,7 +63,6 @@ def _round_cs(ms: float) -> int:
     return math.floor(ms / 10 + 0.5)
 
 
-_CLEAN = (0, 0, 0, 0)  # an empty box: nothing differs
 
 
 def _keys(frame: np.ndarray, matte: tuple[int, int, int] | None) -> np.ndarray:
@@ -106,20 +106,24 @@ def _color_table(palette: np.ndarray, bits: int) -> bytes:
     return table.tobytes()
 
 
-def _lzw(indices: np.ndarray, bits: int) -> bytes:
-    """GIF image data: the minimum code size, LZW sub-blocks and the terminator."""
-    height, width = indices.shape
-    image = Image.frombuffer("L", (width, height), np.ascontiguousarray(indices), "raw", "L", 0, 1)
-    code_size = max(2, bits)  # GIF's smallest LZW code size is 2
-    return bytes([code_size]) + image.tobytes("gif", "L", code_size, 0) + b"\0"
-
-
 def _with_clear(index_of: np.ndarray, opaque: np.ndarray, transparent: int) -> np.ndarray:
     """Palette indices for every key of a ``np.unique`` list: the colours'
     (``index_of``, for the ``opaque`` ones) and ``transparent`` for CLEAR."""
     full = np.full(len(opaque), transparent, np.int64)
     full[opaque] = index_of
     return full
+
+
+def _clip(box, width: int, height: int) -> tuple[int, int, int, int] | None:
+    """``box`` within a width x height picture; None when nothing is left."""
+    left, top, right, bottom = (int(v) for v in box)
+    left, top, right, bottom = max(0, left), max(0, top), min(width, right), min(height, bottom)
+    return (left, top, right, bottom) if left < right and top < bottom else None
+
+
+# More boxes than this waiting to be compared (frames too short to be shown
+# pile theirs up) become the one box around them.
+_MAX_BOXES = 64
 
 
 class GifEncoder:
@@ -133,6 +137,10 @@ class GifEncoder:
     its time given to the next one (the last frame gets at least that).
     ``max_colors`` counts the transparent index, so a frame shows at most
     ``max_colors - 1`` colours. ``loop=0`` loops forever.
+
+    Cost follows what changed: the keys of the last frame added and of the
+    screen are kept and patched in place, box by box, and a frame's colours,
+    palette indices and LZW runs are worked out inside its boxes only.
     """
 
     def __init__(
@@ -151,11 +159,12 @@ class GifEncoder:
         self.loop = loop
         self.matte = matte
         self.min_delay_cs = min_delay_cs
-        self._shown: np.ndarray | None = None  # keys of the frame on screen
-        self._last: np.ndarray | None = None  # keys of the last frame added
+        self._screen: np.ndarray | None = None  # keys on screen once the held frame is drawn
+        self._last: np.ndarray | None = None  # keys of the last frame added (patched in place)
         self._pending = False  # whether _last awaits its delay
-        # A box holding every pixel where _last differs from _shown; None: anywhere.
-        self._dirty: tuple[int, int, int, int] | None = None
+        # Boxes holding every pixel where _last may differ from _screen; None: anywhere.
+        self._dirty: list[tuple[int, int, int, int]] | None = None
+        self._clear_seen = False  # whether any frame had fully transparent pixels
         self._palette = FigurePalette(max_colors - 1)
         self._time_ms = 0.0  # end time of the pending frame, in the caller's clock
         self._written_cs = 0  # end time of the last frame written
@@ -163,38 +172,57 @@ class GifEncoder:
         self._global = np.zeros(0, np.uint32)  # the global colour table's keys, sorted
         self._global_bits = 1
         # The frame encoded last, held until the next one says how to dispose
-        # of it: (keys, keys on screen before it or None for the first, box, delay).
+        # of it: (box, what it draws, delay). What it draws is the first
+        # frame's image data (bytes) or, for a later frame, a list of
+        # (box, keys, mask): its keys inside each box and which of them changed.
         self._held: tuple | None = None
         self.frames_written = 0
         self._closed = False
 
-    def add(self, frame: np.ndarray, duration_ms: float, changed: tuple[int, int, int, int] | None = None) -> None:
+    def add(
+        self,
+        frame: np.ndarray,
+        duration_ms: float,
+        changed: tuple[int, int, int, int] | None = None,
+        boxes=None,
+    ) -> None:
         """Queue ``frame`` to be shown for ``duration_ms`` after the previous one.
 
         ``changed`` (left, top, right, bottom), when given, holds every pixel
-        where ``frame`` differs from the previous frame: only it is read.
+        where ``frame`` differs from the previous frame; ``boxes``, a list of
+        such boxes, holds them more closely. Only what they cover is read.
         """
         if frame.shape[:2] != self.size[::-1]:
             raise ValueError(f"frame is {frame.shape[1]}x{frame.shape[0]}, the GIF is {self.size[0]}x{self.size[1]}")
-        if changed is not None and self._last is not None:
-            left, top, right, bottom = changed
-            inside = _keys(frame[top:bottom, left:right], self.matte)
-            same = np.array_equal(inside, self._last[top:bottom, left:right])
-            if not same:
-                keys = self._last.copy()
-                keys[top:bottom, left:right] = inside
+        if boxes is None and changed is not None:
+            boxes = [changed]
+        if frame.shape[2] == 4 and self.matte is None:
+            self._clear_seen = True
+        if boxes is not None and self._last is not None:
+            boxes = [b for b in (_clip(box, *self.size) for box in boxes) if b]
+            inside = [_keys(frame[t:b, l:r], self.matte) for l, t, r, b in boxes]
+            same = all(np.array_equal(k, self._last[t:b, l:r]) for k, (l, t, r, b) in zip(inside, boxes))
         else:
             keys = _keys(frame, self.matte)
             same = self._last is not None and np.array_equal(keys, self._last)
-            changed = None
+            boxes = None
         if self._pending:
             if same:
                 self._time_ms += duration_ms
                 return
             self._flush(last=False)
         if not same:
-            self._last = keys
-            self._dirty = None if changed is None or self._dirty is None else _union(self._dirty, changed)
+            if boxes is None:
+                self._last = keys
+            else:
+                for k, (l, t, r, b) in zip(inside, boxes):
+                    self._last[t:b, l:r] = k
+            if boxes is None or self._dirty is None:
+                self._dirty = None
+            else:
+                self._dirty += boxes
+                if len(self._dirty) > _MAX_BOXES:
+                    self._dirty = [functools.reduce(_union, self._dirty)]
         self._pending = True
         self._time_ms += duration_ms
 
@@ -205,7 +233,7 @@ class GifEncoder:
         if self._pending:
             self._flush(last=True)
         if self._held is not None:
-            self._emit(self._held, self._held[2], _DISPOSE_NONE)
+            self._emit(self._held, self._held[0], _DISPOSE_NONE)
             self._held = None
         if self.frames_written:
             self._fp.write(b";")
@@ -226,53 +254,72 @@ class GifEncoder:
         self._written_cs += delay
 
     def _write_frame(self, keys: np.ndarray, delay_cs: int) -> None:
+        full = (0, 0, *self.size)
         if self._held is None:
-            self._write_header(keys)
-            self._held = (keys, None, (0, 0, *self.size), delay_cs)
-            self._shown, self._dirty = keys, _CLEAN
+            self._held = (full, self._write_header(keys), delay_cs)
+            self._screen, self._dirty = keys.copy(), []
             return
-        x0, y0, x1, y1 = self._dirty if self._dirty is not None else (0, 0, *self.size)
-        screen = self._shown
-        cleared = _box((keys[y0:y1, x0:x1] == CLEAR) & (screen[y0:y1, x0:x1] != CLEAR), x0, y0)
-        if cleared is None:
-            self._emit(self._held, self._held[2], _DISPOSE_NONE)
-        else:
-            held_keys, before, held_box, delay = self._held
-            if delay >= 2 * self.min_delay_cs:
-                # The held frame's last moments go to a frame that draws
-                # nothing over the pixels turning clear and is disposed of:
-                # only that box is cleared, and only it is redrawn next.
-                self._emit((held_keys, before, held_box, delay - self.min_delay_cs), held_box, _DISPOSE_NONE)
-                self._write_empty(self.min_delay_cs, cleared, _DISPOSE_CLEAR)
-                box = cleared
-            else:
-                # Too short to share: the held frame itself is disposed of,
-                # over a box that holds its own pixels and those turning clear.
-                box = _union(held_box, cleared)
-                self._emit(self._held, box, _DISPOSE_CLEAR)
-            screen = screen.copy()
-            screen[box[1] : box[3], box[0] : box[2]] = CLEAR
-            x0, y0, x1, y1 = _union((x0, y0, x1, y1), box)
-        changed = _box(keys[y0:y1, x0:x1] != screen[y0:y1, x0:x1], x0, y0)
+        dirty = self._dirty if self._dirty is not None else [full]
+        screen = self._screen
+        if self._clear_seen:
+            cleared = None
+            for l, t, r, b in dirty:
+                box = _box((keys[t:b, l:r] == CLEAR) & (screen[t:b, l:r] != CLEAR), l, t)
+                if box is not None:
+                    cleared = box if cleared is None else _union(cleared, box)
+            if cleared is not None:
+                dirty = dirty + [self._dispose(cleared)]
+        if self._held is not None:  # (not already written to dispose of it)
+            self._emit(self._held, self._held[0], _DISPOSE_NONE)
+        parts = []
+        for l, t, r, b in dirty:
+            diff = keys[t:b, l:r] != screen[t:b, l:r]
+            tight = _box(diff, l, t)
+            if tight is None:
+                continue
+            x0, y0, x1, y1 = tight
+            inside = (slice(y0 - t, y1 - t), slice(x0 - l, x1 - l))
+            parts.append((tight, keys[y0:y1, x0:x1].copy(), diff[inside].copy()))
+            screen[y0:y1, x0:x1] = keys[y0:y1, x0:x1]
         # Nothing changed on screen (a dropped frame came between): a 1x1
         # frame of the transparent index lets the time pass.
-        self._held = (keys, screen, changed or (0, 0, 1, 1), delay_cs)
-        self._shown, self._dirty = keys, _CLEAN
+        box = functools.reduce(_union, (part[0] for part in parts)) if parts else (0, 0, 1, 1)
+        self._held = (box, parts, delay_cs)
+        self._dirty = []
+
+    def _dispose(self, cleared: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        """Write the held frame so that the ``cleared`` box becomes transparent
+        after it; return the box the screen was cleared over."""
+        held_box, parts, delay = self._held
+        if delay >= 2 * self.min_delay_cs:
+            # The held frame's last moments go to a frame that draws
+            # nothing over the pixels turning clear and is disposed of:
+            # only that box is cleared, and only it is redrawn next.
+            self._emit((held_box, parts, delay - self.min_delay_cs), held_box, _DISPOSE_NONE)
+            self._write_empty(self.min_delay_cs, cleared, _DISPOSE_CLEAR)
+            box = cleared
+        else:
+            # Too short to share: the held frame itself is disposed of,
+            # over a box that holds its own pixels and those turning clear.
+            box = _union(held_box, cleared)
+            self._emit(self._held, box, _DISPOSE_CLEAR)
+        self._held = None
+        self._screen[box[1] : box[3], box[0] : box[2]] = CLEAR
+        return box
 
     def _emit(self, held: tuple, box: tuple[int, int, int, int], dispose: int) -> None:
         """Write a held frame over ``box``: its pixels that differ from the
         screen before it, the rest the transparent index."""
-        keys, before, _, total_cs = held
+        _, drawn, total_cs = held
         delay_cs = min(total_cs, _MAX_DELAY_CS)
-        left, top, right, bottom = box
-        region = keys[top:bottom, left:right]
-        if before is None:
+        if isinstance(drawn, bytes):
             # The first frame, whole, drawn with the global table (the header's).
-            unique, index_of, clear = self._first
-            data = self._control(delay_cs, clear, dispose) + self._descriptor(*self._origin(box), local_bits=None)
-            data += _lzw(self._indices(region, None, unique, index_of, 0), self._global_bits)
+            clear = self._first_clear
+            data = self._control(delay_cs, clear, dispose) + self._descriptor(*self._origin(box), local_bits=None) + drawn
+        elif not drawn:
+            data = self._empty(delay_cs, box, dispose)
         else:
-            data = self._delta(region, before[top:bottom, left:right], box, delay_cs, dispose)
+            data = self._delta(drawn, box, delay_cs, dispose)
         self._fp.write(data)
         self.frames_written += 1
         total_cs -= _MAX_DELAY_CS
@@ -280,41 +327,59 @@ class GifEncoder:
             self._write_empty(min(total_cs, _MAX_DELAY_CS))
             total_cs -= _MAX_DELAY_CS
 
-    def _delta(self, region: np.ndarray, before: np.ndarray, box, delay_cs: int, dispose: int) -> bytes:
-        """A frame over ``box`` drawing the pixels of ``region`` that differ
-        from ``before``; the others are the transparent index."""
-        mask = region != before
-        unique, counts = np.unique(region[mask], return_counts=True)
+    def _delta(self, parts: list, box, delay_cs: int, dispose: int) -> bytes:
+        """A frame over ``box`` drawing the changed pixels of ``parts``; the
+        others are the transparent index."""
+        changed = np.concatenate([keys[mask] for _, keys, mask in parts])
+        unique, counts = np.unique(changed, return_counts=True)
         opaque = unique != CLEAR
         palette, index_of = self._palette(unique[opaque], counts[opaque])
         transparent = len(palette)
-        index_of = _with_clear(index_of, opaque, transparent)
         bits = _table_bits(transparent + 1)
-        descriptor = self._origin(box)
-        data = self._control(delay_cs, transparent, dispose) + self._descriptor(*descriptor, local_bits=bits)
-        data += _color_table(palette, bits) + _lzw(self._indices(region, mask, unique, index_of, transparent), bits)
+        table = _color_table(palette, bits)
         if len(palette) == opaque.sum() and np.isin(unique[opaque], self._global).all():
             # Every colour is already in the global table: drawing with it
-            # saves the local table but may need wider codes; keep the smaller.
-            transparent = len(self._global)
-            index_of = _with_clear(np.searchsorted(self._global, unique[opaque]), opaque, transparent)
-            indices = self._indices(region, mask, unique, index_of, transparent)
-            with_global = (
-                self._control(delay_cs, transparent, dispose)
-                + self._descriptor(*descriptor, local_bits=None)
-                + _lzw(indices, self._global_bits)
-            )
-            if len(with_global) < len(data):
-                data = with_global
-        return data
+            # saves the local table but may need wider codes. The codes are
+            # as many either way; keep what the widths say is smaller.
+            lzw = self._image(parts, box, unique, _with_clear(index_of, opaque, transparent), transparent, bits)
+            if resized(len(lzw), bits, self._global_bits) < len(lzw) + len(table):
+                transparent = len(self._global)
+                index_of = _with_clear(np.searchsorted(self._global, unique[opaque]), opaque, transparent)
+                lzw = self._image(parts, box, unique, index_of, transparent, self._global_bits)
+                return self._control(delay_cs, transparent, dispose) + self._descriptor(*self._origin(box), local_bits=None) + lzw
+        else:
+            lzw = self._image(parts, box, unique, _with_clear(index_of, opaque, transparent), transparent, bits)
+        return self._control(delay_cs, transparent, dispose) + self._descriptor(*self._origin(box), local_bits=bits) + table + lzw
+
+    def _image(self, parts: list, box, unique: np.ndarray, index_of: np.ndarray, transparent: int, bits: int) -> bytes:
+        """The LZW image data of ``box``: ``parts``' changed pixels as palette
+        indices, everything else ``transparent``."""
+        left, top, right, bottom = box
+        indices = np.full((bottom - top, right - left), transparent, np.uint8)
+        lut = self._table(unique, index_of)
+        inner = []
+        for (x0, y0, x1, y1), keys, mask in parts:
+            np.copyto(indices[y0 - top : y1 - top, x0 - left : x1 - left], lut[keys], where=mask)
+            inner.append((x0 - left, y0 - top, x1 - left, y1 - top))
+        return image_data(indices, bits, inner, transparent)
+
+    def _table(self, unique: np.ndarray, index_of: np.ndarray) -> np.ndarray:
+        """The colour key -> palette index table, set for ``unique`` keys."""
+        if self._lut is None:
+            # 16 MiB, once per file: a direct colour -> index table maps a
+            # full frame in about a millisecond.
+            self._lut = np.zeros((1 << 24) + 1, np.uint8)  # every colour, and CLEAR
+        self._lut[unique] = index_of
+        return self._lut
 
     @staticmethod
     def _origin(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
         left, top, right, bottom = box
         return (left, top, right - left, bottom - top)
 
-    def _write_header(self, keys: np.ndarray) -> None:
-        """Header and global colour table: the first frame's palette."""
+    def _write_header(self, keys: np.ndarray) -> bytes:
+        """Header and global colour table (the first frame's palette); return
+        the first frame's image data, drawn with that table."""
         width, height = self.size
         unique, counts = np.unique(keys, return_counts=True)
         opaque = unique != CLEAR
@@ -323,8 +388,7 @@ class GifEncoder:
         # and a transparent index (which the first frame's clear pixels use).
         bits = _table_bits(len(palette) + 1)
         self._global, self._global_bits = palette, bits
-        clear = None if opaque.all() else len(palette)
-        self._first = (unique, _with_clear(index_of, opaque, len(palette)), clear)
+        self._first_clear = None if opaque.all() else len(palette)
         self._fp.write(
             b"GIF89a"
             + _le16(width)
@@ -335,32 +399,23 @@ class GifEncoder:
             + _le16(self.loop)
             + b"\0"
         )
+        return image_data(self._table(unique, _with_clear(index_of, opaque, len(palette)))[keys], bits)
+
+    def _empty(self, delay_cs: int, box: tuple[int, int, int, int], dispose: int) -> bytes:
+        """A frame of the transparent index over ``box``."""
+        left, top, width, height = self._origin(box)
+        return (
+            self._control(delay_cs, 0, dispose)
+            + self._descriptor(left, top, width, height, local_bits=1)
+            + bytes(6)
+            + image_data(np.zeros((height, width), np.uint8), 1, [], 0)
+        )
 
     def _write_empty(self, delay_cs: int, box: tuple[int, int, int, int] = (0, 0, 1, 1), dispose: int = _DISPOSE_NONE) -> None:
         """A frame of the transparent index over ``box`` (default 1x1): time
         passes, nothing changes; with ``_DISPOSE_CLEAR``, ``box`` is cleared after."""
-        left, top, width, height = self._origin(box)
-        self._fp.write(
-            self._control(delay_cs, 0, dispose)
-            + self._descriptor(left, top, width, height, local_bits=1)
-            + bytes(6)
-            + _lzw(np.zeros((height, width), np.uint8), 1)
-        )
+        self._fp.write(self._empty(delay_cs, box, dispose))
         self.frames_written += 1
-
-    def _indices(
-        self, region: np.ndarray, mask: np.ndarray | None, unique: np.ndarray, index_of: np.ndarray, transparent: int
-    ) -> np.ndarray:
-        """``region``'s colour keys as palette indices; pixels outside ``mask`` transparent."""
-        if self._lut is None:
-            # 16 MiB, once per file: a direct colour -> index table maps a
-            # full frame in about a millisecond.
-            self._lut = np.zeros((1 << 24) + 1, np.uint8)  # every colour, and CLEAR
-        self._lut[unique] = index_of
-        indices = self._lut[region]
-        if mask is not None:
-            indices[~mask] = transparent
-        return indices
 
     @staticmethod
     def _control(delay_cs: int, transparent: int | None, dispose: int = _DISPOSE_NONE) -> bytes:
@@ -422,7 +477,7 @@ class GifWriter(Writer):
         )
 
     def _add(self, frame: Frame) -> None:
-        self._encoder.add(frame.pixels, frame.duration_ms, frame.changed)
+        self._encoder.add(frame.pixels, frame.duration_ms, frame.changed, frame.boxes)
 
     def _finish(self) -> None:
         try:

@@ -1,0 +1,220 @@
+"""GIF image data (LZW) for frames that are mostly one index.
+
+A delta frame is the rectangle around everything that changed; between
+changes far apart (a window at the top, a sum line at the bottom) it is the
+transparent index. Pillow's coder spends the same time on every pixel, so a
+rectangle of a million pixels costs milliseconds however little it holds.
+Here each long run of the fill index is coded in closed form (after a clear
+code, a run of one value is the codes of 1, 2, 3, ... of it) and only the
+stretches that hold changes go through Pillow; the pieces are joined with
+clear codes, so each starts from an empty table and none depends on another.
+
+Only numpy and Pillow are imported; the module knows nothing of convolutions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+MAX_WIDTH = 12  # GIF's widest code
+# A run of the fill index shorter than this stays in Pillow's piece: below
+# it, coding the run here and joining the pieces costs more than Pillow would.
+MIN_RUN = 8192
+_TABLE_LIMIT = 4000  # codes in a table before a run starts a new one (GIF's limit is 4096)
+
+
+def image_data(indices: np.ndarray, bits: int, boxes=None, fill: int = 0) -> bytes:
+    """GIF image data for (H, W) uint8 ``indices`` of a ``bits``-bit colour
+    table: the minimum code size, LZW sub-blocks and the terminator.
+
+    ``boxes`` (left, top, right, bottom), when given, hold every pixel that
+    is not ``fill``; the runs of ``fill`` between them are coded without
+    Pillow. The image decodes the same either way.
+    """
+    code_size = max(2, bits)  # GIF's smallest LZW code size is 2
+    flat = np.ascontiguousarray(indices).reshape(-1)
+    pieces = None if boxes is None else _pieces(indices.shape, boxes)
+    if pieces is None or (len(pieces) == 1 and pieces[0] == (0, len(flat))):
+        data = _pillow(flat, code_size)
+    else:
+        data = _blocks(_joined(flat, code_size, pieces, fill))
+    return bytes([code_size]) + data + b"\0"
+
+
+def resized(length: int, bits: int, other_bits: int) -> float:
+    """About how many bytes LZW data of ``length`` bytes for a ``bits``-bit
+    table takes for an ``other_bits``-bit one: the codes are the same, only
+    the early ones are wider or narrower (as many as the table's first
+    entries), so the difference is bounded however long the data."""
+    code_size, other = max(2, bits), max(2, other_bits)
+    count = 1 << MAX_WIDTH
+    ours, theirs = np.cumsum(_schedule(code_size, count)), np.cumsum(_schedule(other, count))
+    codes = min(int(np.searchsorted(ours, 8 * length)), count - 1)
+    return length + (int(theirs[codes]) - int(ours[codes])) / 8
+
+
+def _pillow(flat: np.ndarray, code_size: int) -> bytes:
+    """Pillow's LZW sub-blocks for ``flat`` (one image row)."""
+    image = Image.frombuffer("L", (len(flat), 1), flat, "raw", "L", 0, 1)
+    return image.tobytes("gif", "L", code_size, 0)
+
+
+def _pieces(shape: tuple[int, int], boxes) -> list[tuple[int, int]]:
+    """Stretches (start, end) of the row-major pixel stream that hold every
+    box, joined where the gap between them is shorter than MIN_RUN."""
+    height, width = shape
+    boxes = [(max(0, l), max(0, t), min(width, r), min(height, b)) for l, t, r, b in boxes]
+    boxes = [b for b in boxes if b[0] < b[2] and b[1] < b[3]]
+    edges = sorted({y for b in boxes for y in (b[1], b[3])})
+    spans: list[tuple[int, int]] = []
+    for y0, y1 in zip(edges, edges[1:]):
+        covering = [b for b in boxes if b[1] <= y0 and b[3] >= y1]
+        if not covering:
+            continue
+        a, b = min(c[0] for c in covering), max(c[2] for c in covering)
+        if width - b + a < MIN_RUN:  # rows follow each other closely: one stretch
+            spans.append((y0 * width + a, (y1 - 1) * width + b))
+        else:
+            spans.extend((y * width + a, y * width + b) for y in range(y0, y1))
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start - merged[-1][1] < MIN_RUN:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    if merged and merged[0][0] < MIN_RUN:
+        merged[0] = (0, merged[0][1])
+    total = height * width
+    if merged and total - merged[-1][1] < MIN_RUN:
+        merged[-1] = (merged[-1][0], total)
+    return merged
+
+
+def _joined(flat: np.ndarray, code_size: int, pieces, fill: int) -> np.ndarray:
+    """The LZW bit stream (one bit a byte, first bit first) of ``flat``:
+    ``pieces`` through Pillow, the runs of ``fill`` between them here."""
+    clear = 1 << code_size
+    parts = [_bits([clear], [code_size + 1])]
+    width, at = code_size + 1, 0
+    stretches = []
+    for start, end in pieces:
+        if start > at:
+            stretches.append((at, start, True))
+        stretches.append((start, end, False))
+        at = end
+    if at < len(flat):
+        stretches.append((at, len(flat), True))
+    for k, (start, end, is_run) in enumerate(stretches):
+        if k:
+            parts.append(_bits([clear], [width]))  # every piece starts from an empty table
+        if is_run:
+            codes, widths, width = _run(fill, end - start, code_size)
+            parts.append(_bits(codes, widths))
+        else:
+            body, width = _pillow_codes(flat[start:end], code_size)
+            parts.append(body)
+    parts.append(_bits([clear + 1], [width]))  # end of information
+    return np.concatenate(parts)
+
+
+def _schedule(code_size: int, count: int) -> np.ndarray:
+    """The widths of the first ``count`` codes after a clear code: a code
+    is as wide as the decoder's next free table entry needs."""
+    first_free = (1 << code_size) + 2
+    entries = first_free + np.maximum(np.arange(count) - 1, 0)
+    return np.minimum(MAX_WIDTH, np.floor(np.log2(entries)).astype(np.int64) + 1)
+
+
+def _run(value: int, length: int, code_size: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Codes and widths for ``length`` pixels of ``value`` after a clear
+    code, and the width of the code that would come next.
+
+    The k-th code after a clear stands for k + 1 pixels (the first is the
+    value itself, each later one the entry its predecessor made); what is
+    left over is one shorter code. A run too long for one table starts
+    another with a clear code.
+    """
+    clear = 1 << code_size
+    first_free = clear + 2
+    per_table = _TABLE_LIMIT - first_free
+    codes, widths = [], []
+    while length > 0:
+        # The largest k with 1 + 2 + ... + k <= length, within one table.
+        k = min(per_table, int((np.sqrt(8 * length + 1) - 1) // 2))
+        lengths = np.arange(1, k + 1)
+        rest = length - int(lengths.sum())
+        if 0 < rest and k < per_table:
+            lengths = np.append(lengths, rest)
+            rest = 0
+        table = np.where(lengths == 1, value, first_free + lengths - 2)
+        schedule = _schedule(code_size, len(lengths) + 1)
+        codes.append(table)
+        widths.append(schedule[:-1])
+        length = rest
+        if length > 0:  # the table is full: clear it and go on
+            codes.append(np.array([clear]))
+            widths.append(schedule[-1:])
+    return np.concatenate(codes), np.concatenate(widths), int(schedule[-1])
+
+
+def _pillow_codes(flat: np.ndarray, code_size: int) -> tuple[np.ndarray, int]:
+    """Pillow's bit stream for ``flat`` without its first clear code and its
+    end code, and the width the end code had (what the next code must have)."""
+    data = _unblock(_pillow(flat, code_size))
+    bits = np.unpackbits(np.frombuffer(data, np.uint8), bitorder="little")
+    clear, end = 1 << code_size, (1 << code_size) + 1
+    at = code_size + 1  # after the opening clear code
+    schedule, offsets = _SCHEDULES[code_size]
+    # The end code is the stream's last 1 bit, ``code_size`` bits into it.
+    # Before Pillow's table can fill (and a clear code restart it), codes
+    # sit where the widths say: then the end code is found at once.
+    last = int(np.flatnonzero(bits)[-1]) - code_size if bits.any() else -1
+    k = int(np.searchsorted(offsets, last - at))
+    if k < (1 << MAX_WIDTH) - (1 << code_size) - 2 and offsets[k] == last - at:
+        return bits[at:last], int(schedule[k])
+    while True:
+        # Read every code this table could hold, from its first; stop at the
+        # first clear (Pillow's table was full) or the end code.
+        count = int(np.searchsorted(offsets, len(bits) - at, side="right")) - 1
+        starts = at + offsets[:count]
+        places = starts[:, None] + np.arange(MAX_WIDTH)
+        within = np.arange(MAX_WIDTH) < schedule[:count, None]
+        values = (bits[np.minimum(places, len(bits) - 1)] * within) @ (1 << np.arange(MAX_WIDTH))
+        hits = np.flatnonzero((values == clear) | (values == end))
+        if not len(hits):
+            raise ValueError("no end code in Pillow's LZW data")
+        k = int(hits[0])
+        if values[k] == end:
+            return bits[code_size + 1 : starts[k]], int(schedule[k])
+        at = int(starts[k] + schedule[k])
+
+
+# Per code size: the widths of a table's codes and where each one starts.
+_SCHEDULES = {
+    size: (_schedule(size, 1 << MAX_WIDTH), np.concatenate(([0], np.cumsum(_schedule(size, 1 << MAX_WIDTH)))))
+    for size in range(2, 9)
+}
+
+
+def _unblock(data: bytes) -> bytes:
+    """The bytes of GIF data sub-blocks without their length bytes."""
+    out, at = [], 0
+    while at < len(data) and data[at]:
+        out.append(data[at + 1 : at + 1 + data[at]])
+        at += 1 + data[at]
+    return b"".join(out)
+
+
+def _blocks(bits: np.ndarray) -> bytes:
+    """A bit stream as GIF data sub-blocks of at most 255 bytes."""
+    data = np.packbits(bits, bitorder="little").tobytes()
+    return b"".join(bytes([len(data[i : i + 255])]) + data[i : i + 255] for i in range(0, len(data), 255))
+
+
+def _bits(codes, widths) -> np.ndarray:
+    """Codes of the given widths as a bit stream, each code's lowest bit first."""
+    codes, widths = np.asarray(codes, np.int64), np.asarray(widths, np.int64)
+    starts = np.cumsum(widths) - widths
+    place = np.arange(int(widths.sum())) - np.repeat(starts, widths)
+    return ((np.repeat(codes, widths) >> place) & 1).astype(np.uint8)
