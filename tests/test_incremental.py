@@ -36,11 +36,17 @@ def test_patched_frames_equal_whole_ones_and_change_only_inside_their_box(name):
     for shot, frame in zip(shots, patched):
         assert np.array_equal(frame.pixels, whole.draw(shot))
         if before is None:
-            assert frame.changed is None  # nothing to compare the first frame with
+            assert frame.changed is None and frame.boxes is None  # nothing to compare the first frame with
         else:
             left, top, right, bottom = frame.changed
             outside = np.ones(frame.pixels.shape[:2], bool)
             outside[top:bottom, left:right] = False
+            assert np.array_equal(frame.pixels[outside], before[outside])
+            # The boxes sit inside the changed box and hold every change.
+            outside[...] = True
+            for x0, y0, x1, y1 in frame.boxes:
+                assert left <= x0 < x1 <= right and top <= y0 < y1 <= bottom
+                outside[y0:y1, x0:x1] = False
             assert np.array_equal(frame.pixels[outside], before[outside])
         before = frame.pixels
 
@@ -66,3 +72,17 @@ def test_coalesced_tiles_cover_every_box():
             covered[top:bottom, left:right] = True
         for left, top, right, bottom in boxes:
             assert covered[top:bottom, left:right].all()
+
+
+def test_shared_frames_are_one_read_only_buffer_equal_to_copied_ones():
+    """A writer's frames share one buffer (no copy of the picture per frame),
+    which nobody can write to, and show what the copied frames show."""
+    arguments, options = CASES["2-D steps chosen"]
+    renderer, shots = _figure(convanim.conv(**arguments), RenderOptions(**options))
+    copied, _ = _figure(convanim.conv(**arguments), RenderOptions(**options))
+    buffers = set()
+    for frame, own in zip(renderer.frames(shots, shared=True), copied.frames(shots)):
+        assert not frame.pixels.flags.writeable
+        assert np.array_equal(frame.pixels, own.pixels)
+        buffers.add(frame.pixels.__array_interface__["data"][0])
+    assert len(buffers) == 1

@@ -786,3 +786,99 @@ def test_a_writer_dropped_without_closing_removes_its_temporary_file(tmp_path):
     del writer
     gc.collect()
     assert leftovers(tmp_path) == []
+
+
+# -- frames that say which boxes changed -------------------------------------
+
+
+def _unblocked(data: bytes) -> bytes:
+    out, pos = [], 0
+    while data[pos]:
+        out.append(data[pos + 1 : pos + 1 + data[pos]])
+        pos += 1 + data[pos]
+    assert pos == len(data) - 1, "bytes after the terminator"
+    return b"".join(out)
+
+
+@pytest.mark.parametrize("bits", [1, 2, 5, 8])
+def test_runs_coded_outside_pillow_decode_to_the_same_pixels(bits, monkeypatch):
+    """Image data whose long runs of the fill index are coded in closed form
+    (a table filled and cleared within one run, too) decodes to the image."""
+    from convanim.writers import lzw
+
+    monkeypatch.setattr(lzw, "_TABLE_LIMIT", 300)  # small tables: runs cross several
+    monkeypatch.setattr(lzw, "MIN_RUN", 64)
+    rng = np.random.default_rng(bits)
+    for _ in range(8):
+        height, width = (int(v) for v in rng.integers(1, 120, 2))
+        fill = int(rng.integers(0, 1 << bits))
+        image = np.full((height, width), fill, np.uint8)
+        boxes = []
+        for _ in range(int(rng.integers(0, 4))):
+            left, top = int(rng.integers(0, width)), int(rng.integers(0, height))
+            right, bottom = int(rng.integers(left, width + 1)), int(rng.integers(top, height + 1))
+            image[top:bottom, left:right] = rng.integers(0, 1 << bits, (bottom - top, right - left))
+            boxes.append((left, top, right, bottom))
+        data = lzw.image_data(image, bits, boxes, fill)
+        code_size = data[0]
+        decoded = lzw_decode(_unblocked(data[1:]), code_size, height * width)
+        assert np.array_equal(np.array(decoded, np.uint8).reshape(height, width), image)
+
+
+def _two_corners(step: int) -> np.ndarray:
+    frame = np.full((300, 400, 3), BACKGROUND, np.uint8)
+    frame[10:30, 10 + step : 40 + step] = HIGHLIGHT  # top left
+    frame[260:290, 340 - step : 380 - step] = CELL  # bottom right
+    return frame
+
+
+def test_the_encoder_reads_only_the_boxes_and_leaves_the_rest_transparent(tmp_path):
+    """Inside the frame's rectangle, only the boxes' changed pixels are drawn;
+    a change the boxes do not hold is not read at all."""
+    first, second = _two_corners(0), _two_corners(5)
+    top_left = (0, 0, 60, 40)
+    with open_writer(tmp_path / "b.gif") as w:
+        w.add(first, 100)
+        w.add(second, 100, (0, 0, 400, 300), boxes=[top_left])  # the bottom change left out on purpose
+    info = parse_gif((tmp_path / "b.gif").read_bytes())
+    delta = info["frames"][1]
+    left, top, width, height = delta["rect"]
+    assert (left, top) >= (0, 0) and left + width <= 60 and top + height <= 40
+    shown = compose(info)[1]
+    assert same(shown[:40, :60], second[:40, :60])
+    assert same(shown[250:, 300:], first[250:, 300:]), "what the boxes leave out is never read"
+
+
+def test_far_apart_boxes_draw_nothing_between_them(tmp_path):
+    first, second = _two_corners(0), _two_corners(5)
+    with open_writer(tmp_path / "c.gif") as w:
+        w.add(first, 100)
+        w.add(second, 100, (0, 0, 400, 300), boxes=[(0, 0, 60, 40), (320, 250, 400, 300)])
+    info = parse_gif((tmp_path / "c.gif").read_bytes())
+    delta = info["frames"][1]
+    left, top, width, height = delta["rect"]
+    indices = delta["indices"]
+    inside = np.zeros((300, 400), bool)
+    inside[0:40, 0:60] = inside[250:300, 320:400] = True
+    outside = ~inside[top : top + height, left : left + width]
+    assert outside.any() and (indices[outside] == delta["transparent"]).all()
+    assert [same(a, b) for a, b in zip(compose(info), (first, second))] == [True, True]
+
+
+def test_rendered_frames_with_boxes_decode_as_without_them(tmp_path):
+    """A 2-D figure's frames, written with their boxes, decode to exactly the
+    pictures written with no boxes at all (every pixel compared); and two
+    runs write the same bytes."""
+    import convanim
+    from convanim.render import RenderOptions
+
+    subject = convanim.conv(size=(5, 5), kernel_size=3, padding=1)
+    drawn = list(convanim.frames(subject, RenderOptions(width=640)))
+    assert any(frame.boxes and len(frame.boxes) > 1 for frame in drawn)
+    with_boxes = write_frames(tmp_path / "boxes.gif", drawn)
+    again = write_frames(tmp_path / "again.gif", drawn)
+    without = write_frames(tmp_path / "plain.gif", [(frame.pixels, frame.duration_ms) for frame in drawn])
+    assert with_boxes.read_bytes() == again.read_bytes()
+    got, want = decode(with_boxes), decode(without)
+    assert len(got) == len(want) == len(drawn)
+    assert all(same(a, b) for a, b in zip(got, want))

@@ -102,11 +102,13 @@ def frames(subject: Conv | Trace, options: RenderOptions | None = None):
     return _counted_frames(subject, options)[1]
 
 
-def _counted_frames(subject, options):
-    """``(how many frames, the frames)``: the storyboard knows the count before any is drawn."""
+def _counted_frames(subject, options, shared: bool = False):
+    """``(how many frames, the frames)``: the storyboard knows the count before any is drawn.
+    ``shared``: the frames' pixels are one buffer, redrawn for the next frame
+    (for a writer, which is done with a frame when it asks for the next)."""
     options = _options(options)
     renderer, shots = _figure(subject, options)
-    pictures = renderer.frames(shots)
+    pictures = renderer.frames(shots, shared)
     if options.canvas is not None:
         from .canvas import canvas_size, on_canvas
         from .theme import hex_rgb
@@ -208,7 +210,7 @@ def write_figure(subject: Conv | Trace, path, options: RenderOptions | None = No
     path = output_path(path, folder=named is not None and named.kind == "folder")
     fmt = format_for(path, wanted.get("format"))
     check_request(fmt, wanted.get("step"), wanted.get("storyboard", False))
-    total, pictures = _counted_frames(subject, options)
+    total, pictures = _counted_frames(subject, options, shared=True)
     if progress is not None:
         pictures = _reporting(pictures, total, progress)
     return write(path, pictures, still=still, **wanted, **(writer_options or {}))

@@ -93,12 +93,19 @@ def coalesce(boxes, width: int, height: int) -> list[Bounds]:
     costs a fixed overhead, and a union of far-apart boxes would read much
     that never changed; tiles sit between the two."""
     b = np.asarray(boxes, np.int64).reshape(-1, 4)
+    b = b[(b[:, 0] < b[:, 2]) & (b[:, 1] < b[:, 3])]
     if not len(b):
         return []
-    tiles = np.zeros(((height - 1) // TILE + 2, (width - 1) // TILE + 2), bool)
-    first, last = b[:, :2] // TILE, (b[:, 2:] - 1) // TILE
-    for (c0, r0), (c1, r1) in zip(first.tolist(), last.tolist()):
-        tiles[r0 : r1 + 1, c0 : c1 + 1] = True
+    # The tiles each box touches, marked at once: +1 at a box's first tile,
+    # -1 past its last along each axis; two running sums fill the boxes in.
+    marks = np.zeros(((height - 1) // TILE + 3, (width - 1) // TILE + 3), np.int32)
+    c0, r0 = b[:, 0] // TILE, b[:, 1] // TILE
+    c1, r1 = (b[:, 2] - 1) // TILE + 1, (b[:, 3] - 1) // TILE + 1
+    np.add.at(marks, (r0, c0), 1)
+    np.add.at(marks, (r0, c1), -1)
+    np.add.at(marks, (r1, c0), -1)
+    np.add.at(marks, (r1, c1), 1)
+    tiles = marks.cumsum(0).cumsum(1) > 0
     # Runs of tiles along each row (where a row steps from False to True
     # and back), in row order; a run goes on down while the next row has it too.
     steps = np.diff(tiles.astype(np.int8), axis=1, prepend=0)
@@ -147,8 +154,9 @@ class FrameCanvas:
                 self._canvas.paste_from(background, box)
         return Tracked(self._canvas)
 
-    def finish(self, tracked: Tracked) -> tuple[np.ndarray, Bounds | None, tuple[Bounds, ...] | None]:
-        """The frame's pixels (a copy of its own), the box outside which it
+    def finish(self, tracked: Tracked, shared: bool = False) -> tuple[np.ndarray, Bounds | None, tuple[Bounds, ...] | None]:
+        """The frame's pixels (a copy of its own; ``shared``: a read-only view
+        of the buffer the next frame is drawn in), the box outside which it
         equals the frame before, and boxes inside that which hold every
         change more closely (None, None for the first frame)."""
         drawn = _each_bounds(tracked.boxes, self._width, self._height)
@@ -158,11 +166,16 @@ class FrameCanvas:
         for left, top, right, bottom in tiles:
             self._pixels[top:bottom, left:right] = self._canvas.array((left, top, right, bottom))
         first, self._first = self._first, False
+        if shared:
+            pixels = self._pixels.view()
+            pixels.flags.writeable = False
+        else:
+            pixels = self._pixels.copy()
         if first:
-            return self._pixels.copy(), None, None
+            return pixels, None, None
         if not tiles:
-            return self._pixels.copy(), (0, 0, 0, 0), ()
+            return pixels, (0, 0, 0, 0), ()
         left, top = (int(v) for v in touched[:, :2].min(axis=0))
         right, bottom = (int(v) for v in touched[:, 2:].max(axis=0))
         boxes = tuple((max(l, left), max(t, top), min(r, right), min(b, bottom)) for l, t, r, b in tiles)
-        return self._pixels.copy(), (left, top, right, bottom), boxes
+        return pixels, (left, top, right, bottom), boxes

@@ -70,14 +70,17 @@ class FrameRenderer:
         self._written = 0  # pictures whose output cells are in the background
 
     # -- frames -------------------------------------------------------------
-    def frames(self, shots) -> Iterator[Frame]:
+    def frames(self, shots, shared: bool = False) -> Iterator[Frame]:
         """Yield a Frame per shot, in order, captioned with its product lines,
-        with the box outside which it equals the frame before."""
+        with the box outside which it equals the frame before (and the boxes
+        inside that which changed). ``shared``: every Frame's pixels are one
+        read-only buffer, redrawn when the next Frame is asked for (no copy
+        of the whole picture per frame); otherwise each has its own."""
         canvas = FrameCanvas(self._background)
         for shot in shots:
             marks = canvas.begin(self._background, self._write_outputs(self._outputs_before(shot)))
             self._draw_moving(marks, shot)
-            pixels, changed, boxes = canvas.finish(marks)
+            pixels, changed, boxes = canvas.finish(marks, shared)
             yield Frame(pixels, shot.duration_ms, changed, self.caption(shot), boxes)
 
     def pictures(self, shots) -> Iterator[tuple[Shot, str, object]]:

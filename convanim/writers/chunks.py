@@ -61,7 +61,8 @@ class ChunkedWriter(Writer):
         image = Image.fromarray(pixels[top:bottom, left:right], "RGBA" if self.alpha else "RGB")
         self._picture((left, top, right, bottom), image, duration, self.pictures)
         self.pictures += 1
-        self._previous = pixels
+        # Our own copy: the caller may redraw its buffer once add returns.
+        self._previous = pixels.copy() if np.may_share_memory(pixels, frame.pixels) else pixels
 
     def _picture(self, box, image: Image.Image, duration_ms: int, index: int) -> None:
         raise NotImplementedError

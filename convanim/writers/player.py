@@ -127,7 +127,8 @@ class PlayerWriter(Writer):
             uri = "data:image/webp;base64," + base64.b64encode(data).decode()
             self._file.write(json.dumps([left, top, right - left, bottom - top, uri, int(key)]) + ",\n")
             self.pictures += 1
-            self._previous = pixels
+            # Our own copy: the caller may redraw its buffer once add returns.
+            self._previous = pixels.copy()
         self._time_ms += frame.duration_ms
         duration = round(self._time_ms) - self._written_ms
         self._written_ms += duration
