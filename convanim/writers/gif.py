@@ -121,6 +121,10 @@ def _clip(box, width: int, height: int) -> tuple[int, int, int, int] | None:
     return (left, top, right, bottom) if left < right and top < bottom else None
 
 
+# Image data this small is coded with both colour tables and the smaller
+# kept; larger, only when the code widths say the global table is within
+# _CLOSE bytes of winning.
+_SMALL, _CLOSE = 2048, 64
 # More boxes than this waiting to be compared (frames too short to be shown
 # pile theirs up) become the one box around them.
 _MAX_BOXES = 64
@@ -340,13 +344,17 @@ class GifEncoder:
         if len(palette) == opaque.sum() and np.isin(unique[opaque], self._global).all():
             # Every colour is already in the global table: drawing with it
             # saves the local table but may need wider codes. The codes are
-            # as many either way; keep what the widths say is smaller.
+            # as many either way, so the widths tell which is smaller; where
+            # that is close (or the data small), both are coded and compared.
             lzw = self._image(parts, box, unique, _with_clear(index_of, opaque, transparent), transparent, bits)
-            if resized(len(lzw), bits, self._global_bits) < len(lzw) + len(table):
-                transparent = len(self._global)
-                index_of = _with_clear(np.searchsorted(self._global, unique[opaque]), opaque, transparent)
-                lzw = self._image(parts, box, unique, index_of, transparent, self._global_bits)
-                return self._control(delay_cs, transparent, dispose) + self._descriptor(*self._origin(box), local_bits=None) + lzw
+            local = len(lzw) + len(table)
+            margin = resized(len(lzw), bits, self._global_bits) - local
+            if margin < _CLOSE or len(lzw) < _SMALL:
+                g_transparent = len(self._global)
+                g_index_of = _with_clear(np.searchsorted(self._global, unique[opaque]), opaque, g_transparent)
+                g_lzw = self._image(parts, box, unique, g_index_of, g_transparent, self._global_bits)
+                if len(g_lzw) < local:
+                    return self._control(delay_cs, g_transparent, dispose) + self._descriptor(*self._origin(box), local_bits=None) + g_lzw
         else:
             lzw = self._image(parts, box, unique, _with_clear(index_of, opaque, transparent), transparent, bits)
         return self._control(delay_cs, transparent, dispose) + self._descriptor(*self._origin(box), local_bits=bits) + table + lzw

@@ -20,7 +20,7 @@ from PIL import Image
 MAX_WIDTH = 12  # GIF's widest code
 # A run of the fill index shorter than this stays in Pillow's piece: below
 # it, coding the run here and joining the pieces costs more than Pillow would.
-MIN_RUN = 8192
+MIN_RUN = 1 << 16
 _TABLE_LIMIT = 4000  # codes in a table before a run starts a new one (GIF's limit is 4096)
 
 
@@ -167,11 +167,22 @@ def _pillow_codes(flat: np.ndarray, code_size: int) -> tuple[np.ndarray, int]:
     at = code_size + 1  # after the opening clear code
     schedule, offsets = _SCHEDULES[code_size]
     # The end code is the stream's last 1 bit, ``code_size`` bits into it.
-    # Before Pillow's table can fill (and a clear code restart it), codes
-    # sit where the widths say: then the end code is found at once.
-    last = int(np.flatnonzero(bits)[-1]) - code_size if bits.any() else -1
-    k = int(np.searchsorted(offsets, last - at))
-    if k < (1 << MAX_WIDTH) - (1 << code_size) - 2 and offsets[k] == last - at:
+    # Pillow clears its table when it is full, after as many codes each
+    # time, so every full table takes as many bits: where the end code
+    # falls says how many tables came before it and which code it is.
+    # Checked (the clear codes and the end code read back); else searched.
+    last = int(np.flatnonzero(bits)[-1]) - code_size
+    full = (1 << MAX_WIDTH) + 1 - clear - 2  # codes in a full table
+    table_bits = int(offsets[full] + schedule[full])  # with its clear code
+    tables = (last - at) // table_bits
+    k = int(np.searchsorted(offsets, last - at - tables * table_bits))
+    clears = at + table_bits * np.arange(1, tables + 1) - MAX_WIDTH
+    if (
+        k <= full
+        and offsets[k] == last - at - tables * table_bits
+        and _read(bits, last, int(schedule[k])) == end
+        and all(_read(bits, int(place), MAX_WIDTH) == clear for place in clears)
+    ):
         return bits[at:last], int(schedule[k])
     while True:
         # Read every code this table could hold, from its first; stop at the
@@ -195,6 +206,11 @@ _SCHEDULES = {
     size: (_schedule(size, 1 << MAX_WIDTH), np.concatenate(([0], np.cumsum(_schedule(size, 1 << MAX_WIDTH)))))
     for size in range(2, 9)
 }
+
+
+def _read(bits: np.ndarray, at: int, width: int) -> int:
+    """The code of ``width`` bits at bit ``at``."""
+    return int(bits[at : at + width] @ (1 << np.arange(width)))
 
 
 def _unblock(data: bytes) -> bytes:
