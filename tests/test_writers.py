@@ -809,7 +809,7 @@ def test_runs_coded_outside_pillow_decode_to_the_same_pixels(bits, monkeypatch):
     monkeypatch.setattr(lzw, "_TABLE_LIMIT", 300)  # small tables: runs cross several
     monkeypatch.setattr(lzw, "MIN_RUN", 64)
     rng = np.random.default_rng(bits)
-    for _ in range(8):
+    for _ in range(40):
         height, width = (int(v) for v in rng.integers(1, 120, 2))
         fill = int(rng.integers(0, 1 << bits))
         image = np.full((height, width), fill, np.uint8)

@@ -163,6 +163,10 @@ def _pillow_codes(flat: np.ndarray, code_size: int) -> tuple[np.ndarray, int]:
     end code, and the width the end code had (what the next code must have)."""
     data = _unblock(_pillow(flat, code_size))
     bits = np.unpackbits(np.frombuffer(data, np.uint8), bitorder="little")
+    # Zeros after the end: Pillow may write its end code a bit narrower
+    # than a decoder reads it (the table had just grown), which is harmless
+    # at the end, but here codes are read at the width a decoder expects.
+    bits = np.concatenate([bits, np.zeros(MAX_WIDTH, np.uint8)])
     clear, end = 1 << code_size, (1 << code_size) + 1
     at = code_size + 1  # after the opening clear code
     schedule, offsets = _SCHEDULES[code_size]
@@ -209,7 +213,9 @@ _SCHEDULES = {
 
 
 def _read(bits: np.ndarray, at: int, width: int) -> int:
-    """The code of ``width`` bits at bit ``at``."""
+    """The code of ``width`` bits at bit ``at`` (-1 past the end)."""
+    if at < 0 or at + width > len(bits):
+        return -1
     return int(bits[at : at + width] @ (1 << np.arange(width)))
 
 
