@@ -41,6 +41,9 @@ OWNER_PREFIX = "of out ch "
 MARGIN = 28
 CHAR_EM = 0.64  # DejaVu Sans advances: digits are 0.636 em; a little over covers ×, +, −
 MAX_BANDS = 8  # lines a long row may wrap onto
+LANE = 6  # between arrows running side by side into lower output rows
+GUTTER = 10  # between output rows, where such an arrow turns into its cell
+LANE_ARROW_ROOM = 5  # under the lowest turn, over the output rows
 
 # Past these a figure cannot be read: taller than a screen, or longer than
 # anyone will watch.
@@ -86,6 +89,8 @@ class Layout1D:
     output_centres: tuple[float, ...]  # the column under which each output position sits
     formats: dict  # (block, channel) -> (RowFormat, type px): one per row
     window_bars: bool = True  # the window read is marked by bars over and under it
+    gutter: float = 0.0  # between output rows, where arrows into lower rows turn in
+    lanes: int = 0  # arrows' lanes left of the grid: one per group (0: one output row)
 
     # -- cells ---------------------------------------------------------------
     def _column(self, column: float, band: int) -> float:
@@ -118,8 +123,13 @@ class Layout1D:
         (causal: under the newest input they read, as TCN figures draw it)."""
         centre = self.output_centres[position[0]]
         band = self._output_band(centre)
-        top = band * self.band_height + self.output_top + channel * self.cell_h
+        top = band * self.band_height + self.output_top + channel * self.output_pitch
         return Box(self._column(centre, band) - self.cell / 2, top, self.cell, self.cell_h)
+
+    @property
+    def output_pitch(self) -> float:
+        """From one output row's top to the next's."""
+        return self.cell_h + self.gutter
 
     def same_band(self, a: Box, b: Box) -> bool:
         """Whether two boxes lie on one band of a wrapped figure."""
@@ -194,23 +204,41 @@ class Layout1D:
         return placed
 
     def arrow(self, lines: int, target: Box) -> Arrow | None:
-        """From under ``lines`` product lines down to the top of ``target``.
+        """From under ``lines`` product lines to the top of ``target``.
 
-        Into the first output row it comes down the middle; into a lower row
-        it runs down the cells' left edge, clear of the numbers above."""
+        Into a band's first output row it comes straight down. Into a lower
+        row it must not cross the rows above: it turns left under the lines,
+        runs down its group's lane left of the grid, and along the gutter
+        over its row to the cell. Lanes nest, the deepest row outermost, so
+        the arrows of groups drawn together never cross."""
         s, band = self.scale, int(target.y // self.band_height)
-        head = 9 * s
-        top = band * self.band_height + self.expression_top + lines * self.expression_line
-        bottom = target.y
-        first_row = bottom - (band * self.band_height + self.output_top) < 1
-        x = target.cx if first_row else target.x + head * 0.8
-        if bottom - top < head + 3 * s:
-            return None
+        top = band * self.band_height + self.expression_top + lines * self.expression_line + 2 * s
+        block = band * self.band_height + self.output_top
+        if target.y - block < 1:
+            return self._head(((target.cx, top), (target.cx, target.y)), 9 * s)
+        rank = round((target.y - block) / self.output_pitch) // max(1, self.out_channels // max(1, self.lanes))
+        level = block - (LANE_ARROW_ROOM + rank * LANE) * s
+        lane = self.lane_right - rank * LANE * s
+        gutter = target.y - self.gutter / 2
+        start = target.cx - rank * LANE * s
+        return self._head(((start, top), (start, level), (lane, level), (lane, gutter), (target.cx, gutter), (target.cx, target.y)), 5 * s)
+
+    def _head(self, path, head: float) -> Arrow | None:
+        """``path`` ending straight down at its last point, with a head there."""
+        (x, bottom), before = path[-1], path[-2]
+        if bottom - before[1] < head + 1 and len(path) == 2:
+            return None  # no room between the lines and the cell
+        tip = max(before[1], bottom - head)
         return Arrow(
-            ((x, top + 2 * s), (x, bottom - head)),
-            ((x - head * 0.7, bottom - head), (x + head * 0.7, bottom - head), (x, bottom - 1)),
-            max(1, round(2 * s)),
+            (*path[:-1], (x, tip)),
+            ((x - head * 0.7, tip), (x + head * 0.7, tip), (x, bottom - 1)),
+            max(1, round(2 * self.scale)),
         )
+
+    @property
+    def lane_right(self) -> float:
+        """The innermost arrow lane: clear of the group stripes."""
+        return self.grid_x - 22 * self.scale
 
     def counter(self, position: tuple[int, ...] | None = None) -> Label:
         """The step counter heads the product lines, in the label column."""
@@ -244,7 +272,7 @@ class Layout1D:
 
     @property
     def label_right(self) -> float:
-        return self.grid_x - 22 * self.scale
+        return self.grid_x - (22 + self.lanes * LANE) * self.scale
 
     @property
     def _channel_gap(self) -> float:
@@ -325,7 +353,10 @@ def compute_layout(
     numbers = RowNumbers.of(trace, decimals, MAX_CELL_CHARS)
     need_least, need_full = numbers.width(least) + margin, numbers.width(value_px) + margin
 
-    label_column = _label_column(spec, s)
+    # Arrows into lower output rows run in lanes left of the grid, one per group.
+    lanes = spec.groups if spec.out_channels > 1 else 0
+    gutter = GUTTER * s if lanes else 0.0
+    label_column = _label_column(spec, s) + lanes * LANE * s
     room = width - label_column - 2 * MARGIN * s
     cell = max(min(max(MAX_CELL * s, need_full), room / columns), need_least, MIN_CELL * s)
     per_band = max(1, int(room // cell))
@@ -369,7 +400,9 @@ def compute_layout(
 
     y = 16 * s
     pad_label_y = y + 0.5 * SMALL_PX * s
-    y += 1.4 * SMALL_PX * s
+    roles = trace.roles
+    if (roles != "input").any():
+        y += 1.4 * SMALL_PX * s  # a line for the padding's labels
     input_top = y
     y += spec.in_channels * cell_h
     taps_y = y + 14 * s
@@ -377,9 +410,11 @@ def compute_layout(
     kernel_top = y
     y += spec.in_channels * cell_h
     expression_top = y + 6 * s
-    y += 6 * s + lines * line_height + 22 * s  # the last 22 px: the arrow into the output
+    # Under the lines: room for the arrow into the output, and for the
+    # turns of the arrows into lower rows, one above another.
+    y += 6 * s + lines * line_height + max(22, LANE_ARROW_ROOM + lanes * LANE) * s
     output_top = y
-    y += spec.out_channels * cell_h + 14 * s
+    y += spec.out_channels * (cell_h + gutter) - gutter + 14 * s
     band_height = y
     y = bands * band_height
     legend_top = y + SMALL_PX * s
@@ -388,12 +423,12 @@ def compute_layout(
         y = last + 1.2 * SMALL_PX * s
     panel_box = None
     if panel:
-        y += 24 * s
+        y += 18 * s
         panel_width = width - 2 * MARGIN * s
         height = panel_height(spec, panel_width, s, title)
         panel_box = Box(MARGIN * s, y, panel_width, height)
         y += height
-    y += 34 * s  # room for the credit line
+    y += 26 * s  # room for the credit line, under the panel's last gap
     return Layout1D(
         width=int(width),
         height=int(math.ceil(y)),
@@ -422,7 +457,9 @@ def compute_layout(
         out_channels=spec.out_channels,
         groups=spec.groups,
         causal=causal,
-        padding_runs=_runs(trace.roles != "input"),
+        padding_runs=_runs(roles != "input"),
         output_centres=tuple(centres[i] for i in range(len(centres))),
         formats=sized,
+        gutter=gutter,
+        lanes=lanes,
     )
