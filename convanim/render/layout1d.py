@@ -181,7 +181,22 @@ class Layout1D:
         return None  # the kernel row is the kernel
 
     def links(self, channel: int, window) -> list:
-        return []
+        """A window split across bands (each cell read is outlined there):
+        the bars over and under it run on to the band's edge where the
+        window goes on, on the next band or from the one before."""
+        ((start, stop),) = window
+        first, last = self._band(start), self._band(stop - 1)
+        result = []
+        for band in range(first, last + 1):
+            lo, hi = max(start, band * self.per_band), min(stop, (band + 1) * self.per_band)
+            left, right = self.input_cell(channel, (lo,)), self.input_cell(channel, (hi - 1,))
+            reach = 10 * self.scale
+            for y in (left.y - 1, left.bottom + 1):
+                if band < last:
+                    result.append(((right.right, y), (self._column((band + 1) * self.per_band, band) + reach, y)))
+                if band > first:
+                    result.append(((self.grid_x - reach, y), (left.x, y)))
+        return result
 
     def arrows(self, lines: int, target: Box, window, channels) -> list[Arrow]:
         arrow = self.arrow(lines, target)
