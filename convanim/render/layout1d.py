@@ -20,8 +20,9 @@ from ..engine import Trace
 from ..errors import SpecError
 from ..report import approximately, step_result, step_terms
 from ..spec import ConvSpec
-from . import labels1d
+from . import arrows1d, labels1d
 from .cells import RowNumbers
+from .arrows1d import LANE, LANE_ARROW_ROOM
 from .layout import Arrow, Box, Label, wrap_terms
 from .paint import fit_text, text_width
 from .panel import panel_height
@@ -41,9 +42,7 @@ OWNER_PREFIX = "of out ch "
 MARGIN = 28
 CHAR_EM = 0.64  # DejaVu Sans advances: digits are 0.636 em; a little over covers ×, +, −
 MAX_BANDS = 8  # lines a long row may wrap onto
-LANE = 6  # between arrows running side by side into lower output rows
 GUTTER = 10  # between output rows, where such an arrow turns into its cell
-LANE_ARROW_ROOM = 5  # under the lowest turn, over the output rows
 
 # Past these a figure cannot be read: taller than a screen, or longer than
 # anyone will watch.
@@ -181,26 +180,18 @@ class Layout1D:
         return None  # the kernel row is the kernel
 
     def links(self, channel: int, window) -> list:
-        """A window split across bands (each cell read is outlined there):
-        the bars over and under it run on to the band's edge where the
-        window goes on, on the next band or from the one before."""
-        ((start, stop),) = window
-        first, last = self._band(start), self._band(stop - 1)
-        result = []
-        for band in range(first, last + 1):
-            lo, hi = max(start, band * self.per_band), min(stop, (band + 1) * self.per_band)
-            left, right = self.input_cell(channel, (lo,)), self.input_cell(channel, (hi - 1,))
-            reach = 10 * self.scale
-            for y in (left.y - 1, left.bottom + 1):
-                if band < last:
-                    result.append(((right.right, y), (self._column((band + 1) * self.per_band, band) + reach, y)))
-                if band > first:
-                    result.append(((self.grid_x - reach, y), (left.x, y)))
-        return result
+        """A window split across bands: where its bars run on (``arrows1d``)."""
+        return arrows1d.links(self, channel, window)
 
     def arrows(self, lines: int, target: Box, window, channels) -> list[Arrow]:
-        arrow = self.arrow(lines, target)
+        """Into the cell being written, crossing no other (``arrows1d``)."""
+        arrow = arrows1d.arrow(self, lines, target)
         return [] if arrow is None else [arrow]
+
+    @property
+    def lane_right(self) -> float:
+        """The innermost arrow lane: clear of the group stripes."""
+        return self.grid_x - 22 * self.scale
 
     def _centre(self, span: tuple[int, int]) -> float:
         return span[1] - 0.5 if self.causal else (span[0] + span[1]) / 2
@@ -217,43 +208,6 @@ class Layout1D:
             placed.append([(x, top + (row + i + 0.5) * self.expression_line) for i in range(len(step_lines))])
             row += len(step_lines)
         return placed
-
-    def arrow(self, lines: int, target: Box) -> Arrow | None:
-        """From under ``lines`` product lines to the top of ``target``.
-
-        Into a band's first output row it comes straight down. Into a lower
-        row it must not cross the rows above: it turns left under the lines,
-        runs down its group's lane left of the grid, and along the gutter
-        over its row to the cell. Lanes nest, the deepest row outermost, so
-        the arrows of groups drawn together never cross."""
-        s, band = self.scale, int(target.y // self.band_height)
-        top = band * self.band_height + self.expression_top + lines * self.expression_line + 2 * s
-        block = band * self.band_height + self.output_top
-        if target.y - block < 1:
-            return self._head(((target.cx, top), (target.cx, target.y)), 9 * s)
-        rank = round((target.y - block) / self.output_pitch) // max(1, self.out_channels // max(1, self.lanes))
-        level = block - (LANE_ARROW_ROOM + rank * LANE) * s
-        lane = self.lane_right - rank * LANE * s
-        gutter = target.y - self.gutter / 2
-        start = target.cx - rank * LANE * s
-        return self._head(((start, top), (start, level), (lane, level), (lane, gutter), (target.cx, gutter), (target.cx, target.y)), 5 * s)
-
-    def _head(self, path, head: float) -> Arrow | None:
-        """``path`` ending straight down at its last point, with a head there."""
-        (x, bottom), before = path[-1], path[-2]
-        if bottom - before[1] < head + 1 and len(path) == 2:
-            return None  # no room between the lines and the cell
-        tip = max(before[1], bottom - head)
-        return Arrow(
-            (*path[:-1], (x, tip)),
-            ((x - head * 0.7, tip), (x + head * 0.7, tip), (x, bottom - 1)),
-            max(1, round(2 * self.scale)),
-        )
-
-    @property
-    def lane_right(self) -> float:
-        """The innermost arrow lane: clear of the group stripes."""
-        return self.grid_x - 22 * self.scale
 
     def counter(self, position: tuple[int, ...] | None = None) -> Label:
         """The step counter heads the product lines, in the label column."""
