@@ -12,11 +12,8 @@ import os
 import signal
 import sys
 import threading
-from dataclasses import dataclass
 
 import click
-
-import numpy as np
 
 from .code import conv_title
 from .errors import ConvanimError, SpecError, TemplateError
@@ -25,8 +22,7 @@ from .render.options import HELP as RENDER_HELP
 from .render.options import OPTIONS as RENDER_OPTIONS
 from .arguments import CONV_ARGUMENTS, parse_conv_arguments
 from .build import conv
-from .spec import Conv
-from .templates import Template, load_template, merge_conv_args
+from .overrides import Figure, over_template
 
 
 def conv_options(command):
@@ -125,60 +121,13 @@ def template_option(command):
     return click.option("--template", metavar="NAME", help="A built-in template (see `convanim templates`) or a path to a TOML file; the options above override its values. With no options at all: padding1.")(command)
 
 
-@dataclass(frozen=True)
-class _Figure:
-    """What a command draws: a template (or none) with the command line's options on top."""
-
-    template: Template | None
-    given: dict  # the convolution's arguments from the command line
-    conv: Conv
-
-    @property
-    def changed(self) -> bool:
-        """Whether the options make the template's convolution another one."""
-        if self.template is None or not self.given:
-            return False
-        return not _same_conv(self.conv, self.template.conv())
-
-    def dropped(self) -> list[str]:
-        """The template's data that gave way to the sizes asked for."""
-        if self.template is None:
-            return []
-        return [key for key in ("input", "weight", "bias") if key in self.template.conv_args and key not in self.conv_args]
-
-    @property
-    def conv_args(self) -> dict:
-        return merge_conv_args(self.template.conv_args, self.given) if self.template else self.given
-
-
-def _figure(template: str | None, options: dict) -> _Figure:
+def _figure(template: str | None, options: dict) -> Figure:
+    """What a command draws: ``template`` (padding1 when nothing is given)
+    with the command line's convolution options on top."""
     given = conv_arguments(**options)
     if template is None and not given:
         template = DEFAULT_TEMPLATE
-    try:
-        loaded = load_template(template) if template is not None else None
-    except TemplateError as error:
-        if error.option is None and error.template is None:  # not found: the flag is what was wrong
-            raise TemplateError("template", error.rule) from None
-        raise
-    conv_args = merge_conv_args(loaded.conv_args, given) if loaded else given
-    try:
-        subject = conv(**conv_args)
-    except SpecError as error:
-        if loaded and error.option in loaded.conv_args and error.option not in given:
-            # The value at fault is the template's: say so, not --option.
-            raise TemplateError(error.option, error.rule, template=loaded.name) from None
-        raise
-    return _Figure(loaded, given, subject)
-
-
-def _same_conv(a: Conv, b: Conv) -> bool:
-    def same(x, y):
-        return (x is None) == (y is None) and (x is None or np.array_equal(x, y))
-
-    return a.spec == b.spec and a.spec.padding_arg == b.spec.padding_arg and all(
-        same(getattr(a, key), getattr(b, key)) for key in ("input", "weight", "bias")
-    )
+    return over_template(template, given)
 
 
 @cli.command(short_help="Print a PyTorch script that reproduces a figure.")
@@ -255,7 +204,7 @@ def render(template, output, format_, step, storyboard, embed, quiet, **options)
         click.echo(line, err=line.startswith("convanim: note:"))
 
 
-def _blame_the_data(error: SpecError, figure: _Figure) -> SpecError:
+def _blame_the_data(error: SpecError, figure: Figure) -> SpecError:
     """A size the command line did not give came from its --input: name that."""
     if error.option == "size" and "size" not in figure.given and "input" in figure.given:
         return SpecError("input", error.rule)
