@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..engine import Trace
 from ..errors import SpecError
-from ..report import shown, step_terms
+from ..report import approximately, step_result, step_terms
 from ..spec import ConvSpec
 from . import labels1d
 from .cells import RowNumbers
@@ -147,9 +147,16 @@ class Layout1D:
     def wrap(self, terms: list[str], result: str) -> list[str]:
         return wrap_terms(terms, result, self.expression_chars)
 
+    @property
+    def row_formats(self) -> dict:
+        """(block, channel) -> RowFormat: how each row writes its numbers."""
+        return {row: fmt for row, (fmt, _) in self.formats.items()}
+
     def lines(self, step) -> list[str]:
-        """A step's product line, broken where it runs out of room."""
-        return self.wrap(step_terms(step), shown(step.shown))
+        """A step's product line, each value written as its row's cells
+        write it, broken where it runs out of room."""
+        formats = self.row_formats
+        return [approximately(line) for line in self.wrap(step_terms(step, formats=formats), step_result(step, formats))]
 
     def outline(self, channel: int, window) -> Box | None:
         """The window on input row ``channel``: one box round the cells it
@@ -348,8 +355,9 @@ def compute_layout(
     expression_chars = max(16, int((width - MARGIN * s - grid_x) / (CHAR_EM * expression_px)))
     # Each group's products get their own lines: room for the longest of each.
     longest: dict[int, int] = {}
+    formats = numbers.formats
     for step in trace.steps:
-        count = len(wrap_terms(step_terms(step), shown(step.shown), expression_chars))
+        count = len(wrap_terms(step_terms(step, formats=formats), step_result(step, formats), expression_chars))
         longest[step.group] = max(longest.get(step.group, 1), count)
     lines = max(1, sum(longest.values()))
     line_height = 1.4 * expression_px

@@ -141,7 +141,7 @@ class Layout2D:
         else:
             room, px, least = self.cell - 2 * self.heavy_edge - 4, self.value_px, self.min_value_px
         fmt = (self.formats or {}).get(row)
-        if fmt is not None:  # --decimals: the row's one format, as large as fits
+        if fmt is not None:  # the row's one format, as large as fits
             text, family = fmt.text(x), "sans-italic" if italic else "sans"
             while px > least and text_width(text, family, px, bold=True) > room:
                 px -= 0.25
@@ -156,7 +156,7 @@ class Layout2D:
     def lines(self, step: Step) -> list[str]:
         """The step's sum lines, each broken where it is wider than the room."""
         result = []
-        for line in sum_lines(step):
+        for line in sum_lines(step, formats=self.formats):
             result.extend(_break(line, self.expression_room, self.expression_px))
         return result
 
@@ -375,7 +375,8 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
         expression_room=expression_room, padded_shape=(rows, columns), kernel_size=(k_rows, k_columns),
         output_shape=(out_rows, out_columns), in_channels=c_in, out_channels=c_out, groups=spec.groups,
         padded=bool((trace.roles != "input").any()),
-        formats=None if decimals is None else RowNumbers.of(trace, decimals, MAX_CELL_CHARS).formats, least_px=least_px,
+        formats=RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (cell - 2 * max(2, round(cell / 18)) - 4, min_value_px)).formats,
+        least_px=least_px,
     )
     # Each group's sums get their own lines: room for the longest of each.
     longest: dict[int, int] = {}
