@@ -146,9 +146,10 @@ class FrameRenderer:
         total = self._draw_products(p, steps)
         for step in steps:
             target = L.output_cell(step.out_channel, step.position)
+            ink = self._ink(step) if self.trace.spec.groups > 1 else theme.output_current  # each group's arrow its colour
             for arrow in L.arrows(total, target, step.window, self._channels(step)):
-                p.line(list(arrow.shaft), theme.output_current, arrow.width_px)
-                p.polygon(list(arrow.head), theme.output_current)
+                p.line(list(arrow.shaft), ink, arrow.width_px)
+                p.polygon(list(arrow.head), ink)
             self._cell(p, target, theme.output_current, step.shown, ("output", step.out_channel), edge_px=L.heavy_edge)
 
     def _draw_kernel(self, p, step: Step) -> None:
