@@ -211,6 +211,15 @@ class Layout2D:
         """Over the block's name: whose kernel is shown."""
         return Label(self.kernel_x, self.grid_top - 1.2 * HEADER * self.scale, text, self.label_px * 0.8, "muted", align="left")
 
+    def kernel_labels(self, steps, owner: str | None) -> list[Label]:
+        """Only whose kernel is shown: the kernel's grid keeps its place and names."""
+        return [] if owner is None else [self.kernel_owner(owner)]
+
+    def same_band(self, a: Box, b: Box) -> bool:
+        return True  # one band: the kernel glides straight
+
+    window_bars = False  # the window is outlined whole
+
     # -- drawn once ------------------------------------------------------------
     def labels(self) -> list[Label]:
         s = self.scale
