@@ -106,14 +106,12 @@ MAX_TERMS_PER_CHANNEL = 9
 
 def channel_terms(step: Step, mark_padding: bool = False, formats: Formats = None) -> list[tuple[int, list[str], float]]:
     """A step's products grouped by input channel, in tap order:
-    ``(channel, terms, partial sum)`` for each channel it reads."""
-    terms = step_terms(step, mark_padding, formats)
-    groups: dict[int, tuple[list[str], list[float]]] = {}
-    for tap, term in zip(step.taps, terms):
-        words, products = groups.setdefault(tap.in_channel, ([], []))
-        words.append(term)
-        products.append(tap.product)
-    return [(channel, words, sum(products)) for channel, (words, products) in groups.items()]
+    ``(channel, terms, partial sum)`` for each channel it reads (the
+    partial sums are the trace's)."""
+    groups: dict[int, list[str]] = {}
+    for tap, term in zip(step.taps, step_terms(step, mark_padding, formats)):
+        groups.setdefault(tap.in_channel, []).append(term)
+    return [(channel, words, partial) for (channel, words), partial in zip(groups.items(), step.partial_sums, strict=True)]
 
 
 def sum_lines(

@@ -40,7 +40,7 @@ IDS = list(HELD_OUT)
 def _figure(arguments, **options):
     trace = convanim.trace(convanim.conv(**arguments))
     options = RenderOptions(panel=False, **options)
-    return trace, compute_layout(trace, options.width, options.panel), record(trace, options)
+    return trace, compute_layout(trace, options.width, options.panel, decimals=options.decimals), record(trace, options)
 
 
 def _text_at(picture, box, family=None):

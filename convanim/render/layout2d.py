@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from ..engine import Step, Trace
 from ..errors import SpecError
-from ..report import shown, sum_lines
+from ..report import sum_lines
 from ..spec import ConvSpec
 from .layout import Arrow, Box, Label
 from .cells import RowNumbers
@@ -211,6 +211,15 @@ class Layout2D:
         """Over the block's name: whose kernel is shown."""
         return Label(self.kernel_x, self.grid_top - 1.2 * HEADER * self.scale, text, self.label_px * 0.8, "muted", align="left")
 
+    def kernel_labels(self, steps, owner: str | None) -> list[Label]:
+        """Only whose kernel is shown: the kernel's grid keeps its place and names."""
+        return [] if owner is None else [self.kernel_owner(owner)]
+
+    def same_band(self, a: Box, b: Box) -> bool:
+        return True  # one band: the kernel glides straight
+
+    window_bars = False  # the window is outlined whole
+
     # -- drawn once ------------------------------------------------------------
     def labels(self) -> list[Label]:
         s = self.scale
@@ -340,7 +349,8 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
     # Weights' tags: as wide as the longest weight needs, within the cell.
     tag_px = max(7.0, min(0.8 * value_px, TAG * 0.62 * cell))
     tag_h = min(cell * 0.6, tag_px * 1.3)
-    widest = max(text_width(shown(w), size=tag_px, bold=True) for w in set(trace.conv.weight.ravel().tolist()))
+    numbers = RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (cell - 2 * max(2, round(cell / 18)) - 4, min_value_px))
+    widest = max(numbers.needed(("kernel", c), tag_px) for c in range(c_in))  # weights as their rows write them
     tag_w = min(cell - 2, max(tag_h, widest + 4))
 
     # A line over the block names says whose kernel is shown, and the groups.
@@ -366,7 +376,7 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
         expression_room=expression_room, padded_shape=(rows, columns), kernel_size=(k_rows, k_columns),
         output_shape=(out_rows, out_columns), in_channels=c_in, out_channels=c_out, groups=spec.groups,
         padded=bool((trace.roles != "input").any()),
-        formats=RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (cell - 2 * max(2, round(cell / 18)) - 4, min_value_px)).formats,
+        formats=numbers.formats,
         least_px=least_px,
     )
     # Each group's sums get their own lines: room for the longest of each.
