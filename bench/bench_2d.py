@@ -52,11 +52,13 @@ def time_templates(out: Path, repeat: int) -> list[tuple[str, float, int]]:
     return rows
 
 
-# Runs convanim's command line and reports its own peak memory on stderr's last line.
+# Runs convanim's command line and reports its own peak memory on stderr's
+# last line. Given its arguments as a list, main raises SystemExit rather than
+# ending the process at once, so the report gets written.
 MEASURED = (
-    "import resource, runpy, sys\n"
-    "sys.argv = ['convanim', *sys.argv[1:]]\n"
-    "try:\n    runpy.run_module('convanim', run_name='__main__')\n"
+    "import resource, sys\n"
+    "from convanim.cli import main\n"
+    "try:\n    main(sys.argv[1:])\n"
     "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
 )
 
