@@ -174,31 +174,30 @@ class Layout2D:
         return placed
 
     def arrows(self, lines: int, target: Box, window, channels) -> list[Arrow]:
-        """From each channel's kernel grid to the output grid, level with the
-        cell being written: the channels' products meet in one sum."""
+        """From each channel's kernel grid to the output grid, into the cell
+        being written: the channels' products meet in one sum. The outputs
+        fill in row by row, so the cells under the one being written are
+        all still empty: the arrow runs down the gap before the output
+        grids, along the gutter under the target's grid and up into the
+        cell from below, never across a cell already written."""
+        s = self.scale
+        gutter_x = self.output_x - min(self.cell, 14 * s)
+        grid_bottom = self._output_grid_bottom(target)
+        gutter_y = grid_bottom + min(0.25 * self.cell, 10 * s)
+        end = (target.cx, target.bottom)
         result = []
         for channel in channels:
             first = self.kernel_grid_cell(channel, (0, 0), window)
-            start = (first.x + self.kernel_size[1] * self.cell + 3 * self.scale, first.y + self.kernel_size[0] * self.cell / 2)
-            # Onto the cell being written: where the line toward its centre
-            # meets its border, so the head sits on the cell, not inside it.
-            end = _border_point(start, target)
-            dx, dy = end[0] - start[0], end[1] - start[1]
-            length = math.hypot(dx, dy)
-            head = 9 * self.scale
-            if length < 2 * head:
-                continue
-            ux, uy = dx / length, dy / length
-            base = (end[0] - ux * head, end[1] - uy * head)
-            wing = 0.5 * head
-            result.append(
-                Arrow(
-                    (start, base),
-                    ((base[0] - uy * wing, base[1] + ux * wing), (base[0] + uy * wing, base[1] - ux * wing), end),
-                    max(1, round(2 * self.scale)),
-                )
-            )
+            start = (first.x + self.kernel_size[1] * self.cell + 3 * s, first.y + self.kernel_size[0] * self.cell / 2)
+            shaft = [start, (gutter_x, start[1]), (gutter_x, gutter_y), (end[0], gutter_y)]
+            result.append(_arrow(shaft, end, 9 * s, max(1, round(2 * s))))
         return result
+
+    def _output_grid_bottom(self, target: Box) -> float:
+        """The bottom edge of the output grid ``target`` is a cell of."""
+        rows = self.output_shape[0]
+        channel = max(0, min(self.out_channels - 1, int((target.y - self.output_top) // self.output_step)))
+        return self.output_top + channel * self.output_step + rows * self.cell
 
     def legend(self) -> list:
         return []  # the group stripes' meaning: not drawn in 2-D yet
@@ -265,12 +264,17 @@ class Layout2D:
         return Label(self.width - 28 * self.scale, self.height - 14 * self.scale, text, px, "muted", align="right")
 
 
-def _border_point(start: tuple[float, float], box: Box) -> tuple[float, float]:
-    """Where the segment from ``start`` to ``box``'s centre crosses its border."""
-    dx, dy = box.cx - start[0], box.cy - start[1]
-    reach = [abs(box.w / 2 / dx) if dx else math.inf, abs(box.h / 2 / dy) if dy else math.inf]
-    t = 1 - min(1.0, min(reach))
-    return (start[0] + dx * t, start[1] + dy * t)
+def _arrow(shaft: list[tuple[float, float]], end: tuple[float, float], head: float, width_px: int) -> Arrow:
+    """An arrow along ``shaft``'s points, its head ending at ``end`` (the
+    last leg runs straight to it, as long as the head at least)."""
+    last = shaft[-1]
+    dx, dy = end[0] - last[0], end[1] - last[1]
+    length = math.hypot(dx, dy) or 1.0
+    head = min(head, length)
+    ux, uy = dx / length, dy / length
+    base = (end[0] - ux * head, end[1] - uy * head)
+    wing = 0.5 * head
+    return Arrow(tuple(shaft) + (base,), ((base[0] - uy * wing, base[1] + ux * wing), (base[0] + uy * wing, base[1] - ux * wing), end), width_px)
 
 
 def _break(line: str, room: float, px: float) -> list[str]:
