@@ -7,7 +7,6 @@ exit status 2.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import signal
@@ -286,6 +285,8 @@ def _figure_name(template, spec, given) -> str:
     data = {key: given[key] for key in ("input", "weight", "bias") if key in given}
     if data:
         # Different numbers, different file: a short digest of the data given.
+        import hashlib  # here: only a figure of given data needs it
+
         parts.append(hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()[:6])
     return "_".join(parts)
 

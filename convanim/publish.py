@@ -31,11 +31,8 @@ def publish(subject, path: Path, options, *, format=None, step=None, storyboard=
     still that readers who ask for reduced motion see. ``progress`` is
     told ``(frames done, frames in all)`` as the frames are written.
     """
-    from .describe import describe
-    from .engine import Trace, trace
     from .render import output_path, write_figure
     from .writers import check_request, format_for, format_named
-    from .writers.embed import siblings, snippet, still_path
 
     path = output_path(path, folder=format is not None and format_named(format).kind == "folder")
     fmt = format_for(path, format)
@@ -44,6 +41,12 @@ def publish(subject, path: Path, options, *, format=None, step=None, storyboard=
         raise WriterError("embed", "a frames folder goes into LaTeX with the \\animategraphics line printed, not a snippet")
     words = None
     if embed is not None or fmt.kind == "page":
+        # Only these need the words and the snippets: a plain figure does
+        # not pay for importing them.
+        from .describe import describe
+        from .engine import Trace, trace
+        from .writers.embed import siblings, snippet, still_path
+
         subject = subject if isinstance(subject, Trace) else trace(subject)
         words = describe(subject)
     writer_options = {}

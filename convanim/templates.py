@@ -21,7 +21,7 @@ reading ``template NAME: key: rule``.
 
 from __future__ import annotations
 
-import importlib.resources
+import importlib.util
 import os
 import sys
 from collections.abc import Mapping
@@ -166,12 +166,15 @@ def parse_template(source: str, name: str, label: str | None = None) -> Template
 
 
 def builtin_root(package: str, folder: str):
-    """The folder of built-in data installed as ``package`` (a Traversable or
-    a Path), or None when it is missing. Templates and themes share it."""
-    try:
-        return importlib.resources.files(package)
-    except ModuleNotFoundError:
-        pass
+    """The folder of built-in data installed as ``package``, or None when it
+    is missing. Templates and themes share it."""
+    # The package's folder from its import spec, as importlib.resources
+    # would find it, without importing importlib.resources (and the
+    # tempfile and zipfile it brings): every render reads a template or
+    # theme, and start-up is most of a figure's time.
+    spec = importlib.util.find_spec(package)
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
     # Started in a clone's root after `pip install .`, Python imports the
     # clone's convanim/ (the current folder comes first on sys.path), which
     # has no such package: the files are in the folder beside it.

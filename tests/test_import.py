@@ -53,3 +53,21 @@ def test_a_render_with_its_formulas_cached_loads_no_matplotlib_and_no_gallery(tm
     first = loaded_after(run_main(*argv), env)  # typesets the formulas, and keeps them
     assert "matplotlib" in first
     assert heavy(loaded_after(run_main(*argv), env)) == []
+
+
+# What a plain figure does not use, and would pay for at every start: the
+# words and snippets of --embed, numpy's masked arrays (which a plain
+# np.unique imports), and importlib.resources (with tempfile and zipfile).
+PLAIN_FIGURE_SKIPS = ("convanim.describe", "convanim.writers.embed", "convanim.writers.player", "numpy.ma", "importlib.resources")
+
+
+def test_a_plain_render_imports_only_what_it_draws_with(tmp_path):
+    import os
+
+    env = {**os.environ, "CONVANIM_CACHE_DIR": str(tmp_path / "cache")}
+    plain = ("render", "--template", "padding1", "--width", "640", "-o", str(tmp_path / "a.gif"))
+    loaded_after(run_main(*plain), env)  # typesets the formulas, and keeps them
+    assert heavy(loaded_after(run_main(*plain), env), PLAIN_FIGURE_SKIPS) == []
+    # The probe sees them where they are used.
+    embedded = (*plain, "--embed", "markdown")
+    assert heavy(loaded_after(run_main(*embedded), env), PLAIN_FIGURE_SKIPS)[:2] == ["convanim.describe", "convanim.writers.embed"]

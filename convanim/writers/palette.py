@@ -92,7 +92,7 @@ def choose_palette(colors: np.ndarray, counts: np.ndarray, n: int) -> tuple[np.n
     # Round to real colours, drop duplicates, and map every colour to its
     # nearest entry (an exact colour is its own nearest entry).
     levels = np.clip(np.rint(centres / scale), 0, 255).astype(np.uint32)
-    palette = np.unique(levels[:, 0] | (levels[:, 1] << 8) | (levels[:, 2] << 16))
+    palette = _distinct(levels[:, 0] | (levels[:, 1] << 8) | (levels[:, 2] << 16))
     entries = _keys_to_rgb(palette).astype(np.float32) * scale
     if inverse is None:
         return palette, _nearest(rgb, entries)
@@ -101,6 +101,14 @@ def choose_palette(colors: np.ndarray, counts: np.ndarray, n: int) -> tuple[np.n
     exact = np.flatnonzero(np.isin(colors, palette))
     index[exact] = np.searchsorted(palette, colors[exact])
     return palette, index
+
+
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """The distinct ``keys``, sorted, as ``np.unique(keys)`` gives them.
+    (That form of ``np.unique`` imports numpy.ma, to look for a mask: some
+    15 ms at the start of every figure.)"""
+    keys = np.sort(keys, axis=None)
+    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
 
 
 def _kmeans(points: np.ndarray, weight: np.ndarray, fixed: np.ndarray, n_free: int) -> np.ndarray:
@@ -179,7 +187,7 @@ class FigurePalette:
         entries = self._entries[pos]
         new = np.flatnonzero(~known)
         if len(new):
-            if len(np.unique(entries[known])) + len(new) <= self.n:
+            if len(_distinct(entries[known])) + len(new) <= self.n:
                 exact = np.ones(len(new), bool)  # room for them all: exact
             else:
                 # New fills (frequent, far from every entry) exact; shades
@@ -187,7 +195,7 @@ class FigurePalette:
                 distance, _ = self._nearest(colors[new])
                 exact = (counts[new] >= max(16, int(counts.sum()) // 256)) & (distance > _NEW_FILL_DISTANCE)
             if exact.any():
-                self.figure = np.union1d(self.figure, colors[new[exact]])
+                self.figure = _distinct(np.concatenate([self.figure, colors[new[exact]]]))
             _, nearest = self._nearest(colors[new])
             entries[new] = self.figure[nearest]
             colors_all = np.concatenate([self._colors, colors[new]])
