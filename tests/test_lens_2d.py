@@ -214,3 +214,26 @@ def test_a_grid_whose_numbers_fit_keeps_them_in_its_cells():
     assert layout.lens is None
     assert layout.cell_label(7.0, box=layout.input_cell(0, (1, 1)), row=("input", 0)) == ("7", layout.value_px)
     assert layout.value_px >= 1080 / 60
+
+
+def _labels_of(picture):
+    """The texts that are not numbers: titles, channel names, counter, sums."""
+    return [c for c in picture.calls if c.kind == "text" and not c.text.lstrip("\N{MINUS SIGN}\N{ALMOST EQUAL TO}-").replace(".", "").isdigit()]
+
+
+SMALL = {
+    "1x1 over 3 channels, 9x9": dict(input=RNG.integers(0, 9, (3, 9, 9)).tolist(), weight=RNG.integers(-2, 3, (2, 3, 1, 1)).tolist()),
+    "one column, reflect padding": dict(input=RNG.integers(0, 9, (1, 6, 1)).tolist(), weight=[[[[1], [2]]]], padding=(2, 0), padding_mode="reflect"),
+}
+
+
+@pytest.mark.parametrize("width", [700, 1080])
+@pytest.mark.parametrize("name", list(SMALL), ids=list(SMALL))
+def test_titles_and_labels_never_overlap_with_or_without_lenses(name, width):
+    trace = convanim.trace(convanim.conv(**SMALL[name]))
+    layout = compute_layout(trace, width, False)
+    (picture, *_) = record(trace, RenderOptions(panel=False, width=width, steps="2"))
+    labels = _labels_of(picture)
+    assert {"Input", "Output"} | ({"Kernel"} if layout.lens is None else set()) <= {c.text for c in labels}
+    for a, b in itertools.combinations(labels, 2):
+        assert not _overlap(_box(a), _box(b)), (a.text, b.text)
