@@ -12,21 +12,17 @@ import os
 import signal
 import sys
 import threading
-from dataclasses import dataclass
 
 import click
 
-import numpy as np
-
 from .code import conv_title
 from .errors import ConvanimError, SpecError, TemplateError
-from .render import MAX_WIDTH, MIN_WIDTH, RenderOptions
+from .render import RenderOptions
+from .render.options import HELP as RENDER_HELP
+from .render.options import OPTIONS as RENDER_OPTIONS
 from .arguments import CONV_ARGUMENTS, parse_conv_arguments
 from .build import conv
-from .spec import Conv
-from .templates import Template, load_template, merge_conv_args
-
-THEME_HELP = "Colours: light (default), dark, transparent (no background), colorblind, or a theme .toml file."
+from .overrides import Figure, over_template
 
 
 def conv_options(command):
@@ -35,6 +31,25 @@ def conv_options(command):
     for argument in reversed(CONV_ARGUMENTS):
         kind = {"type": int} if argument.count else {"metavar": argument.metavar}
         command = click.option(*argument.flags, argument.name, help=argument.help, **kind)(command)
+    return command
+
+
+# How click reads each kind of render option; one left out is None, so that
+# the default (or a template's value) stands.
+_RENDER_KINDS = {
+    "int": {"type": int},
+    "float": {"type": float},
+    "str": {},
+    "switch": {"default": None},
+    "flag": {"is_flag": True, "default": None},
+}
+
+
+def render_options(command):
+    """The options of ``RenderOptions``, one per field, from its table."""
+    for name, option in reversed(RENDER_OPTIONS.items()):
+        decorate = click.option(option.flag, name, metavar=option.metavar, help=RENDER_HELP[name], **_RENDER_KINDS[option.kind])
+        command = decorate(command)
     return command
 
 
@@ -106,60 +121,13 @@ def template_option(command):
     return click.option("--template", metavar="NAME", help="A built-in template (see `convanim templates`) or a path to a TOML file; the options above override its values. With no options at all: padding1.")(command)
 
 
-@dataclass(frozen=True)
-class _Figure:
-    """What a command draws: a template (or none) with the command line's options on top."""
-
-    template: Template | None
-    given: dict  # the convolution's arguments from the command line
-    conv: Conv
-
-    @property
-    def changed(self) -> bool:
-        """Whether the options make the template's convolution another one."""
-        if self.template is None or not self.given:
-            return False
-        return not _same_conv(self.conv, self.template.conv())
-
-    def dropped(self) -> list[str]:
-        """The template's data that gave way to the sizes asked for."""
-        if self.template is None:
-            return []
-        return [key for key in ("input", "weight", "bias") if key in self.template.conv_args and key not in self.conv_args]
-
-    @property
-    def conv_args(self) -> dict:
-        return merge_conv_args(self.template.conv_args, self.given) if self.template else self.given
-
-
-def _figure(template: str | None, options: dict) -> _Figure:
+def _figure(template: str | None, options: dict) -> Figure:
+    """What a command draws: ``template`` (padding1 when nothing is given)
+    with the command line's convolution options on top."""
     given = conv_arguments(**options)
     if template is None and not given:
         template = DEFAULT_TEMPLATE
-    try:
-        loaded = load_template(template) if template is not None else None
-    except TemplateError as error:
-        if error.option is None and error.template is None:  # not found: the flag is what was wrong
-            raise TemplateError("template", error.rule) from None
-        raise
-    conv_args = merge_conv_args(loaded.conv_args, given) if loaded else given
-    try:
-        subject = conv(**conv_args)
-    except SpecError as error:
-        if loaded and error.option in loaded.conv_args and error.option not in given:
-            # The value at fault is the template's: say so, not --option.
-            raise TemplateError(error.option, error.rule, template=loaded.name) from None
-        raise
-    return _Figure(loaded, given, subject)
-
-
-def _same_conv(a: Conv, b: Conv) -> bool:
-    def same(x, y):
-        return (x is None) == (y is None) and (x is None or np.array_equal(x, y))
-
-    return a.spec == b.spec and a.spec.padding_arg == b.spec.padding_arg and all(
-        same(getattr(a, key), getattr(b, key)) for key in ("input", "weight", "bias")
-    )
+    return over_template(template, given)
 
 
 @cli.command(short_help="Print a PyTorch script that reproduces a figure.")
@@ -184,28 +152,16 @@ def code(template, **options):
 @click.option("--step", type=int, metavar="N", help="Write only step N (as the figure's counter numbers it) as a picture (.png or .pdf).")
 @click.option("--storyboard", is_flag=True, help="Write one sheet with every step in a grid, for print (.png or .pdf).")
 @click.option("--embed", type=click.Choice(["markdown", "html"]), help="After writing, print a snippet that embeds the file, with alt text that says what it shows.")
-@click.option("--width", type=int, metavar="PX", help=f"Figure width in pixels ({MIN_WIDTH} to {MAX_WIDTH}). Default {RenderOptions.width}.")
-@click.option("--hold", type=float, metavar="SECONDS", help=f"How long each step stays. Default {RenderOptions.hold}.")
-@click.option("--fps", type=float, help=f"Frames per second while the kernel glides (with --glide). Default {RenderOptions.fps:g}.")
-@click.option("--glide/--no-glide", default=None, help="Move the kernel smoothly between positions instead of jumping.")
-@click.option("--panel/--no-panel", default=None, help="The info panel: title, PyTorch call and size formula. Default: on.")
-@click.option("--title", help="The panel's title. Default: the template's, unless the options change its convolution; else one made of the parameters.")
-@click.option("--credit", help="A credit line in the bottom right corner.")
-@click.option("--theme", metavar="NAME|FILE", help=THEME_HELP)
-@click.option("--canvas", metavar="WxH|W:H", help=RenderOptions.HELP["canvas"])
-@click.option("--decimals", type=int, metavar="N", help=RenderOptions.HELP["decimals"])
-@click.option("--show-pending", is_flag=True, default=None, help=RenderOptions.HELP["show_pending"])
-@click.option("--every", type=int, metavar="N", help=RenderOptions.HELP["every"])
-@click.option("--steps", metavar="A-B[,C-D]", help=RenderOptions.HELP["steps"])
-@click.option("--max-frames", type=int, metavar="N", help=RenderOptions.HELP["max_frames"])
+@render_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar. (It shows only on a terminal, for renders that take over a second.)")
-def render(template, output, format_, step, storyboard, embed, width, hold, fps, glide, panel, title, credit, theme, canvas, decimals, show_pending, every, steps, max_frames, quiet, **options):
+def render(template, output, format_, step, storyboard, embed, quiet, **options):
     """Render a convolution, step by step, as an animated GIF or any other
     format (see --format), a single step or a storyboard sheet."""
     from pathlib import Path
 
     from .publish import default_suffix, publish
 
+    flags = {name: options.pop(name) for name in RENDER_OPTIONS}
     figure = _figure(template, options)
     loaded = figure.template
     render_args = loaded.render_kwargs() if loaded else {}
@@ -214,20 +170,17 @@ def render(template, output, format_, step, storyboard, embed, width, hold, fps,
         + ("no bias" if key == "bias" else f"convanim's default {key}")
         for key in figure.dropped()
     ]
-    if figure.changed and title is None:
+    if figure.changed and flags["title"] is None:
         # The template's title describes its own convolution, not this one.
         render_args["title"] = conv_title(figure.conv.spec)
         changing = ", ".join(_option_name(key) for key in figure.given)
         notes.append(f"{changing} change{'s' * (len(figure.given) == 1)} template {loaded.name}'s convolution, so the title is {render_args['title']!r}, not {loaded.title!r}; --title sets one")
-    flags = {"width": width, "hold": hold, "fps": fps, "glide": glide, "panel": panel, "title": title, "credit": credit, "theme": theme}
-    flags |= {"canvas": canvas, "decimals": decimals, "show_pending": show_pending}
-    flags |= {"every": every, "steps": steps, "max_frames": max_frames}
     render_args.update({key: value for key, value in flags.items() if value is not None})
     # A flag that would change nothing is a mistake worth saying. (A
     # template's own fps or title may rest unused: it is data, not a request.)
-    if fps is not None and not render_args.get("glide"):
+    if flags["fps"] is not None and not render_args.get("glide"):
         raise SpecError("fps", "sets the frame rate of the glide; add --glide")
-    if title is not None and render_args.get("panel") is False:
+    if flags["title"] is not None and render_args.get("panel") is False:
         raise SpecError("title", "is shown in the info panel, which --no-panel drops")
     options_ = RenderOptions(**render_args)
     if output is not None and not output.strip():
@@ -251,7 +204,7 @@ def render(template, output, format_, step, storyboard, embed, width, hold, fps,
         click.echo(line, err=line.startswith("convanim: note:"))
 
 
-def _blame_the_data(error: SpecError, figure: _Figure) -> SpecError:
+def _blame_the_data(error: SpecError, figure: Figure) -> SpecError:
     """A size the command line did not give came from its --input: name that."""
     if error.option == "size" and "size" not in figure.given and "input" in figure.given:
         return SpecError("input", error.rule)
@@ -314,7 +267,7 @@ def templates_command():
 @click.option("-o", "--output", "out_dir", metavar="DIR", help="Folder for the figures and index.html. Default: output/gallery.")
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="Processes rendering at once. Default: one per CPU; 1 renders in this process.")
 @click.option("--width", type=int, metavar="PX", help="Width of every figure, instead of each template's own (default 1080).")
-@click.option("--theme", metavar="NAME|FILE", help=THEME_HELP)
+@click.option("--theme", metavar=RENDER_OPTIONS["theme"].metavar, help=RENDER_HELP["theme"])
 @click.option("--format", "format_", metavar="NAME", help="What every figure is written as: gif (default), webp, apng, mp4, webm (with their WebM, MP4 and GIF siblings) or html (the player).")
 def gallery(templates, out_dir, jobs, width, theme, format_):
     """Render every template (or the TEMPLATEs named: built-in names or .toml

@@ -1,5 +1,20 @@
-"""Numbers written for people: integers as integers, short floats, and large
-values abbreviated when they must fit a cell."""
+"""Numbers written for people, one way per row of cells.
+
+A row of cells (an input channel, a kernel row, an output channel) writes all
+its values in one ``RowFormat``, chosen from all of them by ``row_format``:
+
+- exact integers as integers (1024, never 1k), while they fit;
+- else fixed-point, every value with the same decimals (0.50 beside 0.25),
+  rounded where more than six are needed, while the smallest value is at
+  least 0.001 and the row fits its cells;
+- else scientific notation, every mantissa with the same significant digits,
+  two unless three make the row exact (1.2e−4 beside −3.5e0 and 1.0e6).
+
+A value the format rounds is marked ≈ wherever it is written. Product lines
+write each value in its row's form, with up to six significant digits where
+the cell rounds (``RowFormat.full``); ``--decimals N`` fixes the row, product
+lines included, to N decimals.
+"""
 
 from __future__ import annotations
 
@@ -7,203 +22,173 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 
-_SUFFIXES = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
-
-
-def format_number(x: float, max_chars: int | None = None) -> str:
-    """The shortest faithful text for ``x`` that fits in ``max_chars``.
-
-    Without a limit the text is exact to 6 significant digits, and values
-    from a million on take a suffix (2.39815M) as cells write them. With one,
-    precision is dropped first, then large values take a k/M/G/T suffix, and
-    tiny ones scientific notation.
-    """
-    if x == 0:
-        return "0"  # also turns -0.0 into 0
-    # No limit means none: a fixed width would cut digits off long integers
-    # and long exponents, which the docstring promises to keep.
-    limit = max_chars if max_chars is not None else math.inf
-    if max_chars is None and abs(x) >= LARGE:
-        # Written the way a cell writes it too: 1M, -2.39815M, never 1000000 beside -2.39815M.
-        return _suffixed(x, 6)
-    if float(x).is_integer() and abs(x) < 1e15:
-        text = str(int(x))
-        if len(text) <= limit:
-            return text
-    else:
-        for digits in range(6, 0, -1):
-            text = _general(x, digits)
-            # Large values read better as 150k than as 1.5e5.
-            if len(text) <= limit and not ("e" in text and 1000 <= abs(x) < 1e15):
-                return text
-    if abs(x) >= 1000:
-        for scale, suffix in _SUFFIXES:
-            if abs(x) >= scale:
-                for digits in range(6, 0, -1):
-                    text = _general(x / scale, digits) + suffix
-                    if len(text) <= limit and "e" not in text:
-                        return text
-                # 9.6k in two characters: rounding reaches the next power
-                # of ten, which %g writes as 1e+01; "10k" says it plainly.
-                text = f"{round(x / scale)}{suffix}"
-                if len(text) <= limit:
-                    return text
-    for digits in range(3, 0, -1):
-        text = f"{x:.{digits - 1}e}".replace("e+0", "e").replace("e-0", "e-").replace("e+", "e")
-        if len(text) <= limit:
-            return text
-    return f"{x:.0e}".replace("e+0", "e").replace("e-0", "e-").replace("e+", "e")
-
-
-LARGE = 1e6  # from here on, values are written with a suffix (k, M, G, T) or in scientific notation
-
-
-def _suffixed(x: float, digits: int) -> str:
-    """``x`` with the suffix of its size and up to ``digits`` significant digits: 2.5M."""
-    for i, (scale, suffix) in enumerate(_SUFFIXES):
-        if abs(x) >= scale and abs(x) < 1000 * scale:
-            mantissa = _general(x / scale, digits)
-            if abs(float(mantissa)) >= 1000 and i > 0:  # 999.9999M rounds to 1000M: say 1G
-                scale, suffix = _SUFFIXES[i - 1]
-                mantissa = _general(x / scale, digits)
-            if "e" not in mantissa:
-                return mantissa + suffix
-    return _general(x, digits)
-
-
-def _general(x: float, digits: int) -> str:
-    text = f"{x:.{digits}g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa}e{int(exponent)}"
-    return text
-
-
-
-def value_of(text: str) -> float:
-    """Read back what ``format_number`` wrote, suffixes included."""
-    scale = dict((suffix, value) for value, suffix in _SUFFIXES)
-    if text and text[-1] in scale:
-        return float(text[:-1]) * scale[text[-1]]
-    return float(text)
-
-
-def fitting_number(x: float, max_chars: int, tolerance: float = 0.05) -> str:
-    """``format_number(x, max_chars)`` if it fits and is within ``tolerance``
-    of ``x``; otherwise an empty string.
-
-    A cell too small for a number shows none rather than a misleading one
-    (149 as "1e2"); the product line still writes it in full.
-    """
-    text = format_number(x, max_chars)
-    if len(text) > max_chars or abs(value_of(text) - x) > tolerance * abs(x):
-        return ""
-    return text
-
-
-# -- one format for a row of cells ---------------------------------------------
-
 MINUS = "\u2212"
-ROUNDED = "\u2248"  # marks a cell whose number is rounded: ≈0.33
-MAX_FIXED = 6  # decimals a row may show before it is rounded or goes scientific
+ROUNDED = "\u2248"  # marks a number that is rounded: ≈0.33
+MAX_FIXED = 6  # decimals a fixed-point row may show; past that it is rounded
+SMALLEST_FIXED = 1e-3  # a smaller value makes its row scientific: 1.0e−4, not 0.0001
+CELL_DIGITS = 3  # significant digits a scientific row shows at most, when exact
+LINE_DIGITS = 6  # significant digits a product line shows where the cell rounds
+_EXACT = Context(prec=400)
 
 
 def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e-12 * max(abs(a), abs(b))
+    # A text read back may overflow (2e308): never close to a finite value.
+    return math.isfinite(a) and abs(a - b) <= 1e-12 * max(abs(a), abs(b))
 
 
-def _half_away(x: float, digits: int) -> str:
-    """``x`` to ``digits`` decimals, halves rounded away from zero as people
-    do (2.25 -> 2.3), on the shortest decimal text of ``x`` rather than its
-    binary value, which would round 2.25 down and 0.125 to even."""
-    text = str(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP, context=Context(prec=400)))
-    return "0" + text[2:] if text.startswith("-") and not text.strip("-0.") else text
+def _decimal(x: float) -> Decimal:
+    # The shortest decimal text of x, not its binary value, which would round
+    # 2.25 down and 0.125 to even: people round 2.25 to 2.3.
+    return Decimal(repr(float(x)))
+
+
+def _fixed(x: float, digits: int) -> str:
+    text = str(_decimal(x).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP, context=_EXACT))
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text  # -0.00 is 0.00
+
+
+def _scientific(x: float, digits: int) -> str:
+    """``x`` with ``digits`` significant digits: 1.2e-4, -3.5e0."""
+    d = _decimal(x)
+    exponent = d.adjusted()
+    mantissa = d.scaleb(-exponent, context=_EXACT).quantize(Decimal(1).scaleb(1 - digits), rounding=ROUND_HALF_UP, context=_EXACT)
+    if abs(mantissa) >= 10:  # 9.96 to two digits is 10: 1.0e1
+        exponent += 1
+        mantissa = d.scaleb(-exponent, context=_EXACT).quantize(Decimal(1).scaleb(1 - digits), rounding=ROUND_HALF_UP, context=_EXACT)
+    return f"{mantissa}e{exponent}"
+
+
+def _magnitude(x: float) -> int:
+    """The power of ten of ``x``'s first digit: 2 for 123, -4 for 0.00012."""
+    return _decimal(x).adjusted()
 
 
 @dataclass(frozen=True)
 class RowFormat:
-    """How every number of one row of cells is written: one precision for all.
+    """How every number of one row of cells is written.
 
-    ``kind`` is "whole" (integers), "fixed" (``digits`` decimals),
-    "scientific" (``digits`` decimals in the mantissa) or "suffix" (k, M, G,
-    T with up to ``digits`` significant digits). A number the format rounds
-    is marked with ≈, so a cell never silently disagrees with the exact
-    product line."""
+    ``kind`` is "fixed" (``digits`` decimals; 0 writes integers) or
+    "scientific" (``digits`` significant digits in every mantissa).
+    ``forced``: the digits were asked for (``--decimals``), and product
+    lines keep them too."""
 
     kind: str
     digits: int = 0
+    forced: bool = False
+
+    def _plain(self, x: float, digits: int) -> str:
+        if self.kind == "scientific":
+            return "0" if x == 0 else _scientific(x, digits)
+        return _fixed(x, digits)
 
     def plain(self, x: float) -> str:
         """``x`` in this format, unmarked, with a true minus sign."""
-        if x == 0:
-            # In a fixed row 0 has the row's decimals too: 0.000 beside ≈0.457.
-            return f"{0:.{self.digits}f}" if self.kind == "fixed" else "0"
-        if self.kind == "whole":
-            text = str(round(x))
-        elif self.kind == "fixed":
-            text = _half_away(x, self.digits)
-        elif self.kind == "scientific":
-            mantissa, exponent = f"{x:.{self.digits}e}".split("e")
-            text = f"{mantissa}e{int(exponent)}"
-        else:
-            text = _suffixed(x, self.digits) if abs(x) >= 1000 else _general(x, self.digits)
-        return text.replace("-", MINUS)
+        return self._plain(x, self.digits).replace("-", MINUS)
 
     def rounds(self, x: float) -> bool:
-        return not _close(value_of(self.plain(x).replace(MINUS, "-")), x)
+        """Whether this format writes ``x`` rounded."""
+        return not _close(float(self._plain(x, self.digits)), x)
 
     def text(self, x: float) -> str:
         """What a cell shows: ``plain``, marked ≈ where it is rounded."""
         return (ROUNDED if self.rounds(x) else "") + self.plain(x)
 
+    def full(self, x: float) -> str:
+        """What a product line writes for ``x``: the cell's text where it is
+        exact (or the digits were asked for), else the same form with up to
+        six significant digits, marked ≈ if still rounded."""
+        if self.forced or not self.rounds(x):
+            return self.text(x)
+        if self.kind == "scientific":
+            digits = next((d for d in range(self.digits, LINE_DIGITS + 1) if _close(float(_scientific(x, d)), x)), LINE_DIGITS)
+        else:
+            most = max(self.digits, LINE_DIGITS - 1 - _magnitude(x))
+            digits = next((d for d in range(self.digits, most + 1) if _close(float(_fixed(x, d)), x)), most)
+        text = self._plain(x, digits)
+        return ("" if _close(float(text), x) else ROUNDED) + text.replace("-", MINUS)
+
     def describe(self) -> str:
-        return {"whole": "whole numbers", "fixed": f"{self.digits} decimals"}.get(self.kind, f"{self.kind} notation")
+        """The precision in words: "2 decimals", "2 significant digits"."""
+        if self.kind == "scientific":
+            return f"{self.digits} significant digits"
+        return "whole numbers" if self.digits == 0 else f"{self.digits} decimals"
 
 
-def row_format(values, decimals: int | None = None, max_chars: int = 7) -> RowFormat:
-    """The one format for a row's ``values``: exact where it fits in
-    ``max_chars`` characters, else rounded (and marked), else scientific.
-    ``decimals`` forces that many decimals on a row that is not all whole."""
+def _fits(fmt: RowFormat, values, max_chars: int) -> bool:
+    return all(len(fmt.text(v)) <= max_chars for v in values)
+
+
+def _exact(fmt: RowFormat, values) -> bool:
+    return not any(fmt.rounds(v) for v in values)
+
+
+def _decimals_needed(x: float, most: int = MAX_FIXED) -> int | None:
+    """The fewest decimals, up to ``most``, that write ``x`` exactly; None
+    if more are needed (0.1 + 0.2 needs one)."""
+    return next((d for d in range(most + 1) if _close(float(_fixed(x, d)), x)), None)
+
+
+def row_format(values, decimals: int | None = None, max_chars: int = 8) -> RowFormat:
+    """The one format for a row's ``values`` (see the module's docstring),
+    its widest text within ``max_chars`` where any format allows.
+    ``decimals`` fixes a row that is not all integers to that many decimals."""
     values = [float(v) for v in values if math.isfinite(v)]
     nonzero = [abs(v) for v in values if v != 0]
-    if not nonzero:
-        return RowFormat("whole")
-    largest, smallest = max(nonzero), min(nonzero)
-
-    def width(fmt: RowFormat) -> int:
-        return max(len(fmt.text(v)) for v in values)
-
-    def fits(fmt: RowFormat) -> bool:
-        return width(fmt) <= max_chars
-
-    def exact(fmt: RowFormat) -> bool:
-        return not any(fmt.rounds(v) for v in values)
-
-    whole = all(float(v).is_integer() for v in values)
-    if largest >= LARGE:
-        candidates = [RowFormat("suffix", d) for d in range(6, 1, -1)]
-        return next((f for f in candidates if width(f) <= max_chars), candidates[-1])
-    if whole:
-        return RowFormat("whole")
+    whole = RowFormat("fixed", 0)
+    if not nonzero or (all(v.is_integer() for v in values) and _fits(whole, values, max_chars)):
+        return whole
     if decimals is not None:
-        return RowFormat("fixed", decimals)
-    fixed = [RowFormat("fixed", d) for d in range(0, MAX_FIXED + 1)]
-    # Two significant digits at least: one would put 0.25 at 0.2, 20% off.
-    scientific = [RowFormat("scientific", d) for d in range(1, 3)]
-    # The decimals each value needs to be exact; None past MAX_FIXED.
-    places = [next((f.digits for f in fixed if not f.rounds(v)), None) for v in values]
-    digits = max((d for d in places if d is not None), default=0)
-    inexact = [abs(v) for v, d in zip(values, places) if d is None and v != 0]
-    if inexact:
-        # Rounded: enough decimals that the smallest such value keeps two significant digits.
-        digits = max(digits, 2, 1 - math.floor(math.log10(min(inexact))))
-    if digits <= MAX_FIXED and fits(RowFormat("fixed", digits)) and not (digits > 4 and smallest < 1e-3):
-        return RowFormat("fixed", digits)
-    for fmt in scientific:
-        if exact(fmt) and fits(fmt):
-            return fmt
-    # Fewer decimals, as long as no value is rounded away to 0; else scientific.
-    for fmt in reversed(fixed):
-        if fits(fmt) and smallest >= 10.0 ** -fmt.digits:
-            return fmt
-    return next((fmt for fmt in reversed(scientific) if fits(fmt)), scientific[0])
+        return RowFormat("fixed", decimals, forced=True)
+    if min(nonzero) >= SMALLEST_FIXED:
+        need = [_decimals_needed(v) for v in values]
+        # Exact where MAX_FIXED decimals do it; else rounded so that the
+        # smallest value keeps two significant digits (one puts 0.25 at 0.2).
+        if None not in need:
+            start = max(need)
+        else:
+            start = min(MAX_FIXED, max(2, 1 - _magnitude(min(nonzero))))
+        for d in range(start, -1, -1):
+            fmt = RowFormat("fixed", d)
+            if any(fmt.rounds(v) and v < 10.0 ** (1 - d) for v in nonzero):
+                break  # fewer decimals would round a value to one digit or none
+            if _fits(fmt, values, max_chars):
+                return fmt
+    # Scientific: the fewest digits that are exact, else two (≈, never more
+    # than 5% off; the product line has six).
+    candidates = [RowFormat("scientific", d) for d in range(2, CELL_DIGITS + 1)]
+    exact = next((f for f in candidates if _exact(f, values)), None)
+    return exact if exact is not None and _fits(exact, values, max_chars) else candidates[0]
+
+
+def format_number(x: float) -> str:
+    """``x`` alone, for tables and text: integers whole up to 15 digits,
+    else six significant digits, fixed-point from 0.001 to a million and
+    scientific beyond (2.39815e6), with an ASCII minus and no ≈ mark.
+    Figures write numbers through their rows' ``RowFormat``."""
+    if x == 0:
+        return "0"
+    if float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    if SMALLEST_FIXED <= abs(x) < 1e6:
+        most = max(0, LINE_DIGITS - 1 - _magnitude(x))
+        need = _decimals_needed(x, most)
+        text = _fixed(x, most if need is None else need)
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return next((t for t in (_scientific(x, d) for d in range(1, LINE_DIGITS + 1)) if _close(float(t), x)), _scientific(x, LINE_DIGITS))
+
+
+def value_of(text: str) -> float:
+    """Read back what a format wrote: ≈ and true minus signs allowed."""
+    return float(text.removeprefix(ROUNDED).replace(MINUS, "-"))
+
+
+def fitting_number(x: float, max_chars: int, tolerance: float = 0.05) -> str:
+    """``x`` as a row of just ``x`` writes it, in ``max_chars`` characters
+    or fewer (one significant digit if it must), ≈-marked where rounded; an
+    empty string where that is more than ``tolerance`` off (149 as "≈1e2"):
+    a cell too small for a number shows none."""
+    for fmt in (row_format([x], max_chars=max_chars), RowFormat("scientific", 1)):
+        text = fmt.text(x)
+        if len(text) <= max_chars:
+            return text if abs(value_of(text) - x) <= tolerance * abs(x) else ""
+    return ""

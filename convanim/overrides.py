@@ -3,12 +3,84 @@
 A template states a convolution; the command line may change part of it.
 ``merge_conv_args`` keeps the template's data while it still agrees with the
 sizes asked for, and lets convanim's default data fill in where it no
-longer does.
+longer does. ``over_template`` gives what a command then draws: a
+``Figure``, which knows whether its convolution is still the template's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .errors import SpecError, TemplateError
+
+if TYPE_CHECKING:
+    from .spec import Conv
+    from .templates import Template
+
+
+@dataclass(frozen=True)
+class Figure:
+    """What a command draws: a template (or none) with the command line's options on top."""
+
+    template: Template | None
+    given: dict  # the convolution's arguments from the command line
+    conv: Conv
+
+    @property
+    def changed(self) -> bool:
+        """Whether the options make the template's convolution another one."""
+        if self.template is None or not self.given:
+            return False
+        return not same_conv(self.conv, self.template.conv())
+
+    def dropped(self) -> list[str]:
+        """The template's data that gave way to the sizes asked for."""
+        if self.template is None:
+            return []
+        return [key for key in ("input", "weight", "bias") if key in self.template.conv_args and key not in self.conv_args]
+
+    @property
+    def conv_args(self) -> dict:
+        return merge_conv_args(self.template.conv_args, self.given) if self.template else self.given
+
+
+def over_template(template: str | None, given: dict) -> Figure:
+    """Template ``template`` (a name or a path; None: none) with the
+    convolution arguments ``given`` on top. An error names the template's
+    key where the value at fault is the template's."""
+    from .build import conv
+    from .templates import load_template
+
+    try:
+        loaded = load_template(template) if template is not None else None
+    except TemplateError as error:
+        if error.option is None and error.template is None:  # not found: the flag is what was wrong
+            raise TemplateError("template", error.rule) from None
+        raise
+    conv_args = merge_conv_args(loaded.conv_args, given) if loaded else given
+    try:
+        subject = conv(**conv_args)
+    except SpecError as error:
+        if loaded and error.option in loaded.conv_args and error.option not in given:
+            # The value at fault is the template's: say so, not --option.
+            raise TemplateError(error.option, error.rule, template=loaded.name) from None
+        raise
+    return Figure(loaded, given, subject)
+
+
+def same_conv(a: Conv, b: Conv) -> bool:
+    """Whether two convolutions are the same: parameters and data."""
+
+    def same(x, y):
+        return (x is None) == (y is None) and (x is None or np.array_equal(x, y))
+
+    return a.spec == b.spec and a.spec.padding_arg == b.spec.padding_arg and all(
+        same(getattr(a, key), getattr(b, key)) for key in ("input", "weight", "bias")
+    )
 
 
 def merge_conv_args(template_args: Mapping, cli_args: Mapping) -> dict:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from .code import torch_source
 from .engine import Step, Trace
-from .numfmt import fitting_number, format_number
+from .numfmt import MINUS, ROUNDED, RowFormat, fitting_number, format_number
 from .spec import ConvSpec
 
 
@@ -25,29 +27,53 @@ def _index(channel: int, position: tuple[int, ...]) -> str:
 
 def shown(x: float, max_chars: int | None = None) -> str:
     """A number as written for a reader, with a true minus sign. With
-    ``max_chars`` (a cell), empty when it cannot be shown faithfully there."""
+    ``max_chars`` (a cell), ≈-marked where rounded, and empty when it cannot
+    be shown faithfully there."""
     text = format_number(x) if max_chars is None else fitting_number(x, max_chars)
-    return text.replace("-", "\u2212")
+    return text.replace("-", MINUS)
 
 
-def _factor(x: float, mark: str = "") -> str:
-    text = shown(x) + mark
+# A figure's rows of cells, each with its one number format: (block, channel)
+# -> RowFormat, block "input", "kernel" or "output". Product lines write each
+# value the way its row's cells do; without them (tables), ``shown``.
+Formats = Mapping[tuple[str, int], RowFormat] | None
+
+
+def written(x: float, row: tuple[str, int], formats: Formats = None) -> str:
+    """``x`` as a product line writes it: in ``row``'s format where given."""
+    return shown(x) if formats is None else formats[row].full(x)
+
+
+def _factor(x: float, row: tuple[str, int], formats: Formats = None, mark: str = "") -> str:
+    text = written(x, row, formats) + mark
     return f"({text})" if x < 0 else text
 
 
-def step_terms(step: Step, mark_padding: bool = False) -> list[str]:
+def step_terms(step: Step, mark_padding: bool = False, formats: Formats = None) -> list[str]:
     """A step's products as terms, ``3×2``, …, and ``2 (bias)``; the one
     wording of the product line, in figures and in the terminal.
 
     ``mark_padding`` tags values read from zero padding, which a figure
-    shows by colour but a table cannot."""
+    shows by colour but a table cannot. ``formats``: a figure's row formats
+    (the bias and sums are written as the output row writes them)."""
     terms = [
-        f"{_factor(t.value, '(pad)' if mark_padding and t.source is None else '')}×{_factor(t.weight)}"
+        f"{_factor(t.value, ('input', t.in_channel), formats, '(pad)' if mark_padding and t.source is None else '')}"
+        f"×{_factor(t.weight, ('kernel', t.in_channel), formats)}"
         for t in step.taps
     ]
     if step.bias is not None:
-        terms.append(f"{_factor(step.bias)} (bias)")
+        terms.append(f"{_factor(step.bias, ('output', step.out_channel), formats)} (bias)")
     return terms
+
+
+def step_result(step: Step, formats: Formats = None) -> str:
+    """What a step's sum comes to, as its output cell's row writes it."""
+    return written(step.shown, ("output", step.out_channel), formats)
+
+
+def approximately(line: str) -> str:
+    """``… = ≈5.00005e5`` read as ``… ≈ 5.00005e5``."""
+    return line.replace(f" = {ROUNDED}", f" {ROUNDED} ")
 
 
 def step_expression(step: Step) -> str:
@@ -78,19 +104,19 @@ def _nested(values) -> str:
 MAX_TERMS_PER_CHANNEL = 9
 
 
-def channel_terms(step: Step, mark_padding: bool = False) -> list[tuple[int, list[str], float]]:
+def channel_terms(step: Step, mark_padding: bool = False, formats: Formats = None) -> list[tuple[int, list[str], float]]:
     """A step's products grouped by input channel, in tap order:
-    ``(channel, terms, partial sum)`` for each channel it reads."""
-    terms = step_terms(step, mark_padding)
-    groups: dict[int, tuple[list[str], list[float]]] = {}
-    for tap, term in zip(step.taps, terms):
-        words, products = groups.setdefault(tap.in_channel, ([], []))
-        words.append(term)
-        products.append(tap.product)
-    return [(channel, words, sum(products)) for channel, (words, products) in groups.items()]
+    ``(channel, terms, partial sum)`` for each channel it reads (the
+    partial sums are the trace's)."""
+    groups: dict[int, list[str]] = {}
+    for tap, term in zip(step.taps, step_terms(step, mark_padding, formats)):
+        groups.setdefault(tap.in_channel, []).append(term)
+    return [(channel, words, partial) for (channel, words), partial in zip(groups.items(), step.partial_sums, strict=True)]
 
 
-def sum_lines(step: Step, max_terms: int | None = MAX_TERMS_PER_CHANNEL, mark_padding: bool = False) -> list[str]:
+def sum_lines(
+    step: Step, max_terms: int | None = MAX_TERMS_PER_CHANNEL, mark_padding: bool = False, formats: Formats = None
+) -> list[str]:
     """A step's sum as a reader follows it, one line per input channel (d2l's form)::
 
         (1×1 + 2×2 + 4×3 + 5×4)
@@ -105,17 +131,19 @@ def sum_lines(step: Step, max_terms: int | None = MAX_TERMS_PER_CHANNEL, mark_pa
         ch 1: 25 products = 12
         45 + 12 + 1 (bias) = 58
     """
-    channels = channel_terms(step, mark_padding)
-    bias = f" + {_factor(step.bias)} (bias)" if step.bias is not None else ""
-    result = f" = {shown(step.shown)}"
+    channels = channel_terms(step, mark_padding, formats)
+    out = ("output", step.out_channel)
+    bias = f" + {_factor(step.bias, out, formats)} (bias)" if step.bias is not None else ""
+    result = f" = {step_result(step, formats)}"
     many = max_terms is not None and len(channels) > 1 and any(len(words) > max_terms for _, words, _ in channels)
     if many:
-        lines = [f"ch {channel}: {len(words)} products = {shown(partial)}" for channel, words, partial in channels]
-        return lines + [" + ".join(_factor(partial) for _, _, partial in channels) + bias + result]
+        lines = [f"ch {channel}: {len(words)} products = {written(partial, out, formats)}" for channel, words, partial in channels]
+        lines.append(" + ".join(_factor(partial, out, formats) for _, _, partial in channels) + bias + result)
+        return [approximately(line) for line in lines]
     if len(channels) == 1 or all(len(words) == 1 for _, words, _ in channels):
-        return [" + ".join(term for _, words, _ in channels for term in words) + bias + result]
+        return [approximately(" + ".join(term for _, words, _ in channels for term in words) + bias + result)]
     lines = [("+ " if i else "") + "(" + " + ".join(words) + ")" for i, (_, words, _) in enumerate(channels)]
-    lines[-1] += bias + result
+    lines[-1] = approximately(lines[-1] + bias + result)
     return lines
 
 

@@ -21,6 +21,7 @@ reading ``template NAME: key: rule``.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import sys
@@ -28,9 +29,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .arguments import CONV_ARGUMENTS, CONV_KEYS, check_string, is_int, is_number, kind
+from .arguments import CONV_ARGUMENTS, CONV_KEYS, kind
 from .errors import SpecError, TemplateError
 from .overrides import merge_conv_args
+from .render.options import TEMPLATE_KEYS, template_rule
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -43,7 +45,7 @@ BUILTIN_PACKAGE = "convanim._templates"
 ORDER_FILE = "order.txt"
 
 TEXT_KEYS = ("title", "description")
-RENDER_KEYS = ("width", "hold", "fps", "glide", "panel", "credit")
+RENDER_KEYS = TEMPLATE_KEYS  # the render options a template may set (RenderOptions says which)
 ALLOWED_KEYS = TEXT_KEYS + CONV_KEYS + RENDER_KEYS
 
 
@@ -202,33 +204,13 @@ def _teaching_order() -> list[str]:
     return [line for line in lines if line]
 
 
-# Render values: only their types here; RenderOptions knows the ranges.
-def _check_width(value):
-    return None if is_int(value) else f"must be an integer (pixels), got {kind(value)}"
-
-
-def _check_hold(value):
-    return None if is_number(value) else f"must be a number (seconds per step), got {kind(value)}"
-
-
-def _check_fps(value):
-    return None if is_number(value) else f"must be a number (frames per second), got {kind(value)}"
-
-
-def _check_flag(value):
-    return None if isinstance(value, bool) else f"must be true or false, got {kind(value)}"
-
-
 def _no_rule(value):
     return None
 
 
+# Each key's check of its TOML value: the types here; conv() and
+# RenderOptions check the values.
 _CHECKS = {
     **{argument.name: argument.check for argument in CONV_ARGUMENTS},
-    "width": _check_width,
-    "hold": _check_hold,
-    "fps": _check_fps,
-    "glide": _check_flag,
-    "panel": _check_flag,
-    "credit": check_string,
+    **{name: functools.partial(template_rule, name) for name in RENDER_KEYS},
 }

@@ -1,9 +1,10 @@
 """What a trace holds, and how it is read: ``Trace``, ``Step``, ``Tap``.
 
 The engine computes on arrays; a trace keeps those arrays and builds the
-objects a reader asks for (a ``Step``, its ``Tap``s) when they are read, and
-writes its JSON a block of steps at a time. A trace of a large 2-D
-convolution has hundreds of thousands of taps; most readers look at a few.
+objects a reader asks for (a ``Step``, its ``Tap``s and partial sums) when
+they are read; its JSON is written a block of steps at a time
+(convanim.tracejson). A trace of a large 2-D convolution has hundreds of
+thousands of taps; most readers look at a few.
 """
 
 from __future__ import annotations
@@ -18,11 +19,6 @@ from functools import cached_property
 import numpy as np
 
 from .spec import Conv, ConvSpec
-
-# trace --json writes this many taps' text at a time: small enough to keep
-# memory flat, large enough that numpy does the work.
-TAPS_PER_CHUNK = 1 << 15
-
 
 @dataclass(frozen=True)
 class Tap:
@@ -55,8 +51,11 @@ class Step:
     ``window`` is the span the kernel covers, per axis ``(start, stop)`` in
     padded coordinates (stop exclusive, dilation gaps included); ``shown`` is
     the result as a reader sees it: 0 for a sum that cancels to float64
-    rounding noise, else ``result``. A traced step's ``taps`` are built the
-    first time they are read.
+    rounding noise, else ``result``. ``partial_sums`` holds, for each input
+    channel the step reads (in the taps' order: its group's channels), the
+    sum of that channel's products, added tap after tap from 0. A traced
+    step's ``taps`` and ``partial_sums`` are computed the first time they
+    are read.
     """
 
     index: int
@@ -68,6 +67,7 @@ class Step:
     result: float
     window: tuple[tuple[int, int], ...]
     shown: float
+    partial_sums: Sequence[float]
 
     def to_dict(self) -> dict:
         return {
@@ -80,6 +80,7 @@ class Step:
             "result": self.result,
             "window": [list(span) for span in self.window],
             "shown": self.shown,
+            "partial_sums": list(self.partial_sums),
         }
 
 
@@ -144,14 +145,9 @@ class Trace:
         """The trace as JSON text, a block of steps at a time, so that a large
         trace never sits in memory as one document. Each step reads as
         ``json.dumps(step.to_dict())`` would write it."""
-        head = json.dumps(self._head())
-        yield head[:-1] + ', "steps": ['
-        count = len(self.steps)
-        block = max(1, TAPS_PER_CHUNK // self._taps_per_step)
-        for start in range(0, count, block):
-            text = ", ".join(self._steps_json(start, min(start + block, count)))
-            yield (", " if start else "") + text
-        yield "]}"
+        from .tracejson import json_chunks
+
+        return json_chunks(self)
 
     # -- steps, built on demand ------------------------------------------------
     @cached_property
@@ -165,10 +161,6 @@ class Trace:
         offsets = cells * np.asarray(spec.dilation)
         spans = tuple(f.span for f in spec.size_formulas())
         return cells, offsets, spans, spec.output_shape[1:], spec.out_channels // spec.groups
-
-    @cached_property
-    def _taps_per_step(self) -> int:
-        return math.prod(self.spec.weight_shape[1:])
 
     def _step(self, index: int) -> Step:
         spec = self.spec
@@ -185,7 +177,9 @@ class Trace:
         at = (out_channel, *position)
         bias = float(self.conv.bias[out_channel]) if self.conv.bias is not None else None
         taps = Taps(self, out_channel, group, origin)
-        return Step(index, out_channel, position, group, taps, bias, float(self.output[at]), window, float(self.shown[at]))
+        return Step(
+            index, out_channel, position, group, taps, bias, float(self.output[at]), window, float(self.shown[at]), PartialSums(taps)
+        )
 
     def _tap_arrays(self, steps: np.ndarray):
         """The taps of ``steps`` (indices) as arrays: input channels ``(B, C')``,
@@ -204,87 +198,6 @@ class Trace:
         weights = self.conv.weight[out_channels].reshape(len(steps), in_per_group, -1)
         sources = np.stack([m[positions[..., a]] for a, m in enumerate(self.index_maps)], axis=-1)
         return channels, positions, sources, weights, values
-
-    def _steps_json(self, start: int, stop: int) -> Iterator[str]:
-        """The JSON text of steps ``start`` to ``stop``, one string each.
-
-        Written from arrays a block at a time (strings joined by numpy over
-        object arrays), since a large trace has hundreds of thousands of taps;
-        floats are written with ``repr``, as ``json.dumps`` writes them."""
-        spec = self.spec
-        texts = self._json_texts
-        steps = np.arange(start, stop)
-        channels, positions, sources, weights, values = self._tap_arrays(steps)
-        count, in_per_group, cells = weights.shape
-
-        def floats(array, suffix):
-            return _objects(map(float.__repr__, array.ravel().tolist())).reshape(array.shape) + suffix
-
-        where = "[" + _join(texts.positions, positions, ", ") + "], "
-        shows = np.where((sources < 0).any(axis=-1), "null", "[" + _join(texts.sources, np.maximum(sources, 0), ", ") + "]")
-        taps = (
-            texts.channels[channels][:, :, None]
-            + texts.cells[None, None, :]
-            + (where + '"source": ' + shows + ', "weight": ')[:, None, :]
-            + floats(weights, ', "value": ')
-            + floats(values, ', "product": ')
-            + floats(weights * values, "}")
-        ).reshape(count, -1)
-
-        position_index, out_channels = np.divmod(steps, spec.out_channels)
-        out_positions = np.stack(np.unravel_index(position_index, spec.output_shape[1:]), axis=-1)
-        origins = out_positions * np.asarray(spec.stride)
-        spans = np.asarray(self._geometry[2])
-        windows = np.stack([origins, origins + spans], axis=-1)  # (B, ndim, 2)
-        at = (out_channels, *out_positions.T)
-        bias = self.conv.bias[out_channels].tolist() if self.conv.bias is not None else [None] * count
-        rows = zip(
-            steps.tolist(), out_channels.tolist(), out_positions.tolist(), (out_channels // (spec.out_channels // spec.groups)).tolist(),
-            taps.tolist(), bias, self.output[at].tolist(), windows.tolist(), self.shown[at].tolist(),
-        )
-        for index, out_channel, position, group, tap_texts, bias, result, window, shown in rows:
-            yield (
-                f'{{"index": {index}, "out_channel": {out_channel}, "position": {position}, "group": {group}, '
-                f'"taps": [{", ".join(tap_texts)}], "bias": {json.dumps(bias)}, "result": {result!r}, '
-                f'"window": {window}, "shown": {shown!r}}}'
-            )
-
-    @cached_property
-    def _json_texts(self) -> _JsonTexts:
-        spec = self.spec
-        cells = self._geometry[0].tolist()
-        return _JsonTexts(
-            channels=_objects(f'{{"in_channel": {c}, "kernel_index": ' for c in range(spec.in_channels)),
-            cells=_objects(f'{cell}, "position": ' for cell in cells),
-            positions=[_objects(map(str, range(len(m)))) for m in self.index_maps],
-            sources=[_objects(map(str, range(n))) for n in spec.spatial_shape],
-        )
-
-
-@dataclass(frozen=True)
-class _JsonTexts:
-    """Pieces of a tap's JSON text, indexed by channel, kernel cell, or index on an axis."""
-
-    channels: np.ndarray
-    cells: np.ndarray
-    positions: list[np.ndarray]
-    sources: list[np.ndarray]
-
-
-def _objects(texts) -> np.ndarray:
-    """Strings as a numpy object array, so that ``+`` joins them element-wise."""
-    texts = list(texts)
-    array = np.empty(len(texts), dtype=object)
-    array[:] = texts
-    return array
-
-
-def _join(per_axis: list[np.ndarray], indices: np.ndarray, separator: str) -> np.ndarray:
-    """``indices[..., a]`` looked up in ``per_axis[a]``, joined along the last axis."""
-    joined = per_axis[0][indices[..., 0]]
-    for a in range(1, len(per_axis)):
-        joined = joined + separator + per_axis[a][indices[..., a]]
-    return joined
 
 
 class Steps(Sequence):
@@ -309,23 +222,57 @@ class Steps(Sequence):
         return f"<{len(self)} steps>"
 
 
-class Taps(Sequence):
-    """One step's taps, built the first time any of them is read. Compares
-    equal to the tuple of the same taps."""
+class _Lazy(Sequence):
+    """A tuple computed the first time it is read (``_items``); compares
+    equal to the same tuple."""
+
+    _items: tuple
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, item):
+        return self._items[item]
+
+    def __iter__(self) -> Iterator:
+        return iter(self._items)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (_Lazy, tuple)):
+            return self._items == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+    def __repr__(self) -> str:
+        return repr(self._items)
+
+
+class Taps(_Lazy):
+    """One step's taps, built the first time any of them is read."""
 
     def __init__(self, trace: Trace, out_channel: int, group: int, origin: tuple[int, ...]):
         self._trace, self._out_channel, self._group, self._origin = trace, out_channel, group, origin
 
     @cached_property
-    def _taps(self) -> tuple[Tap, ...]:
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The step's weights and the values they read, ``(C', K)`` each:
+        C' = C_in/groups input channels, K kernel cells, in tap order."""
         trace = self._trace
-        spec = trace.spec
-        cells, offsets, *_ = trace._geometry
-        in_per_group = spec.in_channels // spec.groups
-        positions = np.asarray(self._origin) + offsets  # (K, ndim)
+        in_per_group = trace.spec.in_channels // trace.spec.groups
         first = self._group * in_per_group
-        values = trace.padded[(slice(first, first + in_per_group), *positions.T)].tolist()
-        weights = trace.conv.weight[self._out_channel].reshape(in_per_group, -1).tolist()
+        positions = np.asarray(self._origin) + trace._geometry[1]  # (K, ndim)
+        values = trace.padded[(slice(first, first + in_per_group), *positions.T)]
+        return trace.conv.weight[self._out_channel].reshape(in_per_group, -1), values
+
+    @cached_property
+    def _items(self) -> tuple[Tap, ...]:
+        trace = self._trace
+        cells, offsets, *_ = trace._geometry
+        first = self._group * (trace.spec.in_channels // trace.spec.groups)
+        positions = np.asarray(self._origin) + offsets  # (K, ndim)
+        weights, values = (array.tolist() for array in self.arrays)
         sources = np.stack([m[p] for m, p in zip(trace.index_maps, positions.T)], axis=1)
         shows = [None if min(s) < 0 else tuple(s) for s in sources.tolist()]
         cells = list(map(tuple, cells.tolist()))
@@ -336,25 +283,30 @@ class Taps(Sequence):
             for cell, at, source, weight, value in zip(cells, positions, shows, channel_weights, channel_values)
         )
 
-    def __len__(self) -> int:
-        return len(self._taps)
 
-    def __getitem__(self, item):
-        return self._taps[item]
+class PartialSums(_Lazy):
+    """One step's partial sums, one per input channel it reads, computed
+    from its taps' arrays the first time any is read."""
 
-    def __iter__(self) -> Iterator[Tap]:
-        return iter(self._taps)
+    def __init__(self, taps: Taps):
+        self._taps = taps
 
-    def __eq__(self, other) -> bool:
-        if isinstance(other, (Taps, tuple)):
-            return self._taps == tuple(other)
-        return NotImplemented
+    @cached_property
+    def _items(self) -> tuple[float, ...]:
+        return tuple(partial_sums(*self._taps.arrays).tolist())
 
-    def __hash__(self) -> int:
-        return hash(self._taps)
 
-    def __repr__(self) -> str:
-        return repr(self._taps)
+def partial_sums(weights: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Each input channel's sum of products: ``(..., C', K)`` weights and
+    values -> ``(..., C')``. Each channel's products are added one after
+    another in tap order, from 0, as a reader adds them and as the engine
+    takes a step's whole sum (numpy's own ``sum`` pairs terms up, which can
+    change the last bit)."""
+    products = weights * values
+    sums = np.zeros(products.shape[:-1])
+    for cell in range(products.shape[-1]):
+        sums += products[..., cell]
+    return sums
 
 
 class PaddedSources(Mapping):

@@ -8,20 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convanim.numfmt import format_number
-
-SUFFIX = {"k": 3, "M": 6, "G": 9, "T": 12}
-
-
-def read_back(text: str) -> Decimal:
-    """Exactly what the text says (a float could overflow: 2e308)."""
-    if text[-1] in SUFFIX:
-        return Decimal(text[:-1]).scaleb(SUFFIX[text[-1]])
-    return Decimal(text)
-
+from convanim.numfmt import format_number, row_format
 
 def relative_error(text: str, x: float) -> Decimal:
-    return abs(read_back(text) - Decimal(x)) / abs(Decimal(x)) if x else abs(read_back(text))
+    exact = Decimal(text.removeprefix("≈").replace("\u2212", "-"))
+    value = Decimal(repr(x))  # the float as written, not its binary expansion
+    return abs(exact - value) / abs(value) if x else abs(exact)
 
 
 @pytest.mark.parametrize(
@@ -33,43 +25,89 @@ def test_unlimited(x, expected):
     assert format_number(x) == expected
 
 
-@pytest.mark.parametrize(
-    ("x", "limit", "expected"),
-    [(123456.0, 4, "123k"), (-1234567.0, 4, "-1M"), (1234.5, 4, "1234"), (0.000123, 5, "1e-4")],
-    ids=["thousands", "negative millions", "drop decimals first", "tiny"],
-)
-def test_limited(x, limit, expected):
-    assert format_number(x, limit) == expected
-
-
-@settings(max_examples=100, deadline=None)
-@given(st.floats(allow_nan=False, allow_infinity=False), st.integers(7, 12))
-def test_fits_and_stays_close(x, limit):
-    """Any finite float fits 7 characters or more, and reads back near itself."""
-    text = format_number(x, limit)
-    assert len(text) <= limit
-    # One significant digit, rounded, is the least a limit may leave.
-    assert relative_error(text, x) <= Decimal("0.5")
-
-
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.floats(allow_nan=False, allow_infinity=False))
-def test_without_a_limit_six_digits_are_kept(x):
+def test_six_digits_are_kept(x):
     assert relative_error(format_number(x), x) <= Decimal("5e-6")
 
 
 @pytest.mark.parametrize(
-    ("x", "expected"), [(999999.0, "999999"), (1e6, "1M"), (-2398150.5, "-2.39815M"), (1234567890123.0, "1.23457T")],
-    ids=["under a million", "a million", "negative millions", "13 digits"],
+    ("x", "expected"), [(999999.0, "999999"), (1e6, "1000000"), (1024.0, "1024"), (-2398150.5, "-2.39815e6"), (1234567.8, "1.23457e6")],
+    ids=["under a million", "a million", "kibi", "negative millions", "non-integer millions"],
 )
-def test_without_a_limit_large_values_are_written_as_cells_write_them(x, expected):
-    """1000000×(−2.25) reads 1M×(−2.25) = −2.25M: one way of writing large values."""
+def test_large_values_have_no_suffix(x, expected):
+    """Integers stay whole; large fractions go scientific, as cells write them."""
     assert format_number(x) == expected
 
 
-def test_large_values_take_a_suffix_before_scientific_notation():
-    assert format_number(-150005.4, 6) == "-150k"
-    assert format_number(1234567.8) == "1.23457M"  # six significant digits without a limit
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ([0.00012, 1e6, -3.5], ["1.2e−4", "1.0e6", "−3.5e0"]),
+        ([7, 0.0001], ["7.0e0", "1.0e−4"]),
+        ([1000, 1001, 1024], ["1000", "1001", "1024"]),
+        ([1e6, -2], ["1000000", "−2"]),
+        ([0.789, 0.1234, -0.568], ["0.7890", "0.1234", "−0.5680"]),
+        ([1 / 3, 2.5], ["≈0.33", "2.50"]),
+        ([0.1 + 0.2, 1.5], ["0.3", "1.5"]),
+        ([1234.56789, 0.5], ["≈1234.57", "0.50"]),
+        ([0.25, 1234567.5], ["2.5e−1", "≈1.2e6"]),
+        ([-7, 1234, 0.0001], ["−7.0e0", "≈1.2e3", "1.0e−4"]),
+    ],
+    ids=["mixed", "one tiny value", "kibi", "a million", "decimals", "third", "float noise", "long", "range", "sci rounded"],
+)
+def test_a_row_has_one_form(row, expected):
+    fmt = row_format(row)
+    assert [fmt.text(v) for v in row] == expected
+
+
+@pytest.mark.parametrize(
+    ("row", "x", "expected"),
+    [([1 / 3, 2.5], 1 / 3, "≈0.333333"), ([1 / 3, 2.5], 2.5, "2.50"), ([0.25, 1234567.5], 1234567.5, "≈1.23457e6"), ([2 / 3e9, 1], 2 / 3e9, "≈6.66667e−10")],
+)
+def test_product_lines_keep_the_rows_form_with_more_digits(row, x, expected):
+    assert row_format(row).full(x) == expected
+
+
+def test_decimals_apply_to_product_lines_too():
+    fmt = row_format([1 / 3, 2.5], decimals=1)
+    assert (fmt.text(1 / 3), fmt.full(1 / 3), fmt.full(2.5)) == ("≈0.3", "≈0.3", "2.5")
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e30, max_value=1e30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(finite, min_size=1, max_size=12), st.sampled_from([None, 0, 2, 5]))
+def test_every_value_is_within_its_shown_precision_and_marked_when_rounded(row, decimals):
+    """Each text reads back within half a unit of its last digit, and carries
+    ≈ exactly when it is not the value; one form (fixed/scientific) per row."""
+    fmt = row_format(row, decimals)
+    for x in row:
+        for text in (fmt.text(x), fmt.full(x)):
+            plain = text.removeprefix("≈")
+            shown = Decimal(plain.replace("\u2212", "-"))
+            assert text.startswith("≈") == (abs(float(shown) - x) > 1e-12 * abs(x)), (row, x, text)
+            mantissa, _, exponent = plain.partition("e")
+            last = -len(mantissa.partition(".")[2]) + (int(exponent.replace("\u2212", "-")) if exponent else 0)
+            assert abs(shown - Decimal(repr(x))) <= Decimal(10) ** last / 2 * (1 + Decimal("1e-9")), (row, x, text)
+            assert ("e" in plain) == (fmt.kind == "scientific" and x != 0)
+    texts = [fmt.text(x) for x in row]
+    if fmt.kind == "fixed":
+        assert len({len(t.removeprefix("≈").lstrip("\u2212").partition(".")[2]) for t in texts}) == 1
+    else:
+        assert len({len(t.partition("e")[0].removeprefix("≈").lstrip("\u2212")) for t in texts if t != "0"}) == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(finite.filter(lambda v: v == 0 or 1e-12 < abs(v)), min_size=1, max_size=12))
+def test_a_row_fits_eight_characters_and_keeps_two_digits(row):
+    fmt = row_format(row)
+    for x in row:
+        text = fmt.text(x)
+        assert len(text) <= 8 or fmt.kind == "scientific", (row, text)
+        if x and text.startswith("≈"):
+            assert relative_error(text, x) <= Decimal("0.05"), (row, text)
 
 
 @pytest.mark.parametrize(

@@ -91,9 +91,10 @@ def _record(name, **options):
 
 @pytest.mark.parametrize("name", list(CASES), ids=list(CASES))
 def test_each_picture_counts_its_step_and_writes_every_steps_product_line(name):
-    from convanim.report import shown, step_terms
+    from convanim.report import approximately, step_result, step_terms
 
     trace, layout, pictures = _record(name)
+    formats = layout.row_formats
     total = len(pictures) - 1
     for k, picture in enumerate(pictures[:-1]):
         texts = _texts(picture)
@@ -101,7 +102,7 @@ def test_each_picture_counts_its_step_and_writes_every_steps_product_line(name):
         for index in picture.shot.steps:
             step = trace.steps[index]
             line = " ".join(layout.lines(step))
-            assert line == " + ".join(step_terms(step)) + f" = {shown(step.shown)}"
+            assert line == approximately(" + ".join(step_terms(step, formats=formats)) + f" = {step_result(step, formats)}")
             assert all(part in texts for part in layout.lines(step)), f"picture {k}: {line} not drawn"
     assert f"{total} of {total} done" in _texts(pictures[-1])
 

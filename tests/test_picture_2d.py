@@ -13,7 +13,7 @@ from convanim.render import RenderOptions
 from convanim.render.layout import compute_layout
 from convanim.render.record import record
 from convanim.render.theme import DEFAULT_THEME as THEME
-from convanim.report import shown, sum_lines
+from convanim.report import sum_lines
 
 RNG = np.random.default_rng(2024)
 
@@ -40,7 +40,7 @@ IDS = list(HELD_OUT)
 def _figure(arguments, **options):
     trace = convanim.trace(convanim.conv(**arguments))
     options = RenderOptions(panel=False, **options)
-    return trace, compute_layout(trace, options.width, options.panel), record(trace, options)
+    return trace, compute_layout(trace, options.width, options.panel, decimals=options.decimals), record(trace, options)
 
 
 def _text_at(picture, box, family=None):
@@ -62,7 +62,8 @@ def test_every_input_value_is_in_its_cell_copies_in_italics(name):
             value = trace.padded[(channel, *position)]
             italic = trace.roles[position] == "copy"
             texts = _text_at(first, box, "sans-italic" if italic else "sans")
-            assert texts and texts[0] == layout.cell_label(value, italic)[0] == shown(value), (channel, position)
+            row = ("input", channel)
+            assert texts and texts[0] == layout.cell_label(value, italic, row=row)[0] == layout.formats[row].text(value), (channel, position)
 
 
 @pytest.mark.parametrize("name", IDS, ids=IDS)
@@ -81,10 +82,10 @@ def test_each_picture_outlines_its_windows_and_tags_each_weight(name):
                 # The tag sits in the corner of the input cell the weight multiplies.
                 cell = layout.input_cell(tap.in_channel, tap.position)
                 assert cell.x < tag.x and tag.right <= cell.right + 1e-9 and tag.bottom <= cell.bottom + 1e-9
-                text = layout.cell_label(tap.weight, box=tag)[0]
+                text = layout.cell_label(tap.weight, box=tag, row=("kernel", tap.in_channel))[0]
                 assert text and text in _text_at(picture, tag)
                 grid = layout.kernel_grid_cell(tap.in_channel, tap.kernel_index, step.window)
-                assert shown(tap.weight) in _text_at(picture, grid)
+                assert layout.formats[("kernel", tap.in_channel)].text(tap.weight) in _text_at(picture, grid)
 
 
 @pytest.mark.parametrize("name", IDS, ids=IDS)
@@ -95,15 +96,15 @@ def test_sum_lines_are_the_traces_and_the_output_fills_in(name):
         steps = [trace.steps[i] for i in picture.shot.steps]
         drawn = texts(picture)
         for step in steps:
-            assert " ".join(layout.lines(step)).split() == " ".join(sum_lines(step)).split()
+            assert " ".join(layout.lines(step)).split() == " ".join(sum_lines(step, formats=layout.formats)).split()
             for line in layout.lines(step):
                 assert line in drawn
             target = layout.output_cell(step.out_channel, step.position)
-            assert _text_at(picture, target)[-1] == layout.cell_label(step.shown)[0]
+            assert _text_at(picture, target)[-1] == layout.cell_label(step.shown, row=("output", step.out_channel))[0]
         assert f"step {k + 1} of {len(pictures) - 1}" in drawn
     done = pictures[-1]
     for step in trace.steps:
-        assert _text_at(done, layout.output_cell(step.out_channel, step.position))[-1] == layout.cell_label(step.shown)[0]
+        assert _text_at(done, layout.output_cell(step.out_channel, step.position))[-1] == layout.cell_label(step.shown, row=("output", step.out_channel))[0]
 
 
 @pytest.mark.parametrize("name", IDS, ids=IDS)
@@ -175,7 +176,7 @@ def test_each_arrow_ends_on_the_cell_being_written_clear_of_the_labels(name):
     for picture in pictures[:-1]:
         steps = [trace.steps[i] for i in picture.shot.steps]
         heads = [c for c in picture.calls if c.kind == "polygon"]
-        shafts = [c for c in picture.calls if c.kind == "line" and c.colour == THEME.output_current]
+        shafts = [c for c in picture.calls if c.kind == "line" and c.edge_px > 1]  # the links are thin
         assert len(heads) == sum(len({tap.in_channel for tap in step.taps}) for step in steps)
         targets = [layout.output_cell(step.out_channel, step.position) for step in steps]
         for head in heads:
@@ -192,7 +193,7 @@ def test_arrows_never_cross_an_output_cell_already_written(name):
     for picture in pictures[1:-1]:
         first = min(picture.shot.steps)
         written = [layout.output_cell(step.out_channel, step.position) for step in trace.steps[:first]]
-        shafts = [c for c in picture.calls if c.kind == "line" and c.colour == THEME.output_current]
+        shafts = [c for c in picture.calls if c.kind == "line" and c.edge_px > 1]  # the links are thin
         assert shafts
         for shaft in shafts:
             for box in written:

@@ -110,3 +110,34 @@ def test_a_wrapped_figure_names_the_kernel_rows_only_where_the_kernel_is(name):
         names = [c for c in picture.canvas.texts() if c.text == "Kernel"]
         assert sorted(int(c.y // layout.band_height) for c in names) == sorted(bands)
         assert len([c for c in picture.canvas.texts() if c.text == "Input"]) == layout.bands
+
+
+def test_a_window_split_across_bands_shows_each_bands_taps_and_where_it_goes_on():
+    """Taps on both bands, each marked × under its cell with its weight below;
+    the bars run on to the band's edge on each side of the break; one arrow."""
+    import convanim
+    from convanim.render import RenderOptions
+    from convanim.render.layout import compute_layout
+    from convanim.render.record import record
+
+    trace = convanim.trace(convanim.conv(list(range(1, 41)), [1, 2, 1, 3]))
+    layout = compute_layout(trace, 700, panel=False)
+    pictures = record(trace, RenderOptions(width=700, panel=False))
+    step = next(s for s in trace.steps if layout._band(s.window[0][0]) != layout._band(s.window[0][1] - 1))
+    picture = next(p for p in pictures if p.shot.steps == (step.index,))
+    texts = [c for c in picture.calls if c.kind == "text"]
+    for tap in step.taps:
+        mark = layout.tap_mark(0, tap.position)
+        assert any(t.text == "×" and abs(t.x - mark.x) < 0.5 and abs(t.y - mark.y) < 0.5 for t in texts)
+        kernel = layout.kernel_cell(0, tap.position)
+        assert layout.input_cell(0, tap.position).x == kernel.x
+        assert any(t.text == layout.formats[("kernel", 0)][0].text(tap.weight) and abs(t.x - kernel.cx) < 0.5 and abs(t.y - kernel.cy) < 0.5 for t in texts)
+    bands = {layout._band(tap.position[0]) for tap in step.taps}
+    assert len(bands) == 2
+    links = layout.links(0, step.window)
+    edge = layout._column(min(bands) * layout.per_band + layout.per_band, min(bands))
+    assert any(end[0] > edge for _, end in links) and any(start[0] < layout.grid_x for start, _ in links)
+    for start, end in links:
+        assert any(c.kind == "line" and c.points[0] == start and c.points[-1] == end for c in picture.calls)
+    arrows = [c for c in picture.calls if c.kind == "polygon"]
+    assert len(arrows) == 1

@@ -6,87 +6,15 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from pathlib import Path
-
-import numpy as np
 
 from ..engine import Trace, trace
 from ..errors import SpecError, WriterError
 from ..spec import Conv
-from .selection import DEFAULT_MAX_FRAMES, choose, parse_steps
-from .storyboard import Timing, storyboard
-from .theme import DEFAULT, Theme, load_theme
-
-MIN_WIDTH, MAX_WIDTH = 320, 3840
-DEFAULT_FPS = 20.0
-
-
-@dataclass(frozen=True)
-class RenderOptions:
-    """How a figure looks and moves. Sizes are in pixels, times in seconds."""
-
-    width: int = 1080
-    hold: float = 1.0  # how long each step stays
-    fps: float = DEFAULT_FPS  # frame rate of the glide between steps
-    glide: bool = False  # move the kernel smoothly instead of jumping
-    panel: bool = True  # the title, PyTorch call and size formula under the animation
-    title: str | None = None
-    credit: str | None = None
-    # A Theme, a built-in theme's name or a theme file's path; kept as a Theme.
-    theme: Theme | str | os.PathLike = DEFAULT
-    every: int = 1  # draw every Nth step; the outputs in between still fill in
-    steps: str | tuple | None = None  # the steps to draw, "1-5,9"; kept as ((1, 5), (9, 9))
-    max_frames: int = DEFAULT_MAX_FRAMES  # refuse a figure of more frames, before drawing
-    canvas: str | None = None  # a fixed size, "1920x1080", or a ratio, "16:9", the figure centred in it
-    decimals: int | None = None  # decimals of every number in cells (rows of whole numbers stay whole)
-    show_pending: bool = False  # pending outputs show their values in grey
-
-    # Under each option's name: what the command line says about it.
-    HELP = {
-        "canvas": "A fixed frame size, e.g. 1920x1080, or a ratio such as 16:9 (width from --width): the figure is fitted and centred.",
-        "decimals": "Decimals of every number in the cells (0 to 6); by default each row picks the fewest that show its values.",
-        "show_pending": "Show the values of outputs not yet computed, in grey.",
-        "every": "Draw every Nth step (1, 1+N, …); the outputs in between still fill in. Default 1.",
-        "steps": "Draw only these steps, counted from 1, e.g. 1-8,30. Default: all.",
-        "max_frames": f"Refuse, before drawing, a figure of more frames. Default {DEFAULT_MAX_FRAMES}.",
-    }
-
-    def __post_init__(self):
-        if isinstance(self.width, bool) or not isinstance(self.width, (int, np.integer)) or not MIN_WIDTH <= self.width <= MAX_WIDTH:
-            raise SpecError("width", f"must be a whole number of pixels from {MIN_WIDTH} to {MAX_WIDTH}, got {self.width!r}")
-        for name in ("hold", "fps"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise SpecError(name, f"must be a number, got {value!r}")
-        for name in ("glide", "panel", "show_pending"):
-            if not isinstance(getattr(self, name), bool):
-                raise SpecError(name, f"must be true or false, got {getattr(self, name)!r}")
-        for name in ("title", "credit"):
-            value = getattr(self, name)
-            if value is not None and not isinstance(value, str):
-                raise SpecError(name, f"must be text, got {value!r}")
-            if value is not None and not value.isprintable():
-                raise SpecError(name, "must be one line of printable text (no line breaks or control characters)")
-        if self.decimals is not None and (
-            isinstance(self.decimals, bool) or not isinstance(self.decimals, (int, np.integer)) or not 0 <= self.decimals <= 6
-        ):
-            raise SpecError("decimals", f"must be a whole number from 0 to 6, got {self.decimals!r}")
-        if self.canvas is not None:
-            from .canvas import canvas_size
-
-            canvas_size(self.canvas, self.width)  # refuses a malformed size now
-        object.__setattr__(self, "theme", load_theme(self.theme))
-        for name in ("every", "max_frames"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise SpecError(name, f"must be a whole number, at least 1, got {value!r}")
-        object.__setattr__(self, "steps", parse_steps(self.steps))
-        self.timing  # Timing checks the ranges of hold and fps
-
-    @property
-    def timing(self) -> Timing:
-        return Timing(self.hold, self.fps, self.glide)
+from .options import RenderOptions
+from .selection import choose
+from .storyboard import storyboard
 
 
 def default_title(trace: Trace) -> str:

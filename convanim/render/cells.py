@@ -37,9 +37,18 @@ class RowNumbers:
     formats: dict[Row, RowFormat]
 
     @classmethod
-    def of(cls, trace: Trace, decimals: int | None, max_chars: int) -> RowNumbers:
+    def of(cls, trace: Trace, decimals: int | None, max_chars: int, room: tuple[float, float] | None = None) -> RowNumbers:
+        """Each row's format, its widest number within ``max_chars``
+        characters and, given ``room`` (pixels, type px), within that many
+        pixels at that size where fewer digits can do it."""
         values = {row: list(dict.fromkeys(found)) for row, found in row_values(trace).items()}
-        return cls(values, {row: row_format(found, decimals, max_chars) for row, found in values.items()})
+        formats = {}
+        for row, found in values.items():
+            for chars in range(max_chars, 2, -1):
+                formats[row] = row_format(found, decimals, chars)
+                if room is None or cls(values, formats).needed(row, room[1]) <= room[0]:
+                    break
+        return cls(values, formats)
 
     def needed(self, row: Row, px: float) -> float:
         """The width ``row``'s widest number takes at ``px`` (input cells may be italic)."""

@@ -31,11 +31,12 @@ def _names(L: Layout1D, band: int, blocks) -> list[Label]:
     many = L.in_channels > 1 or L.out_channels > 1
     dy = band * L.band_height
     for name, top, rows in blocks:
+        pitch = L.output_pitch if name == "Output" else L.cell_h
         x = L.label_right - L._channel_gap
-        result.append(Label(x, dy + L.block_centre(top, rows), name, L.label_px, align="right", bold=True))
+        result.append(Label(x, dy + top + (rows * pitch - pitch + L.cell_h) / 2, name, L.label_px, align="right", bold=True))
         if many:
             for row in range(rows):
-                y = dy + top + (row + 0.5) * L.cell_h
+                y = dy + top + row * pitch + 0.5 * L.cell_h
                 result.append(Label(L.label_right, y, f"ch {row}", L.small_px, "muted", "right"))
     return result
 
@@ -46,10 +47,10 @@ def stripes(L: Layout1D) -> list[tuple[Box, int]]:
         return []
     result = []
     for band in range(L.bands):
-        for top, rows in ((L.input_top, L.in_channels), (L.kernel_top, L.in_channels), (L.output_top, L.out_channels)):
+        for top, rows, pitch in ((L.input_top, L.in_channels, L.cell_h), (L.kernel_top, L.in_channels, L.cell_h), (L.output_top, L.out_channels, L.output_pitch)):
             per_group = rows // L.groups
             for row in range(rows):
-                y = band * L.band_height + top + row * L.cell_h + 1
+                y = band * L.band_height + top + row * pitch + 1
                 result.append((Box(L.grid_x - 16 * L.scale, y, 6 * L.scale, L.cell_h - 2), row // per_group))
     return result
 

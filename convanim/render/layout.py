@@ -71,18 +71,22 @@ class Arrow:
 
 
 class Layout(Protocol):
-    """What the renderer asks of a figure's geometry. Positions are in
-    padded coordinates (input, kernel) or output coordinates (output);
-    channels are the trace's channel numbers."""
+    """What the renderer asks of a figure's geometry, and all it asks: each
+    layout (1-D, 2-D) implements every member, where a member means nothing
+    to it, trivially. Positions are in padded coordinates (input, kernel) or
+    output coordinates (output); channels are the trace's channel numbers;
+    a window is a step's ``window``, per axis ``(start, stop)``."""
 
     width: int
     height: int
     scale: float
     panel: Box | None  # where the info panel goes, if shown
     expression_px: float  # type size of the product lines
+    window_bars: bool  # the window read is marked by bars over and under it, not a box round it
 
     @property
-    def heavy_edge(self) -> int: ...
+    def heavy_edge(self) -> int:
+        """The border of the cell being written and of the window, in whole pixels."""
 
     def input_cell(self, channel: int, position: tuple[int, ...]) -> Box: ...
 
@@ -91,18 +95,33 @@ class Layout(Protocol):
 
     def output_cell(self, channel: int, position: tuple[int, ...]) -> Box: ...
 
-    def tap_mark(self, channel: int, position: tuple[int, ...]) -> Label:
-        """The × that marks an input cell being read."""
+    def same_band(self, a: Box, b: Box) -> bool:
+        """Whether a glide from box ``a`` to box ``b`` stays on one line of
+        cells (a wrapped 1-D figure has several: onto another the kernel jumps)."""
 
-    def wrap(self, terms: list[str], result: str) -> list[str]:
-        """A product line broken into the lines the figure has room for."""
+    def outline(self, channel: int, window) -> Box | None:
+        """The window on input ``channel``, or None where each cell read is outlined instead."""
+
+    def links(self, channel: int, window) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+        """Lines that tie the window on ``channel`` to its kernel's grid."""
+
+    def kernel_grid_cell(self, channel: int, index: tuple[int, ...], window) -> Box | None:
+        """A cell of the kernel as a grid of its own, level with ``window``
+        (None where the kernel is drawn over the input instead)."""
+
+    def tap_mark(self, channel: int, position: tuple[int, ...]) -> Label | None:
+        """The × that marks an input cell being read (None: not marked so)."""
+
+    def lines(self, step) -> list[str]:
+        """A step's sum as the lines the figure has room for."""
 
     def product_lines(self, windows: list[tuple[tuple[int, int], ...]], lines: list[list[str]]) -> list[list[tuple[float, float]]]:
         """Where each line of each step's products goes (centre x, middle y),
         the steps' lines stacked in the order given."""
 
-    def arrow(self, lines: int, target: Box) -> Arrow | None:
-        """From under ``lines`` product lines to the cell being written."""
+    def arrows(self, lines: int, target: Box, window, channels: list[int]) -> list[Arrow]:
+        """From under ``lines`` product lines (or the kernels over
+        ``channels``) to ``target``, the cell being written."""
 
     def counter(self, position: tuple[int, ...] | None = None) -> Label:
         """The step counter, beside the product lines of ``position`` (None: the last)."""
@@ -110,7 +129,10 @@ class Layout(Protocol):
     def legend(self) -> list[tuple[Box, int, Label]]:
         """What the group stripes' colours mean: (swatch, group, label)."""
 
-    def kernel_owner(self, text: str) -> Label: ...
+    def kernel_labels(self, steps, owner: str | None) -> list[Label]:
+        """The kernel's labels that move with it: whose kernels ``steps``
+        show (``owner``, where a group's output channels take turns), and
+        the rows' names where they change."""
 
     def labels(self) -> list[Label]:
         """Block names and channel names, drawn once."""

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 
 from ..engine import Trace
 from ..errors import SpecError
-from ..report import shown, step_terms
+from ..report import approximately, step_result, step_terms
 from ..spec import ConvSpec
-from . import labels1d
+from . import arrows1d, labels1d
 from .cells import RowNumbers
+from .arrows1d import LANE, LANE_ARROW_ROOM
 from .layout import Arrow, Box, Label, wrap_terms
 from .paint import fit_text, text_width
 from .panel import panel_height
@@ -41,6 +42,7 @@ OWNER_PREFIX = "of out ch "
 MARGIN = 28
 CHAR_EM = 0.64  # DejaVu Sans advances: digits are 0.636 em; a little over covers ×, +, −
 MAX_BANDS = 8  # lines a long row may wrap onto
+GUTTER = 10  # between output rows, where such an arrow turns into its cell
 
 # Past these a figure cannot be read: taller than a screen, or longer than
 # anyone will watch.
@@ -86,6 +88,8 @@ class Layout1D:
     output_centres: tuple[float, ...]  # the column under which each output position sits
     formats: dict  # (block, channel) -> (RowFormat, type px): one per row
     window_bars: bool = True  # the window read is marked by bars over and under it
+    gutter: float = 0.0  # between output rows, where arrows into lower rows turn in
+    lanes: int = 0  # arrows' lanes left of the grid: one per group (0: one output row)
 
     # -- cells ---------------------------------------------------------------
     def _column(self, column: float, band: int) -> float:
@@ -118,8 +122,13 @@ class Layout1D:
         (causal: under the newest input they read, as TCN figures draw it)."""
         centre = self.output_centres[position[0]]
         band = self._output_band(centre)
-        top = band * self.band_height + self.output_top + channel * self.cell_h
+        top = band * self.band_height + self.output_top + channel * self.output_pitch
         return Box(self._column(centre, band) - self.cell / 2, top, self.cell, self.cell_h)
+
+    @property
+    def output_pitch(self) -> float:
+        """From one output row's top to the next's."""
+        return self.cell_h + self.gutter
 
     def same_band(self, a: Box, b: Box) -> bool:
         """Whether two boxes lie on one band of a wrapped figure."""
@@ -147,9 +156,16 @@ class Layout1D:
     def wrap(self, terms: list[str], result: str) -> list[str]:
         return wrap_terms(terms, result, self.expression_chars)
 
+    @property
+    def row_formats(self) -> dict:
+        """(block, channel) -> RowFormat: how each row writes its numbers."""
+        return {row: fmt for row, (fmt, _) in self.formats.items()}
+
     def lines(self, step) -> list[str]:
-        """A step's product line, broken where it runs out of room."""
-        return self.wrap(step_terms(step), shown(step.shown))
+        """A step's product line, each value written as its row's cells
+        write it, broken where it runs out of room."""
+        formats = self.row_formats
+        return [approximately(line) for line in self.wrap(step_terms(step, formats=formats), step_result(step, formats))]
 
     def outline(self, channel: int, window) -> Box | None:
         """The window on input row ``channel``: one box round the cells it
@@ -164,11 +180,18 @@ class Layout1D:
         return None  # the kernel row is the kernel
 
     def links(self, channel: int, window) -> list:
-        return []
+        """A window split across bands: where its bars run on (``arrows1d``)."""
+        return arrows1d.links(self, channel, window)
 
     def arrows(self, lines: int, target: Box, window, channels) -> list[Arrow]:
-        arrow = self.arrow(lines, target)
+        """Into the cell being written, crossing no other (``arrows1d``)."""
+        arrow = arrows1d.arrow(self, lines, target)
         return [] if arrow is None else [arrow]
+
+    @property
+    def lane_right(self) -> float:
+        """The innermost arrow lane: clear of the group stripes."""
+        return self.grid_x - 22 * self.scale
 
     def _centre(self, span: tuple[int, int]) -> float:
         return span[1] - 0.5 if self.causal else (span[0] + span[1]) / 2
@@ -185,25 +208,6 @@ class Layout1D:
             placed.append([(x, top + (row + i + 0.5) * self.expression_line) for i in range(len(step_lines))])
             row += len(step_lines)
         return placed
-
-    def arrow(self, lines: int, target: Box) -> Arrow | None:
-        """From under ``lines`` product lines down to the top of ``target``.
-
-        Into the first output row it comes down the middle; into a lower row
-        it runs down the cells' left edge, clear of the numbers above."""
-        s, band = self.scale, int(target.y // self.band_height)
-        head = 9 * s
-        top = band * self.band_height + self.expression_top + lines * self.expression_line
-        bottom = target.y
-        first_row = bottom - (band * self.band_height + self.output_top) < 1
-        x = target.cx if first_row else target.x + head * 0.8
-        if bottom - top < head + 3 * s:
-            return None
-        return Arrow(
-            ((x, top + 2 * s), (x, bottom - head)),
-            ((x - head * 0.7, bottom - head), (x + head * 0.7, bottom - head), (x, bottom - 1)),
-            max(1, round(2 * s)),
-        )
 
     def counter(self, position: tuple[int, ...] | None = None) -> Label:
         """The step counter heads the product lines, in the label column."""
@@ -237,7 +241,7 @@ class Layout1D:
 
     @property
     def label_right(self) -> float:
-        return self.grid_x - 22 * self.scale
+        return self.grid_x - (22 + self.lanes * LANE) * self.scale
 
     @property
     def _channel_gap(self) -> float:
@@ -318,7 +322,10 @@ def compute_layout(
     numbers = RowNumbers.of(trace, decimals, MAX_CELL_CHARS)
     need_least, need_full = numbers.width(least) + margin, numbers.width(value_px) + margin
 
-    label_column = _label_column(spec, s)
+    # Arrows into lower output rows run in lanes left of the grid, one per group.
+    lanes = spec.groups if spec.out_channels > 1 else 0
+    gutter = GUTTER * s if lanes else 0.0
+    label_column = _label_column(spec, s) + lanes * LANE * s
     room = width - label_column - 2 * MARGIN * s
     cell = max(min(max(MAX_CELL * s, need_full), room / columns), need_least, MIN_CELL * s)
     per_band = max(1, int(room // cell))
@@ -348,8 +355,9 @@ def compute_layout(
     expression_chars = max(16, int((width - MARGIN * s - grid_x) / (CHAR_EM * expression_px)))
     # Each group's products get their own lines: room for the longest of each.
     longest: dict[int, int] = {}
+    formats = numbers.formats
     for step in trace.steps:
-        count = len(wrap_terms(step_terms(step), shown(step.shown), expression_chars))
+        count = len(wrap_terms(step_terms(step, formats=formats), step_result(step, formats), expression_chars))
         longest[step.group] = max(longest.get(step.group, 1), count)
     lines = max(1, sum(longest.values()))
     line_height = 1.4 * expression_px
@@ -361,7 +369,9 @@ def compute_layout(
 
     y = 16 * s
     pad_label_y = y + 0.5 * SMALL_PX * s
-    y += 1.4 * SMALL_PX * s
+    roles = trace.roles
+    if (roles != "input").any():
+        y += 1.4 * SMALL_PX * s  # a line for the padding's labels
     input_top = y
     y += spec.in_channels * cell_h
     taps_y = y + 14 * s
@@ -369,9 +379,11 @@ def compute_layout(
     kernel_top = y
     y += spec.in_channels * cell_h
     expression_top = y + 6 * s
-    y += 6 * s + lines * line_height + 22 * s  # the last 22 px: the arrow into the output
+    # Under the lines: room for the arrow into the output, and for the
+    # turns of the arrows into lower rows, one above another.
+    y += 6 * s + lines * line_height + max(22, LANE_ARROW_ROOM + lanes * LANE) * s
     output_top = y
-    y += spec.out_channels * cell_h + 14 * s
+    y += spec.out_channels * (cell_h + gutter) - gutter + 14 * s
     band_height = y
     y = bands * band_height
     legend_top = y + SMALL_PX * s
@@ -380,12 +392,12 @@ def compute_layout(
         y = last + 1.2 * SMALL_PX * s
     panel_box = None
     if panel:
-        y += 24 * s
+        y += 18 * s
         panel_width = width - 2 * MARGIN * s
         height = panel_height(spec, panel_width, s, title)
         panel_box = Box(MARGIN * s, y, panel_width, height)
         y += height
-    y += 34 * s  # room for the credit line
+    y += 26 * s  # room for the credit line, under the panel's last gap
     return Layout1D(
         width=int(width),
         height=int(math.ceil(y)),
@@ -414,7 +426,9 @@ def compute_layout(
         out_channels=spec.out_channels,
         groups=spec.groups,
         causal=causal,
-        padding_runs=_runs(trace.roles != "input"),
+        padding_runs=_runs(roles != "input"),
         output_centres=tuple(centres[i] for i in range(len(centres))),
         formats=sized,
+        gutter=gutter,
+        lanes=lanes,
     )

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from ..engine import Step, Trace
 from ..errors import SpecError
-from ..report import shown, sum_lines
+from ..report import sum_lines
 from ..spec import ConvSpec
 from . import labels2d, overview2d
 from .labels2d import HEADER
@@ -160,7 +160,7 @@ class Layout2D:
         else:
             room, px, least = self.cell - 2 * self.heavy_edge - 4, self.value_px, self.min_value_px
         fmt = (self.formats or {}).get(row)
-        if fmt is not None:  # --decimals: the row's one format, as large as fits
+        if fmt is not None:  # the row's one format, as large as fits
             text, family = fmt.text(x), "sans-italic" if italic else "sans"
             while px > least and text_width(text, family, px, bold=True) > room:
                 px -= 0.25
@@ -189,7 +189,7 @@ class Layout2D:
     def lines(self, step: Step) -> list[str]:
         """The step's sum lines, each broken where it is wider than the room."""
         result = []
-        for line in sum_lines(step):
+        for line in sum_lines(step, formats=self.formats):
             result.extend(_break(line, self.expression_room, self.expression_px))
         return result
 
@@ -252,6 +252,15 @@ class Layout2D:
             return Label(x, y, text, self.label_px * 0.8, "muted", align="left")
         return Label(self.kernel_x, self.grid_top - 1.2 * HEADER * self.scale, text, self.label_px * 0.8, "muted", align="left")
 
+    def kernel_labels(self, steps, owner: str | None) -> list[Label]:
+        """Only whose kernel is shown: the kernel's grid keeps its place and names."""
+        return [] if owner is None else [self.kernel_owner(owner)]
+
+    def same_band(self, a: Box, b: Box) -> bool:
+        return True  # one band: the kernel glides straight
+
+    window_bars = False  # the window is outlined whole
+
     # -- drawn once ------------------------------------------------------------
     def labels(self) -> list[Label]:
         return labels2d.labels(self)
@@ -298,11 +307,16 @@ def _break(line: str, room: float, px: float) -> list[str]:
     return lines
 
 
-def _legible(trace: Trace, cell: float, least_px: float) -> bool:
+def _room(cell: float) -> float:
+    """The width a number has in a cell, clear of its border."""
+    return cell - 2 * max(2, round(cell / 18)) - 4
+
+
+def _legible(numbers: RowNumbers, cell: float, least_px: float) -> bool:
     """Whether the figure's numbers can be read in cells ``cell`` pixels wide."""
     if cell < LEAST_CELL:
         return False
-    return cell >= LEGIBLE_CELL * least_px or overview2d.numbers_fit(trace, cell - 2 * max(2, round(cell / 18)) - 4, least_px)
+    return cell >= LEGIBLE_CELL * least_px or numbers.width(math.ceil(least_px * 4) / 4) <= _room(cell)
 
 
 def check_drawable(spec: ConvSpec) -> None:
@@ -336,13 +350,16 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
     # Down: the channels' grids with a gap of half a cell between them.
     down = max(c_in * rows + (c_in - 1) * 0.5, c_out * out_rows + (c_out - 1) * 0.5)
     cell = min(MAX_CELL * s, (width - fixed) / across, TALL * width / down)
-    if not _legible(trace, cell, least_px):  # taller rather than illegible, where that is enough
+    written = RowNumbers.of(trace, decimals, MAX_CELL_CHARS)  # each row's numbers, written in full
+    if not _legible(written, cell, least_px):  # taller rather than illegible, where that is enough
         cell = max(cell, min(MAX_CELL * s, (width - fixed) / across))
     # A line over the block names says whose kernel is shown, and the groups.
     top = 18 * s + (HEADER + (18 if spec.groups > 1 or c_out > 1 else 0)) * s
     lens = None
-    if not _legible(trace, cell, least_px):  # an overview, and lenses
-        placed = overview2d.geometry(trace, width, s, top, least_px, LABEL_COLUMN, MARGIN, LEGIBLE_CELL * least_px, c_out > spec.groups)
+    if not _legible(written, cell, least_px):  # an overview, and lenses
+        placed = overview2d.geometry(
+            trace, width, s, top, least_px, written.width, LABEL_COLUMN, MARGIN, LEGIBLE_CELL * least_px, c_out > spec.groups
+        )
         cell, input_x, kernel_x, output_x = placed["cell"], placed["input_x"], placed["kernel_x"], placed["output_x"]
         grid_top, channel_step, kernel_offset = placed["grid_top"], placed["channel_step"], placed["kernel_offset"]
         output_top, output_step, lens, y = placed["output_top"], placed["output_step"], placed["lens"], placed["bottom"]
@@ -367,7 +384,11 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
     # Weights' tags: as wide as the longest weight needs, within the cell.
     tag_px = max(7.0, min(0.8 * value_px, TAG * 0.62 * cell))
     tag_h = min(cell * 0.6, tag_px * 1.3)
-    widest = max(text_width(shown(w), size=tag_px, bold=True) for w in set(trace.conv.weight.ravel().tolist()))
+    if lens is None:
+        numbers = RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (_room(cell), min_value_px))
+    else:  # the numbers are written in the lenses
+        numbers = RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (lens.cell - 8, lens.value_px))
+    widest = max(numbers.needed(("kernel", c), tag_px) for c in range(c_in))  # weights as their rows write them
     tag_w = min(cell - 2, max(tag_h, widest + 4))
 
     expression_left = input_x - LABEL_COLUMN * s * 0.6
@@ -381,7 +402,8 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
         expression_room=expression_room, padded_shape=(rows, columns), kernel_size=(k_rows, k_columns),
         output_shape=(out_rows, out_columns), in_channels=c_in, out_channels=c_out, groups=spec.groups,
         padded=bool((trace.roles != "input").any()),
-        formats=None if decimals is None else RowNumbers.of(trace, decimals, MAX_CELL_CHARS).formats, least_px=least_px,
+        formats=numbers.formats,
+        least_px=least_px,
         lens=lens,
     )
     # Each group's sums get their own lines: room for the longest of each.

@@ -99,10 +99,9 @@ def spans(spec, ring: int, reach) -> tuple[tuple[int, int], tuple[int, int]]:
     return inputs, outputs
 
 
-def lens_cell(texts, value_px: float, tag_px: float, scale: float) -> float:
-    """A lens cell wide enough for the widest number at ``value_px`` and tall
+def lens_cell(widest: float, value_px: float, tag_px: float, scale: float) -> float:
+    """A lens cell wide enough for a number ``widest`` pixels wide and tall
     enough for a number over a weight's tag."""
-    widest = max((text_width(t, size=value_px, bold=True) for t in texts), default=0.0)
     return max(54 * scale, widest + 12, value_px * 1.3 + tag_px * 1.3 + 8)
 
 

@@ -14,10 +14,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
-from ..report import shown
-from .paint import text_width
 from .lens2d import REACHES, Lenses, lens_cell, spans
 
 GAP = 56  # px at 1080: between the input and output columns, where the arrows run
@@ -27,21 +23,9 @@ LEAST_OVERVIEW = 3.0  # px: an overview cell, at least
 TALL = 0.75  # an overview grid is no taller than this many widths
 
 
-def _texts(trace) -> list[str]:
-    """The longest texts a lens may write: inputs, weights and outputs."""
-    values = np.unique(np.concatenate([trace.padded.ravel(), trace.conv.weight.ravel(), trace.shown.ravel()]))
-    texts = {shown(float(v)) for v in values}
-    return sorted(texts, key=len)[-12:]
-
-
-def numbers_fit(trace, room: float, least_px: float) -> bool:
-    """Whether every number of the figure fits ``room`` pixels at the type floor."""
-    px = math.ceil(least_px * 4) / 4
-    return all(text_width(t, size=px, bold=True) <= room for t in _texts(trace))
-
-
-def geometry(trace, width: int, s: float, top: float, least_px: float, label_column: float, margin: float, largest: float, owner_line: bool) -> dict:
+def geometry(trace, width: int, s: float, top: float, least_px: float, widest, label_column: float, margin: float, largest: float, owner_line: bool) -> dict:
     """The fields of the 2-D layout that place grids, lenses and cells:
+    ``widest(px)`` is how wide the widest number is written at ``px``;
     ``largest`` is the overview cell not to exceed (one with legible
     numbers would not need a lens); ``owner_line`` leaves a line under
     each input lens for whose kernel is shown."""
@@ -54,7 +38,7 @@ def geometry(trace, width: int, s: float, top: float, least_px: float, label_col
     # As large as the type elsewhere, never under the floor (type comes in quarter pixels).
     value_px = tag_px = math.ceil(max(least_px, 18 * s) * 4) / 4
     title_px = least_px
-    cell = lens_cell(_texts(trace), value_px, tag_px, s)
+    cell = lens_cell(widest(value_px), value_px, tag_px, s)
     room = width - (2 * margin + label_column * (2 if labelled else 1) + GAP) * s
     # The lenses side by side must fit the width: they show fewer cells
     # around the window and the output first, then their cells shrink.

@@ -150,9 +150,10 @@ class FrameRenderer:
         total = self._draw_products(p, steps)
         for step in steps:
             target = L.output_cell(step.out_channel, step.position)
+            ink = self._ink(step) if self.trace.spec.groups > 1 else theme.output_current  # each group's arrow its colour
             for arrow in L.arrows(total, target, step.window, self._channels(step)):
-                p.line(list(arrow.shaft), theme.output_current, arrow.width_px)
-                p.polygon(list(arrow.head), theme.output_current)
+                p.line(list(arrow.shaft), ink, arrow.width_px)
+                p.polygon(list(arrow.head), ink)
             self._cell(p, target, theme.output_current, step.shown, ("output", step.out_channel), edge_px=L.heavy_edge)
 
     def _draw_kernel(self, p, step: Step) -> None:
@@ -198,8 +199,7 @@ class FrameRenderer:
     def _same_line(self, start: Box, end: Box) -> bool:
         """Whether a glide from ``start`` to ``end`` stays on one line of
         cells (a wrapped 1-D figure has several; others one)."""
-        same = getattr(self.layout, "same_band", None)
-        return same is None or same(start, end)
+        return self.layout.same_band(start, end)
 
     @staticmethod
     def _channels(step: Step) -> list[int]:
@@ -224,7 +224,7 @@ class FrameRenderer:
 
     def _outline_box(self, p, box: Box) -> None:
         edge = self.layout.heavy_edge
-        if getattr(self.layout, "window_bars", False):
+        if self.layout.window_bars:
             # A bar over and under the window: as plain as a box, and a
             # fraction of the bytes per frame (no edges down every row).
             for y in (box.y - edge, box.bottom):
@@ -252,12 +252,8 @@ class FrameRenderer:
         if spec.out_channels > spec.groups:
             owners = ", ".join(str(step.out_channel) for step in steps)
             owner = f"of out ch {owners}"
-        moving = getattr(self.layout, "kernel_labels", None)  # a layout whose kernel changes lines
-        if moving is not None:
-            for label in moving(steps, owner):
-                self._label(p, label)
-        elif owner is not None:
-            self._label(p, self.layout.kernel_owner(owner))
+        for label in self.layout.kernel_labels(steps, owner):
+            self._label(p, label)
 
     def _draw_counter(self, p, shot: Shot) -> None:
         position = self.trace.steps[shot.steps[0]].position if shot.steps else None

@@ -1,0 +1,132 @@
+"""The numbers a reader sees in a 1-D figure, read back from the drawing:
+each within the precision it is written with, marked ≈ exactly when it is
+rounded, one form per row, and the product line writing each value as its
+cell does."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import convanim
+from convanim.numfmt import MINUS, ROUNDED
+from convanim.render import RenderOptions
+from convanim.render.layout import compute_layout
+from convanim.render.record import record
+
+# Odd values on purpose: tiny, huge, negative, many decimals, integers.
+odd = st.one_of(
+    st.integers(-2000, 2000).map(float),
+    st.floats(-10, 10, allow_nan=False).map(lambda v: round(v, 3)),
+    st.floats(-1e7, 1e7, allow_nan=False),
+    st.floats(1e-7, 1e-3).flatmap(lambda v: st.sampled_from([v, -v])),
+    st.sampled_from([0.0, 1 / 3, 2.5e-7, 1e6, -2.25, 1024.0]),
+)
+
+
+def _number(text: str) -> Decimal:
+    return Decimal(text.removeprefix(ROUNDED).replace(MINUS, "-"))
+
+
+def _within_its_precision(text: str, x: float) -> bool:
+    """Within half a unit of the text's last digit, ≈ exactly when not the value."""
+    plain = text.removeprefix(ROUNDED)
+    shown, value = _number(text), Decimal(repr(float(x)))
+    mantissa, _, exponent = plain.partition("e")
+    last = -len(mantissa.partition(".")[2]) + (int(exponent.replace(MINUS, "-")) if exponent else 0)
+    rounded = abs(float(shown) - x) > 1e-12 * abs(x)
+    return text.startswith(ROUNDED) == rounded and abs(shown - value) <= Decimal(10) ** last / 2 * (1 + Decimal("1e-9"))
+
+
+def _form(text: str) -> tuple[str, int]:
+    """("scientific", mantissa digits) or ("fixed", decimals)."""
+    plain = text.removeprefix(ROUNDED).lstrip(MINUS)
+    if "e" in plain:
+        return "scientific", len(plain.partition("e")[0].replace(".", ""))
+    return "fixed", len(plain.partition(".")[2])
+
+
+def _drawn(picture, box) -> list[str]:
+    return [c.text for c in picture.calls if c.kind == "text" and abs(c.x - box.cx) < 0.5 and abs(c.y - box.cy) < 0.5]
+
+
+def _figure(conv, **options):
+    trace = convanim.trace(conv)
+    options = RenderOptions(panel=False, **options)
+    return trace, compute_layout(trace, options.width, panel=False, decimals=options.decimals), record(trace, options)
+
+
+@settings(max_examples=25, deadline=None)
+@given(values=st.lists(odd, min_size=3, max_size=9), weights=st.lists(odd, min_size=1, max_size=3), bias=odd)
+def test_every_drawn_number_is_within_its_precision_one_form_per_row(values, weights, bias):
+    trace, layout, pictures = _figure(convanim.conv(values, weights, bias=[bias]))
+    done = pictures[-1]
+    rows = {
+        "input": [(layout.input_cell(0, (i,)), x) for i, x in enumerate(trace.padded[0].tolist())],
+        "output": [(layout.output_cell(0, step.position), step.shown) for step in trace.steps],
+    }
+    step = trace.steps[0]
+    rows["kernel"] = [(layout.kernel_cell(0, tap.position), tap.weight) for tap in step.taps]
+    for block, cells in rows.items():
+        picture = done if block != "kernel" else pictures[0]
+        texts = []
+        for box, x in cells:
+            drawn = _drawn(picture, box)
+            assert drawn, f"{block} cell of {x} is empty"
+            assert _within_its_precision(drawn[-1], x), (block, x, drawn[-1])
+            texts.append(drawn[-1])
+        forms = {_form(t) for t in texts if t not in ("0",)}
+        assert len(forms) <= 1, (block, texts)
+
+
+@settings(max_examples=25, deadline=None)
+@given(values=st.lists(odd, min_size=2, max_size=6), weight=odd)
+def test_the_product_line_writes_each_value_as_its_cell_does(values, weight):
+    trace, layout, pictures = _figure(convanim.conv(values, [weight]))
+    for picture in pictures[:-1]:
+        drawn = [c.text for c in picture.calls if c.kind == "text"]
+        for index in picture.shot.steps:
+            step = trace.steps[index]
+            line = " ".join(layout.lines(step))
+            assert all(part in drawn for part in layout.lines(step))
+            factor, result = re.split(r" [=≈] ", line)
+            value_text, weight_text = re.fullmatch(r"\(?([^()]+?)\)?×\(?([^()]+?)\)?", factor).groups()
+            tap = step.taps[0]
+            for text, x, cell in (
+                (value_text, tap.value, layout.input_cell(0, tap.position)),
+                (weight_text, tap.weight, layout.kernel_cell(0, tap.position)),
+            ):
+                assert _within_its_precision(text, x), (line, x)
+                shown_in_cell = _drawn(picture, cell)[-1]
+                assert _form(text)[0] == _form(shown_in_cell)[0], (text, shown_in_cell)
+                if not shown_in_cell.startswith(ROUNDED):
+                    assert text == shown_in_cell  # exact in the cell: the very same text
+            result = (ROUNDED if " ≈ " in line else "") + result
+            assert _within_its_precision(result, step.shown), (line, step.shown)
+
+
+def test_a_rounded_sum_reads_approximately_and_large_values_take_no_suffix():
+    trace, layout, _ = _figure(convanim.conv([0.00012, 1e6, -3.5], [0.5, -1.5]))
+    lines = [" ".join(layout.lines(step)) for step in trace.steps]
+    assert lines[0] == "1.2e\u22124×0.5 + 1.0e6×(\u22121.5) \u2248 \u22121.50000e6"  # six digits, as the cell's form
+    assert not any(suffix in line for line in lines for suffix in "kMGT")
+
+
+@pytest.mark.parametrize("decimals", [0, 1, 3])
+def test_decimals_apply_to_cells_and_product_lines_alike(decimals):
+    trace, layout, pictures = _figure(convanim.conv([1 / 3, 0.25, 2.0, -1.125], [0.5, 1 / 7]), decimals=decimals)
+    for step in trace.steps:
+        line = " ".join(layout.lines(step))
+        numbers = re.findall(r"[\u2212-]?\d+(?:\.\d+)?", line)
+        assert numbers and all(len(n.partition(".")[2]) == decimals for n in numbers), line
+
+
+def test_thousands_keep_their_digits():
+    """1000..1024 once all read "1k": a grid of identical, unmarked cells."""
+    values = [1000.0, 1001.0, 1023.0, 1024.0]
+    trace, layout, pictures = _figure(convanim.conv(values, [1.0]))
+    assert [_drawn(pictures[-1], layout.input_cell(0, (i,)))[-1] for i in range(4)] == ["1000", "1001", "1023", "1024"]
