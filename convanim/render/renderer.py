@@ -115,7 +115,7 @@ class FrameRenderer:
 
     def _draw_moving(self, p, shot: Shot) -> None:
         """What a shot adds to the background: kernels, sums, the counter."""
-        if getattr(self.layout, "lens", None) is not None:  # a large 2-D grid: its lenses, under all the rest
+        if self.layout.lens is not None:  # a large 2-D grid: its lenses, under all the rest
             from .lens2d import draw_lenses
 
             draw_lenses(self, p, shot)
