@@ -31,9 +31,9 @@ def arrow(L: Layout1D, lines: int, target: Box) -> Arrow | None:
     rank = round((target.y - block) / L.output_pitch) // max(1, L.out_channels // max(1, L.lanes))
     level = block - (LANE_ARROW_ROOM + rank * LANE) * s
     lane = L.lane_right - rank * LANE * s
-    gutter = target.y - L.gutter / 2
+    gutter = target.y - L.gutter + 2 * s  # high in the gutter: room under it for the head
     start = target.cx - rank * LANE * s
-    return _head(L, ((start, top), (start, level), (lane, level), (lane, gutter), (target.cx, gutter), (target.cx, target.y)), 5 * s)
+    return _head(L, ((start, top), (start, level), (lane, level), (lane, gutter), (target.cx, gutter), (target.cx, target.y)), 7 * s)
 
 
 def _head(L: Layout1D, path, head: float) -> Arrow | None:
