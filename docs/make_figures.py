@@ -27,6 +27,7 @@ FIGURES = {
     ),
     "same-padding-2d.gif": "--template same_padding_no_strides --width 800",
     "rgb-two-filters.gif": "--template rgb_two_filters --width 800",
+    "large-grid-2d.gif": "--size 32,32 --padding 1 --steps 1-2,530-532 --width 800",
 }
 
 

@@ -83,6 +83,7 @@ class Layout(Protocol):
     panel: Box | None  # where the info panel goes, if shown
     expression_px: float  # type size of the product lines
     window_bars: bool  # the window read is marked by bars over and under it, not a box round it
+    lens: object | None  # a grid too large for numbers in its cells: its lenses (lens2d.Lenses), drawn first
 
     @property
     def heavy_edge(self) -> int:

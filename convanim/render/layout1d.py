@@ -88,6 +88,7 @@ class Layout1D:
     output_centres: tuple[float, ...]  # the column under which each output position sits
     formats: dict  # (block, channel) -> (RowFormat, type px): one per row
     window_bars: bool = True  # the window read is marked by bars over and under it
+    lens = None  # every number is in its cell
     gutter: float = 0.0  # between output rows, where arrows into lower rows turn in
     lanes: int = 0  # arrows' lanes left of the grid: one per group (0: one output row)
 

@@ -8,10 +8,10 @@ window is outlined on every channel it reads, each weight is written small
 in the corner of the cell it multiplies, and a line ties the window to the
 output cell being written.
 
-Cells shrink down to ``MIN_CELL`` pixels (never under ``LEAST_CELL``) as the
-input grows or the width narrows; past that the
-figure grows wider than asked, up to ``MAX_GROWN_WIDTH``, where cells shrink
-again (numbers get smaller type, then abbreviations, never a wrong number).
+Cells shrink as the input grows or the width narrows, down to where their
+numbers can still be read (``LEGIBLE_CELL`` times the type floor, and
+``LEAST_CELL`` pixels). A grid larger than that keeps the width asked for
+and is drawn as an overview with lenses (``overview2d``, ``lens2d``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,10 @@ from ..engine import Step, Trace
 from ..errors import SpecError
 from ..report import sum_lines
 from ..spec import ConvSpec
+from . import labels2d, overview2d
+from .labels2d import HEADER
 from .layout import Arrow, Box, Label
+from .lens2d import Lenses
 from .cells import RowNumbers
 from .layout import fit_number as _fit_number
 from .paint import fit_text, text_width
@@ -31,13 +34,11 @@ from .panel import panel_height
 
 BASE_WIDTH = 1080  # sizes below are in pixels at this width and scale with it
 MAX_CELL = 56
-MIN_CELL = 24
+LEGIBLE_CELL = 2.2  # a cell narrower than this many times the type floor: an overview with lenses
 LEAST_CELL = 26  # px at any width: below this a number cannot be read in its cell
 MIN_SCALE = 0.7
-MAX_GROWN_WIDTH = 3840
 LABEL_COLUMN = 64  # "ch 12" beside each grid
 MARGIN = 28
-HEADER = 34  # block names over the columns
 TALL = 1.0  # the grids stay within this many widths of height
 MAX_CELL_CHARS = 7  # a number's characters in a cell, at most
 TAG = 0.42  # a weight's tag, as a share of the cell's side
@@ -85,6 +86,7 @@ class Layout2D:
     padded: bool
     formats: dict = None  # each row's one number format (numfmt.RowFormat), by (block, channel)
     least_px: float = 0.0  # no text smaller: the README's floor, 1/60 of the width
+    lens: Lenses | None = None  # a grid too large for numbers in its cells: where its lenses go
 
     # -- cells ---------------------------------------------------------------
     def input_cell(self, channel: int, position: tuple[int, ...]) -> Box:
@@ -94,13 +96,20 @@ class Layout2D:
 
     def kernel_cell(self, channel: int, position: tuple[int, ...]) -> Box:
         """The weight's tag over input ``channel`` at padded ``position``: the
-        cell's bottom-right corner, as conv_arithmetic's numeric figures write it."""
+        cell's bottom-right corner, as conv_arithmetic's numeric figures write it.
+        On an overview, the cell itself: the window's taps in the kernel's
+        colour (their weights are in the lens)."""
         box = self.input_cell(channel, position)
+        if self.lens is not None:
+            return box
         return Box(box.right - self.tag_w, box.bottom - self.tag_h, self.tag_w, self.tag_h)
 
     def kernel_grid_cell(self, channel: int, index: tuple[int, ...], window) -> Box:
         """A cell of the kernel's own grid, beside input ``channel``, level
-        with the window it is over (kept within the channel's rows)."""
+        with the window it is over (kept within the channel's rows). None
+        on an overview: the lens writes the weights."""
+        if self.lens is not None:
+            return None
         row, column = index
         top = self.grid_top + channel * self.channel_step
         span = self.outline(channel, window)
@@ -109,7 +118,14 @@ class Layout2D:
         return Box(self.kernel_x + column * self.cell, y + row * self.cell, self.cell, self.cell)
 
     def links(self, channel: int, window) -> list[tuple[tuple[float, float], tuple[float, float]]]:
-        """Lines from the window's right corners to its kernel's left corners."""
+        """Lines from the window's right corners to its kernel's left corners;
+        on an overview, from the region the lens shows to the lens."""
+        if self.lens is not None:
+            lens = self.lens
+            first = self.input_cell(channel, lens.input_origin(window))
+            x, y = lens.inputs[channel]
+            bottom = first.y + lens.in_span[0] * self.cell
+            return [((first.x, bottom), (x, y)), ((first.x + lens.in_span[1] * self.cell, bottom), (x + lens.in_size[0], y))]
         span = self.outline(channel, window)
         first = self.kernel_grid_cell(channel, (0, 0), window)
         rows = self.kernel_size[0]
@@ -135,7 +151,10 @@ class Layout2D:
         return max(2, round(self.cell / 18))
 
     def cell_label(self, x: float, italic: bool = False, box: Box | None = None, row=None) -> tuple[str, float]:
-        """A number's text and type size in a cell (or a weight's tag), clear of the border."""
+        """A number's text and type size in a cell (or a weight's tag), clear
+        of the border. On an overview only a lens's cells and tags have one."""
+        if self.lens is not None:
+            return self._lens_label(x, italic, box, row)
         if box is not None and box.h < self.cell * 0.9:  # a weight's tag
             room, px, least = box.w - 2, self.tag_px, min(self.tag_px, 7.0)
         else:
@@ -148,6 +167,20 @@ class Layout2D:
             if text_width(text, family, px, bold=True) <= room:
                 return text, px
         return _fit_number(x, room, px, least, italic)
+
+    def _lens_label(self, x: float, italic: bool, box: Box | None, row) -> tuple[str, float]:
+        lens = self.lens
+        tag = box is not None and abs(box.h - lens.tag_h) < 1e-6 and (row or ("",))[0] == "kernel"
+        if box is None or not tag and box.w < 0.9 * lens.cell:
+            return "", lens.value_px  # an overview cell: the lens writes its number
+        px = lens.tag_px if tag else lens.value_px
+        room = box.w - (4 if tag else 2 * self.heavy_edge + 4)
+        fmt = (self.formats or {}).get(row)
+        if fmt is not None:
+            text = fmt.text(x)
+            if text_width(text, "sans-italic" if italic else "sans", px, bold=True) <= room:
+                return text, px
+        return _fit_number(x, room, px, math.ceil(self.least_px * 4) / 4, italic)
 
     # -- what moves ------------------------------------------------------------
     def tap_mark(self, channel: int, position: tuple[int, ...]) -> Label | None:
@@ -174,31 +207,34 @@ class Layout2D:
         return placed
 
     def arrows(self, lines: int, target: Box, window, channels) -> list[Arrow]:
-        """From each channel's kernel grid to the output grid, level with the
-        cell being written: the channels' products meet in one sum."""
+        """From each channel's kernel grid to the output grid, into the cell
+        being written: the channels' products meet in one sum. The outputs
+        fill in row by row, so the cells under the one being written are
+        all still empty: the arrow runs down the gap before the output
+        grids, along the gutter under the target's grid and up into the
+        cell from below, never across a cell already written."""
+        s = self.scale
+        gutter_x = self.output_x - min(self.cell, 14 * s)
+        grid_bottom = self._output_grid_bottom(target)
+        gutter_y = grid_bottom + min(0.25 * self.cell, 10 * s)
+        end = (target.cx, target.bottom)
         result = []
         for channel in channels:
             first = self.kernel_grid_cell(channel, (0, 0), window)
-            start = (first.x + self.kernel_size[1] * self.cell + 3 * self.scale, first.y + self.kernel_size[0] * self.cell / 2)
-            # Onto the cell being written: where the line toward its centre
-            # meets its border, so the head sits on the cell, not inside it.
-            end = _border_point(start, target)
-            dx, dy = end[0] - start[0], end[1] - start[1]
-            length = math.hypot(dx, dy)
-            head = 9 * self.scale
-            if length < 2 * head:
-                continue
-            ux, uy = dx / length, dy / length
-            base = (end[0] - ux * head, end[1] - uy * head)
-            wing = 0.5 * head
-            result.append(
-                Arrow(
-                    (start, base),
-                    ((base[0] - uy * wing, base[1] + ux * wing), (base[0] + uy * wing, base[1] - ux * wing), end),
-                    max(1, round(2 * self.scale)),
-                )
-            )
+            if first is None:  # an overview: from the window itself
+                span = self.outline(channel, window)
+                start = (span.right + self.heavy_edge + 1, span.cy)
+            else:
+                start = (first.x + self.kernel_size[1] * self.cell + 3 * s, first.y + self.kernel_size[0] * self.cell / 2)
+            shaft = [start, (gutter_x, start[1]), (gutter_x, gutter_y), (end[0], gutter_y)]
+            result.append(_arrow(shaft, end, 9 * s, max(2, round(2 * s))))  # bolder than the connectors
         return result
+
+    def _output_grid_bottom(self, target: Box) -> float:
+        """The bottom edge of the output grid ``target`` is a cell of."""
+        rows = self.output_shape[0]
+        channel = max(0, min(self.out_channels - 1, int((target.y - self.output_top) // self.output_step)))
+        return self.output_top + channel * self.output_step + rows * self.cell
 
     def legend(self) -> list:
         return []  # the group stripes' meaning: not drawn in 2-D yet
@@ -208,7 +244,12 @@ class Layout2D:
         return Label(self.expression_left, self.sums_top - 0.6 * self.sums_line, "", self.label_px * 0.9, "muted", align="left")
 
     def kernel_owner(self, text: str) -> Label:
-        """Over the block's name: whose kernel is shown."""
+        """Over the block's name: whose kernel is shown (on an overview, under
+        the first lens's title)."""
+        if self.lens is not None:
+            x, y = self.lens.inputs[0]
+            y += self.lens.in_size[1] + 1.25 * self.lens.title_room
+            return Label(x, y, text, self.label_px * 0.8, "muted", align="left")
         return Label(self.kernel_x, self.grid_top - 1.2 * HEADER * self.scale, text, self.label_px * 0.8, "muted", align="left")
 
     def kernel_labels(self, steps, owner: str | None) -> list[Label]:
@@ -222,64 +263,30 @@ class Layout2D:
 
     # -- drawn once ------------------------------------------------------------
     def labels(self) -> list[Label]:
-        s = self.scale
-        y = self.grid_top - 0.55 * HEADER * s
-        result = [
-            Label(self.input_x, y, "Input", self.label_px, align="left", bold=True),
-            Label(self.kernel_x, y, "Kernel", self.label_px, align="left", bold=True),
-            Label(self.output_x, min(y, self.output_top - 0.55 * HEADER * s), "Output", self.label_px, align="left", bold=True),
-        ]
-        px = self.label_px * 0.8
-        rows, columns = self.padded_shape
-        if self.in_channels == 1 and self.out_channels == 1:
-            return result  # one grid each: no channel to tell apart
-        for channel in range(self.in_channels):
-            box = self.input_cell(channel, (0, 0))
-            result.append(Label(self.input_x - 10 * s, box.y + rows * self.cell / 2, f"ch {channel}", px, "muted", "right"))
-        out_rows = self.output_shape[0]
-        for channel in range(self.out_channels):
-            box = self.output_cell(channel, (0, 0))
-            # Right of the grid: the arrows cross the gap on its left.
-            right = box.x + self.output_shape[1] * self.cell
-            result.append(Label(right + 8 * s, box.y + out_rows * self.cell / 2, f"ch {channel}", px, "muted", "left"))
-        if self.groups > 1:
-            result.append(Label(self.output_x, self.grid_top - 1.2 * HEADER * s, f"groups={self.groups}", px, "muted", "left"))
-        return result
+        return labels2d.labels(self)
 
     def stripes(self) -> list[tuple[Box, int]]:
-        """A stripe in the group's colour beside each grid: grids of one colour feed each other."""
-        if self.groups == 1:
-            return []
-        s, rows = self.scale, self.padded_shape[0]
-        result = []
-        per_in, per_out = self.in_channels // self.groups, self.out_channels // self.groups
-        for channel in range(self.in_channels):
-            top = self.input_cell(channel, (0, 0)).y
-            result.append((Box(self.input_x - 8 * s, top, 5 * s, rows * self.cell), channel // per_in))
-        for channel in range(self.out_channels):
-            top = self.output_cell(channel, (0, 0)).y
-            result.append((Box(self.output_x - 6 * s, top, 4 * s, self.output_shape[0] * self.cell), channel // per_out))
-        return result
+        return labels2d.stripes(self)
 
     def padding_labels(self, word: str) -> list[Label]:
-        """One label over the first channel's grid: the ring's colour says the rest."""
-        if not self.padded:
-            return []
-        columns = self.padded_shape[1]
-        x = self.input_x + columns * self.cell
-        return [Label(x, self.grid_top - 0.55 * HEADER * self.scale, word, self.label_px * 0.85, "padding", align="right")]
+        return labels2d.padding_labels(self, word)
 
     def credit(self, text: str) -> Label:
         text, px = fit_text(text, self.label_px * 0.8, self.width - 56 * self.scale, least=0.9)
         return Label(self.width - 28 * self.scale, self.height - 14 * self.scale, text, px, "muted", align="right")
 
 
-def _border_point(start: tuple[float, float], box: Box) -> tuple[float, float]:
-    """Where the segment from ``start`` to ``box``'s centre crosses its border."""
-    dx, dy = box.cx - start[0], box.cy - start[1]
-    reach = [abs(box.w / 2 / dx) if dx else math.inf, abs(box.h / 2 / dy) if dy else math.inf]
-    t = 1 - min(1.0, min(reach))
-    return (start[0] + dx * t, start[1] + dy * t)
+def _arrow(shaft: list[tuple[float, float]], end: tuple[float, float], head: float, width_px: int) -> Arrow:
+    """An arrow along ``shaft``'s points, its head ending at ``end`` (the
+    last leg runs straight to it, as long as the head at least)."""
+    last = shaft[-1]
+    dx, dy = end[0] - last[0], end[1] - last[1]
+    length = math.hypot(dx, dy) or 1.0
+    head = min(head, length)
+    ux, uy = dx / length, dy / length
+    base = (end[0] - ux * head, end[1] - uy * head)
+    wing = 0.5 * head
+    return Arrow(tuple(shaft) + (base,), ((base[0] - uy * wing, base[1] + ux * wing), (base[0] + uy * wing, base[1] - ux * wing), end), width_px)
 
 
 def _break(line: str, room: float, px: float) -> list[str]:
@@ -298,6 +305,18 @@ def _break(line: str, room: float, px: float) -> list[str]:
             current = candidate
     lines.append(current)
     return lines
+
+
+def _room(cell: float) -> float:
+    """The width a number has in a cell, clear of its border."""
+    return cell - 2 * max(2, round(cell / 18)) - 4
+
+
+def _legible(numbers: RowNumbers, cell: float, least_px: float) -> bool:
+    """Whether the figure's numbers can be read in cells ``cell`` pixels wide."""
+    if cell < LEAST_CELL:
+        return False
+    return cell >= LEGIBLE_CELL * least_px or numbers.width(math.ceil(least_px * 4) / 4) <= _room(cell)
 
 
 def check_drawable(spec: ConvSpec) -> None:
@@ -321,6 +340,7 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
     k_rows, k_columns = spec.kernel_size
     out_rows, out_columns = spec.output_shape[1:]
     c_in, c_out = spec.in_channels, spec.out_channels
+    least_px = width / 60  # the README's floor for any text but numbers in cells
 
     # Across: label column, input, gap, kernel, gap (the arrow's), output.
     gap_in, gap_out = 1.0, 2.0  # in cells
@@ -330,40 +350,46 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
     # Down: the channels' grids with a gap of half a cell between them.
     down = max(c_in * rows + (c_in - 1) * 0.5, c_out * out_rows + (c_out - 1) * 0.5)
     cell = min(MAX_CELL * s, (width - fixed) / across, TALL * width / down)
-    cell = max(cell, MIN_CELL * s, LEAST_CELL)
-    needed = fixed + across * cell
-    if needed > max(width, MAX_GROWN_WIDTH):
-        cell = (MAX_GROWN_WIDTH - fixed) / across
-        needed = MAX_GROWN_WIDTH
-    width = max(width, math.ceil(needed))
-    grid_w = across * cell
-    input_x = max((MARGIN + LABEL_COLUMN) * s, (width - grid_w + (0 if labelled else LABEL_COLUMN) * s) / 2)
-    kernel_x = input_x + (columns + gap_in) * cell
-    output_x = kernel_x + (k_columns + gap_out) * cell
+    written = RowNumbers.of(trace, decimals, MAX_CELL_CHARS)  # each row's numbers, written in full
+    if not _legible(written, cell, least_px):  # taller rather than illegible, where that is enough
+        cell = max(cell, min(MAX_CELL * s, (width - fixed) / across))
+    # A line over the block names says whose kernel is shown, and the groups.
+    top = 18 * s + (HEADER + (18 if spec.groups > 1 or c_out > 1 else 0)) * s
+    lens = None
+    if not _legible(written, cell, least_px):  # an overview, and lenses
+        placed = overview2d.geometry(
+            trace, width, s, top, least_px, written.width, LABEL_COLUMN, MARGIN, LEGIBLE_CELL * least_px, c_out > spec.groups
+        )
+        cell, input_x, kernel_x, output_x = placed["cell"], placed["input_x"], placed["kernel_x"], placed["output_x"]
+        grid_top, channel_step, kernel_offset = placed["grid_top"], placed["channel_step"], placed["kernel_offset"]
+        output_top, output_step, lens, y = placed["output_top"], placed["output_step"], placed["lens"], placed["bottom"]
+    else:
+        input_x = max((MARGIN + LABEL_COLUMN) * s, (width - across * cell + (0 if labelled else LABEL_COLUMN) * s) / 2)
+        kernel_x = input_x + (columns + gap_in) * cell
+        output_x = kernel_x + (k_columns + gap_out) * cell
+        channel_step = (rows + 0.5) * cell
+        in_height = c_in * rows * cell + (c_in - 1) * 0.5 * cell
+        output_step = (out_rows + 0.5) * cell
+        out_height = c_out * out_rows * cell + (c_out - 1) * 0.5 * cell
+        # The outputs face the middle of the inputs; the kernel the middle of its channel.
+        output_top = top + max(0.0, (in_height - out_height) / 2)
+        grid_top = top + max(0.0, (out_height - in_height) / 2)
+        kernel_offset = (rows - k_rows) * cell / 2
+        y = max(grid_top + in_height, output_top + out_height)
 
-    value_px = min(18 * s, 0.36 * cell)
+    value_px = max(min(18 * s, 0.36 * cell), least_px) if lens is None else least_px
     min_value_px = min(value_px, max(7.0, 0.6 * value_px))
-    least_px = width / 60  # the README's floor for any text but numbers in cells
     label_px = max(15 * s, least_px / 0.8)  # its smallest use is 0.8 of it
     expression_px = max(15 * s, least_px)
     # Weights' tags: as wide as the longest weight needs, within the cell.
     tag_px = max(7.0, min(0.8 * value_px, TAG * 0.62 * cell))
     tag_h = min(cell * 0.6, tag_px * 1.3)
-    numbers = RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (cell - 2 * max(2, round(cell / 18)) - 4, min_value_px))
+    if lens is None:
+        numbers = RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (_room(cell), min_value_px))
+    else:  # the numbers are written in the lenses
+        numbers = RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (lens.cell - 8, lens.value_px))
     widest = max(numbers.needed(("kernel", c), tag_px) for c in range(c_in))  # weights as their rows write them
     tag_w = min(cell - 2, max(tag_h, widest + 4))
-
-    # A line over the block names says whose kernel is shown, and the groups.
-    top = 18 * s + (HEADER + (18 if spec.groups > 1 or c_out > 1 else 0)) * s
-    channel_step = (rows + 0.5) * cell
-    in_height = c_in * rows * cell + (c_in - 1) * 0.5 * cell
-    output_step = (out_rows + 0.5) * cell
-    out_height = c_out * out_rows * cell + (c_out - 1) * 0.5 * cell
-    # The outputs face the middle of the inputs; the kernel the middle of its channel.
-    output_top = top + max(0.0, (in_height - out_height) / 2)
-    grid_top = top + max(0.0, (out_height - in_height) / 2)
-    kernel_offset = (rows - k_rows) * cell / 2
-    y = max(grid_top + in_height, output_top + out_height)
 
     expression_left = input_x - LABEL_COLUMN * s * 0.6
     expression_room = width - MARGIN * s - expression_left
@@ -378,6 +404,7 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
         padded=bool((trace.roles != "input").any()),
         formats=numbers.formats,
         least_px=least_px,
+        lens=lens,
     )
     # Each group's sums get their own lines: room for the longest of each.
     longest: dict[int, int] = {}

@@ -115,6 +115,10 @@ class FrameRenderer:
 
     def _draw_moving(self, p, shot: Shot) -> None:
         """What a shot adds to the background: kernels, sums, the counter."""
+        if self.layout.lens is not None:  # a large 2-D grid: its lenses, under all the rest
+            from .lens2d import draw_lenses
+
+            draw_lenses(self, p, shot)
         steps = self.trace.steps
         if shot.phase == "step":
             self._draw_step(p, [steps[i] for i in shot.steps])

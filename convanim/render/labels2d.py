@@ -1,0 +1,85 @@
+"""The parts of a 2-D figure drawn once: block and channel names, lens
+titles, group stripes, the padding label. Places only; the renderer draws."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .layout import Box, Label
+from .paint import text_width
+
+if TYPE_CHECKING:
+    from .layout2d import Layout2D
+
+HEADER = 34  # px at 1080: the block names' line over the grids
+
+
+def labels(L: Layout2D) -> list[Label]:
+    """Block names, channel names and, on an overview, each lens's title."""
+    s = L.scale
+    y = L.grid_top - 0.55 * HEADER * s
+    result = [
+        Label(L.input_x, y, "Input", L.label_px, align="left", bold=True),
+        Label(L.kernel_x, y, "Kernel", L.label_px, align="left", bold=True),
+        Label(L.output_x, min(y, L.output_top - 0.55 * HEADER * s), "Output", L.label_px, align="left", bold=True),
+    ]
+    px = L.label_px * 0.8
+    if L.lens is not None:
+        del result[1]  # the lenses write the weights
+        result.extend(_lens_titles(L, px))
+    rows = L.padded_shape[0]
+    if L.in_channels == 1 and L.out_channels == 1:
+        return result  # one grid each: no channel to tell apart
+    for channel in range(L.in_channels):
+        box = L.input_cell(channel, (0, 0))
+        result.append(Label(L.input_x - 10 * s, box.y + rows * L.cell / 2, f"ch {channel}", px, "muted", "right"))
+    out_rows = L.output_shape[0]
+    for channel in range(L.out_channels):
+        box = L.output_cell(channel, (0, 0))
+        # Right of the grid: the arrows cross the gap on its left.
+        right = box.x + L.output_shape[1] * L.cell
+        result.append(Label(right + 8 * s, box.y + out_rows * L.cell / 2, f"ch {channel}", px, "muted", "left"))
+    if L.groups > 1:
+        result.append(Label(L.output_x, L.grid_top - 1.2 * HEADER * s, f"groups={L.groups}", px, "muted", "left"))
+    return result
+
+def stripes(L: Layout2D) -> list[tuple[Box, int]]:
+    """A stripe in the group's colour beside each grid: grids of one colour feed each other."""
+    if L.groups == 1:
+        return []
+    s, rows = L.scale, L.padded_shape[0]
+    result = []
+    per_in, per_out = L.in_channels // L.groups, L.out_channels // L.groups
+    for channel in range(L.in_channels):
+        top = L.input_cell(channel, (0, 0)).y
+        result.append((Box(L.input_x - 8 * s, top, 5 * s, rows * L.cell), channel // per_in))
+    for channel in range(L.out_channels):
+        top = L.output_cell(channel, (0, 0)).y
+        result.append((Box(L.output_x - 6 * s, top, 4 * s, L.output_shape[0] * L.cell), channel // per_out))
+    return result
+
+def padding_labels(L: Layout2D, word: str) -> list[Label]:
+    """One label over the first channel's grid: the ring's colour says the rest."""
+    if not L.padded:
+        return []
+    columns = L.padded_shape[1]
+    x = L.input_x + columns * L.cell
+    px, s = L.label_px * 0.85, L.scale
+    y = L.grid_top - 0.55 * HEADER * s
+    # Beside "Input" where there is room, else on the line over it.
+    if x - text_width(word, size=px) < L.input_x + text_width("Input", size=L.label_px, bold=True) + 12 * s:
+        x, y = L.input_x, L.grid_top - 1.2 * HEADER * s
+        return [Label(x, y, word, px, "padding", align="left")]
+    return [Label(x, y, word, px, "padding", align="right")]
+
+def _lens_titles(L: Layout2D, px: float) -> list[Label]:
+    """Under each lens, what it magnifies."""
+    lens, result = L.lens, []
+    many_in, many_out = L.in_channels > 1, L.out_channels > 1
+    for channel, (x, y) in enumerate(lens.inputs):
+        name = f"ch {channel} window" if many_in else "window"
+        result.append(Label(x, y + lens.in_size[1] + 0.5 * lens.title_room, f"{name}, magnified", px, "muted", "left"))
+    for channel, (x, y) in enumerate(lens.outputs):
+        name = f"ch {channel} output" if many_out else "output"
+        result.append(Label(x, y + lens.out_size[1] + 0.5 * lens.title_room, f"{name}, magnified", px, "muted", "left"))
+    return result

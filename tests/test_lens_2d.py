@@ -1,0 +1,238 @@
+"""A 2-D grid too large for numbers in its cells, read through the recording
+painter: the figure keeps its width, the grids are drawn as overviews, and
+lenses magnify the window (with its ring and the weights) and the cells
+around the one being written, every number at or above the type floor,
+tied to the overview by connector lines, nothing overlapping."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+
+import numpy as np
+import pytest
+
+import convanim
+from convanim.render import RenderOptions
+from convanim.render.layout import compute_layout
+from convanim.render.record import record
+
+RNG = np.random.default_rng(7)
+
+LARGE = {
+    "32x32, 3x3, padding 1": dict(input=np.arange(1, 1025, dtype=float).reshape(1, 32, 32).tolist(), weight=[[[[2] * 3] * 3]], padding=1),
+    "3 channels to 2, 24x24, bias": dict(
+        input=RNG.integers(-9, 99, (3, 24, 24)).tolist(), weight=RNG.integers(-3, 4, (2, 3, 3, 3)).tolist(), bias=[1, -2]
+    ),
+    "40x12, padding 1": dict(input=RNG.integers(-50, 50, (1, 40, 12)).tolist(), weight=RNG.integers(-3, 4, (1, 1, 3, 3)).tolist(), padding=1),
+    "groups, reflect, dilation, decimals": dict(
+        input=RNG.normal(size=(4, 20, 20)).round(3).tolist(), weight=RNG.normal(size=(4, 2, 3, 3)).round(2).tolist(),
+        groups=2, padding=2, dilation=2, padding_mode="reflect",
+    ),
+}
+IDS = list(LARGE)
+WIDTHS = {"32x32, 3x3, padding 1": 1080, "3 channels to 2, 24x24, bias": 1080, "40x12, padding 1": 1080, "groups, reflect, dilation, decimals": 700}
+
+
+@functools.lru_cache(maxsize=None)
+def _figure(name, steps="1,2,40"):
+    trace = convanim.trace(convanim.conv(**LARGE[name]))
+    options = RenderOptions(panel=False, width=WIDTHS[name], steps=steps)
+    layout = compute_layout(trace, options.width, options.panel)
+    return trace, layout, record(trace, options)
+
+
+def _texts_at(picture, x, y):
+    return [c for c in picture.calls if c.kind == "text" and abs(c.x - x) < 0.5 and abs(c.y - y) < 0.5]
+
+
+def _steps(trace, picture):
+    return [trace.steps[i] for i in picture.shot.steps]
+
+
+@pytest.mark.parametrize("name", IDS, ids=IDS)
+def test_a_large_grid_keeps_the_width_and_is_drawn_as_an_overview(name):
+    trace, layout, pictures = _figure(name)
+    assert layout.width == WIDTHS[name]
+    assert layout.lens is not None
+    # No number in an overview cell: they are too small to be read there.
+    first = pictures[0]
+    for channel in range(trace.spec.in_channels):
+        corner, far = layout.input_cell(channel, (0, 0)), layout.input_cell(channel, tuple(n - 1 for n in trace.roles.shape))
+        inside = [c for c in first.calls if c.kind == "text" and corner.x <= c.x <= far.right and corner.y <= c.y <= far.bottom]
+        assert inside == []
+
+
+@pytest.mark.parametrize("name", IDS, ids=IDS)
+def test_the_input_lens_shows_the_window_and_its_ring_with_every_value_and_weight(name):
+    trace, layout, pictures = _figure(name)
+    for picture in pictures[:-1]:
+        for step in _steps(trace, picture):
+            for channel in {tap.in_channel for tap in step.taps}:
+                weights = {tap.position: tap.weight for tap in step.taps if tap.in_channel == channel}
+                _check_input_lens(trace, layout, picture, step, channel, weights)
+
+
+def _check_input_lens(trace, layout, picture, step, channel, weights):
+    lens, floor = layout.lens, layout.width / 60
+    origin = lens.input_origin(step.window)
+    # The ring: the window and a cell around it, where the grid has one.
+    for axis in range(2):
+        (start, stop), size = step.window[axis], trace.roles.shape[axis]
+        assert origin[axis] <= max(0, start - lens.ring)
+        assert origin[axis] + lens.in_span[axis] >= min(size, stop + lens.ring)
+    for r, c in itertools.product(range(lens.in_span[0]), range(lens.in_span[1])):
+        position = (origin[0] + r, origin[1] + c)
+        box = lens.input_cell(channel, origin, position)
+        value = trace.padded[(channel, *position)]
+        italic = trace.roles[position] == "copy"
+        y = lens.value_y(box) if position in weights else box.cy
+        (text,) = _texts_at(picture, box.cx, y)
+        assert text.text == layout.cell_label(value, italic, box, ("input", channel))[0] != ""
+        assert text.size >= floor - 1e-9
+        # Written as its row writes every number (rounded only with a mark).
+        assert text.text == layout.formats[("input", channel)].text(value)
+    for position, weight in weights.items():
+        tag = lens.tag(lens.input_cell(channel, origin, position), layout.cell_label(weight, box=_tag_box(lens), row=("kernel", channel))[0])
+        (text,) = _texts_at(picture, tag.cx, tag.cy)
+        assert text.text == layout.formats[("kernel", channel)].text(weight) and text.size >= floor - 1e-9
+
+
+def _tag_box(lens):
+    from convanim.render.layout import Box
+
+    return Box(0, 0, lens.cell, lens.tag_h)
+
+
+@pytest.mark.parametrize("name", IDS, ids=IDS)
+def test_connectors_tie_each_lens_to_the_region_it_magnifies(name):
+    trace, layout, pictures = _figure(name)
+    lens = layout.lens
+    for picture in pictures[:-1]:
+        steps = _steps(trace, picture)
+        lines = {tuple((round(x), round(y)) for x, y in c.points) for c in picture.calls if c.kind == "line"}
+        for step in steps:
+            channel = step.taps[0].in_channel
+            first = layout.input_cell(channel, lens.input_origin(step.window))
+            x, y = lens.inputs[channel]
+            bottom = round(first.y + lens.in_span[0] * layout.cell)
+            assert ((round(first.x), bottom), (round(x), round(y))) in lines
+            assert ((round(first.x + lens.in_span[1] * layout.cell), bottom), (round(x + lens.in_size[0]), round(y))) in lines
+            out = layout.output_cell(step.out_channel, lens.output_origin(step.position))
+            x, y = lens.outputs[step.out_channel]
+            bottom = round(out.y + lens.out_span[0] * layout.cell)
+            assert ((round(out.x), bottom), (round(x), round(y))) in lines
+
+
+@pytest.mark.parametrize("name", IDS, ids=IDS)
+def test_the_output_lens_shows_the_written_neighbours_and_the_cell_being_written(name):
+    trace, layout, pictures = _figure(name)
+    lens = layout.lens
+    for picture in pictures[1:-1]:
+        steps = _steps(trace, picture)
+        first = min(step.index for step in steps)
+        position = steps[0].position
+        origin = lens.output_origin(position)
+        assert origin[0] <= position[0] < origin[0] + lens.out_span[0] and origin[1] <= position[1] < origin[1] + lens.out_span[1]
+        written = {(s.out_channel, s.position): s.shown for s in trace.steps[:first]}
+        current = {(s.out_channel, s.position): s.shown for s in steps}
+        for channel in range(trace.spec.out_channels):
+            for r, c in itertools.product(range(lens.out_span[0]), range(lens.out_span[1])):
+                cell = (origin[0] + r, origin[1] + c)
+                box = lens.output_cell(channel, origin, cell)
+                texts = _texts_at(picture, box.cx, box.cy)
+                value = written.get((channel, cell), current.get((channel, cell)))
+                if value is None:
+                    assert texts == []  # not written yet
+                else:
+                    (text,) = texts
+                    assert text.text == layout.cell_label(value, False, box, ("output", channel))[0]
+                    assert text.size >= layout.width / 60 - 1e-9
+
+
+def _box(c):
+    left = c.x - (c.w if c.align == "right" else c.w / 2 if c.align == "centre" else 0)
+    return left, c.y - c.size / 2, left + c.w, c.y + c.size / 2
+
+
+def _overlap(a, b):
+    return a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
+
+
+@pytest.mark.parametrize("name", IDS, ids=IDS)
+def test_no_text_overlaps_another_and_all_is_at_the_type_floor(name):
+    trace, layout, pictures = _figure(name)
+    for picture in pictures:
+        texts = [c for c in picture.calls if c.kind == "text"]
+        for c in texts:
+            assert c.size >= layout.width / 60 - 1e-9, (c.text, c.size)
+            left, top, right, bottom = _box(c)
+            assert 0 <= left and right <= layout.width and 0 <= top and bottom <= layout.height, c.text
+        for a, b in itertools.combinations(texts, 2):
+            assert not _overlap(_box(a), _box(b)), (a.text, b.text)
+
+
+@pytest.mark.parametrize("name", IDS, ids=IDS)
+def test_lenses_overlap_no_grid_and_no_other_lens(name):
+    trace, layout, _ = _figure(name, steps="1")
+    lens = layout.lens
+    rows, columns = trace.roles.shape
+    out_rows, out_columns = layout.output_shape
+    areas = []
+    for channel, (x, y) in enumerate(lens.inputs):
+        areas.append((x, y, x + lens.in_size[0], y + lens.in_size[1] + lens.title_room))
+        first = layout.input_cell(channel, (0, 0))
+        areas.append((first.x, first.y, first.x + columns * layout.cell, first.y + rows * layout.cell))
+    for channel, (x, y) in enumerate(lens.outputs):
+        areas.append((x, y, x + lens.out_size[0], y + lens.out_size[1] + lens.title_room))
+        first = layout.output_cell(channel, (0, 0))
+        areas.append((first.x, first.y, first.x + out_columns * layout.cell, first.y + out_rows * layout.cell))
+    for a, b in itertools.combinations(areas, 2):
+        assert not _overlap(a, b), (a, b)
+    assert max(a[2] for a in areas) <= layout.width
+
+
+@pytest.mark.parametrize("name", IDS, ids=IDS)
+def test_arrows_on_an_overview_never_cross_a_written_output_cell(name):
+    trace, layout, pictures = _figure(name)
+    for picture in pictures[1:-1]:
+        first = min(picture.shot.steps)
+        written = [layout.output_cell(s.out_channel, s.position) for s in trace.steps[:first]]
+        shafts = [c for c in picture.calls if c.kind == "line" and c.edge_px > 1]  # the connectors are thin
+        assert shafts
+        for shaft in shafts:
+            for (x0, y0), (x1, y1) in zip(shaft.points, shaft.points[1:]):
+                for t in np.linspace(0, 1, 200):
+                    x, y = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+                    assert not any(b.x + 0.5 < x < b.right - 0.5 and b.y + 0.5 < y < b.bottom - 0.5 for b in written)
+
+
+def test_a_grid_whose_numbers_fit_keeps_them_in_its_cells():
+    trace = convanim.trace(convanim.conv(input=RNG.integers(0, 9, (1, 6, 6)).tolist(), weight=[[[[1] * 3] * 3]], padding=1))
+    layout = compute_layout(trace, 1080, False)
+    assert layout.lens is None
+    assert layout.cell_label(7.0, box=layout.input_cell(0, (1, 1)), row=("input", 0)) == ("7", layout.value_px)
+    assert layout.value_px >= 1080 / 60
+
+
+def _labels_of(picture):
+    """The texts that are not numbers: titles, channel names, counter, sums."""
+    return [c for c in picture.calls if c.kind == "text" and not c.text.lstrip("\N{MINUS SIGN}\N{ALMOST EQUAL TO}-").replace(".", "").isdigit()]
+
+
+SMALL = {
+    "1x1 over 3 channels, 9x9": dict(input=RNG.integers(0, 9, (3, 9, 9)).tolist(), weight=RNG.integers(-2, 3, (2, 3, 1, 1)).tolist()),
+    "one column, reflect padding": dict(input=RNG.integers(0, 9, (1, 6, 1)).tolist(), weight=[[[[1], [2]]]], padding=(2, 0), padding_mode="reflect"),
+}
+
+
+@pytest.mark.parametrize("width", [700, 1080])
+@pytest.mark.parametrize("name", list(SMALL), ids=list(SMALL))
+def test_titles_and_labels_never_overlap_with_or_without_lenses(name, width):
+    trace = convanim.trace(convanim.conv(**SMALL[name]))
+    layout = compute_layout(trace, width, False)
+    (picture, *_) = record(trace, RenderOptions(panel=False, width=width, steps="2"))
+    labels = _labels_of(picture)
+    assert {"Input", "Output"} | ({"Kernel"} if layout.lens is None else set()) <= {c.text for c in labels}
+    for a, b in itertools.combinations(labels, 2):
+        assert not _overlap(_box(a), _box(b)), (a.text, b.text)
