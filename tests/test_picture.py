@@ -11,6 +11,7 @@ from convanim.render import RenderOptions
 from convanim.render.layout import compute_layout
 from convanim.render.record import RecordingPainter, record
 from convanim.render.theme import DEFAULT_THEME as THEME
+from convanim.render.typeset import SCRIPT_SCALE
 
 GROUPS2 = dict(input=[[1, 2, 3, 4, 5, 6], [10, 20, 30, 40, 50, 60]], weight=[[[2]], [[4]]], groups=2)
 PADDING1 = dict(input=[1, 2, 3, 4, 5, 6], weight=[2, 2, 2], padding=1)
@@ -166,6 +167,9 @@ def test_no_text_is_smaller_than_a_sixtieth_of_the_width(name, width):
     for picture in (pictures[0], pictures[1], pictures[-1]):
         small = [(c.text, c.size) for c in picture.calls if c.kind == "text" and c.size < least]
         assert not small, f"text under {width / 60:.1f} px: {small[:5]}"
+        # A formula's sub- and superscripts are its smallest type.
+        scripts = [(c.text, c.size) for c in picture.calls if c.kind == "math" and c.size * SCRIPT_SCALE < least]
+        assert not scripts, f"formula scripts under {width / 60:.1f} px: {scripts}"
         code = [c for c in picture.calls if c.kind == "text" and c.family == "mono"]
         assert code and min(c.size for c in code) > width / 60  # code larger than the floor
         assert all(c.w <= width and c.x <= width for c in picture.calls if c.kind in ("text", "math"))

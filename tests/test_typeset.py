@@ -86,3 +86,18 @@ def test_an_unwritable_cache_costs_time_not_the_figure(tmp_path, monkeypatch):
     blocker.write_text("a file where the folder should be")
     monkeypatch.setenv("CONVANIM_CACHE_DIR", str(blocker))
     assert ts.typeset(FORMULA, 24.0).max() > 0
+
+
+def test_scripts_are_set_at_the_script_scale_and_mathtext_is_left_as_it_was(monkeypatch):
+    from matplotlib import _mathtext
+
+    monkeypatch.setenv("CONVANIM_CACHE_DIR", "off")
+    default = _mathtext.SHRINK_FACTOR
+    source = r"$L_{\mathrm{out}}$"
+    monkeypatch.setattr(ts, "SCRIPT_SCALE", 0.7)
+    small = ts.typeset(source, 40.0)
+    monkeypatch.setattr(ts, "SCRIPT_SCALE", 0.9)
+    large = ts.typeset(source, 40.0)
+    assert _mathtext.SHRINK_FACTOR == default
+    # "out" is the wider part of the formula: at 0.9 it is about 0.9 / 0.7 as wide.
+    assert large.shape[1] > small.shape[1] * 1.15

@@ -22,7 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
-FORMAT = 1  # bump when what is stored changes
+FORMAT = 2  # bump when what is stored changes
+
+# mathtext sets sub- and superscripts at 0.7 of the type size: "in" and "out"
+# under L and H would be the smallest text of a figure, under the type floor.
+# At 0.9 they stay visibly subscripts and as legible as the rest.
+SCRIPT_SCALE = 0.9
 
 
 def typeset(source: str, size: float) -> np.ndarray:
@@ -52,8 +57,20 @@ def _typeset(source: str, size: float) -> np.ndarray:
     from matplotlib.font_manager import FontProperties
     from matplotlib.mathtext import MathTextParser
 
+    from matplotlib import _mathtext
+
     prop = FontProperties(size=size * 0.72, math_fontfamily="cm")  # points at 100 dpi
-    raster = MathTextParser("agg").parse(source, dpi=100, prop=prop)
+    # mathtext has no option for the scale of scripts, only this module
+    # constant, read while parsing; it is put back at once. A matplotlib
+    # without it typesets scripts at its own scale.
+    default = getattr(_mathtext, "SHRINK_FACTOR", None)
+    if default is not None:
+        _mathtext.SHRINK_FACTOR = SCRIPT_SCALE
+    try:
+        raster = MathTextParser("agg").parse(source, dpi=100, prop=prop)
+    finally:
+        if default is not None:
+            _mathtext.SHRINK_FACTOR = default
     return np.ascontiguousarray(raster.image, dtype=np.uint8)
 
 
