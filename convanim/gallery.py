@@ -139,8 +139,11 @@ def build_gallery(
         theme = load_theme(theme)  # a bad theme stops the gallery before it starts
     work = [(template, out / f"{template.name}{suffix}", width, theme, format) for template in loaded]
     # Figures are reported, and listed, in the order asked for, whichever
-    # worker finishes first.
-    figures = [_report(_figure(template, written, out), on_figure) for template, written in zip(loaded, _render_all(work, jobs))]
+    # worker finishes first. strict: the renders run to their end, so the
+    # pool is closed and joined; a generator left at its last figure would be
+    # closed when collected, and its pool terminated, which can hang.
+    rendered = zip(loaded, _render_all(work, jobs), strict=True)
+    figures = [_report(_figure(template, written, out), on_figure) for template, written in rendered]
     index = out / "index.html"
     temp = index.with_name(f".{index.name}.part")
     try:

@@ -373,6 +373,25 @@ def test_gallery_writes_every_template_and_an_index(tmp_path):
         assert f"]({figure.name}.gif)" in page
 
 
+def test_a_gallery_closes_its_pool_rather_than_terminating_it(tmp_path, monkeypatch):
+    import multiprocessing
+    import multiprocessing.pool
+
+    terminated = []
+    real_terminate = multiprocessing.pool.Pool.terminate
+
+    def terminate(pool):
+        terminated.append(pool)
+        real_terminate(pool)
+
+    monkeypatch.setattr(multiprocessing.pool.Pool, "terminate", terminate)
+    build_gallery(tmp_path, templates=["kernel1", "stride3"], jobs=2, width=320)
+    # Terminating a pool whose workers wait for work can leave one behind,
+    # and the join never returns; a finished gallery closes and joins it.
+    assert terminated == []
+    assert multiprocessing.active_children() == []
+
+
 def test_gallery_command_in_process(run_cli, tmp_path):
     code, out, err = run_cli("gallery", "kernel2", "stride3", "-o", str(tmp_path), "--jobs", "1", "--width", "320")
     assert (code, err) == (0, "")
