@@ -31,9 +31,14 @@ LINE_DIGITS = 6  # significant digits a product line shows where the cell rounds
 _EXACT = Context(prec=400)
 
 
+# Texts that read back this close are the value: a few float64 rounding steps
+# (0.1 + 0.2 as 0.3), never a real digit (1000000000001 is not 1.0e12).
+NOISE = 4 * 2.0**-52
+
+
 def _close(a: float, b: float) -> bool:
     # A text read back may overflow (2e308): never close to a finite value.
-    return math.isfinite(a) and abs(a - b) <= 1e-12 * max(abs(a), abs(b))
+    return math.isfinite(a) and abs(a - b) <= NOISE * max(abs(a), abs(b))
 
 
 def _decimal(x: float) -> Decimal:
@@ -43,7 +48,8 @@ def _decimal(x: float) -> Decimal:
 
 
 def _fixed(x: float, digits: int) -> str:
-    text = str(_decimal(x).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP, context=_EXACT))
+    # format "f": str() would write 1E-8 for a value below 1e-6.
+    text = format(_decimal(x).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP, context=_EXACT), "f")
     return text[1:] if text.startswith("-") and not text.strip("-0.") else text  # -0.00 is 0.00
 
 
@@ -118,6 +124,10 @@ def _fits(fmt: RowFormat, values, max_chars: int) -> bool:
     return all(len(fmt.text(v)) <= max_chars for v in values)
 
 
+def _widest(fmt: RowFormat, values) -> int:
+    return max(len(fmt.text(v)) for v in values)
+
+
 def _exact(fmt: RowFormat, values) -> bool:
     return not any(fmt.rounds(v) for v in values)
 
@@ -139,6 +149,7 @@ def row_format(values, decimals: int | None = None, max_chars: int = 8) -> RowFo
         return whole
     if decimals is not None:
         return RowFormat("fixed", decimals, forced=True)
+    fixed = None  # the narrowest fixed-point form the row allows
     if min(nonzero) >= SMALLEST_FIXED:
         need = [_decimals_needed(v) for v in values]
         # Exact where MAX_FIXED decimals do it; else rounded so that the
@@ -153,18 +164,24 @@ def row_format(values, decimals: int | None = None, max_chars: int = 8) -> RowFo
                 break  # fewer decimals would round a value to one digit or none
             if _fits(fmt, values, max_chars):
                 return fmt
+            fixed = fmt
     # Scientific: the fewest digits that are exact, else two (≈, never more
     # than 5% off; the product line has six).
     candidates = [RowFormat("scientific", d) for d in range(2, CELL_DIGITS + 1)]
     exact = next((f for f in candidates if _exact(f, values)), None)
-    return exact if exact is not None and _fits(exact, values, max_chars) else candidates[0]
+    scientific = exact if exact is not None and _fits(exact, values, max_chars) else candidates[0]
+    # Where nothing fits, the narrower: −0.5 stays −0.5, never −5.0e−1.
+    if fixed is not None and _widest(fixed, values) <= _widest(scientific, values):
+        return fixed
+    return scientific
 
 
 def format_number(x: float) -> str:
     """``x`` alone, for tables and text: integers whole up to 15 digits,
     else six significant digits, fixed-point from 0.001 to a million and
-    scientific beyond (2.39815e6), with an ASCII minus and no ≈ mark.
-    Figures write numbers through their rows' ``RowFormat``."""
+    scientific beyond (2.39815e6), with an ASCII minus, marked ≈ where
+    rounded (≈0.333333). Figures write numbers through their rows'
+    ``RowFormat``."""
     if x == 0:
         return "0"
     if float(x).is_integer() and abs(x) < 1e15:
@@ -173,8 +190,10 @@ def format_number(x: float) -> str:
         most = max(0, LINE_DIGITS - 1 - _magnitude(x))
         need = _decimals_needed(x, most)
         text = _fixed(x, most if need is None else need)
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return next((t for t in (_scientific(x, d) for d in range(1, LINE_DIGITS + 1)) if _close(float(t), x)), _scientific(x, LINE_DIGITS))
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+    else:
+        text = next((t for t in (_scientific(x, d) for d in range(1, LINE_DIGITS + 1)) if _close(float(t), x)), _scientific(x, LINE_DIGITS))
+    return ("" if _close(float(text), x) else ROUNDED) + text
 
 
 def value_of(text: str) -> float:

@@ -38,7 +38,7 @@ def _within_its_precision(text: str, x: float) -> bool:
     shown, value = _number(text), Decimal(repr(float(x)))
     mantissa, _, exponent = plain.partition("e")
     last = -len(mantissa.partition(".")[2]) + (int(exponent.replace(MINUS, "-")) if exponent else 0)
-    rounded = abs(float(shown) - x) > 1e-12 * abs(x)
+    rounded = abs(float(shown) - x) > 4 * 2.0**-52 * abs(x)
     return text.startswith(ROUNDED) == rounded and abs(shown - value) <= Decimal(10) ** last / 2 * (1 + Decimal("1e-9"))
 
 
@@ -130,3 +130,12 @@ def test_thousands_keep_their_digits():
     values = [1000.0, 1001.0, 1023.0, 1024.0]
     trace, layout, pictures = _figure(convanim.conv(values, [1.0]))
     assert [_drawn(pictures[-1], layout.input_cell(0, (i,)))[-1] for i in range(4)] == ["1000", "1001", "1023", "1024"]
+
+
+def test_a_tiny_bias_counts_in_its_output_row_and_is_never_written_with_an_exponent_letter():
+    from convanim.render.cells import row_values
+
+    trace, layout, _ = _figure(convanim.conv(input=[1.5, 2.5, 3.5], weight=[1, 1], bias=[1e-8]))
+    assert 1e-8 in row_values(trace)[("output", 0)]
+    line = " ".join(layout.lines(trace.steps[0]))
+    assert line == f"1.5×1 + 2.5×1 + 1.0e{MINUS}8 (bias) {ROUNDED} 4.00000e0", line

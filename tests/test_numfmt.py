@@ -18,7 +18,7 @@ def relative_error(text: str, x: float) -> Decimal:
 
 @pytest.mark.parametrize(
     ("x", "expected"),
-    [(6.0, "6"), (-0.0, "0"), (0.5, "0.5"), (0.1 + 0.2, "0.3"), (-12.0, "-12"), (1 / 3, "0.333333"), (2.5e-7, "2.5e-7"), (1e20, "1e20")],
+    [(6.0, "6"), (-0.0, "0"), (0.5, "0.5"), (0.1 + 0.2, "0.3"), (-12.0, "-12"), (1 / 3, "≈0.333333"), (2.5e-7, "2.5e-7"), (1e20, "1e20")],
     ids=["integer", "negative zero", "half", "float noise", "negative", "third", "tiny", "huge"],
 )
 def test_unlimited(x, expected):
@@ -32,11 +32,11 @@ def test_six_digits_are_kept(x):
 
 
 @pytest.mark.parametrize(
-    ("x", "expected"), [(999999.0, "999999"), (1e6, "1000000"), (1024.0, "1024"), (-2398150.5, "-2.39815e6"), (1234567.8, "1.23457e6")],
+    ("x", "expected"), [(999999.0, "999999"), (1e6, "1000000"), (1024.0, "1024"), (-2398150.5, "≈-2.39815e6"), (1234567.8, "≈1.23457e6")],
     ids=["under a million", "a million", "kibi", "negative millions", "non-integer millions"],
 )
 def test_large_values_have_no_suffix(x, expected):
-    """Integers stay whole; large fractions go scientific, as cells write them."""
+    """Integers stay whole; large fractions go scientific, as cells write them (≈: rounded)."""
     assert format_number(x) == expected
 
 
@@ -87,7 +87,7 @@ def test_every_value_is_within_its_shown_precision_and_marked_when_rounded(row, 
         for text in (fmt.text(x), fmt.full(x)):
             plain = text.removeprefix("≈")
             shown = Decimal(plain.replace("\u2212", "-"))
-            assert text.startswith("≈") == (abs(float(shown) - x) > 1e-12 * abs(x)), (row, x, text)
+            assert text.startswith("≈") == (abs(float(shown) - x) > 4 * 2.0**-52 * abs(x)), (row, x, text)
             mantissa, _, exponent = plain.partition("e")
             last = -len(mantissa.partition(".")[2]) + (int(exponent.replace("\u2212", "-")) if exponent else 0)
             assert abs(shown - Decimal(repr(x))) <= Decimal(10) ** last / 2 * (1 + Decimal("1e-9")), (row, x, text)
@@ -135,3 +135,32 @@ def test_a_row_of_a_tiny_and_an_ordinary_value_keeps_both_at_320_px():
     texts = [d.text for d in record(c, RenderOptions(width=320))[-1].calls if d.kind == "text"]
     assert texts.count("1.5e0") == 2 and texts.count("4.9e\u2212221") == 2  # the input row and the output row
     assert not any("2e0" in t for t in texts)
+
+
+@pytest.mark.parametrize(("x", "expected"), [(0.1234567, "≈0.123457"), (999999.5, "≈1000000"), (-2398150.5, "≈-2.39815e6"), (0.5, "0.5")])
+def test_a_table_number_is_marked_where_rounded(x, expected):
+    assert format_number(x) == expected
+
+
+def test_fixed_point_never_switches_to_exponents():
+    from convanim.numfmt import RowFormat
+
+    assert RowFormat("fixed", 9, forced=True).text(1e-8) == "0.000000010"
+    assert RowFormat("fixed", 2).full(1e-8) == "0.00000001"
+    assert RowFormat("fixed", 2).text(-1e-8) == "≈0.00"
+
+
+@pytest.mark.parametrize(("row", "x"), [([1000000000001, 0.5], 1000000000001), ([1.0000000000009, 2.5], 1.0000000000009)])
+def test_a_real_last_digit_is_not_float_noise(row, x):
+    """Only a few rounding steps are noise: a row that drops real digits says ≈."""
+    fmt = row_format(row)
+    assert fmt.text(x).startswith("≈") and fmt.full(x).startswith("≈"), fmt.text(x)
+    assert row_format([0.1 + 0.2, 1.5]).text(0.1 + 0.2) == "0.3"
+
+
+@pytest.mark.parametrize("x", [0.5, -0.5, 0.25, -2.5])
+def test_a_row_too_narrow_for_any_form_keeps_the_narrower_fixed_point(x):
+    """−0.5 in three characters: −5.0e−1 is wider still."""
+    for chars in range(2, 6):
+        fmt = row_format([x], max_chars=chars)
+        assert fmt.kind == "fixed", (x, chars, fmt.text(x))

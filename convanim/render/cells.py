@@ -15,7 +15,8 @@ Row = tuple[str, int]  # ("input" | "kernel" | "output", channel)
 
 def row_values(trace: Trace) -> dict[Row, list[float]]:
     """Every number each row of cells will show, read from the trace: the
-    padded input, each weight as its kernel row shows it, each result shown."""
+    padded input, each weight as its kernel row shows it, each result shown
+    and each bias (the product line writes it as its output row does)."""
     rows: dict[Row, list[float]] = {}
     for channel in range(trace.spec.in_channels):
         rows[("input", channel)] = [float(v) for v in trace.padded[channel].ravel()]
@@ -24,6 +25,8 @@ def row_values(trace: Trace) -> dict[Row, list[float]]:
         rows[("output", channel)] = []
     for step in trace.steps:
         rows[("output", step.out_channel)].append(step.shown)
+        if step.bias is not None:
+            rows[("output", step.out_channel)].append(step.bias)
         for tap in step.taps:
             rows[("kernel", tap.in_channel)].append(tap.weight)
     return rows
