@@ -23,7 +23,7 @@ import numpy as np
 
 from .errors import SpecError
 from .spec import Conv, ConvSpec
-from .traces import Step, Tap, Trace
+from .traces import Step, Tap, Trace, settle
 
 __all__ = ["MAX_PADDED", "MAX_TAPS", "Step", "Tap", "Trace", "tap_count", "trace"]
 
@@ -66,21 +66,6 @@ def padded_roles(spec: ConvSpec, index_maps: tuple[np.ndarray, ...]) -> np.ndarr
     roles = np.where(inside, "input", np.where(zero, "zero", "copy")).astype("<U5")
     roles.setflags(write=False)
     return roles
-
-
-EPSILON = 2.0**-52  # float64's relative rounding step
-
-
-def settle(result, terms: int, largest):
-    """Results as a reader should see them: 0 where a sum of ``terms`` terms,
-    the largest ``largest`` in size, cancels to rounding noise, else the
-    result as it is.
-
-    Summing n terms in float64 can be off by n rounding steps of the largest
-    term, so a result that small cannot be told from 0: 0.1×0.1 + 0.2×0.2 −
-    0.05 gives 6.9e−18, while 10⁶×10⁶ − 10⁶×10⁶ + 0.5 is a true 0.5."""
-    bound = terms * EPSILON * largest
-    return np.where(np.abs(result) <= bound, 0.0, result)
 
 
 # Gathered taps are multiplied in blocks of this many products, so memory

@@ -8,6 +8,7 @@ from .code import torch_source
 from .engine import Step, Trace
 from .numfmt import MINUS, ROUNDED, RowFormat, fitting_number, format_number
 from .spec import ConvSpec
+from .traces import shown_partial_sums
 
 
 def _shape(shape) -> str:
@@ -78,7 +79,7 @@ def approximately(line: str) -> str:
 
 def step_expression(step: Step) -> str:
     """``0(pad)×2 + 1×2 + 2×2 = 6``"""
-    return " + ".join(step_terms(step, mark_padding=True)) + f" = {shown(step.shown)}"
+    return approximately(" + ".join(step_terms(step, mark_padding=True)) + f" = {shown(step.shown)}")
 
 
 def trace_table(trace: Trace) -> str:
@@ -107,11 +108,11 @@ MAX_TERMS_PER_CHANNEL = 9
 def channel_terms(step: Step, mark_padding: bool = False, formats: Formats = None) -> list[tuple[int, list[str], float]]:
     """A step's products grouped by input channel, in tap order:
     ``(channel, terms, partial sum)`` for each channel it reads (the
-    partial sums are the trace's)."""
+    partial sums are the trace's, rounding noise shown as 0)."""
     groups: dict[int, list[str]] = {}
     for tap, term in zip(step.taps, step_terms(step, mark_padding, formats)):
         groups.setdefault(tap.in_channel, []).append(term)
-    return [(channel, words, partial) for (channel, words), partial in zip(groups.items(), step.partial_sums, strict=True)]
+    return [(channel, words, partial) for (channel, words), partial in zip(groups.items(), shown_partial_sums(step), strict=True)]
 
 
 def sum_lines(

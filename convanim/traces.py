@@ -44,6 +44,21 @@ class Tap:
         }
 
 
+EPSILON = 2.0**-52  # float64's relative rounding step
+
+
+def settle(result, terms: int, largest):
+    """Results as a reader should see them: 0 where a sum of ``terms`` terms,
+    the largest ``largest`` in size, cancels to rounding noise, else the
+    result as it is.
+
+    Summing n terms in float64 can be off by n rounding steps of the largest
+    term, so a result that small cannot be told from 0: 0.1×0.1 + 0.2×0.2 −
+    0.05 gives 6.9e−18, while 10⁶×10⁶ − 10⁶×10⁶ + 0.5 is a true 0.5."""
+    bound = terms * EPSILON * largest
+    return np.where(np.abs(result) <= bound, 0.0, result)
+
+
 @dataclass(frozen=True)
 class Step:
     """One output element: its taps, the bias and the sum they make.
@@ -294,6 +309,16 @@ class PartialSums(_Lazy):
     @cached_property
     def _items(self) -> tuple[float, ...]:
         return tuple(partial_sums(*self._taps.arrays).tolist())
+
+
+def shown_partial_sums(step: Step) -> tuple[float, ...]:
+    """A step's ``partial_sums`` as a reader sees them: 0 where a channel's
+    products cancel to rounding noise, by the rule ``shown`` follows (the
+    trace keeps the sums bit for bit)."""
+    sizes: dict[int, list[float]] = {}
+    for tap in step.taps:
+        sizes.setdefault(tap.in_channel, []).append(abs(tap.product))
+    return tuple(float(settle(partial, len(found), max(found))) for partial, found in zip(step.partial_sums, sizes.values(), strict=True))
 
 
 def partial_sums(weights: np.ndarray, values: np.ndarray) -> np.ndarray:

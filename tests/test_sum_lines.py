@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import convanim
 from convanim.report import channel_terms, sum_lines
+from convanim.traces import shown_partial_sums
 
 # d2l's multi-input-channel example (section 7.4), with a bias of 1 added.
 D2L_INPUT = [[[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[1, 2, 3], [4, 5, 6], [7, 8, 9]]]
@@ -53,3 +54,20 @@ def test_terminal_table_writes_a_2d_step_on_one_line_grouped_by_channel(run_cli)
     )
     assert code == 0
     assert "(0×0 + 1×1 + 3×2 + 4×3) + (1×1 + 2×2 + 4×3 + 5×4) + 1 (bias) = 57" in out
+
+
+def test_a_channel_whose_products_cancel_shows_0_as_its_partial_sum():
+    """0.1×0.1 + 0.2×0.2 − 1×0.05 is 6.9e−18 in float64: noise, as ``shown`` says."""
+    weight = [[[[0.1, 0.2, -0.05, 0, 0], [0] * 5], [[1] * 5, [1] * 5]]]
+    step = convanim.trace(convanim.conv([[[0.1, 0.2, 1, 0, 0], [0] * 5], [[1] * 5, [1] * 5]], weight)).steps[0]
+    assert step.partial_sums[0] != 0  # the trace keeps the raw sum, bit for bit
+    assert shown_partial_sums(step) == (0.0, 10.0)
+    lines = sum_lines(step, max_terms=4)
+    assert lines[0] == "ch 0: 10 products = 0" and lines[-1] == "0 + 10 = 10", lines
+
+
+def test_a_table_line_reads_approximately_where_its_sum_is_rounded():
+    from convanim.report import step_sum
+
+    step = convanim.trace(convanim.conv([0.1234567, 1], [1])).steps[0]
+    assert step_sum(step) == "≈0.123457×1 ≈ 0.123457"
