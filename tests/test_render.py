@@ -267,3 +267,12 @@ def test_the_shortest_hold_still_shows_every_step(tmp_path):
     with Image.open(path) as gif:
         steps = [i for i in range(gif.n_frames) if not gif.seek(i) and gif.info["duration"] >= 30]
     assert len(steps) >= 7 + 1  # every step (and the finished picture) held at least 30 ms
+
+
+def test_a_row_too_long_is_refused_naming_the_width_asked_for():
+    from convanim.errors import SpecError
+
+    values = [round(0.37 * i - 9.13, 2) for i in range(60)]
+    trace = convanim.trace(convanim.conv(input=values, weight=[0.25, -1, 0.5, 2], padding="causal"))
+    with pytest.raises(SpecError, match=r"px wide \(at 700 px\)"):
+        compute_layout(trace, 700, panel=False)

@@ -340,7 +340,7 @@ def compute_layout(
     if bands > MAX_BANDS:
         raise SpecError(
             "size",
-            f"the numbers need cells {cell / s:.0f} px wide (at 1080 px): {columns} of them wrap onto {bands} lines "
+            f"the numbers need cells {cell:.0f} px wide (at {width} px): {columns} of them wrap onto {bands} lines "
             f"(at most {MAX_BANDS}); use a shorter input, or --decimals to write fewer digits",
         )
     cell_h = min(cell, MAX_CELL * s, max(MIN_CELL * s, 0.62 * width / rows))
