@@ -238,3 +238,40 @@ def test_labels_and_sum_lines_are_no_smaller_than_a_sixtieth_of_the_width(width)
         for c in picture.calls:
             if c.kind == "text" and not c.text.lstrip("\N{MINUS SIGN}-").replace(".", "").isdigit():
                 assert c.size >= layout.width / 60 - 1e-6, (c.text, c.size)
+
+
+def _cell_texts(picture, box):
+    return [c for c in picture.calls if c.kind == "text" and abs(c.x - box.cx) < 0.5 and abs(c.y - box.cy) < 0.5]
+
+
+@pytest.mark.parametrize(
+    "arguments, options",
+    [
+        # Negative scientific values beside weights of four characters and more.
+        (dict(input=[[[0.00012, -3.5e-5, 2e-4, 7e-6], [1e-4, -2e-4, 3e-4, 0.0009], [5e-5, 6e-5, -7e-5, 8e-5]]],
+              weight=[[[[1000, -2000], [0.5, 3]]]], bias=[0.25]), {}),
+        # Fixed decimals on outputs wider than integer inputs.
+        (dict(input=np.random.default_rng(3).integers(-9, 10, (2, 5, 6)).tolist(),
+              weight=(np.random.default_rng(4).integers(-20, 21, (4, 1, 2, 3)) / 10).tolist(), groups=2, padding="same"),
+         dict(decimals=2)),
+    ],
+    ids=["scientific negatives", "decimals"],
+)
+def test_every_cell_is_written_at_one_size_per_row_and_tags_are_smaller(arguments, options):
+    trace, layout, pictures = _figure(arguments, **options)
+    last = pictures[-1]
+    sizes = {}
+    for channel in range(trace.spec.in_channels):
+        for position in np.ndindex(trace.roles.shape):
+            texts = _cell_texts(pictures[0], layout.input_cell(channel, position))
+            assert texts and texts[0].text == layout.formats[("input", channel)].text(trace.padded[(channel, *position)])
+            sizes.setdefault(("input", channel), set()).add(texts[0].size)
+    for step in trace.steps:
+        texts = [t for t in _cell_texts(last, layout.output_cell(step.out_channel, step.position)) if t.text]
+        assert texts and texts[-1].text == layout.formats[("output", step.out_channel)].text(step.shown)
+        sizes.setdefault(("output", step.out_channel), set()).add(texts[-1].size)
+    assert all(len(found) == 1 for found in sizes.values()), sizes
+    smallest = min(size for found in sizes.values() for size in found)
+    weights = {layout.formats[("kernel", tap.in_channel)].text(tap.weight) for step in trace.steps for tap in step.taps}
+    tags = [c for c in pictures[1].calls if c.kind == "text" and c.text in weights and c.size < smallest]
+    assert tags and {c.size for c in tags} == {layout.tag_px}
