@@ -122,12 +122,12 @@ def main(argv: list[str] | None = None) -> int:
     ours, pictures = per_picture_ms(args.repeat)
     runs = [run_convanim(["render", *LARGE, "-o", str(args.out / "large.gif")]) for _ in range(args.repeat)]
     seconds = statistics.median(s for s, _ in runs)
-    peak = statistics.median(mb for _, mb in runs)
+    peak = max(mb for _, mb in runs)  # the target bounds the peak: the worst run counts
     size = (args.out / "large.gif").stat().st_size
     print()
     print(f"32×32, 3×3, padding 1: {pictures:,} pictures, {size:,} bytes")
     print(f"  whole command      {seconds:8.2f} s   median of {len(runs)} (target < {TARGET_SECONDS:g} s)")
-    print(f"  peak memory        {peak:8.0f} MB  median of {len(runs)} (target < {TARGET_MB} MB)")
+    print(f"  peak memory        {peak:8.0f} MB  highest of {len(runs)} (target < {TARGET_MB} MB)")
     print(f"  per picture        {ours:8.2f} ms  drawn, no file")
     print(f"  per picture, file  {seconds / pictures * 1000:8.2f} ms  whole command")
     missed = seconds >= TARGET_SECONDS or peak >= TARGET_MB

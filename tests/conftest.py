@@ -5,8 +5,16 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings
 
 from convanim.cli import main
+
+# Property tests draw the same examples on every run, so a failure in CI is
+# one anyone can reproduce, never a random one; print_blob shows how to
+# replay a failing example. HYPOTHESIS_PROFILE=explore draws new examples.
+settings.register_profile("repeatable", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("explore", deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(autouse=True, scope="session")

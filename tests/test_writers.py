@@ -99,14 +99,24 @@ def durations(path) -> list[int]:
 
 
 def lzw_decode(data: bytes, min_code_size: int, count: int) -> list[int]:
-    """A plain GIF LZW decoder (variable-width codes, LSB first)."""
+    """A plain, strict GIF LZW decoder (variable-width codes, LSB first).
+
+    It reads up to the end code and fails on what a lenient decoder would
+    forgive: a missing end code, anything but zero bits after it, a code past
+    the table's next free entry, a table past 4096 entries, pixels beyond
+    ``count`` or fewer than it.
+    """
     clear, end = 1 << min_code_size, (1 << min_code_size) + 1
     bits = int.from_bytes(data, "little")
     pos, width = 0, min_code_size + 1
-    table: list[list[int]] = []
+    table: list[list[int]] = [[i] for i in range(clear)] + [[], []]
     out: list[int] = []
     prev: list[int] | None = None
-    while len(out) < count:
+    while True:
+        # An encoder may write the end code one bit narrower than it is read
+        # (its table had just grown); that bit reads as zero, so one bit past
+        # the data is allowed, no more.
+        assert pos + width <= 8 * len(data) + 1, "no end code"
         code = (bits >> pos) & ((1 << width) - 1)
         pos += width
         if code == clear:
@@ -116,14 +126,20 @@ def lzw_decode(data: bytes, min_code_size: int, count: int) -> list[int]:
         if code == end:
             break
         if prev is None:
+            assert code < clear, f"code {code} with an empty table"
             entry = table[code]
         else:
+            assert code <= len(table) and code not in (clear, end), f"code {code}, next free entry {len(table)}"
             entry = table[code] if code < len(table) else prev + [prev[0]]
-            table.append(prev + [entry[0]])
-            if len(table) == (1 << width) and width < 12:
-                width += 1
+            if len(table) < 4096:  # a full table stays as it is until a clear code
+                table.append(prev + [entry[0]])
+                if len(table) == (1 << width) and width < 12:
+                    width += 1
         out.extend(entry)
+        assert len(out) <= count, "more pixels than the image holds"
         prev = entry
+    assert bits >> pos == 0 and 8 * len(data) - pos < 8, "data after the end code"
+    assert len(out) == count, f"{len(out)} pixels for {count}"
     return out
 
 
@@ -808,6 +824,7 @@ def test_runs_coded_outside_pillow_decode_to_the_same_pixels(bits, monkeypatch):
 
     monkeypatch.setattr(lzw, "_TABLE_LIMIT", 300)  # small tables: runs cross several
     monkeypatch.setattr(lzw, "MIN_RUN", 64)
+    monkeypatch.setattr(lzw, "SPLIT_ABOVE", 0)
     rng = np.random.default_rng(bits)
     for _ in range(40):
         height, width = (int(v) for v in rng.integers(1, 120, 2))
@@ -882,3 +899,72 @@ def test_rendered_frames_with_boxes_decode_as_without_them(tmp_path):
     got, want = decode(with_boxes), decode(without)
     assert len(got) == len(want) == len(drawn)
     assert all(same(a, b) for a, b in zip(got, want))
+
+
+@pytest.mark.parametrize("bits", [1, 2, 4, 8])
+def test_pillow_codes_closed_form_equals_the_search(bits):
+    """Where the end code falls gives the same codes and end width as reading
+    the stream table by table, on short and long (several tables) inputs."""
+    from convanim.writers import lzw
+
+    rng = np.random.default_rng(bits)
+    code_size = max(2, bits)
+    for length in [1, 2, 3, 17, 255, 4093, 4094, 4095, 4096, 9000, 30000]:
+        for colours in {1, 2, 1 << bits}:
+            flat = rng.integers(0, colours, length).astype(np.uint8)
+            stream = lzw._pillow_bits(flat, code_size)
+            found = lzw._closed_form(stream, code_size)
+            assert found is not None, (length, colours)
+            searched = lzw._searched(stream, code_size)
+            assert np.array_equal(found[0], searched[0]) and found[1] == searched[1], (length, colours)
+
+
+@pytest.mark.parametrize("bits,other", [(1, 8), (8, 1), (4, 6), (5, 5), (2, 3)])
+def test_resized_predicts_pillows_length_for_another_table_size(bits, other):
+    """Within one table (the delta rectangles it is asked about) the codes
+    are the same for either table size; only their widths differ."""
+    from convanim.writers import lzw
+
+    rng = np.random.default_rng(bits * 10 + other)
+    for length in [10, 300, 1500, 3000]:
+        flat = rng.integers(0, 1 << min(bits, other), length).astype(np.uint8)
+        ours = len(lzw._unblock(lzw._pillow(flat, max(2, bits))))
+        theirs = len(lzw._unblock(lzw._pillow(flat, max(2, other))))
+        assert abs(lzw.resized(ours, bits, other) - theirs) <= 2, length
+    assert lzw.resized(1234, bits, bits) == 1234
+
+
+def test_image_data_codes_a_small_rectangle_whole(monkeypatch):
+    """Below SPLIT_ABOVE pixels the boxes are ignored: one table, Pillow's bytes."""
+    from convanim.writers import lzw
+
+    monkeypatch.setattr(lzw, "MIN_RUN", 64)
+    image = np.zeros((100, 100), np.uint8)
+    image[:5, :5] = image[-5:, -5:] = 3
+    boxes = [(0, 0, 5, 5), (95, 95, 100, 100)]
+    whole = lzw.image_data(image, 2)
+    assert lzw.image_data(image, 2, boxes, 0) == whole
+    monkeypatch.setattr(lzw, "SPLIT_ABOVE", 0)
+    assert lzw.image_data(image, 2, boxes, 0) != whole
+
+
+@pytest.mark.parametrize(
+    "codes,count,why",
+    [
+        ([4, 1], 2, "no end code"),  # the padding reads as a 0, then the data ends
+        ([4, 1, 2, 5, 3], 3, "data after the end code"),
+        ([4, 1, 7, 5], 3, "next free entry"),
+        ([4, 1, 2, 1], 2, "more pixels"),
+        ([4, 1, 2, 5], 3, "2 pixels for 3"),
+    ],
+)
+def test_the_test_decoder_is_strict(codes, count, why):
+    """The decoder the tests read GIFs with rejects malformed LZW data."""
+    from convanim.writers import lzw
+
+    widths = [3] * len(codes)
+    data = np.packbits(lzw._bits(codes, widths), bitorder="little").tobytes()
+    if why == "data after the end code":
+        data += b"\x01"
+    with pytest.raises(AssertionError, match=why):
+        lzw_decode(data, 2, count)
