@@ -275,3 +275,25 @@ def test_every_cell_is_written_at_one_size_per_row_and_tags_are_smaller(argument
     weights = {layout.formats[("kernel", tap.in_channel)].text(tap.weight) for step in trace.steps for tap in step.taps}
     tags = [c for c in pictures[1].calls if c.kind == "text" and c.text in weights and c.size < smallest]
     assert tags and {c.size for c in tags} == {layout.tag_px}
+
+
+def _text_box(c):
+    left = {"left": c.x, "right": c.x - c.w}.get(c.align, c.x - c.w / 2)
+    return left, c.y - c.size / 2, left + c.w, c.y + c.size / 2
+
+
+def _overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_the_groups_label_overlaps_no_cell_and_no_text():
+    # The outputs (4 grids) stand higher than the inputs (2): the label goes over them.
+    arguments = dict(input=_data((2, 5, 6)), weight=_data((4, 1, 2, 3)), groups=2, padding="same")
+    _, _, pictures = _figure(arguments)
+    picture = pictures[0]
+    (label,) = [c for c in picture.calls if c.kind == "text" and c.text == "groups=2"]
+    box = _text_box(label)
+    cells = [c for c in picture.calls if c.kind == "rect" and c.w < picture.canvas.width / 2]
+    assert not [c for c in cells if _overlap(box, (c.x, c.y, c.right, c.y + c.h))]
+    others = [c for c in picture.calls if c.kind == "text" and c is not label and c.text]
+    assert not [c.text for c in others if _overlap(box, _text_box(c))]

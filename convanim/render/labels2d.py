@@ -40,7 +40,9 @@ def labels(L: Layout2D) -> list[Label]:
         right = box.x + L.output_shape[1] * L.cell
         result.append(Label(right + 8 * s, box.y + out_rows * L.cell / 2, f"ch {channel}", px, "muted", "left"))
     if L.groups > 1:
-        result.append(Label(L.output_x, L.grid_top - 1.2 * HEADER * s, f"groups={L.groups}", px, "muted", "left"))
+        # Over the "Output" heading, which stands over the higher of the two columns.
+        top = min(L.grid_top, L.output_top)
+        result.append(Label(L.output_x, top - 1.2 * HEADER * s, f"groups={L.groups}", px, "muted", "left"))
     return result
 
 def stripes(L: Layout2D) -> list[tuple[Box, int]]:
