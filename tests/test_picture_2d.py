@@ -297,3 +297,19 @@ def test_the_groups_label_overlaps_no_cell_and_no_text():
     assert not [c for c in cells if _overlap(box, (c.x, c.y, c.right, c.y + c.h))]
     others = [c for c in picture.calls if c.kind == "text" and c is not label and c.text]
     assert not [c.text for c in others if _overlap(box, _text_box(c))]
+
+
+def test_groups_have_a_legend_in_their_stripes_colours_clear_of_the_grids():
+    arguments = dict(input=_data((4, 4, 4)), weight=_data((2, 2, 2, 2)), groups=2)
+    _, layout, pictures = _figure(arguments)
+    picture = pictures[0]
+    stripe_colours = {}
+    for box, group in layout.stripes():
+        (drawn,) = [c for c in picture.calls if c.kind == "rect" and abs(c.x - box.x) < 0.5 and abs(c.y - box.y) < 0.5 and abs(c.w - box.w) < 0.5]
+        stripe_colours.setdefault(group, set()).add(drawn.colour)
+    grids_bottom = max(c.y + c.h for c in picture.calls if c.kind == "rect" and c.edge and c.w < 100)
+    for group in (0, 1):
+        (label,) = [c for c in picture.calls if c.kind == "text" and c.text == f"group {group}"]
+        assert label.y - label.size / 2 > grids_bottom and label.size >= layout.least_px - 0.01
+        swatches = [c for c in picture.calls if c.kind == "rect" and abs(c.cy - label.y) < 1 and c.right <= label.x]
+        assert swatches and {swatches[-1].colour} == stripe_colours[group]

@@ -24,6 +24,7 @@ from ..errors import SpecError
 from ..report import sum_lines
 from ..spec import ConvSpec
 from . import labels2d, overview2d
+from .labels1d import legend_places
 from .labels2d import HEADER
 from .layout import Arrow, Box, Label
 from .lens2d import Lenses
@@ -87,6 +88,7 @@ class Layout2D:
     formats: dict = None  # each row's one number format (numfmt.RowFormat), by (block, channel)
     least_px: float = 0.0  # no text smaller: the README's floor, 1/60 of the width
     sizes: dict = None  # each row's one type size for its cells, by (block, channel)
+    legend_top: float = 0.0  # the middle of the group legend's first line
     lens: Lenses | None = None  # a grid too large for numbers in its cells: where its lenses go
 
     # -- cells ---------------------------------------------------------------
@@ -234,8 +236,8 @@ class Layout2D:
         channel = max(0, min(self.out_channels - 1, int((target.y - self.output_top) // self.output_step)))
         return self.output_top + channel * self.output_step + rows * self.cell
 
-    def legend(self) -> list:
-        return []  # the group stripes' meaning: not drawn in 2-D yet
+    def legend(self) -> list[tuple[Box, int, Label]]:
+        return labels2d.legend(self)
 
     def counter(self, position: tuple[int, ...] | None = None) -> Label:
         """The step counter heads the sum lines."""
@@ -438,6 +440,10 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
         longest[step.group] = max(longest.get(step.group, 1), len(probe.lines(step)))
     lines = max(1, sum(longest.values()))
 
+    legend_top = 0.0
+    if spec.groups > 1:  # under the grids: what the stripes' colours mean
+        legend_top = y + 18 * s + label_px * 0.4
+        y = legend_places(spec.groups, width, s, label_px * 0.8, legend_top)[-1][1] + label_px * 0.4
     y += 26 * s + sums_line  # the step counter over the sums
     sums_top = y
     y += lines * sums_line + 10 * s
@@ -449,4 +455,4 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
         panel_box = Box(MARGIN * s, y, panel_width, height)
         y += height
     y += 30 * s  # room for the credit line
-    return Layout2D(**{**probe.__dict__, "height": int(math.ceil(y)), "sums_top": sums_top, "panel": panel_box})
+    return Layout2D(**{**probe.__dict__, "height": int(math.ceil(y)), "sums_top": sums_top, "panel": panel_box, "legend_top": legend_top})
