@@ -313,3 +313,17 @@ def test_groups_have_a_legend_in_their_stripes_colours_clear_of_the_grids():
         assert label.y - label.size / 2 > grids_bottom and label.size >= layout.least_px - 0.01
         swatches = [c for c in picture.calls if c.kind == "rect" and abs(c.cy - label.y) < 1 and c.right <= label.x]
         assert swatches and {swatches[-1].colour} == stripe_colours[group]
+
+
+def test_the_finished_picture_keeps_the_kernel_grid_under_its_heading_and_the_window_outlined():
+    arguments = dict(input=_data((1, 4, 4)), weight=_data((1, 1, 2, 2)))
+    trace, layout, pictures = _figure(arguments)
+    done = pictures[-1]
+    assert [c for c in done.calls if c.kind == "text" and c.text == "Kernel"]
+    last = trace.steps[-1]
+    for tap in last.taps:
+        box = layout.kernel_grid_cell(tap.in_channel, tap.kernel_index, last.window)
+        assert _text_at(done, box) == [layout.formats[("kernel", tap.in_channel)].text(tap.weight)]
+    span = layout.outline(0, last.window)
+    edge = layout.heavy_edge
+    assert [c for c in done.calls if c.kind == "rect" and c.colour is None and abs(c.x + edge - span.x) < 1 and abs(c.w - 2 * edge - span.w) < 1]
