@@ -56,8 +56,6 @@ def _round_cs(ms: float) -> int:
     return math.floor(ms / 10 + 0.5)
 
 
-
-
 def _keys(frame: np.ndarray, matte: tuple[int, int, int] | None) -> np.ndarray:
     """Colour keys of ``frame``. With a ``matte``, pixels not fully opaque are
     composited over it; without one, pixels with no ink at all are ``CLEAR``
