@@ -238,3 +238,92 @@ def test_labels_and_sum_lines_are_no_smaller_than_a_sixtieth_of_the_width(width)
         for c in picture.calls:
             if c.kind == "text" and not c.text.lstrip("\N{MINUS SIGN}-").replace(".", "").isdigit():
                 assert c.size >= layout.width / 60 - 1e-6, (c.text, c.size)
+
+
+def _cell_texts(picture, box):
+    return [c for c in picture.calls if c.kind == "text" and abs(c.x - box.cx) < 0.5 and abs(c.y - box.cy) < 0.5]
+
+
+@pytest.mark.parametrize(
+    "arguments, options",
+    [
+        # Negative scientific values beside weights of four characters and more.
+        (dict(input=[[[0.00012, -3.5e-5, 2e-4, 7e-6], [1e-4, -2e-4, 3e-4, 0.0009], [5e-5, 6e-5, -7e-5, 8e-5]]],
+              weight=[[[[1000, -2000], [0.5, 3]]]], bias=[0.25]), {}),
+        # Fixed decimals on outputs wider than integer inputs.
+        (dict(input=np.random.default_rng(3).integers(-9, 10, (2, 5, 6)).tolist(),
+              weight=(np.random.default_rng(4).integers(-20, 21, (4, 1, 2, 3)) / 10).tolist(), groups=2, padding="same"),
+         dict(decimals=2)),
+    ],
+    ids=["scientific negatives", "decimals"],
+)
+def test_every_cell_is_written_at_one_size_per_row_and_tags_are_smaller(arguments, options):
+    trace, layout, pictures = _figure(arguments, **options)
+    last = pictures[-1]
+    sizes = {}
+    for channel in range(trace.spec.in_channels):
+        for position in np.ndindex(trace.roles.shape):
+            texts = _cell_texts(pictures[0], layout.input_cell(channel, position))
+            assert texts and texts[0].text == layout.formats[("input", channel)].text(trace.padded[(channel, *position)])
+            sizes.setdefault(("input", channel), set()).add(texts[0].size)
+    for step in trace.steps:
+        texts = [t for t in _cell_texts(last, layout.output_cell(step.out_channel, step.position)) if t.text]
+        assert texts and texts[-1].text == layout.formats[("output", step.out_channel)].text(step.shown)
+        sizes.setdefault(("output", step.out_channel), set()).add(texts[-1].size)
+    assert all(len(found) == 1 for found in sizes.values()), sizes
+    smallest = min(size for found in sizes.values() for size in found)
+    weights = {layout.formats[("kernel", tap.in_channel)].text(tap.weight) for step in trace.steps for tap in step.taps}
+    tags = [c for c in pictures[1].calls if c.kind == "text" and c.text in weights and c.size < smallest]
+    assert tags and {c.size for c in tags} == {layout.tag_px}
+
+
+def _text_box(c):
+    left = {"left": c.x, "right": c.x - c.w}.get(c.align, c.x - c.w / 2)
+    return left, c.y - c.size / 2, left + c.w, c.y + c.size / 2
+
+
+def _overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_the_groups_label_overlaps_no_cell_and_no_text():
+    # The outputs (4 grids) stand higher than the inputs (2): the label goes over them.
+    arguments = dict(input=_data((2, 5, 6)), weight=_data((4, 1, 2, 3)), groups=2, padding="same")
+    _, _, pictures = _figure(arguments)
+    picture = pictures[0]
+    (label,) = [c for c in picture.calls if c.kind == "text" and c.text == "groups=2"]
+    box = _text_box(label)
+    cells = [c for c in picture.calls if c.kind == "rect" and c.w < picture.canvas.width / 2]
+    assert not [c for c in cells if _overlap(box, (c.x, c.y, c.right, c.y + c.h))]
+    others = [c for c in picture.calls if c.kind == "text" and c is not label and c.text]
+    assert not [c.text for c in others if _overlap(box, _text_box(c))]
+
+
+def test_groups_have_a_legend_in_their_stripes_colours_clear_of_the_grids():
+    arguments = dict(input=_data((4, 4, 4)), weight=_data((2, 2, 2, 2)), groups=2)
+    _, layout, pictures = _figure(arguments)
+    picture = pictures[0]
+    stripe_colours = {}
+    for box, group in layout.stripes():
+        (drawn,) = [c for c in picture.calls if c.kind == "rect" and abs(c.x - box.x) < 0.5 and abs(c.y - box.y) < 0.5 and abs(c.w - box.w) < 0.5]
+        stripe_colours.setdefault(group, set()).add(drawn.colour)
+    grids_bottom = max(c.y + c.h for c in picture.calls if c.kind == "rect" and c.edge and c.w < 100)
+    for group in (0, 1):
+        (label,) = [c for c in picture.calls if c.kind == "text" and c.text == f"group {group}"]
+        assert label.y - label.size / 2 > grids_bottom and label.size >= layout.least_px - 0.01
+        swatches = [c for c in picture.calls if c.kind == "rect" and abs(c.cy - label.y) < 1 and c.right <= label.x]
+        assert swatches and {swatches[-1].colour} == stripe_colours[group]
+
+
+def test_the_finished_picture_keeps_the_kernel_grid_under_its_heading_and_the_window_outlined():
+    arguments = dict(input=_data((1, 4, 4)), weight=_data((1, 1, 2, 2)))
+    trace, layout, pictures = _figure(arguments)
+    done = pictures[-1]
+    assert [c for c in done.calls if c.kind == "text" and c.text == "Kernel"]
+    last = trace.steps[-1]
+    for tap in last.taps:
+        box = layout.kernel_grid_cell(tap.in_channel, tap.kernel_index, last.window)
+        assert _text_at(done, box) == [layout.formats[("kernel", tap.in_channel)].text(tap.weight)]
+    span = layout.outline(0, last.window)
+    edge = layout.heavy_edge
+    assert [c for c in done.calls if c.kind == "rect" and c.colour is None and abs(c.x + edge - span.x) < 1 and abs(c.w - 2 * edge - span.w) < 1]

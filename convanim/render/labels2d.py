@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .labels1d import legend_places
 from .layout import Box, Label
 from .paint import text_width
 
@@ -40,8 +41,22 @@ def labels(L: Layout2D) -> list[Label]:
         right = box.x + L.output_shape[1] * L.cell
         result.append(Label(right + 8 * s, box.y + out_rows * L.cell / 2, f"ch {channel}", px, "muted", "left"))
     if L.groups > 1:
-        result.append(Label(L.output_x, L.grid_top - 1.2 * HEADER * s, f"groups={L.groups}", px, "muted", "left"))
+        # Over the "Output" heading, which stands over the higher of the two columns.
+        top = min(L.grid_top, L.output_top)
+        result.append(Label(L.output_x, top - 1.2 * HEADER * s, f"groups={L.groups}", px, "muted", "left"))
     return result
+
+def legend(L: Layout2D) -> list[tuple[Box, int, Label]]:
+    """What the stripes' colours mean, as in 1-D: a swatch and "group g" for each group."""
+    if L.groups == 1:
+        return []
+    px = L.label_px * 0.8
+    swatch = 0.8 * px
+    return [
+        (Box(x, y - swatch / 2, swatch, swatch), group, Label(x + swatch + 6 * L.scale, y, f"group {group}", px, "muted", "left"))
+        for group, (x, y) in enumerate(legend_places(L.groups, L.width, L.scale, px, L.legend_top))
+    ]
+
 
 def stripes(L: Layout2D) -> list[tuple[Box, int]]:
     """A stripe in the group's colour beside each grid: grids of one colour feed each other."""

@@ -24,6 +24,7 @@ from ..errors import SpecError
 from ..report import sum_lines
 from ..spec import ConvSpec
 from . import labels2d, overview2d
+from .labels1d import legend_places
 from .labels2d import HEADER
 from .layout import Arrow, Box, Label
 from .lens2d import Lenses
@@ -86,6 +87,8 @@ class Layout2D:
     padded: bool
     formats: dict = None  # each row's one number format (numfmt.RowFormat), by (block, channel)
     least_px: float = 0.0  # no text smaller: the README's floor, 1/60 of the width
+    sizes: dict = None  # each row's one type size for its cells, by (block, channel)
+    legend_top: float = 0.0  # the middle of the group legend's first line
     lens: Lenses | None = None  # a grid too large for numbers in its cells: where its lenses go
 
     # -- cells ---------------------------------------------------------------
@@ -155,17 +158,14 @@ class Layout2D:
         of the border. On an overview only a lens's cells and tags have one."""
         if self.lens is not None:
             return self._lens_label(x, italic, box, row)
-        if box is not None and box.h < self.cell * 0.9:  # a weight's tag
+        tag = box is not None and box.h < self.cell * 0.9
+        fmt = (self.formats or {}).get(row)
+        if fmt is not None:  # the row's one format at the row's one size: never a blank cell
+            return fmt.text(x), self.tag_px if tag else (self.sizes or {}).get(row, self.value_px)
+        if tag:
             room, px, least = box.w - 2, self.tag_px, min(self.tag_px, 7.0)
         else:
             room, px, least = self.cell - 2 * self.heavy_edge - 4, self.value_px, self.min_value_px
-        fmt = (self.formats or {}).get(row)
-        if fmt is not None:  # the row's one format, as large as fits
-            text, family = fmt.text(x), "sans-italic" if italic else "sans"
-            while px > least and text_width(text, family, px, bold=True) > room:
-                px -= 0.25
-            if text_width(text, family, px, bold=True) <= room:
-                return text, px
         return _fit_number(x, room, px, least, italic)
 
     def _lens_label(self, x: float, italic: bool, box: Box | None, row) -> tuple[str, float]:
@@ -236,8 +236,8 @@ class Layout2D:
         channel = max(0, min(self.out_channels - 1, int((target.y - self.output_top) // self.output_step)))
         return self.output_top + channel * self.output_step + rows * self.cell
 
-    def legend(self) -> list:
-        return []  # the group stripes' meaning: not drawn in 2-D yet
+    def legend(self) -> list[tuple[Box, int, Label]]:
+        return labels2d.legend(self)
 
     def counter(self, position: tuple[int, ...] | None = None) -> Label:
         """The step counter heads the sum lines."""
@@ -312,11 +312,28 @@ def _room(cell: float) -> float:
     return cell - 2 * max(2, round(cell / 18)) - 4
 
 
-def _legible(numbers: RowNumbers, cell: float, least_px: float) -> bool:
-    """Whether the figure's numbers can be read in cells ``cell`` pixels wide."""
+def _floor(least_px: float) -> float:
+    """The type floor in the quarter pixels fonts come in."""
+    return math.ceil(least_px * 4) / 4
+
+
+def _legible(trace: Trace, decimals: int | None, cell: float, least_px: float) -> bool:
+    """Whether the figure's numbers can be read in cells ``cell`` pixels
+    wide: wide enough for them at the type floor, or for a few characters."""
     if cell < LEAST_CELL:
         return False
-    return cell >= LEGIBLE_CELL * least_px or numbers.width(math.ceil(least_px * 4) / 4) <= _room(cell)
+    floor = _floor(least_px)
+    return cell >= LEGIBLE_CELL * least_px or RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (_room(cell), floor)).width(floor) <= _room(cell)
+
+
+def _cell_for(trace: Trace, decimals: int | None, least_px: float) -> float:
+    """The narrowest cell whose room takes every row's widest number at the floor."""
+    floor = _floor(least_px)
+    widest = RowNumbers.of(trace, decimals, MAX_CELL_CHARS).width(floor)
+    cell = math.ceil(widest) + 8
+    while _room(cell) < widest:
+        cell += 1
+    return cell
 
 
 def check_drawable(spec: ConvSpec) -> None:
@@ -351,12 +368,15 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
     down = max(c_in * rows + (c_in - 1) * 0.5, c_out * out_rows + (c_out - 1) * 0.5)
     cell = min(MAX_CELL * s, (width - fixed) / across, TALL * width / down)
     written = RowNumbers.of(trace, decimals, MAX_CELL_CHARS)  # each row's numbers, written in full
-    if not _legible(written, cell, least_px):  # taller rather than illegible, where that is enough
+    # Cells wide enough for every number at the type floor, as far as the
+    # width allows (the figure grows taller): smaller type only where it must.
+    cell = max(cell, min(_cell_for(trace, decimals, least_px), (width - fixed) / across))
+    if not _legible(trace, decimals, cell, least_px):  # taller rather than illegible, where that is enough
         cell = max(cell, min(MAX_CELL * s, (width - fixed) / across))
     # A line over the block names says whose kernel is shown, and the groups.
     top = 18 * s + (HEADER + (18 if spec.groups > 1 or c_out > 1 else 0)) * s
     lens = None
-    if not _legible(written, cell, least_px):  # an overview, and lenses
+    if not _legible(trace, decimals, cell, least_px):  # an overview, and lenses
         placed = overview2d.geometry(
             trace, width, s, top, least_px, written.width, LABEL_COLUMN, MARGIN, LEGIBLE_CELL * least_px, c_out > spec.groups
         )
@@ -377,17 +397,24 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
         kernel_offset = (rows - k_rows) * cell / 2
         y = max(grid_top + in_height, output_top + out_height)
 
-    value_px = max(min(18 * s, 0.36 * cell), least_px) if lens is None else least_px
-    min_value_px = min(value_px, max(7.0, 0.6 * value_px))
+    floor = _floor(least_px)
+    value_px = max(min(18 * s, 0.36 * cell), floor) if lens is None else floor
+    min_value_px = min(value_px, max(7.0, 0.6 * value_px))  # where the cells cannot be wider
     label_px = max(15 * s, least_px / 0.8)  # its smallest use is 0.8 of it
     expression_px = max(15 * s, least_px)
-    # Weights' tags: as wide as the longest weight needs, within the cell.
-    tag_px = max(7.0, min(0.8 * value_px, TAG * 0.62 * cell))
-    tag_h = min(cell * 0.6, tag_px * 1.3)
     if lens is None:
         numbers = RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (_room(cell), min_value_px))
+        sizes = {row: px for row, (_, px) in numbers.sized(_room(cell), value_px, min_value_px).items()}
     else:  # the numbers are written in the lenses
         numbers = RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (lens.cell - 8, lens.value_px))
+        sizes = None
+    # Weights' tags: one size for all, smaller than any cell's number, as
+    # large as lets the longest weight fit its cell.
+    smallest = min(sizes.values()) if sizes else value_px
+    tag_px = max(7.0, min(0.8 * smallest, TAG * 0.62 * cell))
+    while tag_px > 7.0 and max(numbers.needed(("kernel", c), tag_px) for c in range(c_in)) > cell - 6:
+        tag_px -= 0.25
+    tag_h = min(cell * 0.6, tag_px * 1.3)
     widest = max(numbers.needed(("kernel", c), tag_px) for c in range(c_in))  # weights as their rows write them
     tag_w = min(cell - 2, max(tag_h, widest + 4))
 
@@ -404,6 +431,7 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
         padded=bool((trace.roles != "input").any()),
         formats=numbers.formats,
         least_px=least_px,
+        sizes=sizes,
         lens=lens,
     )
     # Each group's sums get their own lines: room for the longest of each.
@@ -412,6 +440,10 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
         longest[step.group] = max(longest.get(step.group, 1), len(probe.lines(step)))
     lines = max(1, sum(longest.values()))
 
+    legend_top = 0.0
+    if spec.groups > 1:  # under the grids: what the stripes' colours mean
+        legend_top = y + 18 * s + label_px * 0.4
+        y = legend_places(spec.groups, width, s, label_px * 0.8, legend_top)[-1][1] + label_px * 0.4
     y += 26 * s + sums_line  # the step counter over the sums
     sums_top = y
     y += lines * sums_line + 10 * s
@@ -423,4 +455,4 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
         panel_box = Box(MARGIN * s, y, panel_width, height)
         y += height
     y += 30 * s  # room for the credit line
-    return Layout2D(**{**probe.__dict__, "height": int(math.ceil(y)), "sums_top": sums_top, "panel": panel_box})
+    return Layout2D(**{**probe.__dict__, "height": int(math.ceil(y)), "sums_top": sums_top, "panel": panel_box, "legend_top": legend_top})

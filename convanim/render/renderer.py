@@ -134,6 +134,9 @@ class FrameRenderer:
             # Finished: the kernels rest where they last were, every output written.
             last = [steps[i] for i in self._pictures[-1]]
             for step in last:
+                if not self.layout.window_bars:  # 2-D: the weights' tags keep their outline and grid
+                    self._outline(p, step, step.window)
+                    self._kernel_grid(p, step)
                 self._draw_kernel(p, step)
             self._kernel_owner(p, last)
         self._draw_counter(p, shot)

@@ -41,28 +41,19 @@ import numpy as np
 
 from ..errors import WriterError
 from . import Frame, Writer
-from .lzw import image_data, resized
-from .palette import FigurePalette, _keys_to_rgb, frame_keys
+from .gifblocks import CLEAR, DISPOSE_CLEAR, DISPOSE_NONE, FrameCoder, control, descriptor, empty, origin
+from .palette import FigurePalette, frame_keys
 
 # Browsers play a delay of 0 or 1 centisecond as about 10 cs, so a frame is
 # never given less than this; shorter frames are dropped and their time goes
 # to the next frame (see GifEncoder._flush).
 MIN_DELAY_CS = 2
 _MAX_DELAY_CS = 0xFFFF
-_DISPOSE_NONE = 1  # "do not dispose": the next frame is drawn over this one
-_DISPOSE_CLEAR = 2  # "restore to background": the frame's box becomes transparent
-# The key of a fully transparent pixel: outside the 24 bits of colour keys.
-CLEAR = np.uint32(1 << 24)
-
-def _le16(value: int) -> bytes:
-    return value.to_bytes(2, "little")
 
 
 def _round_cs(ms: float) -> int:
     """Milliseconds to whole centiseconds, halves rounded up (not to even)."""
     return math.floor(ms / 10 + 0.5)
-
-
 
 
 def _keys(frame: np.ndarray, matte: tuple[int, int, int] | None) -> np.ndarray:
@@ -95,25 +86,6 @@ def _union(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> tuple[
     return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
-def _table_bits(entries: int) -> int:
-    """Bits of a colour table that holds ``entries`` (GIF's minimum is 2 entries)."""
-    return max(1, (entries - 1).bit_length())
-
-
-def _color_table(palette: np.ndarray, bits: int) -> bytes:
-    table = np.zeros((1 << bits, 3), np.uint8)
-    table[: len(palette)] = _keys_to_rgb(palette)
-    return table.tobytes()
-
-
-def _with_clear(index_of: np.ndarray, opaque: np.ndarray, transparent: int) -> np.ndarray:
-    """Palette indices for every key of a ``np.unique`` list: the colours'
-    (``index_of``, for the ``opaque`` ones) and ``transparent`` for CLEAR."""
-    full = np.full(len(opaque), transparent, np.int64)
-    full[opaque] = index_of
-    return full
-
-
 def _clip(box, width: int, height: int) -> tuple[int, int, int, int] | None:
     """``box`` within a width x height picture; None when nothing is left."""
     left, top, right, bottom = (int(v) for v in box)
@@ -121,10 +93,6 @@ def _clip(box, width: int, height: int) -> tuple[int, int, int, int] | None:
     return (left, top, right, bottom) if left < right and top < bottom else None
 
 
-# Image data this small is coded with both colour tables and the smaller
-# kept; larger, only when the code widths say the global table is within
-# _CLOSE bytes of winning.
-_SMALL, _CLOSE = 2048, 64
 # More boxes than this waiting to be compared (frames too short to be shown
 # pile theirs up) become the one box around them.
 _MAX_BOXES = 64
@@ -169,12 +137,9 @@ class GifEncoder:
         # Boxes holding every pixel where _last may differ from _screen; None: anywhere.
         self._dirty: list[tuple[int, int, int, int]] | None = None
         self._clear_seen = False  # whether any frame had fully transparent pixels
-        self._palette = FigurePalette(max_colors - 1)
+        self._coder = FrameCoder(FigurePalette(max_colors - 1))
         self._time_ms = 0.0  # end time of the pending frame, in the caller's clock
         self._written_cs = 0  # end time of the last frame written
-        self._lut: np.ndarray | None = None  # colour key -> palette index, reused
-        self._global = np.zeros(0, np.uint32)  # the global colour table's keys, sorted
-        self._global_bits = 1
         # The frame encoded last, held until the next one says how to dispose
         # of it: (box, what it draws, delay). What it draws is the first
         # frame's image data (bytes) or, for a later frame, a list of
@@ -237,7 +202,7 @@ class GifEncoder:
         if self._pending:
             self._flush(last=True)
         if self._held is not None:
-            self._emit(self._held, self._held[0], _DISPOSE_NONE)
+            self._emit(self._held, self._held[0], DISPOSE_NONE)
             self._held = None
         if self.frames_written:
             self._fp.write(b";")
@@ -274,7 +239,7 @@ class GifEncoder:
             if cleared is not None:
                 dirty = dirty + [self._dispose(cleared)]
         if self._held is not None:  # (not already written to dispose of it)
-            self._emit(self._held, self._held[0], _DISPOSE_NONE)
+            self._emit(self._held, self._held[0], DISPOSE_NONE)
         parts = []
         for l, t, r, b in dirty:
             diff = keys[t:b, l:r] != screen[t:b, l:r]
@@ -299,14 +264,14 @@ class GifEncoder:
             # The held frame's last moments go to a frame that draws
             # nothing over the pixels turning clear and is disposed of:
             # only that box is cleared, and only it is redrawn next.
-            self._emit((held_box, parts, delay - self.min_delay_cs), held_box, _DISPOSE_NONE)
-            self._write_empty(self.min_delay_cs, cleared, _DISPOSE_CLEAR)
+            self._emit((held_box, parts, delay - self.min_delay_cs), held_box, DISPOSE_NONE)
+            self._write_empty(self.min_delay_cs, cleared, DISPOSE_CLEAR)
             box = cleared
         else:
             # Too short to share: the held frame itself is disposed of,
             # over a box that holds its own pixels and those turning clear.
             box = _union(held_box, cleared)
-            self._emit(self._held, box, _DISPOSE_CLEAR)
+            self._emit(self._held, box, DISPOSE_CLEAR)
         self._held = None
         self._screen[box[1] : box[3], box[0] : box[2]] = CLEAR
         return box
@@ -319,11 +284,11 @@ class GifEncoder:
         if isinstance(drawn, bytes):
             # The first frame, whole, drawn with the global table (the header's).
             clear = self._first_clear
-            data = self._control(delay_cs, clear, dispose) + self._descriptor(*self._origin(box), local_bits=None) + drawn
+            data = control(delay_cs, clear, dispose) + descriptor(*origin(box), local_bits=None) + drawn
         elif not drawn:
-            data = self._empty(delay_cs, box, dispose)
+            data = empty(delay_cs, box, dispose)
         else:
-            data = self._delta(drawn, box, delay_cs, dispose)
+            data = self._coder.delta(drawn, box, delay_cs, dispose)
         self._fp.write(data)
         self.frames_written += 1
         total_cs -= _MAX_DELAY_CS
@@ -331,110 +296,29 @@ class GifEncoder:
             self._write_empty(min(total_cs, _MAX_DELAY_CS))
             total_cs -= _MAX_DELAY_CS
 
-    def _delta(self, parts: list, box, delay_cs: int, dispose: int) -> bytes:
-        """A frame over ``box`` drawing the changed pixels of ``parts``; the
-        others are the transparent index."""
-        changed = np.concatenate([keys[mask] for _, keys, mask in parts])
-        unique, counts = np.unique(changed, return_counts=True)
-        opaque = unique != CLEAR
-        palette, index_of = self._palette(unique[opaque], counts[opaque])
-        transparent = len(palette)
-        bits = _table_bits(transparent + 1)
-        table = _color_table(palette, bits)
-        if len(palette) == opaque.sum() and np.isin(unique[opaque], self._global).all():
-            # Every colour is already in the global table: drawing with it
-            # saves the local table but may need wider codes. The codes are
-            # as many either way, so the widths tell which is smaller; where
-            # that is close (or the data small), both are coded and compared.
-            lzw = self._image(parts, box, unique, _with_clear(index_of, opaque, transparent), transparent, bits)
-            local = len(lzw) + len(table)
-            margin = resized(len(lzw), bits, self._global_bits) - local
-            if margin < _CLOSE or len(lzw) < _SMALL:
-                g_transparent = len(self._global)
-                g_index_of = _with_clear(np.searchsorted(self._global, unique[opaque]), opaque, g_transparent)
-                g_lzw = self._image(parts, box, unique, g_index_of, g_transparent, self._global_bits)
-                if len(g_lzw) < local:
-                    return self._control(delay_cs, g_transparent, dispose) + self._descriptor(*self._origin(box), local_bits=None) + g_lzw
-        else:
-            lzw = self._image(parts, box, unique, _with_clear(index_of, opaque, transparent), transparent, bits)
-        return self._control(delay_cs, transparent, dispose) + self._descriptor(*self._origin(box), local_bits=bits) + table + lzw
-
-    def _image(self, parts: list, box, unique: np.ndarray, index_of: np.ndarray, transparent: int, bits: int) -> bytes:
-        """The LZW image data of ``box``: ``parts``' changed pixels as palette
-        indices, everything else ``transparent``."""
-        left, top, right, bottom = box
-        indices = np.full((bottom - top, right - left), transparent, np.uint8)
-        lut = self._table(unique, index_of)
-        inner = []
-        for (x0, y0, x1, y1), keys, mask in parts:
-            np.copyto(indices[y0 - top : y1 - top, x0 - left : x1 - left], lut[keys], where=mask)
-            inner.append((x0 - left, y0 - top, x1 - left, y1 - top))
-        return image_data(indices, bits, inner, transparent)
-
-    def _table(self, unique: np.ndarray, index_of: np.ndarray) -> np.ndarray:
-        """The colour key -> palette index table, set for ``unique`` keys."""
-        if self._lut is None:
-            # 16 MiB, once per file: a direct colour -> index table maps a
-            # full frame in about a millisecond.
-            self._lut = np.zeros((1 << 24) + 1, np.uint8)  # every colour, and CLEAR
-        self._lut[unique] = index_of
-        return self._lut
-
-    @staticmethod
-    def _origin(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
-        left, top, right, bottom = box
-        return (left, top, right - left, bottom - top)
-
     def _write_header(self, keys: np.ndarray) -> bytes:
         """Header and global colour table (the first frame's palette); return
         the first frame's image data, drawn with that table."""
         width, height = self.size
-        unique, counts = np.unique(keys, return_counts=True)
-        opaque = unique != CLEAR
-        palette, index_of = self._palette(unique[opaque], counts[opaque])
-        # One slot is left over so that later frames can draw with this table
-        # and a transparent index (which the first frame's clear pixels use).
-        bits = _table_bits(len(palette) + 1)
-        self._global, self._global_bits = palette, bits
-        self._first_clear = None if opaque.all() else len(palette)
+        table, data, self._first_clear = self._coder.first(keys)
+        bits = self._coder.global_bits
         self._fp.write(
             b"GIF89a"
-            + _le16(width)
-            + _le16(height)
+            + width.to_bytes(2, "little")
+            + height.to_bytes(2, "little")
             + bytes([0x80 | 0x70 | (bits - 1), 0, 0])  # global table, 8-bit colour
-            + _color_table(palette, bits)
+            + table
             + b"!\xff\x0bNETSCAPE2.0\x03\x01"
-            + _le16(self.loop)
+            + self.loop.to_bytes(2, "little")
             + b"\0"
         )
-        return image_data(self._table(unique, _with_clear(index_of, opaque, len(palette)))[keys], bits)
+        return data
 
-    def _empty(self, delay_cs: int, box: tuple[int, int, int, int], dispose: int) -> bytes:
-        """A frame of the transparent index over ``box``."""
-        left, top, width, height = self._origin(box)
-        return (
-            self._control(delay_cs, 0, dispose)
-            + self._descriptor(left, top, width, height, local_bits=1)
-            + bytes(6)
-            + image_data(np.zeros((height, width), np.uint8), 1, [], 0)
-        )
-
-    def _write_empty(self, delay_cs: int, box: tuple[int, int, int, int] = (0, 0, 1, 1), dispose: int = _DISPOSE_NONE) -> None:
+    def _write_empty(self, delay_cs: int, box: tuple[int, int, int, int] = (0, 0, 1, 1), dispose: int = DISPOSE_NONE) -> None:
         """A frame of the transparent index over ``box`` (default 1x1): time
-        passes, nothing changes; with ``_DISPOSE_CLEAR``, ``box`` is cleared after."""
-        self._fp.write(self._empty(delay_cs, box, dispose))
+        passes, nothing changes; with ``DISPOSE_CLEAR``, ``box`` is cleared after."""
+        self._fp.write(empty(delay_cs, box, dispose))
         self.frames_written += 1
-
-    @staticmethod
-    def _control(delay_cs: int, transparent: int | None, dispose: int = _DISPOSE_NONE) -> bytes:
-        flags = (dispose << 2) | (transparent is not None)
-        return b"!\xf9\x04" + bytes([flags]) + _le16(delay_cs) + bytes([transparent or 0, 0])
-
-    @staticmethod
-    def _descriptor(left: int, top: int, width: int, height: int, *, local_bits: int | None) -> bytes:
-        flags = 0 if local_bits is None else 0x80 | (local_bits - 1)
-        return b"," + _le16(int(left)) + _le16(int(top)) + _le16(int(width)) + _le16(int(height)) + bytes([flags])
-
 
 class GifWriter(Writer):
     """The ``.gif`` writer: ``GifEncoder`` behind the ``Writer`` protocol.
