@@ -17,6 +17,8 @@ from convanim.render import RenderOptions
 from convanim.render.layout import compute_layout
 from convanim.render.record import record
 
+from arrows2d import arrow_shafts, written_cells_crossed
+
 RNG = np.random.default_rng(7)
 
 LARGE = {
@@ -196,15 +198,8 @@ def test_lenses_overlap_no_grid_and_no_other_lens(name):
 def test_arrows_on_an_overview_never_cross_a_written_output_cell(name):
     trace, layout, pictures = _figure(name)
     for picture in pictures[1:-1]:
-        first = min(picture.shot.steps)
-        written = [layout.output_cell(s.out_channel, s.position) for s in trace.steps[:first]]
-        shafts = [c for c in picture.calls if c.kind == "line" and c.edge_px > 1]  # the connectors are thin
-        assert shafts
-        for shaft in shafts:
-            for (x0, y0), (x1, y1) in zip(shaft.points, shaft.points[1:]):
-                for t in np.linspace(0, 1, 200):
-                    x, y = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
-                    assert not any(b.x + 0.5 < x < b.right - 0.5 and b.y + 0.5 < y < b.bottom - 0.5 for b in written)
+        assert arrow_shafts(picture)
+        assert written_cells_crossed(trace, layout, picture, margin=0.5) == 0
 
 
 def test_a_grid_whose_numbers_fit_keeps_them_in_its_cells():

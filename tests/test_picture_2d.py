@@ -15,6 +15,8 @@ from convanim.render.record import record
 from convanim.render.theme import DEFAULT_THEME as THEME
 from convanim.report import sum_lines
 
+from arrows2d import arrow_shafts, passes, written_cells_crossed
+
 RNG = np.random.default_rng(2024)
 
 
@@ -151,16 +153,7 @@ def _on_border(point, box, tolerance=1.0):
 def _crosses(points, text, samples=200):
     """Whether the line through ``points`` passes through the text's box."""
     left = text.x - (text.w if text.align == "right" else text.w / 2 if text.align == "centre" else 0)
-    return _passes(points, lambda x, y: left <= x <= left + text.w and abs(y - text.y) <= text.size / 2, samples)
-
-
-def _passes(points, inside, samples=200):
-    """Whether the line through ``points`` has a point where ``inside(x, y)``."""
-    for (x0, y0), (x1, y1) in zip(points, points[1:]):
-        for i in range(samples + 1):
-            if inside(x0 + (x1 - x0) * i / samples, y0 + (y1 - y0) * i / samples):
-                return True
-    return False
+    return passes(points, lambda x, y: left <= x <= left + text.w and abs(y - text.y) <= text.size / 2, samples)
 
 
 ARROWED = {
@@ -191,14 +184,8 @@ def test_arrows_never_cross_an_output_cell_already_written(name):
     trace, layout, pictures = _figure(ARROWED[name])
     crossed = 0
     for picture in pictures[1:-1]:
-        first = min(picture.shot.steps)
-        written = [layout.output_cell(step.out_channel, step.position) for step in trace.steps[:first]]
-        shafts = [c for c in picture.calls if c.kind == "line" and c.edge_px > 1]  # the links are thin
-        assert shafts
-        for shaft in shafts:
-            for box in written:
-                inner = (box.x + 1, box.y + 1, box.right - 1, box.bottom - 1)
-                crossed += _passes(shaft.points, lambda x, y: inner[0] < x < inner[2] and inner[1] < y < inner[3])
+        assert arrow_shafts(picture)
+        crossed += written_cells_crossed(trace, layout, picture, margin=1.0)
     assert crossed == 0
 
 
