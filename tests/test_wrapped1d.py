@@ -106,7 +106,7 @@ def test_a_wrapped_figure_names_the_kernel_rows_only_where_the_kernel_is(name):
     assert layout.bands > 1
     for picture in (pictures[0], pictures[len(pictures) // 2], pictures[-2], pictures[-1]):
         steps = picture.shot.steps or trace.steps[-1:] and [trace.steps[-1].index]
-        bands = {layout._band(tap.position[0]) for i in steps for tap in trace.steps[i].taps}
+        bands = {layout.band_of(tap.position[0]) for i in steps for tap in trace.steps[i].taps}
         names = [c for c in picture.canvas.texts() if c.text == "Kernel"]
         assert sorted(int(c.y // layout.band_height) for c in names) == sorted(bands)
         assert len([c for c in picture.canvas.texts() if c.text == "Input"]) == layout.bands
@@ -123,7 +123,7 @@ def test_a_window_split_across_bands_shows_each_bands_taps_and_where_it_goes_on(
     trace = convanim.trace(convanim.conv(list(range(1, 41)), [1, 2, 1, 3]))
     layout = compute_layout(trace, 700, panel=False)
     pictures = record(trace, RenderOptions(width=700, panel=False))
-    step = next(s for s in trace.steps if layout._band(s.window[0][0]) != layout._band(s.window[0][1] - 1))
+    step = next(s for s in trace.steps if layout.band_of(s.window[0][0]) != layout.band_of(s.window[0][1] - 1))
     picture = next(p for p in pictures if p.shot.steps == (step.index,))
     texts = [c for c in picture.calls if c.kind == "text"]
     for tap in step.taps:
@@ -132,10 +132,10 @@ def test_a_window_split_across_bands_shows_each_bands_taps_and_where_it_goes_on(
         kernel = layout.kernel_cell(0, tap.position)
         assert layout.input_cell(0, tap.position).x == kernel.x
         assert any(t.text == layout.formats[("kernel", 0)][0].text(tap.weight) and abs(t.x - kernel.cx) < 0.5 and abs(t.y - kernel.cy) < 0.5 for t in texts)
-    bands = {layout._band(tap.position[0]) for tap in step.taps}
+    bands = {layout.band_of(tap.position[0]) for tap in step.taps}
     assert len(bands) == 2
     links = layout.links(0, step.window)
-    edge = layout._column(min(bands) * layout.per_band + layout.per_band, min(bands))
+    edge = layout.column_x(min(bands) * layout.per_band + layout.per_band, min(bands))
     assert any(end[0] > edge for _, end in links) and any(start[0] < layout.grid_x for start, _ in links)
     for start, end in links:
         assert any(c.kind == "line" and c.points[0] == start and c.points[-1] == end for c in picture.calls)

@@ -54,7 +54,7 @@ def links(L: Layout1D, channel: int, window) -> list:
     the bars over and under it run on to the band's edge where the
     window goes on, on the next band or from the one before."""
     ((start, stop),) = window
-    first, last = L._band(start), L._band(stop - 1)
+    first, last = L.band_of(start), L.band_of(stop - 1)
     result = []
     for band in range(first, last + 1):
         lo, hi = max(start, band * L.per_band), min(stop, (band + 1) * L.per_band)
@@ -62,7 +62,7 @@ def links(L: Layout1D, channel: int, window) -> list:
         reach = 10 * L.scale
         for y in (left.y - 1, left.bottom + 1):
             if band < last:
-                result.append(((right.right, y), (L._column((band + 1) * L.per_band, band) + reach, y)))
+                result.append(((right.right, y), (L.column_x((band + 1) * L.per_band, band) + reach, y)))
             if band > first:
                 result.append(((L.grid_x - reach, y), (left.x, y)))
     return result

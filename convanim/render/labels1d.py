@@ -87,9 +87,9 @@ def padding_labels(L: Layout1D, word: str) -> list[Label]:
     half = text_width(word, size=px) / 2
     spots = []
     for start, stop in L.padding_runs:
-        band = L._band(start)
-        left, right = L.grid_x, L._column(min(L.columns, (band + 1) * L.per_band), band)
-        centre = (L._column(start, band) + L._column(min(stop, (band + 1) * L.per_band), band)) / 2
+        band = L.band_of(start)
+        left, right = L.grid_x, L.column_x(min(L.columns, (band + 1) * L.per_band), band)
+        centre = (L.column_x(start, band) + L.column_x(min(stop, (band + 1) * L.per_band), band)) / 2
         spots.append((band, min(max(centre, left + half), max(left + half, right - half))))
     if len(spots) == 2 and spots[0][0] == spots[1][0] and spots[1][1] - spots[0][1] < 2 * half + 12 * L.scale:
         # Too close to tell apart: one label over the row.

@@ -93,30 +93,32 @@ class Layout1D:
     lanes: int = 0  # arrows' lanes left of the grid: one per group (0: one output row)
 
     # -- cells ---------------------------------------------------------------
-    def _column(self, column: float, band: int) -> float:
+    def column_x(self, column: float, band: int) -> float:
+        """The x of ``column``'s left edge on ``band``'s row (``column`` may be fractional)."""
         return self.grid_x + (column - band * self.per_band) * self.cell
 
-    def _band(self, column: int) -> int:
+    def band_of(self, column: int) -> int:
+        """The band (wrapped line) that holds ``column``."""
         return min(max(0, column // self.per_band), self.bands - 1)
 
     def input_cell(self, channel: int, position: tuple[int, ...]) -> Box:
-        band = self._band(position[0])
+        band = self.band_of(position[0])
         top = band * self.band_height + self.input_top + channel * self.cell_h
-        return Box(self._column(position[0], band), top, self.cell, self.cell_h)
+        return Box(self.column_x(position[0], band), top, self.cell, self.cell_h)
 
     def kernel_cell(self, channel: int, position: tuple[int, ...]) -> Box:
         """The kernel cell over input channel ``channel`` at padded ``position``.
 
         Kernel rows repeat the input rows' order, so each weight sits straight
         below the cell it multiplies."""
-        band = self._band(position[0])
+        band = self.band_of(position[0])
         top = band * self.band_height + self.kernel_top + channel * self.cell_h
-        return Box(self._column(position[0], band), top, self.cell, self.cell_h)
+        return Box(self.column_x(position[0], band), top, self.cell, self.cell_h)
 
     def _output_band(self, centre: float) -> int:
         # A cell centred on a band's edge stays with the band on the left,
         # sticking out half a cell into the margin kept for it.
-        return self._band(math.floor(centre - 0.5))
+        return self.band_of(math.floor(centre - 0.5))
 
     def output_cell(self, channel: int, position: tuple[int, ...]) -> Box:
         """Output cells sit under the centre of the window that made them
@@ -124,7 +126,7 @@ class Layout1D:
         centre = self.output_centres[position[0]]
         band = self._output_band(centre)
         top = band * self.band_height + self.output_top + channel * self.output_pitch
-        return Box(self._column(centre, band) - self.cell / 2, top, self.cell, self.cell_h)
+        return Box(self.column_x(centre, band) - self.cell / 2, top, self.cell, self.cell_h)
 
     @property
     def output_pitch(self) -> float:
@@ -151,7 +153,7 @@ class Layout1D:
     def tap_mark(self, channel: int, position: tuple[int, ...]) -> Label:
         """Under the input rows, at the column read."""
         box = self.input_cell(0, position)
-        y = self._band(position[0]) * self.band_height + self.taps_y
+        y = self.band_of(position[0]) * self.band_height + self.taps_y
         return Label(box.cx, y, "×", self.small_px, "muted")
 
     def wrap(self, terms: list[str], result: str) -> list[str]:
@@ -172,7 +174,7 @@ class Layout1D:
         """The window on input row ``channel``: one box round the cells it
         spans (None where it wraps across bands: each cell read is outlined)."""
         ((start, stop),) = window
-        if self._band(start) != self._band(stop - 1):
+        if self.band_of(start) != self.band_of(stop - 1):
             return None
         first, last = self.input_cell(channel, (start,)), self.input_cell(channel, (stop - 1,))
         return Box(first.x, first.y, last.right - first.x, first.h)
@@ -204,7 +206,7 @@ class Layout1D:
             centre = self._centre(span)
             band = self._output_band(centre)
             half = max(text_width(line, size=self.expression_px) for line in step_lines) / 2
-            x = min(max(self._column(centre, band), self.grid_x - 14 * self.scale + half), self.width - half - 12 * self.scale)
+            x = min(max(self.column_x(centre, band), self.grid_x - 14 * self.scale + half), self.width - half - 12 * self.scale)
             top = band * self.band_height + self.expression_top
             placed.append([(x, top + (row + i + 0.5) * self.expression_line) for i in range(len(step_lines))])
             row += len(step_lines)
@@ -219,7 +221,7 @@ class Layout1D:
     def kernel_labels(self, steps, owner: str | None) -> list[Label]:
         """The kernel rows' names, and whose kernels they are (``owner``), on
         the bands the kernel is on: a wrapped figure names no empty kernel row."""
-        bands = sorted({self._band(tap.position[0]) for step in steps for tap in step.taps})
+        bands = sorted({self.band_of(tap.position[0]) for step in steps for tap in step.taps})
         result = [] if self.bands == 1 else [label for band in bands for label in labels1d.kernel_names(self, band)]
         if owner is not None:
             result += [self.kernel_owner(owner, band) for band in bands[:1]]
