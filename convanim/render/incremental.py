@@ -28,7 +28,12 @@ class Tracked:
         self.boxes: list[tuple[float, float, float, float]] = []
 
     def rect(self, x, y, w, h, fill, edge=None, edge_px=1) -> None:
-        self.boxes.append((x, y, x + w, y + h))
+        if fill is None and w > 4 * edge_px and h > 4 * edge_px:
+            # An outline: its four sides, not the cells inside it.
+            e = edge_px + 1
+            self.boxes += [(x, y, x + w, y + e), (x, y + h - e, x + w, y + h), (x, y, x + e, y + h), (x + w - e, y, x + w, y + h)]
+        else:
+            self.boxes.append((x, y, x + w, y + h))
         self.painter.rect(x, y, w, h, fill, edge, edge_px)
 
     def line(self, points, colour, width_px=1) -> None:
@@ -67,13 +72,13 @@ class Tracked:
 def bounds(boxes, width: int, height: int) -> Bounds | None:
     """The whole-pixel box around ``boxes`` (with a pixel to spare for
     anti-aliasing), within the canvas; None when there are none."""
-    each = _each_bounds(boxes, width, height)
+    each = each_bounds(boxes, width, height)
     if not len(each):
         return None
     return (int(each[:, 0].min()), int(each[:, 1].min()), int(each[:, 2].max()), int(each[:, 3].max()))
 
 
-def _each_bounds(boxes, width: int, height: int) -> np.ndarray:
+def each_bounds(boxes, width: int, height: int) -> np.ndarray:
     """``bounds`` of each box, as rows of an (N, 4) int array; boxes wholly
     outside the canvas left out."""
     if not len(boxes):
@@ -149,7 +154,7 @@ class FrameCanvas:
             self._canvas.paste_from(background, full)
             self._restored = np.array([full], np.int64)
         else:
-            self._restored = np.concatenate([self._drawn, _each_bounds(written, self._width, self._height)])
+            self._restored = np.concatenate([self._drawn, each_bounds(written, self._width, self._height)])
             for box in coalesce(self._restored, self._width, self._height):
                 self._canvas.paste_from(background, box)
         return Tracked(self._canvas)
@@ -159,7 +164,7 @@ class FrameCanvas:
         of the buffer the next frame is drawn in), the box outside which it
         equals the frame before, and boxes inside that which hold every
         change more closely (None, None for the first frame)."""
-        drawn = _each_bounds(tracked.boxes, self._width, self._height)
+        drawn = each_bounds(tracked.boxes, self._width, self._height)
         touched = np.concatenate([self._restored, drawn])
         self._drawn = drawn
         tiles = coalesce(touched, self._width, self._height)

@@ -61,7 +61,6 @@ class RecordingPainter:
     def __init__(self, width: int, height: int, background: str, calls: list[Drawn] | None = None):
         self.width, self.height, self.background = width, height, background
         self.calls: list[Drawn] = [] if calls is None else calls
-        self.touched = None  # what a Painter reports as drawn on; a recording does not track it
 
     @classmethod
     def blank(cls, width: int, height: int, colour: str) -> RecordingPainter:
