@@ -2,7 +2,8 @@
 painter: the figure keeps its width, the grids are drawn as overviews, and
 lenses magnify the window (with its ring and the weights) and the cells
 around the one being written, every number at or above the type floor,
-tied to the overview by connector lines, nothing overlapping."""
+tied to the overview by connector lines, nothing overlapping. A lens shows
+a page that stays still while the window slides inside it."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ import pytest
 import convanim
 from convanim.render import RenderOptions
 from convanim.render.layout import compute_layout
+from convanim.render.lens2d import lens_pages
 from convanim.render.record import record
+from convanim.render.renderer import step_keys
+from convanim.render.storyboard import pictures as picture_steps
 
 from arrows2d import arrow_shafts, written_cells_crossed
 
@@ -42,6 +46,19 @@ def _figure(name, steps="1,2,40"):
     options = RenderOptions(panel=False, width=WIDTHS[name], steps=steps)
     layout = compute_layout(trace, options.width, options.panel)
     return trace, layout, record(trace, options)
+
+
+@functools.lru_cache(maxsize=None)
+def _pages(name):
+    """Each picture's (input, output) page, by its first step; the pictures in order."""
+    trace, layout, _ = _figure(name)
+    shown = picture_steps(step_keys(trace))
+    pages = lens_pages(layout.lens, trace, shown)
+    return {picture[0]: page for picture, page in zip(shown, pages)}, shown
+
+
+def _page_of(name, picture):
+    return _pages(name)[0][picture.shot.steps[0]]
 
 
 def _texts_at(picture, x, y):
@@ -72,12 +89,11 @@ def test_the_input_lens_shows_the_window_and_its_ring_with_every_value_and_weigh
         for step in _steps(trace, picture):
             for channel in {tap.in_channel for tap in step.taps}:
                 weights = {tap.position: tap.weight for tap in step.taps if tap.in_channel == channel}
-                _check_input_lens(trace, layout, picture, step, channel, weights)
+                _check_input_lens(trace, layout, picture, step, channel, weights, _page_of(name, picture)[0])
 
 
-def _check_input_lens(trace, layout, picture, step, channel, weights):
+def _check_input_lens(trace, layout, picture, step, channel, weights, origin):
     lens, floor = layout.lens, layout.width / 60
-    origin = lens.input_origin(step.window)
     # The ring: the window and a cell around it, where the grid has one.
     for axis in range(2):
         (start, stop), size = step.window[axis], trace.roles.shape[axis]
@@ -88,7 +104,7 @@ def _check_input_lens(trace, layout, picture, step, channel, weights):
         box = lens.input_cell(channel, origin, position)
         value = trace.padded[(channel, *position)]
         italic = trace.roles[position] == "copy"
-        y = lens.value_y(box) if position in weights else box.cy
+        y = lens.value_y(box)  # over a tag's room, tagged or not: the numbers stay still
         (text,) = _texts_at(picture, box.cx, y)
         assert text.text == layout.cell_label(value, italic, box, ("input", channel))[0] != ""
         assert text.size >= floor - 1e-9
@@ -113,14 +129,15 @@ def test_connectors_tie_each_lens_to_the_region_it_magnifies(name):
     for picture in pictures[:-1]:
         steps = _steps(trace, picture)
         lines = {tuple((round(x), round(y)) for x, y in c.points) for c in picture.calls if c.kind == "line"}
+        in_page, out_page = _page_of(name, picture)
         for step in steps:
             channel = step.taps[0].in_channel
-            first = layout.input_cell(channel, lens.input_origin(step.window))
+            first = layout.input_cell(channel, in_page)
             x, y = lens.inputs[channel]
             bottom = round(first.y + lens.in_span[0] * layout.cell)
             assert ((round(first.x), bottom), (round(x), round(y))) in lines
             assert ((round(first.x + lens.in_span[1] * layout.cell), bottom), (round(x + lens.in_size[0]), round(y))) in lines
-            out = layout.output_cell(step.out_channel, lens.output_origin(step.position))
+            out = layout.output_cell(step.out_channel, out_page)
             x, y = lens.outputs[step.out_channel]
             bottom = round(out.y + lens.out_span[0] * layout.cell)
             assert ((round(out.x), bottom), (round(x), round(y))) in lines
@@ -132,11 +149,12 @@ def test_the_output_lens_shows_the_written_neighbours_and_the_cell_being_written
     lens = layout.lens
     for picture in pictures[1:-1]:
         steps = _steps(trace, picture)
-        first = min(step.index for step in steps)
         position = steps[0].position
-        origin = lens.output_origin(position)
+        origin = _page_of(name, picture)[1]
         assert origin[0] <= position[0] < origin[0] + lens.out_span[0] and origin[1] <= position[1] < origin[1] + lens.out_span[1]
-        written = {(s.out_channel, s.position): s.shown for s in trace.steps[:first]}
+        # Written: the outputs of the pictures before this one, as on the overview.
+        before = itertools.takewhile(lambda p: p[0] != picture.shot.steps[0], _pages(name)[1])
+        written = {(s.out_channel, s.position): s.shown for s in (trace.steps[i] for p in before for i in p)}
         current = {(s.out_channel, s.position): s.shown for s in steps}
         for channel in range(trace.spec.out_channels):
             for r, c in itertools.product(range(lens.out_span[0]), range(lens.out_span[1])):
@@ -150,6 +168,80 @@ def test_the_output_lens_shows_the_written_neighbours_and_the_cell_being_written
                     (text,) = texts
                     assert text.text == layout.cell_label(value, False, box, ("output", channel))[0]
                     assert text.size >= layout.width / 60 - 1e-9
+
+
+@pytest.mark.parametrize("name", IDS, ids=IDS)
+def test_every_window_is_inside_its_page_with_its_ring_and_pages_turn_only_when_they_must(name):
+    trace, layout, _ = _figure(name)
+    lens = layout.lens
+    pages, shown = _pages(name)
+    before, turns = None, 0
+    for picture in shown:
+        step = trace.steps[picture[0]]
+        page = pages[picture[0]]
+        needs = (lens.input_need(step.window), lens.output_need(step.position))
+        spans, sizes = (lens.in_span, lens.out_span), (trace.roles.shape, layout.output_shape)
+        for origin, need, span, size in zip(page, needs, spans, sizes):
+            for o, (start, stop), n, extent in zip(origin, need, span, size):
+                assert 0 <= o and o + n <= extent
+                assert o <= start and stop <= o + n  # the window (or cell) and its ring, where the grid has one
+        for window_axis, ((start, stop), (ring_start, ring_stop)) in enumerate(zip(step.window, needs[0])):
+            assert ring_start == max(0, start - lens.ring) and ring_stop == min(trace.roles.shape[window_axis], stop + lens.ring)
+        if before is not None:
+            inside = all(o <= start and stop <= o + n for origin, need, span in zip(before, needs, spans) for o, (start, stop), n in zip(origin, need, span))
+            if inside:
+                assert page == before  # no turn while the page shown still holds the window
+            else:
+                turns += 1
+        before = page
+    # The lenses take the width there is: a page lasts several steps.
+    assert turns <= len(shown) / 2
+
+
+def test_a_turned_page_puts_the_window_where_it_has_most_room_ahead():
+    name = "32x32, 3x3, padding 1"
+    trace, layout, _ = _figure(name)
+    lens = layout.lens
+    assert lens.in_span[1] > 3 + 2 * lens.ring  # wider than the window and its ring
+    pages, shown = _pages(name)
+    turns = 0
+    for previous, picture in zip(shown, shown[1:]):
+        page, step = pages[picture[0]][0], trace.steps[picture[0]]
+        if page != pages[previous[0]][0]:
+            turns += 1
+            (r0, _), (c0, _) = lens.input_need(step.window)
+            # Along a row, left to right: the page starts with the window's ring.
+            assert page[1] == min(c0, trace.roles.shape[1] - lens.in_span[1])
+            assert page[0] == min(r0, trace.roles.shape[0] - lens.in_span[0])
+    assert 0 < turns < len(shown) / 2
+
+
+@pytest.mark.parametrize("name", IDS, ids=IDS)
+def test_numbers_stay_still_while_the_window_slides_within_a_page(name):
+    trace, layout, _ = _figure(name)
+    lens = layout.lens
+    pages, shown = _pages(name)
+    # The first two pictures on one page, as the figure shows them.
+    k = next(
+        (
+            k
+            for k in range(len(shown) - 1)
+            if pages[shown[k][0]] == pages[shown[k + 1][0]] and trace.steps[shown[k][0]].window != trace.steps[shown[k + 1][0]].window
+        ),
+        None,
+    )
+    if k is None:  # no room beside the window and its ring: every step turns the page
+        need = lens.input_need(trace.steps[0].window)
+        assert lens.in_span[1] == need[1][1] - need[1][0]
+        return
+    a, b = record(trace, RenderOptions(panel=False, width=WIDTHS[name], steps=f"{k + 1},{k + 2}"))[:2]
+    origin = pages[shown[k][0]][0]
+
+    def numbers(picture):
+        cells = [lens.input_cell(0, origin, (origin[0] + r, origin[1] + c)) for r, c in itertools.product(*map(range, lens.in_span))]
+        return [[t.text for t in _texts_at(picture, box.cx, lens.value_y(box))] for box in cells]
+
+    assert numbers(a) == numbers(b) and all(len(texts) == 1 for texts in numbers(a))
 
 
 def _box(c):

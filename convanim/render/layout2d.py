@@ -122,13 +122,10 @@ class Layout2D:
 
     def links(self, channel: int, window) -> list[tuple[tuple[float, float], tuple[float, float]]]:
         """Lines from the window's right corners to its kernel's left corners;
-        on an overview, from the region the lens shows to the lens."""
+        none on an overview: the lens's page is tied to its region, and
+        that moves only when the page turns (``lens2d.draw_regions``)."""
         if self.lens is not None:
-            lens = self.lens
-            first = self.input_cell(channel, lens.input_origin(window))
-            x, y = lens.inputs[channel]
-            bottom = first.y + lens.in_span[0] * self.cell
-            return [((first.x, bottom), (x, y)), ((first.x + lens.in_span[1] * self.cell, bottom), (x + lens.in_size[0], y))]
+            return []
         span = self.outline(channel, window)
         first = self.kernel_grid_cell(channel, (0, 0), window)
         rows = self.kernel_size[0]

@@ -8,8 +8,19 @@ the corner of the cell it multiplies; on each output channel the cells
 around the one being written. Connector lines tie each lens to the region
 it magnifies, which is outlined on the overview.
 
-``Lenses`` is the geometry (part of the 2-D layout); ``draw_lenses`` draws
-one shot's lenses from the trace.
+A lens shows a page: a fixed region, often wider than the window and its
+ring, that stays still while the window slides inside it (numbers that
+stay put are easier to follow than numbers that all shift under a still
+window). It turns to the next page only when the window (with its ring)
+would leave it, and then puts the window where it has the most room ahead.
+So the lenses' numbers are drawn into the background once per page, and
+each step draws only the window's outline, the weights and the cell being
+written over them.
+
+``Lenses`` is the geometry (part of the 2-D layout); ``lens_pages`` turns a
+trace's pictures into the pages shown with each; ``draw_pages`` draws a
+page's cells, regions and connectors (the background), ``draw_marks`` what
+moves over them.
 """
 
 from __future__ import annotations
@@ -19,10 +30,12 @@ from dataclasses import dataclass
 from .layout import Box
 from .paint import text_width
 
-# The cells a lens shows around the window and around the cell being
-# written (per axis), most first: where lenses that wide do not fit the
-# width, the next, then smaller cells.
-REACHES = ((1, (1, 2)), (1, (1, 1)), (0, (1, 1)))
+# The cells a lens keeps around the window and around the cell being
+# written, most first: where lenses that wide do not fit the width, the
+# next, then smaller cells.
+RINGS = ((1, 1), (0, 1))
+
+Page = tuple[tuple[int, int], tuple[int, int]]  # top-left cell of the input and of the output lens
 
 
 @dataclass(frozen=True)
@@ -39,7 +52,8 @@ class Lenses:
     out_span: tuple[int, int]
     padded_shape: tuple[int, int]
     output_shape: tuple[int, int]
-    ring: int  # cells shown around the window
+    ring: int  # cells kept in view around the window
+    out_ring: int = 1  # cells kept in view around the cell being written
 
     @property
     def in_size(self) -> tuple[float, float]:
@@ -58,13 +72,14 @@ class Lenses:
         """Height of a lens's title line, over the lens."""
         return 1.5 * self.title_px
 
-    def input_origin(self, window) -> tuple[int, int]:
-        """The padded cell at the top left of the input lens around ``window``:
-        the window and a ring around it, kept within the grid."""
-        return tuple(_clamp(start - self.ring, span, size) for (start, _), span, size in zip(window, self.in_span, self.padded_shape))
+    def input_need(self, window) -> tuple[tuple[int, int], ...]:
+        """The padded cells, (start, stop) per axis, an input page must
+        show around ``window``: the window and its ring, where the grid has one."""
+        return tuple((max(0, start - self.ring), min(size, stop + self.ring)) for (start, stop), size in zip(window, self.padded_shape))
 
-    def output_origin(self, position) -> tuple[int, int]:
-        return tuple(_clamp(p - span // 2, span, size) for p, span, size in zip(position, self.out_span, self.output_shape))
+    def output_need(self, position) -> tuple[tuple[int, int], ...]:
+        """The output cells an output page must show around ``position``."""
+        return tuple((max(0, p - self.out_ring), min(size, p + self.out_ring + 1)) for p, size in zip(position, self.output_shape))
 
     def input_cell(self, channel: int, origin, position) -> Box:
         x, y = self.inputs[channel]
@@ -81,22 +96,38 @@ class Lenses:
         return Box(box.right - w - 1, box.bottom - h - 1, w, h)
 
     def value_y(self, box: Box) -> float:
-        """Where a lens cell's number stands: over its tag, when it has one."""
+        """Where an input lens cell's number stands: over the room of a
+        weight's tag, whether or not one is there (the numbers stay still
+        as the window passes)."""
         return box.y + 0.5 * (box.h - 1.3 * self.tag_px)
 
 
-def _clamp(start: int, span: int, size: int) -> int:
-    return max(0, min(start, size - span))
-
-
-def spans(spec, ring: int, reach) -> tuple[tuple[int, int], tuple[int, int]]:
-    """Cells an input lens (the window and ``ring`` cells around it) and an
-    output lens (``reach`` cells each side of the one being written) show,
-    per axis."""
+def needs(spec, ring: int, out_ring: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The fewest cells, per axis, an input lens (the window and ``ring``
+    cells around it) and an output lens (the cell being written and
+    ``out_ring`` around it) show."""
     window = [d * (k - 1) + 1 for d, k in zip(spec.dilation, spec.kernel_size)]
     inputs = tuple(min(w + 2 * ring, size) for w, size in zip(window, spec.padded_shape))
-    outputs = tuple(min(2 * r + 1, size) for r, size in zip(reach, spec.output_shape[1:]))
+    outputs = tuple(min(2 * out_ring + 1, size) for size in spec.output_shape[1:])
     return inputs, outputs
+
+
+def spans(spec, ring: int, out_ring: int, columns: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Cells each lens shows, per axis, when the two side by side may take
+    ``columns`` cells: past what they need, a column at a time to the lens
+    whose pages would last fewer steps (the window moves a stride a step,
+    the cell being written one), so both turn pages as rarely as they can."""
+    need_in, need_out = needs(spec, ring, out_ring)
+    (rows, cols), (out_rows, out_cols) = spec.padded_shape, spec.output_shape[1:]
+    c_in, c_out = need_in[1], need_out[1]
+    stride = spec.stride[1]
+    while c_in + c_out < columns and (c_in < cols or c_out < out_cols):
+        lasts_in, lasts_out = (c_in - need_in[1]) // stride + 1, c_out - need_out[1] + 1
+        if c_in < cols and (c_out >= out_cols or lasts_in <= lasts_out):
+            c_in += 1
+        else:
+            c_out += 1
+    return (need_in[0], c_in), (need_out[0], c_out)
 
 
 def lens_cell(widest: float, value_px: float, tag_px: float, scale: float) -> float:
@@ -105,22 +136,59 @@ def lens_cell(widest: float, value_px: float, tag_px: float, scale: float) -> fl
     return max(54 * scale, widest + 12, value_px * 1.3 + tag_px * 1.3 + 8)
 
 
+def turn_pages(needed, span, size) -> list[tuple[int, ...]]:
+    """The origin of the page shown with each of a sequence of ``needed``
+    regions ((start, stop) per axis): kept while the region stays inside it;
+    else, along each axis it left, moved so the region has as much room
+    ahead as it can in the direction it is heading (where it goes next, or
+    else where it came from)."""
+    n, axes = len(needed), len(span)
+    heading = [[0] * n for _ in range(axes)]
+    for axis in range(axes):
+        ahead = 0
+        for i in range(n - 2, -1, -1):  # the next move along this axis
+            step = needed[i + 1][axis][0] - needed[i][axis][0]
+            ahead = (step > 0) - (step < 0) or ahead
+            heading[axis][i] = ahead
+        behind = 1
+        for i in range(n):
+            if i:
+                step = needed[i][axis][0] - needed[i - 1][axis][0]
+                behind = (step > 0) - (step < 0) or behind
+            heading[axis][i] = heading[axis][i] or behind
+    origins, page = [], None
+    for i, need in enumerate(needed):
+        moved = []
+        for axis, ((start, stop), length, extent) in enumerate(zip(need, span, size)):
+            if page is not None and page[axis] <= start and stop <= page[axis] + length:
+                moved.append(page[axis])
+            else:
+                first = start if heading[axis][i] > 0 else stop - length
+                moved.append(max(0, min(first, extent - length)))
+        page = tuple(moved)
+        origins.append(page)
+    return origins
+
+
+def lens_pages(lens: Lenses, trace, pictures) -> list[Page]:
+    """The input and output pages shown with each picture (trace step
+    indices shown together, in showing order: ``storyboard.pictures``)."""
+    first = [trace.steps[picture[0]] for picture in pictures]
+    inputs = turn_pages([lens.input_need(step.window) for step in first], lens.in_span, lens.padded_shape)
+    outputs = turn_pages([lens.output_need(step.position) for step in first], lens.out_span, lens.output_shape)
+    return list(zip(inputs, outputs))
+
+
 # -- drawing ------------------------------------------------------------------
-def draw_lenses(renderer, p, shot) -> None:
-    """One shot's lenses, read from the trace: the input around each window
-    and the output around each cell being written, tied to the overview."""
+def draw_pages(renderer, p, page: Page) -> None:
+    """A page's lenses, into the background: every number of the input
+    around the window and of the output around the cell being written
+    (those written so far)."""
     L, theme, trace = renderer.layout, renderer.theme, renderer.trace
     lens: Lenses = L.lens
-    steps = [trace.steps[i] for i in (shot.steps or renderer._pictures[-1])]
-    first = min(step.index for step in steps)
-    done = shot.phase == "done"
+    origin, out_origin = page
     role = trace.roles
-    read = {}
-    for step in steps:
-        for tap in step.taps:
-            read.setdefault(tap.in_channel, (step, {}))[1][tap.position] = tap.weight
-    for channel, (step, weights) in read.items():
-        origin = lens.input_origin(step.window)
+    for channel in range(trace.spec.in_channels):
         for r in range(lens.in_span[0]):
             for c in range(lens.in_span[1]):
                 position = (origin[0] + r, origin[1] + c)
@@ -130,53 +198,90 @@ def draw_lenses(renderer, p, shot) -> None:
                 else:
                     fill = theme.padding if kind == "zero" else theme.padding_copy
                 box = lens.input_cell(channel, origin, position)
-                weight = weights.get(position)
-                _number_cell(renderer, p, box, fill, trace.padded[(channel, *position)], ("input", channel), kind == "copy", weight is not None)
-                if weight is not None:
-                    text = L.cell_label(weight, row=("kernel", channel), box=Box(0, 0, box.w, lens.tag_h))[0]
-                    tag = lens.tag(box, text)
-                    renderer._kernel_cell(p, tag, channel, weight)
-        span = L.outline(0, step.window)
-        a = lens.input_cell(channel, origin, (step.window[0][0], step.window[1][0]))
-        edge = L.heavy_edge
-        w, h = span.w / L.cell * lens.cell, span.h / L.cell * lens.cell
-        p.rect(a.x - edge, a.y - edge, w + 2 * edge, h + 2 * edge, None, theme.kernel, edge)
-        _region(renderer, p, L.input_cell(channel, origin), lens.in_span, theme.kernel)
-
-    current = {step.out_channel: step for step in steps}
-    position = steps[0].position
-    origin = lens.output_origin(position)
-    c_out = trace.spec.out_channels
-    for channel in range(c_out):
+                _number_cell(renderer, p, box, fill, trace.padded[(channel, *position)], ("input", channel), kind == "copy", tagged=True)
+    for channel in range(trace.spec.out_channels):
         for r in range(lens.out_span[0]):
             for c in range(lens.out_span[1]):
-                cell = (origin[0] + r, origin[1] + c)
-                index = _step_index(cell, channel, lens.output_shape, c_out)
-                box = lens.output_cell(channel, origin, cell)
-                if channel in current and cell == position and not done:
-                    _number_cell(renderer, p, box, theme.output_current, trace.shown[(channel, *cell)], ("output", channel), edge_px=edge)
-                elif index < first or done:
-                    fill = theme.output_done if channel % 2 == 0 else theme.output_done_alt
-                    _number_cell(renderer, p, box, fill, trace.shown[(channel, *cell)], ("output", channel))
-                else:
-                    p.rect(box.x, box.y, box.w, box.h, theme.pending, theme.cell_edge, 1)
-        region = _region(renderer, p, L.output_cell(channel, origin), lens.out_span, theme.output_current)
-        x, y = lens.outputs[channel]
-        w, h = lens.out_size
-        for start, end in ((region[0], (x, y)), (region[1], (x + w, y))):
-            p.line([start, end], theme.output_current, 1)
+                draw_output(renderer, p, page, channel, (out_origin[0] + r, out_origin[1] + c))
 
 
-def _step_index(position, channel: int, shape, channels: int) -> int:
-    """A trace step's index: output position by position, channels together."""
-    return (position[0] * shape[1] + position[1]) * channels + channel
+def draw_output(renderer, p, page: Page, channel: int, cell) -> Box | None:
+    """An output lens cell as the background has it: written (with its
+    number) or pending; the box drawn, None where the page does not show it."""
+    lens: Lenses = renderer.layout.lens
+    origin = page[1]
+    if not all(o <= v < o + n for o, v, n in zip(origin, cell, lens.out_span)):
+        return None
+    theme = renderer.theme
+    box = lens.output_cell(channel, origin, cell)
+    value = renderer.written_value(channel, cell)
+    if value is None:
+        p.rect(box.x, box.y, box.w, box.h, theme.pending, theme.cell_edge, 1)
+    else:
+        fill = theme.output_done if channel % 2 == 0 else theme.output_done_alt
+        _number_cell(renderer, p, box, fill, value, ("output", channel))
+    return box
 
 
-def _region(renderer, p, first: Box, span, colour) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Outline on the overview the cells a lens shows; its bottom corners."""
-    w, h = span[1] * first.w, span[0] * first.h
-    p.rect(first.x - 1, first.y - 1, w + 2, h + 2, None, colour, 1)
-    return (first.x, first.y + h), (first.x + w, first.y + h)
+def draw_regions(renderer, p, page: Page) -> list[Box]:
+    """The regions a page magnifies, outlined on the overviews, and the
+    lines that tie each to its lens; the box of each stroke."""
+    L, theme = renderer.layout, renderer.theme
+    lens: Lenses = L.lens
+    drawn = []
+    for first, (x, y), span, size, colour in [
+        *((L.input_cell(ch, page[0]), lens.inputs[ch], lens.in_span, lens.in_size, theme.kernel) for ch in range(len(lens.inputs))),
+        *((L.output_cell(ch, page[1]), lens.outputs[ch], lens.out_span, lens.out_size, theme.output_current) for ch in range(len(lens.outputs))),
+    ]:
+        w, h = span[1] * first.w, span[0] * first.h
+        p.rect(first.x - 1, first.y - 1, w + 2, h + 2, None, colour, 1)
+        drawn.append(Box(first.x - 1, first.y - 1, w + 2, h + 2))
+        for start, end in (((first.x, first.y + h), (x, y)), ((first.x + w, first.y + h), (x + size[0], y))):
+            p.line([start, end], colour, 1)
+            drawn.append(Box(min(start[0], end[0]), min(start[1], end[1]), abs(end[0] - start[0]), abs(end[1] - start[1])))
+    return drawn
+
+
+def draw_marks(renderer, p, shot, page: Page, before=None, before_page: Page | None = None) -> None:
+    """What moves over a page: the window outlined in each input lens, each
+    weight in the corner of the cell it multiplies, the cell being written.
+    Gliding from ``before``'s windows on the same page, they slide."""
+    L, theme, trace = renderer.layout, renderer.theme, renderer.trace
+    lens: Lenses = L.lens
+    steps = [renderer.step(i) for i in (shot.steps or renderer._pictures[-1])]
+    origin = page[0]
+    gliding = before is not None and before_page == page
+    olds = [renderer.step(i) for i in before] if gliding else [None] * len(steps)
+    edge = L.heavy_edge
+    drawn = set()
+    for step, old in zip(steps, olds):
+        for channel in dict.fromkeys(tap.in_channel for tap in step.taps):
+            if channel in drawn:
+                continue
+            drawn.add(channel)
+            outline = _window_box(lens, L, channel, origin, step.window)
+            if old is not None:
+                outline = _window_box(lens, L, channel, origin, old.window).toward(outline, shot.progress)
+            p.rect(outline.x - edge, outline.y - edge, outline.w + 2 * edge, outline.h + 2 * edge, None, theme.kernel, edge)
+            taps = [tap for tap in step.taps if tap.in_channel == channel]
+            was = [tap for tap in old.taps if tap.in_channel == channel] if old is not None else taps
+            for tap, then in zip(taps, was):
+                text = L.cell_label(tap.weight, row=("kernel", channel), box=Box(0, 0, lens.cell, lens.tag_h))[0]
+                tag = lens.tag(lens.input_cell(channel, origin, tap.position), text)
+                if old is not None:
+                    tag = lens.tag(lens.input_cell(channel, origin, then.position), text).toward(tag, shot.progress)
+                renderer._kernel_cell(p, tag, channel, tap.weight)
+    if shot.phase == "step":
+        for step in steps:
+            box = lens.output_cell(step.out_channel, page[1], step.position)
+            _number_cell(renderer, p, box, theme.output_current, step.shown, ("output", step.out_channel), edge_px=edge)
+
+
+def _window_box(lens: Lenses, L, channel: int, origin, window) -> Box:
+    """A window's outline in its lens."""
+    span = L.outline(0, window)
+    a = lens.input_cell(channel, origin, (window[0][0], window[1][0]))
+    return Box(a.x, a.y, span.w / L.cell * lens.cell, span.h / L.cell * lens.cell)
 
 
 def _number_cell(renderer, p, box: Box, fill: str, value: float, row, italic: bool = False, tagged: bool = False, edge_px: int = 1) -> None:

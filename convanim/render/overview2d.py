@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 
-from .lens2d import REACHES, Lenses, lens_cell, spans
+from .lens2d import RINGS, Lenses, lens_cell, needs, spans
 
 GAP = 56  # px at 1080: between the input and output columns, where the arrows run
 UNDER = 18  # px at 1080: between a grid and its lens (connectors and the arrow's gutter)
@@ -40,13 +40,17 @@ def geometry(trace, width: int, s: float, top: float, least_px: float, widest, l
     title_px = least_px
     cell = lens_cell(widest(value_px), value_px, tag_px, s)
     room = width - (2 * margin + label_column * (2 if labelled else 1) + GAP) * s
-    # The lenses side by side must fit the width: they show fewer cells
+    # The lenses side by side must fit the width: they keep fewer cells
     # around the window and the output first, then their cells shrink.
-    for ring, reach in REACHES:
-        in_span, out_span = spans(spec, ring, reach)
-        if (in_span[1] + out_span[1]) * cell <= room:
+    # Whole pixels: every number in a lens then stands on the same
+    # fraction of a pixel, and is drawn again as a copy.
+    for ring, out_ring in RINGS:
+        need_in, need_out = needs(spec, ring, out_ring)
+        if (need_in[1] + need_out[1]) * cell <= room:
             break
-    cell = min(cell, room / (in_span[1] + out_span[1]))
+    cell = math.floor(min(cell, room / (need_in[1] + need_out[1])))
+    # What room is left widens the lenses: pages that turn less often.
+    in_span, out_span = spans(spec, ring, out_ring, int(room // cell))
     in_w, out_w = in_span[1] * cell, out_span[1] * cell
 
     def across(oc: float) -> float:
@@ -57,8 +61,8 @@ def geometry(trace, width: int, s: float, top: float, least_px: float, widest, l
         middle = (low + high) / 2
         low, high = (middle, high) if across(middle) <= room else (low, middle)
     oc = low
-    input_x = (margin + label_column) * s
-    output_x = input_x + max(columns * oc, in_w) + GAP * s
+    input_x = round((margin + label_column) * s)
+    output_x = round(input_x + max(columns * oc, in_w) + GAP * s)
 
     title_room = 1.5 * title_px
     under = UNDER * s
@@ -66,11 +70,12 @@ def geometry(trace, width: int, s: float, top: float, least_px: float, widest, l
     below_output = under + out_span[0] * cell + title_room
     channel_step = rows * oc + below_input + APART * s
     output_step = out_rows * oc + below_output + APART * s
-    inputs = tuple((input_x, top + k * channel_step + rows * oc + under) for k in range(c_in))
-    outputs = tuple((output_x, top + k * output_step + out_rows * oc + under) for k in range(c_out))
+    inputs = tuple((input_x, round(top + k * channel_step + rows * oc + under)) for k in range(c_in))
+    outputs = tuple((output_x, round(top + k * output_step + out_rows * oc + under)) for k in range(c_out))
     lens = Lenses(
         cell=cell, value_px=value_px, tag_px=tag_px, title_px=title_px, inputs=inputs, outputs=outputs,
         in_span=in_span, out_span=out_span, padded_shape=(rows, columns), output_shape=(out_rows, out_columns), ring=ring,
+        out_ring=out_ring,
     )
     bottom = max(top + c_in * channel_step, top + c_out * output_step) - APART * s
     return dict(

@@ -2,7 +2,8 @@
 
 Everything that never changes (labels, input cells, pending output cells, the
 info panel) is drawn once into a background; so is each output cell once it
-is written. A frame is a copy of that background plus what moves: the
+is written, and a large grid's lens pages (their numbers move only when a
+page turns). A frame is a copy of that background plus what moves: the
 kernels, the tap marks, the product lines and the cells being written.
 
 Every number drawn is read from the trace; every place comes from the
@@ -21,10 +22,14 @@ from ..engine import Step, Trace
 from ..report import step_sum
 from ..writers import Frame
 from .layout import Box, Label, Layout
-from .incremental import FrameCanvas
+from .incremental import FrameCanvas, Tracked, coalesce, each_bounds
+from . import lens2d
 from .paint import Painter
 from .storyboard import Shot, pictures
 from .theme import Theme
+
+
+RECENT_STEPS = 256  # steps kept built while drawn: a few pictures' worth
 
 
 def text_colour_on(fill: str, theme: Theme) -> str:
@@ -48,6 +53,11 @@ def _union(*boxes):
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
+def _overlap(a: Box, b: Box) -> bool:
+    """Whether two boxes share a pixel (a pixel to spare each side)."""
+    return a.x - 1 <= b.right + 1 and b.x - 1 <= a.right + 1 and a.y - 1 <= b.bottom + 1 and b.y - 1 <= a.bottom + 1
+
+
 def step_keys(trace: Trace) -> list[tuple[tuple[int, ...], int]]:
     """Each step's (output position, group): what the storyboard composes pictures from."""
     return [(step.position, step.group) for step in trace.steps]
@@ -66,8 +76,17 @@ class FrameRenderer:
         self._picture_of = {step: k for k, picture in enumerate(self._pictures) for step in picture}
         self._static = painter.blank(layout.width, layout.height, theme.background)
         self._draw_static(self._static)
-        self._background = self._static.copy()
         self._written = 0  # pictures whose output cells are in the background
+        self._recent: dict[int, Step] = {}  # steps being drawn, by index (see ``step``)
+        self._base = self._static.copy()  # the static drawing and the outputs written
+        self._background = self._base  # and, on an overview, the lens page shown
+        if layout.lens is not None:
+            self._pages = lens2d.lens_pages(layout.lens, trace, self._pictures)
+            self._shown = {(s.out_channel, s.position): (k, s.shown) for k, p in enumerate(self._pictures) for s in (trace.steps[i] for i in p)}
+            self._background = self._base.copy()
+            self._page = None  # the page drawn into the background
+            self._regions: list[Box] = []  # where its regions and connectors are drawn
+            self._page_boxes = np.zeros((0, 4), np.int64)  # all it drew over the base
 
     # -- frames -------------------------------------------------------------
     def frames(self, shots, shared: bool = False) -> Iterator[Frame]:
@@ -78,7 +97,8 @@ class FrameRenderer:
         of the whole picture per frame); otherwise each has its own."""
         canvas = FrameCanvas(self._background)
         for shot in shots:
-            marks = canvas.begin(self._background, self._write_outputs(self._outputs_before(shot)))
+            changed = self._prepare(shot)
+            marks = canvas.begin(self._background, changed)
             self._draw_moving(marks, shot)
             pixels, changed, boxes = canvas.finish(marks, shared)
             yield Frame(pixels, shot.duration_ms, changed, self.caption(shot), boxes)
@@ -89,10 +109,9 @@ class FrameRenderer:
             yield shot, self.caption(shot), self._draw(shot)
 
     def caption(self, shot: Shot) -> str:
-        steps = self.trace.steps
         if shot.phase == "done":
-            return f"all {len(steps)} outputs computed"
-        products = "; ".join(step_sum(steps[i]) for i in shot.steps)
+            return f"all {len(self.trace.steps)} outputs computed"
+        products = "; ".join(step_sum(self.step(i)) for i in shot.steps)
         return f"{self._count(shot)}: {products}"
 
     def _count(self, shot: Shot) -> str:
@@ -106,10 +125,56 @@ class FrameRenderer:
         return self._draw(shot).array()
 
     def _draw(self, shot: Shot):
-        self._write_outputs(self._outputs_before(shot))
+        self._prepare(shot)
         frame = self._background.copy()
         self._draw_moving(frame, shot)
         return frame
+
+    def _prepare(self, shot: Shot) -> list | None:
+        """Bring the background to ``shot``: its outputs written, its lens
+        page drawn; the boxes that changed (None: anywhere)."""
+        changed = self._write_outputs(self._outputs_before(shot))
+        if self.layout.lens is None:
+            return changed
+        turned = self._turn_page(self._pages[self._picture_index(shot)])
+        return None if changed is None or turned is None else changed + turned
+
+    def _picture_index(self, shot: Shot) -> int:
+        """The picture a shot shows (the last one, finished)."""
+        return len(self._pictures) - 1 if shot.phase == "done" else self._picture_of[shot.steps[0]]
+
+    def written_value(self, channel: int, position) -> float | None:
+        """The value an output cell shows once written, None while pending."""
+        picture, value = self._shown.get((channel, tuple(position)), (len(self._pictures), None))
+        return value if picture < self._written else None
+
+    def _turn_page(self, page) -> list | None:
+        """Draw ``page``'s lenses into the background where another page is;
+        the boxes that changed."""
+        if page == self._page:
+            return []
+        old = self._page_boxes
+        if hasattr(self._background, "paste_from"):
+            for box in coalesce(old, self.layout.width, self.layout.height):
+                self._background.paste_from(self._base, box)
+        else:  # a recording cannot take calls back: start again from the base
+            self._background = self._base.copy()
+        tracked = Tracked(self._background)
+        lens2d.draw_pages(self, tracked, page)
+        self._regions = lens2d.draw_regions(self, tracked, page)
+        self._page = page
+        self._page_boxes = each_bounds(tracked.boxes, self.layout.width, self.layout.height)
+        return [tuple(row) for row in np.concatenate([old, self._page_boxes]).tolist()]
+
+    def step(self, index: int) -> Step:
+        """The trace's step ``index``, kept while it is drawn: a trace builds
+        its steps (and their taps) anew each time one is read."""
+        step = self._recent.get(index)
+        if step is None:
+            if len(self._recent) > RECENT_STEPS:
+                self._recent.clear()
+            step = self._recent[index] = self.trace.steps[index]
+        return step
 
     def _outputs_before(self, shot: Shot) -> int:
         """How many pictures' outputs are written when ``shot`` is shown:
@@ -118,21 +183,20 @@ class FrameRenderer:
 
     def _draw_moving(self, p, shot: Shot) -> None:
         """What a shot adds to the background: kernels, sums, the counter."""
-        if self.layout.lens is not None:  # a large 2-D grid: its lenses, under all the rest
-            from .lens2d import draw_lenses
-
-            draw_lenses(self, p, shot)
-        steps = self.trace.steps
+        if self.layout.lens is not None:  # a large 2-D grid: what moves in its lenses, under all the rest
+            page = self._pages[self._picture_index(shot)]
+            before = self._pages[self._picture_of[shot.origin[0]]] if shot.phase == "glide" else None
+            lens2d.draw_marks(self, p, shot, page, shot.origin if shot.phase == "glide" else None, before)
         if shot.phase == "step":
-            self._draw_step(p, [steps[i] for i in shot.steps])
+            self._draw_step(p, [self.step(i) for i in shot.steps])
         elif shot.phase == "glide":
             # The counter and product lines go ahead with the kernel, never behind it.
-            arriving = [steps[i] for i in shot.steps]
-            self._draw_glide(p, [steps[i] for i in shot.origin], arriving, shot.progress)
+            arriving = [self.step(i) for i in shot.steps]
+            self._draw_glide(p, [self.step(i) for i in shot.origin], arriving, shot.progress)
             self._draw_products(p, arriving)
         else:
             # Finished: the kernels rest where they last were, every output written.
-            last = [steps[i] for i in self._pictures[-1]]
+            last = [self.step(i) for i in self._pictures[-1]]
             for step in last:
                 if not self.layout.window_bars:  # 2-D: the weights' tags keep their outline and grid
                     self._outline(p, step, step.window)
@@ -262,7 +326,7 @@ class FrameRenderer:
             self._label(p, label)
 
     def _draw_counter(self, p, shot: Shot) -> None:
-        position = self.trace.steps[shot.steps[0]].position if shot.steps else None
+        position = self.step(shot.steps[0]).position if shot.steps else None
         self._label(p, replace(self.layout.counter(position), text=self._count(shot)))
 
     # -- the background -----------------------------------------------------
@@ -270,18 +334,29 @@ class FrameRenderer:
         """Draw the output cells of the first ``written`` pictures into the
         background; return the boxes drawn (None: the background was redrawn)."""
         boxes: list[Box] | None = []
+        lens = self.layout.lens is not None
         if written < self._written:  # a shot from earlier on: start again from the blank outputs
-            self._background, self._written, boxes = self._static.copy(), 0, None
-            self._background.touched = (0, 0, self.layout.width, self.layout.height)
-        for picture in self._pictures[self._written : written]:
+            self._base, self._written, boxes = self._static.copy(), 0, None
+            self._background = self._base.copy() if lens else self._base
+            if lens:
+                self._page, self._page_boxes = None, np.zeros((0, 4), np.int64)
+        start, self._written = self._written, max(self._written, written)
+        for picture in self._pictures[start:written]:
             for index in picture:
-                step = self.trace.steps[index]
+                step = self.step(index)
                 fill = self.theme.output_done if step.out_channel % 2 == 0 else self.theme.output_done_alt
                 box = self.layout.output_cell(step.out_channel, step.position)
-                self._cell(self._background, box, fill, step.shown, ("output", step.out_channel))
+                for p in dict.fromkeys((self._base, self._background)):
+                    self._cell(p, box, fill, step.shown, ("output", step.out_channel))
+                drawn = [box]
+                if lens and self._page is not None:
+                    # Its lens cell, if the page shows it; the region's outline and
+                    # connectors again where the cell was drawn over them.
+                    drawn.append(lens2d.draw_output(self, self._background, self._page, step.out_channel, step.position))
+                    if any(_overlap(box, region) for region in self._regions):
+                        lens2d.draw_regions(self, self._background, self._page)
                 if boxes is not None:
-                    boxes.append((box.x, box.y, box.right, box.bottom))
-        self._written = max(self._written, written)
+                    boxes.extend((b.x, b.y, b.right, b.bottom) for b in drawn if b is not None)
         return boxes
 
     def _draw_static(self, p) -> None:
