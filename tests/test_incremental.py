@@ -22,6 +22,8 @@ CASES = {
         dict(glide=True, fps=8),
     ),
     "2-D steps chosen": (dict(size=(6, 6), kernel_size=3, padding=1), dict(every=5)),
+    # Lenses: their pages turn, outputs are written into a page shown, the window glides within one.
+    "2-D overview with lenses, glide": (dict(size=(24, 24), kernel_size=3, padding=1), dict(glide=True, fps=6, steps="1-9,24-27,60")),
 }
 IDS = list(CASES)
 

@@ -17,7 +17,7 @@ import numpy as np
 
 Bounds = tuple[int, int, int, int]  # left, top, right, bottom; right and bottom exclusive
 SEGMENT = 24  # px: a line is tracked as boxes along it, this long each
-TILE = 32  # px: boxes are read and restored in whole tiles
+TILE = 16  # px: boxes are read and restored in whole tiles
 
 
 class Tracked:
@@ -168,8 +168,8 @@ class FrameCanvas:
         touched = np.concatenate([self._restored, drawn])
         self._drawn = drawn
         tiles = coalesce(touched, self._width, self._height)
-        for left, top, right, bottom in tiles:
-            self._pixels[top:bottom, left:right] = self._canvas.array((left, top, right, bottom))
+        for box in tiles:
+            self._canvas.read_into(self._pixels, box)
         first, self._first = self._first, False
         if shared:
             pixels = self._pixels.view()

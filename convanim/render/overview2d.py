@@ -48,7 +48,7 @@ def geometry(trace, width: int, s: float, top: float, least_px: float, widest, l
         need_in, need_out = needs(spec, ring, out_ring)
         if (need_in[1] + need_out[1]) * cell <= room:
             break
-    cell = math.floor(min(cell, room / (need_in[1] + need_out[1])))
+    cell = max(1, math.floor(min(cell, room / (need_in[1] + need_out[1]))))
     # What room is left widens the lenses: pages that turn less often.
     in_span, out_span = spans(spec, ring, out_ring, int(room // cell))
     in_w, out_w = in_span[1] * cell, out_span[1] * cell
