@@ -23,26 +23,20 @@ from ..engine import Step, Trace
 from ..errors import SpecError
 from ..report import sum_lines
 from ..spec import ConvSpec
-from . import labels2d, overview2d
+from . import arrows2d, labels2d, overview2d, sizing2d
 from .labels1d import legend_places
 from .labels2d import HEADER
 from .layout import Arrow, Box, Label
 from .lens2d import Lenses
 from .cells import RowNumbers
+from .sizing2d import BASE_WIDTH, LEGIBLE_CELL, MAX_CELL, MAX_CELL_CHARS, MIN_SCALE
 from .layout import fit_number as _fit_number
 from .paint import fit_text, text_width
 from .panel import panel_height
 
-BASE_WIDTH = 1080  # sizes below are in pixels at this width and scale with it
-MAX_CELL = 56
-LEGIBLE_CELL = 2.2  # a cell narrower than this many times the type floor: an overview with lenses
-LEAST_CELL = 26  # px at any width: below this a number cannot be read in its cell
-MIN_SCALE = 0.7
 LABEL_COLUMN = 64  # "ch 12" beside each grid
 MARGIN = 28
 TALL = 1.0  # the grids stay within this many widths of height
-MAX_CELL_CHARS = 7  # a number's characters in a cell, at most
-TAG = 0.42  # a weight's tag, as a share of the cell's side
 
 # Past these a figure cannot be read: grids too many or too large to see at once.
 MAX_SIDE = 64  # padded cells along an axis
@@ -207,34 +201,8 @@ class Layout2D:
         return placed
 
     def arrows(self, lines: int, target: Box, window, channels) -> list[Arrow]:
-        """From each channel's kernel grid to the output grid, into the cell
-        being written: the channels' products meet in one sum. The outputs
-        fill in row by row, so the cells under the one being written are
-        all still empty: the arrow runs down the gap before the output
-        grids, along the gutter under the target's grid and up into the
-        cell from below, never across a cell already written."""
-        s = self.scale
-        gutter_x = self.output_x - min(self.cell, 14 * s)
-        grid_bottom = self._output_grid_bottom(target)
-        gutter_y = grid_bottom + min(0.25 * self.cell, 10 * s)
-        end = (target.cx, target.bottom)
-        result = []
-        for channel in channels:
-            first = self.kernel_grid_cell(channel, (0, 0), window)
-            if first is None:  # an overview: from the window itself
-                span = self.outline(channel, window)
-                start = (span.right + self.heavy_edge + 1, span.cy)
-            else:
-                start = (first.x + self.kernel_size[1] * self.cell + 3 * s, first.y + self.kernel_size[0] * self.cell / 2)
-            shaft = [start, (gutter_x, start[1]), (gutter_x, gutter_y), (end[0], gutter_y)]
-            result.append(_arrow(shaft, end, 9 * s, max(2, round(2 * s))))  # bolder than the connectors
-        return result
-
-    def _output_grid_bottom(self, target: Box) -> float:
-        """The bottom edge of the output grid ``target`` is a cell of."""
-        rows = self.output_shape[0]
-        channel = max(0, min(self.out_channels - 1, int((target.y - self.output_top) // self.output_step)))
-        return self.output_top + channel * self.output_step + rows * self.cell
+        """From each channel's kernel grid into the output cell being written (``arrows2d``)."""
+        return arrows2d.arrows(self, target, window, channels)
 
     def legend(self) -> list[tuple[Box, int, Label]]:
         return labels2d.legend(self)
@@ -276,19 +244,6 @@ class Layout2D:
         return Label(self.width - 28 * self.scale, self.height - 14 * self.scale, text, px, "muted", align="right")
 
 
-def _arrow(shaft: list[tuple[float, float]], end: tuple[float, float], head: float, width_px: int) -> Arrow:
-    """An arrow along ``shaft``'s points, its head ending at ``end`` (the
-    last leg runs straight to it, as long as the head at least)."""
-    last = shaft[-1]
-    dx, dy = end[0] - last[0], end[1] - last[1]
-    length = math.hypot(dx, dy) or 1.0
-    head = min(head, length)
-    ux, uy = dx / length, dy / length
-    base = (end[0] - ux * head, end[1] - uy * head)
-    wing = 0.5 * head
-    return Arrow(tuple(shaft) + (base,), ((base[0] - uy * wing, base[1] + ux * wing), (base[0] + uy * wing, base[1] - ux * wing), end), width_px)
-
-
 def _break(line: str, room: float, px: float) -> list[str]:
     """A sum line broken between terms where it is wider than ``room``."""
     if text_width(line, size=px) <= room:
@@ -305,35 +260,6 @@ def _break(line: str, room: float, px: float) -> list[str]:
             current = candidate
     lines.append(current)
     return lines
-
-
-def _room(cell: float) -> float:
-    """The width a number has in a cell, clear of its border."""
-    return cell - 2 * max(2, round(cell / 18)) - 4
-
-
-def _floor(least_px: float) -> float:
-    """The type floor in the quarter pixels fonts come in."""
-    return math.ceil(least_px * 4) / 4
-
-
-def _legible(trace: Trace, decimals: int | None, cell: float, least_px: float) -> bool:
-    """Whether the figure's numbers can be read in cells ``cell`` pixels
-    wide: wide enough for them at the type floor, or for a few characters."""
-    if cell < LEAST_CELL:
-        return False
-    floor = _floor(least_px)
-    return cell >= LEGIBLE_CELL * least_px or RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (_room(cell), floor)).width(floor) <= _room(cell)
-
-
-def _cell_for(trace: Trace, decimals: int | None, least_px: float) -> float:
-    """The narrowest cell whose room takes every row's widest number at the floor."""
-    floor = _floor(least_px)
-    widest = RowNumbers.of(trace, decimals, MAX_CELL_CHARS).width(floor)
-    cell = math.ceil(widest) + 8
-    while _room(cell) < widest:
-        cell += 1
-    return cell
 
 
 def check_drawable(spec: ConvSpec) -> None:
@@ -370,13 +296,13 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
     written = RowNumbers.of(trace, decimals, MAX_CELL_CHARS)  # each row's numbers, written in full
     # Cells wide enough for every number at the type floor, as far as the
     # width allows (the figure grows taller): smaller type only where it must.
-    cell = max(cell, min(_cell_for(trace, decimals, least_px), (width - fixed) / across))
-    if not _legible(trace, decimals, cell, least_px):  # taller rather than illegible, where that is enough
+    cell = max(cell, min(sizing2d.cell_for(trace, decimals, least_px), (width - fixed) / across))
+    if not sizing2d.legible(trace, decimals, cell, least_px):  # taller rather than illegible, where that is enough
         cell = max(cell, min(MAX_CELL * s, (width - fixed) / across))
     # A line over the block names says whose kernel is shown, and the groups.
     top = 18 * s + (HEADER + (18 if spec.groups > 1 or c_out > 1 else 0)) * s
     lens = None
-    if not _legible(trace, decimals, cell, least_px):  # an overview, and lenses
+    if not sizing2d.legible(trace, decimals, cell, least_px):  # an overview, and lenses
         placed = overview2d.geometry(
             trace, width, s, top, least_px, written.width, LABEL_COLUMN, MARGIN, LEGIBLE_CELL * least_px, c_out > spec.groups
         )
@@ -397,27 +323,11 @@ def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, ti
         kernel_offset = (rows - k_rows) * cell / 2
         y = max(grid_top + in_height, output_top + out_height)
 
-    floor = _floor(least_px)
-    value_px = max(min(18 * s, 0.36 * cell), floor) if lens is None else floor
-    min_value_px = min(value_px, max(7.0, 0.6 * value_px))  # where the cells cannot be wider
+    sized = sizing2d.type_sizes(trace, decimals, cell, lens, least_px, s)
+    value_px, min_value_px, tag_px, tag_w, tag_h = sized.value_px, sized.min_value_px, sized.tag_px, sized.tag_w, sized.tag_h
+    numbers, sizes = sized.numbers, sized.sizes
     label_px = max(15 * s, least_px / 0.8)  # its smallest use is 0.8 of it
     expression_px = max(15 * s, least_px)
-    if lens is None:
-        numbers = RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (_room(cell), min_value_px))
-        sizes = {row: px for row, (_, px) in numbers.sized(_room(cell), value_px, min_value_px).items()}
-    else:  # the numbers are written in the lenses
-        numbers = RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (lens.cell - 8, lens.value_px))
-        sizes = None
-    # Weights' tags: one size for all, smaller than any cell's number, as
-    # large as lets the longest weight fit its cell.
-    smallest = min(sizes.values()) if sizes else value_px
-    tag_px = max(7.0, min(0.8 * smallest, TAG * 0.62 * cell))
-    while tag_px > 7.0 and max(numbers.needed(("kernel", c), tag_px) for c in range(c_in)) > cell - 6:
-        tag_px -= 0.25
-    tag_h = min(cell * 0.6, tag_px * 1.3)
-    widest = max(numbers.needed(("kernel", c), tag_px) for c in range(c_in))  # weights as their rows write them
-    tag_w = min(cell - 2, max(tag_h, widest + 4))
-
     expression_left = input_x - LABEL_COLUMN * s * 0.6
     expression_room = width - MARGIN * s - expression_left
     sums_line = 1.45 * expression_px
