@@ -1,6 +1,8 @@
-"""How large a 2-D figure's cells and type are: cells wide enough for
-their numbers at the type floor where the width allows, each row's one
-type size, and the weights' tags. Used by ``layout2d``."""
+"""How large a 2-D figure's cells and type are. No text under the type
+floor (1/60 of the width): a cell holds its number over the weight's tag
+in its corner, the tag at the floor or above and the number larger, so
+the tag reads as secondary; cells are as wide as their longest number
+needs (wider than tall where numbers are long). Used by ``layout2d``."""
 
 from __future__ import annotations
 
@@ -13,10 +15,12 @@ from .cells import Row, RowNumbers
 BASE_WIDTH = 1080  # sizes below are in pixels at this width and scale with it
 MAX_CELL = 56
 LEGIBLE_CELL = 2.2  # a cell narrower than this many times the type floor: an overview with lenses
-LEAST_CELL = 26  # px at any width: below this a number cannot be read in its cell
 MIN_SCALE = 0.7
 MAX_CELL_CHARS = 7  # a number's characters in a cell, at most
-TAG = 0.42  # a weight's tag, as a share of the cell's side
+OVER_TAG = 1.15  # a cell's number is this many times the size of a weight's tag
+TAG_BOX = 1.1  # a tag's box is this many times its type size tall
+CAP = 0.72  # digits' height, as a share of the type size
+SHRINK = (1.0, 0.85, 0.7, 0.55)  # the type of narrow figures, towards the floor, before a lens
 
 
 def room(cell: float) -> float:
@@ -29,19 +33,13 @@ def type_floor(least_px: float) -> float:
     return math.ceil(least_px * 4) / 4
 
 
-def legible(trace: Trace, decimals: int | None, cell: float, least_px: float) -> bool:
-    """Whether the figure's numbers can be read in cells ``cell`` pixels
-    wide: wide enough for them at the type floor, or for a few characters."""
-    if cell < LEAST_CELL:
-        return False
-    floor = type_floor(least_px)
-    return cell >= LEGIBLE_CELL * least_px or RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (room(cell), floor)).width(floor) <= room(cell)
+def quarter(px: float) -> float:
+    """``px`` rounded up to the quarter pixels fonts come in."""
+    return math.ceil(px * 4) / 4
 
 
-def cell_for(trace: Trace, decimals: int | None, least_px: float) -> float:
-    """The narrowest cell whose room takes every row's widest number at the floor."""
-    floor = type_floor(least_px)
-    widest = RowNumbers.of(trace, decimals, MAX_CELL_CHARS).width(floor)
+def cell_side(widest: float) -> float:
+    """The narrowest cell whose room (``room``) takes a number ``widest`` pixels wide."""
     cell = math.ceil(widest) + 8
     while room(cell) < widest:
         cell += 1
@@ -49,38 +47,35 @@ def cell_for(trace: Trace, decimals: int | None, least_px: float) -> float:
 
 
 @dataclass(frozen=True)
-class TypeSizes:
-    """The type of a 2-D figure's cells: each row's format and size, the tags'."""
+class CellType:
+    """Type sizes for numbers in their cells, and the least cell that holds them."""
 
-    value_px: float
-    min_value_px: float
-    numbers: RowNumbers
-    sizes: dict[Row, float] | None  # None on an overview: the lenses write the numbers
-    tag_px: float
+    value_px: float  # every cell's number
+    tag_px: float  # the weights in their cells' corners: smaller, never under the floor
     tag_w: float
     tag_h: float
+    widths: dict[str, float]  # the least cell of each block ("input", "kernel", "output"): its widest number fits across ...
+    cell_h: float  # ... and a number stands clear over a tag in its corner
+    numbers: RowNumbers
+
+    @property
+    def sizes(self) -> dict[Row, float]:
+        return {row: self.value_px for row in self.numbers.formats}
 
 
-def type_sizes(trace: Trace, decimals: int | None, cell: float, lens, least_px: float, s: float) -> TypeSizes:
-    """Each row's format and one type size for cells ``cell`` pixels wide
-    (on an overview, for the lenses' cells), and the weights' tags."""
-    c_in = trace.spec.in_channels
+def cell_type(trace: Trace, decimals: int | None, least_px: float, s: float, shrink: float = 1.0) -> CellType:
+    """The type of numbers in cells: 18 px at 1080 (times ``shrink``) where
+    that is over the floor, the tags a step smaller but at the floor or
+    above; each row written one way (its widest within ``MAX_CELL_CHARS``)."""
     floor = type_floor(least_px)
-    value_px = max(min(18 * s, 0.36 * cell), floor) if lens is None else floor
-    min_value_px = min(value_px, max(7.0, 0.6 * value_px))  # where the cells cannot be wider
-    if lens is None:
-        numbers = RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (room(cell), min_value_px))
-        sizes = {row: px for row, (_, px) in numbers.sized(room(cell), value_px, min_value_px).items()}
-    else:  # the numbers are written in the lenses
-        numbers = RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (lens.cell - 8, lens.value_px))
-        sizes = None
-    # Weights' tags: one size for all, smaller than any cell's number, as
-    # large as lets the longest weight fit its cell.
-    smallest = min(sizes.values()) if sizes else value_px
-    tag_px = max(7.0, min(0.8 * smallest, TAG * 0.62 * cell))
-    while tag_px > 7.0 and max(numbers.needed(("kernel", c), tag_px) for c in range(c_in)) > cell - 6:
-        tag_px -= 0.25
-    tag_h = min(cell * 0.6, tag_px * 1.3)
-    widest = max(numbers.needed(("kernel", c), tag_px) for c in range(c_in))  # weights as their rows write them
-    tag_w = min(cell - 2, max(tag_h, widest + 4))
-    return TypeSizes(value_px, min_value_px, numbers, sizes, tag_px, tag_w, tag_h)
+    value_px = quarter(max(18 * s * shrink, OVER_TAG * floor))
+    tag_px = quarter(max(floor, value_px / OVER_TAG))
+    numbers = RowNumbers.of(trace, decimals, MAX_CELL_CHARS)
+    tag_h = math.ceil(TAG_BOX * tag_px)
+    weights = max(numbers.needed(("kernel", c), tag_px) for c in range(trace.spec.in_channels))
+    tag_w = max(tag_h, math.ceil(weights) + 6)
+    widths = {block: cell_side(max(numbers.needed(row, value_px) for row in numbers.formats if row[0] == block)) for block in ("input", "kernel", "output")}
+    widths["input"] = max(widths["input"], tag_w + 4)  # and a weight's tag in the corner
+    # The number stands over the tag (``Layout2D.number_y``), both clear of the border.
+    cell_h = math.ceil(CAP * value_px + tag_h + 6)
+    return CellType(value_px, tag_px, tag_w, tag_h, widths, cell_h, numbers)
