@@ -45,44 +45,62 @@ def geometry(trace, width: int, s: float, top: float, least_px: float, widest, l
     title_px = least_px
     cell = lens_cell(widest(value_px), value_px, tag_px, s)
     room = width - (2 * margin + label_column + GAP) * s
-    # The lenses side by side must fit the width: they show fewer cells
-    # around the window and the output first, then their cells shrink.
-    for ring, reach in REACHES:
-        in_span, out_span = spans(spec, ring, reach)
-        if (in_span[1] + out_span[1]) * cell <= room:
-            break
-    cell = min(cell, room / (in_span[1] + out_span[1]))
-    in_w, out_w = in_span[1] * cell, out_span[1] * cell
     title_room = 1.5 * title_px
     under, apart, pitch = UNDER * s, APART * s, label_column * s  # a tile's column: its names beside it
-    below_input = under + in_span[0] * cell + title_room * (2 if owner_line else 1)
-    below_output = under + out_span[0] * cell + title_room
 
-    def tiled(n_in: int, n_out: int):
+    def tiled(in_span, out_span, n_in: int, n_out: int, small: bool = False):
         """The largest overview cell with the tiles in ``n_in`` and
-        ``n_out`` columns, and the tiles' height; None if they do not fit."""
+        ``n_out`` columns (``small``: overviews no taller than the lenses),
+        and the tiles' height; None if they do not fit."""
+        in_w, out_w = in_span[1] * cell, out_span[1] * cell
         spare = room - (n_in - 1 + n_out) * pitch
 
         def across(oc: float) -> float:
             return n_in * max(columns * oc, in_w) + n_out * max(out_columns * oc, out_w)
 
-        low, high = LEAST_OVERVIEW, min(largest, TALL * width / max(rows, out_rows))
+        high = min(largest, TALL * width / max(rows, out_rows))
+        if small:
+            high = min(high, max(in_span[0], out_span[0]) * cell / max(rows, out_rows))
+        low = min(LEAST_OVERVIEW, high)
         if across(low) > spare:
             return None
         for _ in range(40):  # the largest overview cell that fits
             middle = (low + high) / 2
             low, high = (middle, high) if across(middle) <= spare else (low, middle)
+        below_input = under + in_span[0] * cell + title_room * (2 if owner_line else 1)
+        below_output = under + out_span[0] * cell + title_room
         down_in = math.ceil(c_in / n_in) * (rows * low + below_input + apart)
         down_out = math.ceil(c_out / n_out) * (out_rows * low + below_output + apart)
         return low, max(down_in, down_out) - apart
 
-    # The fewest columns that keep the tiles within bounds, else the lowest tiles.
-    options = [(n_in + n_out, n_in, n_out, tiled(n_in, n_out)) for n_in in range(1, c_in + 1) for n_out in range(1, c_out + 1)]
-    options = [(columns_, n_in, n_out, fit) for columns_, n_in, n_out, fit in options if fit is not None]
-    if not options:
-        options = [(2, 1, 1, (LEAST_OVERVIEW, 0.0))]
-    within = [option for option in options if option[3][1] <= GRIDS_TALL * width]
-    _, n_in, n_out, (oc, _) = min(within) if within else min(options, key=lambda option: (option[3][1], option[0]))
+    # Lenses that show the most around the window and the output, the
+    # tiles in the fewest columns that keep them within bounds; else the
+    # lowest tiles; where no lenses fit side by side, the least lenses
+    # with smaller cells.
+    best = None
+    for level, (ring, reach) in enumerate(REACHES):
+        in_span, out_span = spans(spec, ring, reach)
+        for n_in in range(1, c_in + 1):
+            for n_out in range(1, c_out + 1):
+                fit = tiled(in_span, out_span, n_in, n_out)
+                if fit is not None and fit[1] > GRIDS_TALL * width:  # too tall: smaller overviews
+                    fit = tiled(in_span, out_span, n_in, n_out, small=True)
+                if fit is None:
+                    continue
+                key = (fit[1] > GRIDS_TALL * width, fit[1] if fit[1] > GRIDS_TALL * width else level, n_in + n_out)
+                if best is None or key < best[0]:
+                    best = (key, ring, in_span, out_span, n_in, n_out, fit[0])
+    if best is None:
+        ring, _ = REACHES[-1]
+        in_span, out_span = spans(spec, *REACHES[-1])
+        cell = min(cell, room / (in_span[1] + out_span[1]))
+        n_in = n_out = 1
+        oc = LEAST_OVERVIEW
+    else:
+        _, ring, in_span, out_span, n_in, n_out, oc = best
+    in_w, out_w = in_span[1] * cell, out_span[1] * cell
+    below_input = under + in_span[0] * cell + title_room * (2 if owner_line else 1)
+    below_output = under + out_span[0] * cell + title_room
 
     input_x = (margin + label_column) * s
     in_tile, out_tile = max(columns * oc, in_w), max(out_columns * oc, out_w)
