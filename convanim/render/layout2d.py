@@ -281,11 +281,15 @@ def check_drawable(spec: ConvSpec) -> None:
         raise SpecError("size", f"{steps:,} steps (output elements) are more than a figure traces (at most {MAX_STEPS:,})")
 
 
-def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, title: str | None = None, decimals: int | None = None) -> Layout2D:
+def compute_layout(
+    trace: Trace, width: int = BASE_WIDTH, panel: bool = True, title: str | None = None, decimals: int | None = None,
+    scale: float | None = None,
+) -> Layout2D:
     spec = trace.spec
-    s = max(width / BASE_WIDTH, MIN_SCALE)
+    # ``scale``: the figure is part of a wider picture (a canvas) whose width sets the type.
+    s = scale or max(width / BASE_WIDTH, MIN_SCALE)
     c_in, c_out = spec.in_channels, spec.out_channels
-    least_px = width / 60  # the README's floor for any text
+    least_px = (scale * BASE_WIDTH if scale else width) / 60  # the README's floor for any text
     # A line over the block names says whose kernel is shown, and the groups.
     top = 18 * s + (HEADER + (18 if spec.groups > 1 or c_out > 1 else 0)) * s
     # Numbers in their cells where some arrangement holds them, the type
