@@ -194,8 +194,10 @@ def test_every_window_is_inside_its_page_with_its_ring_and_pages_turn_only_when_
             else:
                 turns += 1
         before = page
-    # The lenses take the width there is: a page lasts several steps.
-    assert turns <= len(shown) / 2
+    # Where the width leaves room beside the window and the written cell, a page lasts more than a step.
+    need_in, need_out = lens.input_need(trace.steps[0].window), lens.output_need(trace.steps[0].position)
+    if lens.in_span[1] > need_in[1][1] - need_in[1][0] + 1 and lens.out_span[1] > need_out[1][1] - need_out[1][0] + 1:
+        assert turns <= len(shown) / 2
 
 
 def test_a_turned_page_puts_the_window_where_it_has_most_room_ahead():
@@ -213,7 +215,7 @@ def test_a_turned_page_puts_the_window_where_it_has_most_room_ahead():
             # Along a row, left to right: the page starts with the window's ring.
             assert page[1] == min(c0, trace.roles.shape[1] - lens.in_span[1])
             assert page[0] == min(r0, trace.roles.shape[0] - lens.in_span[0])
-    assert 0 < turns < len(shown) / 2
+    assert 0 < turns <= len(shown) / 2
 
 
 @pytest.mark.parametrize("name", IDS, ids=IDS)

@@ -281,7 +281,7 @@ def _window_box(lens: Lenses, L, channel: int, origin, window) -> Box:
     """A window's outline in its lens."""
     span = L.outline(0, window)
     a = lens.input_cell(channel, origin, (window[0][0], window[1][0]))
-    return Box(a.x, a.y, span.w / L.cell * lens.cell, span.h / L.cell * lens.cell)
+    return Box(a.x, a.y, span.w / L.cell * lens.cell, span.h / L.cell_h * lens.cell)
 
 
 def _number_cell(renderer, p, box: Box, fill: str, value: float, row, italic: bool = False, tagged: bool = False, edge_px: int = 1) -> None:
