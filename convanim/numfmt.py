@@ -18,6 +18,7 @@ lines included, to N decimals.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
@@ -97,12 +98,18 @@ class RowFormat:
 
     def text(self, x: float) -> str:
         """What a cell shows: ``plain``, marked ≈ where it is rounded."""
+        return _text(self, x)
+
+    def _text(self, x: float) -> str:
         return (ROUNDED if self.rounds(x) else "") + self.plain(x)
 
     def full(self, x: float) -> str:
         """What a product line writes for ``x``: the cell's text where it is
         exact (or the digits were asked for), else the same form with up to
         six significant digits, marked ≈ if still rounded."""
+        return _full(self, x)
+
+    def _full(self, x: float) -> str:
         if self.forced or not self.rounds(x):
             return self.text(x)
         if self.kind == "scientific":
@@ -118,6 +125,19 @@ class RowFormat:
         if self.kind == "scientific":
             return f"{self.digits} significant digits"
         return "whole numbers" if self.digits == 0 else f"{self.digits} decimals"
+
+
+# A figure writes each value of a row once per cell, lens, tag and product
+# line it appears in, frame after frame: the text is worked out once per
+# value and format. (0.0 and -0.0 share an entry: every format writes both "0".)
+@functools.lru_cache(maxsize=1 << 16)
+def _text(fmt: RowFormat, x: float) -> str:
+    return fmt._text(x)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _full(fmt: RowFormat, x: float) -> str:
+    return fmt._full(x)
 
 
 def _fits(fmt: RowFormat, values, max_chars: int) -> bool:

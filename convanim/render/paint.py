@@ -57,10 +57,10 @@ def _cap_height(family: str, size: float, bold: bool) -> float:
 
 
 @functools.lru_cache(maxsize=16384)
-def _glyphs(family: str, size: float, bold: bool, text: str, anchor: str, fx: float, fy: float):
-    """The coverage of ``text`` placed at a fraction (fx, fy) of a pixel, and
-    its offset from the whole pixel: what ImageDraw.text draws."""
-    return font(family, size, bold).getmask2(text, "L", anchor=anchor, start=(fx, fy))
+def _glyphs(family: str, size: float, bold: bool, text: str, anchor: str):
+    """The coverage of ``text`` anchored on a whole pixel, and its offset
+    from that pixel: what ImageDraw.text draws."""
+    return font(family, size, bold).getmask2(text, "L", anchor=anchor)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -215,10 +215,12 @@ class Painter:
         else:
             at, anchor = (x, y), anchor + "a"
         # What ImageDraw.text does, with the glyphs' coverage cached: a figure
-        # writes the same numbers at the same sizes over and over.
-        (fx, ix), (fy, iy) = math.modf(at[0]), math.modf(at[1])
-        mask, (dx, dy) = _glyphs(family, size, bold, text, anchor, fx, fy)
-        where = (int(ix) + dx, int(iy) + dy)
+        # writes the same numbers at the same sizes over and over. Placed on
+        # whole pixels (half a pixel off at most), a number drawn again is a
+        # copy of its coverage: cached on a fraction of a pixel, nearly every
+        # place a number moves to would render it anew.
+        mask, (dx, dy) = _glyphs(family, size, bold, text, anchor)
+        where = (round(at[0]) + dx, round(at[1]) + dy)
         self.draw.draw.draw_bitmap(where, mask, self.draw._getink(hex_rgb(colour))[0])
         if self._alpha_draw is not None:
             self._alpha_draw.draw.draw_bitmap(where, mask, self._alpha_draw._getink(255)[0])
