@@ -140,7 +140,18 @@ def test_an_os_error_in_the_second_process_is_one_writer_error_and_no_file(tmp_p
 
 
 @pytest.mark.skipif(not gifworker.can_fork((2048, 2048)), reason="large frames are encoded in this process here")
-def test_an_interrupt_stops_the_second_process_and_leaves_nothing(tmp_path):
+def test_an_interrupt_stops_the_second_process_and_leaves_nothing(tmp_path, monkeypatch):
+    children = []
+    real_fork = os.fork
+
+    def fork():
+        pid = real_fork()
+        if pid:
+            children.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+
     def interrupted():
         yield from large_frames(3)
         raise KeyboardInterrupt
@@ -148,8 +159,9 @@ def test_an_interrupt_stops_the_second_process_and_leaves_nothing(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         write_frames(tmp_path / "x.gif", interrupted())
     assert list(tmp_path.iterdir()) == []
+    assert len(children) == 1
     with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # the child was waited for: nothing left behind
+        os.waitpid(children[0], os.WNOHANG)  # stopped and waited for: nothing left behind
 
 
 def test_coalesced_boxes_hold_every_pixel_and_are_fewer():
