@@ -111,6 +111,14 @@ def _distinct(keys: np.ndarray) -> np.ndarray:
     return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
 
 
+def _among(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """Which ``keys`` are in ``sorted_keys`` (``np.isin`` of many keys
+    imports numpy.ma, as ``_distinct`` says)."""
+    if not len(sorted_keys):
+        return np.zeros(len(keys), bool)
+    return sorted_keys[np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)] == keys
+
+
 def _kmeans(points: np.ndarray, weight: np.ndarray, fixed: np.ndarray, n_free: int) -> np.ndarray:
     """``fixed`` centres plus ``n_free`` more, fitted to weighted ``points``."""
     # Seeds: greedily the point whose weight x squared distance to the
@@ -223,13 +231,13 @@ class FigurePalette:
             rgb = _keys_to_rgb(figure).astype(np.float64) * scale
             distance = ((rgb[:, None] - rgb[None]) ** 2).sum(2)
             np.fill_diagonal(distance, np.inf)
-            distance[np.isin(figure, fills)] = np.inf  # the new fills stay exact
+            distance[_among(figure, np.sort(fills))] = np.inf  # the new fills stay exact
             closest = distance.min(1)
             if not np.isfinite(closest).any():
                 break  # only new fills left: the frame is fitted on its own below
             figure = np.delete(figure, int(np.argmin(closest)))
         self.figure = figure
-        gone = ~np.isin(self._entries, figure)
+        gone = ~_among(self._entries, figure)
         if gone.any():
             _, nearest = self._nearest(self._entries[gone])
             self._entries[gone] = figure[nearest]
