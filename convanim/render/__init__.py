@@ -66,16 +66,19 @@ def _figure(subject, options, painter=None):
     title = options.title if options.title is not None else default_title(result)
     look = {"title": title} | ({"decimals": options.decimals} if options.decimals is not None else {})
 
-    def layout_at(width: int):
-        return compute_layout(result, width, options.panel, **look)
+    if options.canvas is None:
+        layout = compute_layout(result, options.width, options.panel, **look)
+    else:
+        from .canvas import canvas_size, fit
+        from .panel import least_width, panel_height
 
-    width = options.width
-    if options.canvas is not None:
-        from .canvas import canvas_size, fit_width
+        def layout_at(width: int, panel: bool, scale: float):
+            return compute_layout(result, width, panel, scale=scale, **look)
 
-        size = canvas_size(options.canvas, options.width)
-        width = fit_width(lambda w: layout_at(w).height, size)
-    layout = layout_at(width)
+        def panel_at(scale: float):
+            return least_width(result.spec, scale, title), lambda width: panel_height(result.spec, width, scale, title)
+
+        layout = fit(layout_at, panel_at, canvas_size(options.canvas, options.width), options.panel)
     renderer = FrameRenderer(
         result, layout, options.theme, FigureText(title, options.credit), painter or Painter, show_pending=options.show_pending
     )

@@ -4,12 +4,20 @@ background. ``--canvas 1920x1080`` or ``--canvas 16:9`` (its width from
 
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..errors import SpecError
 from ..writers import Frame
+from .layout import Box
+
+BASE_WIDTH = 1080  # type is sized as for a figure as wide as the canvas, which is this many px at scale 1
+MARGIN = 28  # between the panel and the canvas's right edge, at scale 1
+TOP, BOTTOM = 16, 30  # over a panel beside the grids, and under it (the credit line's room), at scale 1
+WIDEST_PANEL = 0.6  # of the canvas: a panel beside the grids leaves them the rest
 
 MIN_SIDE, MAX_SIDE = 320, 3840
 _SIZE = re.compile(r"^\s*(\d+)\s*[x×]\s*(\d+)\s*$")
@@ -30,18 +38,154 @@ def canvas_size(text: str, width: int) -> tuple[int, int]:
     return w, h
 
 
-def fit_width(height_at, canvas: tuple[int, int]) -> int:
-    """The widest figure whose height (``height_at(width)``) fits the canvas."""
+@dataclass(frozen=True)
+class PanelBeside:
+    """A figure's grids (a layout drawn without its panel) with the panel on
+    their right: the arrangement for a canvas wider than the figure with
+    its panel under it. Everything but the picture's size, the panel and
+    the credit line is the grids' own."""
+
+    grids: object  # the grids' Layout, ``width`` wide
+    width: int
+    height: int
+    panel: Box
+
+    def __getattr__(self, name):
+        if name == "grids":  # not yet set (a copy being made): no recursion
+            raise AttributeError(name)
+        return getattr(self.grids, name)
+
+    def credit(self, text: str):
+        """Where the grids' layout puts it, moved to this picture's bottom right."""
+        label = self.grids.credit(text)
+        return replace(label, x=label.x + self.width - self.grids.width, y=label.y + self.height - self.grids.height)
+
+
+def fit(layout_at, panel_at, canvas: tuple[int, int], panel: bool):
+    """The figure's layout for ``canvas``, type sized for the canvas's width
+    (no text under 1/60 of it, as for a figure that wide): the panel under
+    the grids or beside them, whichever draws the grids larger, the grids
+    narrowed as far as half their room where that makes them fit.
+
+    ``layout_at(width, panel, scale)`` lays the figure out; ``panel_at(scale)``
+    gives ``(least width, height at a width)`` of the panel. Refuses, naming
+    what would fit, where nothing does."""
     cw, ch = canvas
-    width = cw
-    for _ in range(8):
-        height = height_at(width)
-        if height <= ch:
-            return width
-        width = min(width - 1, int(width * ch / height))
-        if width < MIN_SIDE:
+    scale = cw / BASE_WIDTH
+    cache = {}
+
+    def at(width: int, with_panel: bool):
+        key = (int(width), with_panel)
+        if key not in cache:
+            try:
+                cache[key] = layout_at(key[0], with_panel, scale)
+            except SpecError:  # e.g. too many bands at this width: does not fit
+                cache[key] = None
+        return cache[key]
+
+    below = at(cw, panel)
+    if below is not None and below.height <= ch:
+        return below  # the figure as it is at this width: nothing beside it could be larger
+    # A figure with its numbers in its cells stays so: its overview with
+    # lenses, for grids too large to number, would be another figure.
+    numbered = below is not None and below.lens is None
+    panel_size = panel_at(scale)
+    tried = []  # the height of each arrangement tried
+
+    def allowed(layout) -> bool:
+        """Not an overview of a numbered figure, nor a panel too narrow for its formulas."""
+        if layout is None or numbered and layout.lens is not None:
+            return False
+        return layout.panel is None or layout.panel.w >= panel_size[0]
+
+    choices = []
+    below_tried = []
+    narrowed = _widest(lambda w: _kept(at(w, panel), allowed), cw, ch, below_tried)
+    tried += [h for _, h in below_tried]
+    if narrowed is not None:
+        choices.append(narrowed)
+    if panel:
+        beside = _beside(lambda w: _kept(at(w, False), allowed), panel_size, canvas, scale, tried)
+        if beside is not None:
+            choices.append(beside)
+    if choices:
+        # The larger cells; ties go to the panel under the grids, the usual look.
+        return max(reversed(choices), key=lambda layout: layout.cell)
+    need = min(tried, default=below.height if below is not None else math.inf)
+    if need == math.inf:
+        raise SpecError("canvas", f"{cw}x{ch} cannot hold this figure with its type legible (none under {cw / 60:.0f} px, 1/60 of the width)")
+    need = math.ceil(need)
+    bare = panel and _widest(lambda w: _kept(at(w, False), allowed), cw, ch, []) is not None
+    advice = f"use at least {cw}x{need}" if need <= MAX_SIDE else f"no canvas {cw} px wide is tall enough ({need} px)"
+    raise SpecError(
+        "canvas",
+        f"{cw}x{ch} is too short for this figure with its type legible (none under {cw / 60:.0f} px, 1/60 of the width): "
+        + advice + (", or --no-panel, which fits" if bare else ""),
+    )
+
+
+def _kept(layout, allowed):
+    return layout if allowed(layout) else None
+
+
+def _beside(grids_at, panel_size, canvas, scale: float, tried: list):
+    """The grids on the left, the panel on their right, each as tall as
+    the canvas allows; the panel as narrow as lets it fit (the grids get
+    the rest), or None."""
+    cw, ch = canvas
+    least, height_at = panel_size
+    margin, top, bottom = MARGIN * scale, TOP * scale, BOTTOM * scale
+    width = math.ceil(least)
+    while width <= WIDEST_PANEL * cw and top + height_at(width) + bottom > ch:
+        width += math.ceil(cw / 40)
+    if width > WIDEST_PANEL * cw:
+        return None
+    room = cw - width - 2 * margin  # a margin between the grids and the panel, and after it
+    grids_tried = []
+    grids = _widest(grids_at, room, ch, grids_tried)
+    tried += [max(h, top + height_at(cw - w - 2 * margin) + bottom) for w, h in grids_tried]
+    if grids is None:
+        return None
+    panel_w = cw - grids.width - 2 * margin  # what the grids leave
+    panel_h = height_at(panel_w)
+    height = max(grids.height, math.ceil(top + panel_h + bottom))
+    y = max(top, (height - bottom - panel_h) / 2)  # level with the middle of the grids
+    return PanelBeside(grids, cw, height, Box(grids.width + margin, y, panel_w, panel_h))
+
+
+def _widest(layout_at, widest: int, limit: int, tried: list):
+    """The widest layout, ``widest`` px wide down to half that, whose height
+    fits ``limit``, or None; ``tried`` gets (width, height) of the first two tried. A
+    figure's grids grow taller as they widen (2-D) or wrap onto fewer
+    lines (1-D): between a width that fits and one that does not, the
+    heights are interpolated, a few times at most."""
+    fits, over = None, None
+    for width in (widest, max(MIN_SIDE // 2, widest // 2)):
+        layout = layout_at(width)
+        if layout is None:
+            continue
+        tried.append((width, layout.height))
+        if layout.height <= limit:
+            fits = (width, layout)
             break
-    raise SpecError("canvas", f"{cw}x{ch} is too short for this figure even at {MIN_SIDE} px wide; use a taller canvas")
+        over = (width, layout)
+    if fits is None or fits[0] == widest or over is None:
+        return None if fits is None else fits[1]
+    for _ in range(5):
+        (w0, l0), (w1, l1) = fits, over
+        if w1 - w0 <= max(4, w1 // 50):
+            break
+        rise = l1.height - l0.height
+        guess = w0 + (w1 - w0) * (limit - l0.height) / rise if rise > 0 else (w0 + w1) / 2
+        width = int(min(max(guess, w0 + (w1 - w0) / 8), w1 - (w1 - w0) / 8))
+        layout = layout_at(width)
+        if layout is None:
+            break
+        if layout.height <= limit:
+            fits = (width, layout)
+        else:
+            over = (width, layout)
+    return fits[1]
 
 
 def on_canvas(frames, canvas: tuple[int, int], background: tuple[int, int, int]):

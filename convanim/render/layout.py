@@ -80,6 +80,7 @@ class Layout(Protocol):
     width: int
     height: int
     scale: float
+    cell: float  # a cell's side (1-D: width): how large the grids are drawn
     panel: Box | None  # where the info panel goes, if shown
     expression_px: float  # type size of the product lines
     window_bars: bool  # the window read is marked by bars over and under it, not a box round it
@@ -208,6 +209,8 @@ def check_drawable(spec: ConvSpec) -> None:
 
 def compute_layout(trace, width: int = 1080, panel: bool = True, **look) -> Layout:
     """The geometry of ``trace``'s figure, ``width`` pixels wide. ``look``:
-    ``title`` (the panel's, which may take two lines) and ``decimals`` (of
-    the numbers in cells)."""
+    ``title`` (the panel's, which may take two lines), ``decimals`` (of
+    the numbers in cells) and ``scale`` (type and spacing as for a figure
+    ``scale`` × 1080 px wide, where the figure is part of a wider canvas;
+    by default they scale with ``width``)."""
     return _module(trace.spec).compute_layout(trace, width, panel, **look)

@@ -312,10 +312,13 @@ def _label_column(spec: ConvSpec, s: float) -> float:
 
 
 def compute_layout(
-    trace: Trace, width: int = BASE_WIDTH, panel: bool = True, decimals: int | None = None, title: str = "1-D convolution"
+    trace: Trace, width: int = BASE_WIDTH, panel: bool = True, decimals: int | None = None, title: str = "1-D convolution",
+    scale: float | None = None,
 ) -> Layout1D:
     spec = trace.spec
-    s = width / BASE_WIDTH  # everything scales with the width, type included
+    # Everything scales with the width, type included; or with ``scale``
+    # where the figure is part of a wider picture (a canvas) whose width sets the type.
+    s = scale or width / BASE_WIDTH
     columns = spec.padded_shape[0]
     rows = 2 * spec.in_channels + spec.out_channels
     least, value_px = MIN_TYPE * s, VALUE_PX * s

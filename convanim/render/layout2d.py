@@ -350,14 +350,18 @@ def check_drawable(spec: ConvSpec) -> None:
         raise SpecError("size", f"{steps:,} steps (output elements) are more than a figure traces (at most {MAX_STEPS:,})")
 
 
-def compute_layout(trace: Trace, width: int = BASE_WIDTH, panel: bool = True, title: str | None = None, decimals: int | None = None) -> Layout2D:
+def compute_layout(
+    trace: Trace, width: int = BASE_WIDTH, panel: bool = True, title: str | None = None, decimals: int | None = None,
+    scale: float | None = None,
+) -> Layout2D:
     spec = trace.spec
-    s = max(width / BASE_WIDTH, MIN_SCALE)
+    # ``scale``: the figure is part of a wider picture (a canvas) whose width sets the type.
+    s = scale or max(width / BASE_WIDTH, MIN_SCALE)
     rows, columns = spec.padded_shape
     k_rows, k_columns = spec.kernel_size
     out_rows, out_columns = spec.output_shape[1:]
     c_in, c_out = spec.in_channels, spec.out_channels
-    least_px = width / 60  # the README's floor for any text but numbers in cells
+    least_px = (scale * BASE_WIDTH if scale else width) / 60  # the README's floor for any text but numbers in cells
 
     # Across: label column, input, gap, kernel, gap (the arrow's), output.
     gap_in, gap_out = 1.0, 2.0  # in cells

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..code import conv_class, pad_layer, torch_arguments
 from .paint import Painter, fit_text, math_size, text_width
+from .typeset import SCRIPT_SCALE
 from ..spec import ConvSpec, SizeFormula
 from .theme import Theme
 
@@ -18,7 +19,7 @@ MONO_EM = 0.602  # DejaVu Sans Mono advance, regular and bold alike
 # are larger than the figure's smallest type (18 px): they are read closely.
 TITLE_PX = 22
 CODE_PX = 20
-HEADING_PX = 18
+HEADING_PX = 18  # the figure's type floor, 1/60 of 1080: nothing in the panel is smaller
 GENERAL_PX = 20  # the general formula; its scripts are 0.9 of it (typeset.SCRIPT_SCALE)
 NUMBERS_PX = 22  # the formula with this figure's numbers
 LEAST_FORMULA = 0.8  # a formula may shrink to this share of its size to fit
@@ -104,7 +105,7 @@ def title_lines(title: str, width: float, scale: float) -> tuple[list[str], floa
             lines[-1] += f" {word}"
         else:
             lines.append(word)
-    fitted = [fit_text(line, px, width, bold=True) for line in lines]
+    fitted = [fit_text(line, px, width, bold=True, least=HEADING_PX / TITLE_PX) for line in lines]
     return [text for text, _ in fitted], min(size for _, size in fitted)
 
 
@@ -124,7 +125,7 @@ def _formulas(spec: ConvSpec, width: float, scale: float) -> list[tuple[str, flo
     for formula in _distinct_formulas(spec):
         names = tuple(n for n, f in zip(spec.axis_names, spec.size_formulas()) if f == formula) if spec.ndim > 1 else ()
         sources.append((substituted_formula(formula, names), NUMBERS_PX * scale))
-    return [(source, _fitting(source, size, width)) for source, size in sources]
+    return [(source, _fitting(source, size, width, scale)) for source, size in sources]
 
 
 def _blocks(spec: ConvSpec, width: float, scale: float, title: str):
@@ -163,8 +164,29 @@ def draw_panel(p: Painter, box, scale: float, theme: Theme, spec: ConvSpec, titl
         y += height
 
 
-def _fitting(source: str, size: float, room: float) -> float:
+def _least_formula(size: float, scale: float) -> float:
+    """The smallest a formula may shrink to: ``LEAST_FORMULA`` of its size,
+    and never so small that its scripts fall under the type floor."""
+    return max(size * LEAST_FORMULA, HEADING_PX * scale / SCRIPT_SCALE)
+
+
+def _fitting(source: str, size: float, room: float, scale: float) -> float:
     """The size at which a formula fits ``room`` pixels: at most ``size``,
-    at least ``LEAST_FORMULA`` of it."""
+    at least ``_least_formula`` of it."""
     width, _ = math_size(source, size)
-    return size if width <= room else max(size * LEAST_FORMULA, size * room / width * 0.98)
+    return size if width <= room else min(size, max(_least_formula(size, scale), size * room / width * 0.98))
+
+
+def least_width(spec: ConvSpec, scale: float, title: str) -> float:
+    """The narrowest panel that holds this figure's formulas, its code's
+    longest argument and its title on two lines, none of them under the
+    type floor: a panel beside the grids is at least this wide."""
+    symmetric = all(f.symmetric for f in spec.size_formulas())
+    sources = [(general_formula(spec.axis_names[0], symmetric), GENERAL_PX)]
+    sources += [(substituted_formula(formula, spec.axis_names if spec.ndim > 1 else ()), NUMBERS_PX) for formula in _distinct_formulas(spec)]
+    formulas = max(math_size(source, _least_formula(px * scale, scale))[0] for source, px in sources)
+    code = (max(len(text) for text, _ in code_runs(spec)) + 6) * MONO_EM * CODE_PX * scale
+    words = title.split(" ")
+    floor = HEADING_PX * scale
+    title_room = max(max(text_width(word, size=floor, bold=True) for word in words), 0.55 * text_width(title, size=floor, bold=True))
+    return max(formulas, code, title_room) + 2

@@ -1,0 +1,154 @@
+"""``--canvas``: a figure laid out for a fixed picture, type sized for the
+picture's width (none under 1/60 of it), the panel under the grids or beside
+them; or refused, naming a canvas that fits."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+import convanim
+from convanim.render import _figure
+from convanim.render.canvas import PanelBeside, canvas_size
+from convanim.render.options import RenderOptions
+from convanim.render.record import RecordingPainter
+from convanim.render.typeset import SCRIPT_SCALE
+from convanim.templates import load_template
+
+
+def _conv(name):
+    """The figure's Conv and its title."""
+    if name == "forty":
+        return convanim.conv(list(range(1, 41)), [1, 2, 1]), None
+    if name == "grid32":
+        rng = np.random.default_rng(0)
+        return convanim.conv(rng.integers(-9, 9, (1, 32, 32)).astype(float), rng.integers(-3, 4, (1, 1, 3, 3)).astype(float), padding=1), None
+    template = load_template(name)
+    return template.conv(), template.title
+
+
+def _drawn(conv, **options):
+    """The layout and the recorded first and last pictures, or the refusal."""
+    renderer, shots = _figure(conv, RenderOptions(**options), painter=RecordingPainter)
+    pictures = [canvas for _, _, canvas in renderer.pictures([shots[0], shots[-1]])]
+    return renderer.layout, pictures
+
+
+def _is_number(text: str) -> bool:
+    return text.lstrip("\N{MINUS SIGN}-").replace(".", "").replace("…", "").isdigit()
+
+
+def _extent(call):
+    """A drawing's box: (left, top, right, bottom)."""
+    if call.kind == "text":
+        left = {"left": call.x, "right": call.x - call.w}.get(call.align, call.x - call.w / 2)
+        return left, call.y - 0.6 * call.size, left + call.w, call.y + 0.6 * call.size
+    if call.kind == "math":
+        return call.x, call.y, call.x + call.w, call.y + call.h
+    return call.x, call.y, call.x + call.w, call.y + call.h
+
+
+def _in_panel(call, panel) -> bool:
+    """Whether the panel drew it: its formulas, its code, its title and heading."""
+    if call.kind == "math" or (call.kind == "text" and call.family == "mono"):
+        return True
+    return call.kind == "text" and call.bold and call.align == "left" and abs(call.x - panel.x) < 0.5
+
+
+def check_on_canvas(layout, pictures, canvas, ndim):
+    """What a reader of the canvas sees: legible type, everything inside, the
+    panel clear of the grids."""
+    cw, ch = canvas
+    floor = cw / 60 - 0.01
+    assert layout.width <= cw and layout.height <= ch
+    for picture in pictures:
+        for call in picture.calls:
+            left, top, right, bottom = _extent(call)
+            assert -1 <= left and right <= layout.width + 1 and -1 <= top and bottom <= layout.height + 1, (call.kind, call.text, _extent(call))
+            if call.kind == "text":
+                # 2-D grids write their numbers as their cells allow (the
+                # 2-D rule); every other text is at least the floor.
+                if ndim == 1 or not _is_number(call.text):
+                    assert call.size >= floor, (call.text, call.size, cw / 60)
+                if call.family == "mono":
+                    assert call.size > floor  # code larger than the floor
+            if call.kind == "math":
+                assert call.size * SCRIPT_SCALE >= floor, (call.text, call.size)  # its scripts too
+            if layout.panel is not None and not _in_panel(call, layout.panel):
+                p = layout.panel
+                clear = right <= p.x or left >= p.right or bottom <= p.y or top >= p.bottom
+                assert clear, f"{call.kind} {call.text!r} at {_extent(call)} overlaps the panel {p}"
+
+
+def _refusal_size(message: str) -> tuple[int, int] | None:
+    found = re.search(r"use at least (\d+)x(\d+)", message)
+    return (int(found[1]), int(found[2])) if found else None
+
+
+CANVASES = [("1920x1080", 1080), ("16:9", 700), ("16:9", 1080), ("4:3", 1080), ("1:1", 1080)]
+CASES = [("depthwise", 1), ("groups2", 1), ("forty", 1), ("rgb_two_filters", 2), ("dilation", 2), ("conv1x1_rgb", 2)]
+
+
+@pytest.mark.parametrize("canvas, width", CANVASES, ids=[f"{c}@{w}" for c, w in CANVASES])
+@pytest.mark.parametrize("name, ndim", CASES, ids=[name for name, _ in CASES])
+def test_a_canvas_shows_legible_type_or_refuses_naming_what_fits(name, ndim, canvas, width):
+    conv, title = _conv(name)
+    size = canvas_size(canvas, width)
+    try:
+        layout, pictures = _drawn(conv, width=width, canvas=canvas, title=title)
+    except convanim.SpecError as refused:
+        assert refused.option == "canvas"
+        needed = _refusal_size(str(refused))
+        assert needed and needed[0] == size[0] and needed[1] > size[1], str(refused)
+        # What it says fits, fits; a little less does not.
+        layout, pictures = _drawn(conv, width=width, canvas=f"{needed[0]}x{needed[1]}", title=title)
+        check_on_canvas(layout, pictures, needed, ndim)
+        with pytest.raises(convanim.SpecError):
+            _drawn(conv, width=width, canvas=f"{needed[0]}x{needed[1] - 8}", title=title)
+        if "--no-panel" in str(refused):
+            layout, pictures = _drawn(conv, width=width, canvas=canvas, title=title, panel=False)
+            check_on_canvas(layout, pictures, size, ndim)
+        return
+    check_on_canvas(layout, pictures, size, ndim)
+
+
+@pytest.mark.parametrize("canvas, width", [("1920x1080", 1080), ("16:9", 700)])
+def test_a_large_grid_is_drawn_as_its_overview_at_the_canvas_floor(canvas, width):
+    conv, _ = _conv("grid32")
+    layout, pictures = _drawn(conv, width=width, canvas=canvas, steps="1")
+    assert layout.lens is not None
+    check_on_canvas(layout, pictures, canvas_size(canvas, width), 2)
+
+
+def test_a_canvas_wider_than_the_figure_puts_the_panel_beside_the_grids():
+    conv, title = _conv("kernel3")
+    layout, pictures = _drawn(conv, canvas="1080x400", title=title, credit="made with convanim")
+    assert isinstance(layout, PanelBeside) and layout.panel.y + layout.panel.h <= 400
+    check_on_canvas(layout, pictures, (1080, 400), 1)
+    # The grids on the left, the panel on their right: the call and both formulas.
+    grids = [c for c in pictures[0].calls if c.kind == "rect" and c.w < 200]
+    assert grids and max(c.x + c.w for c in grids) < layout.panel.x
+    assert any(c.family == "mono" and c.text.startswith("torch.nn.Conv1d(") for c in pictures[0].texts())
+    assert len(pictures[0].find("math")) == 2
+    credit = pictures[0].find("text", "made with convanim")
+    assert credit and credit[0].y > layout.panel.bottom  # under the panel, not over it
+    # The panel under the grids, at the same type, would make it too tall.
+    assert _drawn(conv, title=title)[0].height > 400
+
+
+def test_a_figure_that_fits_is_drawn_as_at_that_width():
+    conv, title = _conv("groups2")
+    layout, _ = _drawn(conv, canvas="1080x810", title=title)
+    plain, _ = _drawn(conv, title=title)
+    assert (layout.width, layout.height, layout.panel) == (plain.width, plain.height, plain.panel)
+
+
+def test_a_refused_canvas_writes_nothing_and_says_what_to_change(run_cli, tmp_path):
+    out = tmp_path / "f.gif"
+    code, _, err = run_cli("render", "--template", "depthwise", "--canvas", "16:9", "--width", "700", "-o", str(out))
+    assert code == 2 and not out.exists()
+    assert err.count("\n") == 1 and "--canvas" in err and "700x601" in err, err
+    assert run_cli("render", "--template", "depthwise", "--canvas", "700x601", "-o", str(out))[0] == 0
+    assert out.exists()
