@@ -11,8 +11,8 @@ boxes (the rest of the picture equals the one before, as a Frame promises),
 through a pipe whose size bounds how far drawing runs ahead.
 
 Only where ``fork`` is the platform's way (Linux), from a process's only
-thread, and not inside a worker of a process pool; elsewhere the encoder
-runs in the writer's own process.
+thread, not inside a worker of a process pool, and while the machine has a
+core to spare; elsewhere the encoder runs in the writer's own process.
 """
 
 from __future__ import annotations
@@ -38,11 +38,24 @@ def can_fork(size: tuple[int, int]) -> bool:
     """Whether frames of ``size`` are worth encoding in a forked child here."""
     if size[0] * size[1] < PROCESS_ABOVE or not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return False
+    if not spare_core():
+        return False  # measured: with no core free the two processes only wait on each other
     if threading.active_count() != 1:
         return False  # forking a process that holds threads may deadlock the child
     multiprocessing = sys.modules.get("multiprocessing")
     # A pool's worker shares its cores with its siblings already.
     return multiprocessing is None or multiprocessing.parent_process() is None
+
+
+def spare_core() -> bool:
+    """Whether a core is free for the child: two or more for this process,
+    and the last minute's load leaves one (this process counts about one)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return False
+    return cores >= 2 and load < cores - 0.5
 
 
 class EncoderProcess:
