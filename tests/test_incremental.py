@@ -53,7 +53,9 @@ def test_patched_frames_equal_whole_ones_and_change_only_inside_their_box(name):
 
 def test_a_frames_changed_box_is_small_when_little_moves():
     # Numbers short enough to be read in the cells: drawn as an overview, the lenses would move too.
-    renderer, shots = _figure(convanim.conv(input=[[[1] * 12] * 12], kernel_size=(3, 3)), RenderOptions(panel=False))
+    # (8×8 with the panel, as drawn by default: in a row at the default width; a larger grid
+    # stacks its output under the input, so the arrow into it spans the grids.)
+    renderer, shots = _figure(convanim.conv(input=[[[1] * 8] * 8], kernel_size=(3, 3)), RenderOptions())
     frames = list(renderer.frames(shots))
     height, width = frames[0].pixels.shape[:2]
     left, top, right, bottom = frames[1].changed

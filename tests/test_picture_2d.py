@@ -46,11 +46,12 @@ def _figure(arguments, **options):
 
 
 def _text_at(picture, box, family=None):
-    """The texts drawn centred in ``box``, last drawn last."""
+    """The texts drawn centred across ``box`` and within its height (an
+    input cell's number stands over its tag's corner), last drawn last."""
     return [
         c.text
         for c in picture.calls
-        if c.kind == "text" and abs(c.x - box.cx) < 0.5 and abs(c.y - box.cy) < 0.5 and (family is None or c.family == family)
+        if c.kind == "text" and abs(c.x - box.cx) < 0.5 and box.y < c.y < box.bottom and (family is None or c.family == family)
     ]
 
 
@@ -228,7 +229,7 @@ def test_labels_and_sum_lines_are_no_smaller_than_a_sixtieth_of_the_width(width)
 
 
 def _cell_texts(picture, box):
-    return [c for c in picture.calls if c.kind == "text" and abs(c.x - box.cx) < 0.5 and abs(c.y - box.cy) < 0.5]
+    return [c for c in picture.calls if c.kind == "text" and abs(c.x - box.cx) < 0.5 and box.y < c.y < box.bottom]
 
 
 @pytest.mark.parametrize(

@@ -22,7 +22,7 @@ def labels(L: Layout2D) -> list[Label]:
     result = [
         Label(L.input_x, y, "Input", L.label_px, align="left", bold=True),
         Label(L.kernel_x, y, "Kernel", L.label_px, align="left", bold=True),
-        Label(L.output_x, min(y, L.output_top - 0.55 * HEADER * s), "Output", L.label_px, align="left", bold=True),
+        Label(L.output_x, L.output_top - 0.55 * HEADER * s if L.stacked else min(y, L.output_top - 0.55 * HEADER * s), "Output", L.label_px, align="left", bold=True),
     ]
     px = L.label_px * 0.8
     if L.lens is not None:
@@ -33,13 +33,15 @@ def labels(L: Layout2D) -> list[Label]:
         return result  # one grid each: no channel to tell apart
     for channel in range(L.in_channels):
         box = L.input_cell(channel, (0, 0))
-        result.append(Label(L.input_x - 10 * s, box.y + rows * L.cell / 2, f"ch {channel}", px, "muted", "right"))
+        result.append(Label(box.x - 10 * s, box.y + rows * L.cell_h / 2, f"ch {channel}", px, "muted", "right"))
     out_rows = L.output_shape[0]
     for channel in range(L.out_channels):
         box = L.output_cell(channel, (0, 0))
-        # Right of the grid: the arrows cross the gap on its left.
-        right = box.x + L.output_shape[1] * L.cell
-        result.append(Label(right + 8 * s, box.y + out_rows * L.cell / 2, f"ch {channel}", px, "muted", "left"))
+        middle = box.y + out_rows * L.cell_h / 2
+        if L.stacked:  # the arrows run down the right: the names go left, as the input's
+            result.append(Label(box.x - 10 * s, middle, f"ch {channel}", px, "muted", "right"))
+        else:  # right of the grid: the arrows cross the gap on its left
+            result.append(Label(box.x + L.output_shape[1] * L.output_w + 8 * s, middle, f"ch {channel}", px, "muted", "left"))
     if L.groups > 1:
         # Over the "Output" heading, which stands over the higher of the two columns.
         top = min(L.grid_top, L.output_top)
@@ -66,11 +68,11 @@ def stripes(L: Layout2D) -> list[tuple[Box, int]]:
     result = []
     per_in, per_out = L.in_channels // L.groups, L.out_channels // L.groups
     for channel in range(L.in_channels):
-        top = L.input_cell(channel, (0, 0)).y
-        result.append((Box(L.input_x - 8 * s, top, 5 * s, rows * L.cell), channel // per_in))
+        first = L.input_cell(channel, (0, 0))
+        result.append((Box(first.x - 8 * s, first.y, 5 * s, rows * L.cell_h), channel // per_in))
     for channel in range(L.out_channels):
-        top = L.output_cell(channel, (0, 0)).y
-        result.append((Box(L.output_x - 6 * s, top, 4 * s, L.output_shape[0] * L.cell), channel // per_out))
+        first = L.output_cell(channel, (0, 0))
+        result.append((Box(first.x - 6 * s, first.y, 4 * s, L.output_shape[0] * L.cell_h), channel // per_out))
     return result
 
 def padding_labels(L: Layout2D, word: str) -> list[Label]:

@@ -150,6 +150,10 @@ class Layout(Protocol):
         """A number's text and type size in ``box``, a cell of ``row``
         ((block, channel), block "input", "kernel" or "output")."""
 
+    def number_y(self, box: Box, row=None) -> float:
+        """Where the middle of the number in ``box`` (a cell of ``row``)
+        stands: the box's middle, or higher where a tag takes its corner."""
+
 
 @functools.lru_cache(maxsize=4096)
 def fit_number(x: float, room: float, size: float, least: float, italic: bool) -> tuple[str, float]:

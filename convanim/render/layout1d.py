@@ -150,6 +150,9 @@ class Layout1D:
         return fmt.text(x), px
 
     # -- what moves ------------------------------------------------------------
+    def number_y(self, box: Box, row=None) -> float:
+        return box.cy  # the kernel row writes the weights: no tags in the cells
+
     def tap_mark(self, channel: int, position: tuple[int, ...]) -> Label:
         """Under the input rows, at the column read."""
         box = self.input_cell(0, position)

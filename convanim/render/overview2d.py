@@ -4,10 +4,12 @@ The figure keeps the width asked for. Each grid is drawn as an overview
 (cells in their colours, no numbers) and under each channel's grid stands
 its lens (``lens2d``): the input's window with a ring of cells around it,
 the output's cells around the one being written, both at a legible size
-with every number. Input channels are stacked on the left, each over its
-lens; output channels on the right, each over its lens; so the connector
-lines from a region to its lens cross nothing but that grid's own cells
-(on an output grid, ones not yet written).
+with every number. A channel's grid over its lens is a tile; the input's
+tiles fill columns on the left, the output's on the right, as few columns
+as keep the figure within ``FIGURE_TALL`` widths of height (a figure of
+many channels shown in a blog column or on a slide must fit it). So the
+connector lines from a region to its lens cross nothing but that grid's
+own cells (on an output grid, ones not yet written).
 """
 
 from __future__ import annotations
@@ -15,66 +17,106 @@ from __future__ import annotations
 import math
 
 from .lens2d import REACHES, Lenses, lens_cell, spans
+from .place2d import Placement, lane
+from .sizing2d import OVER_TAG, quarter
 
 GAP = 56  # px at 1080: between the input and output columns, where the arrows run
 UNDER = 18  # px at 1080: between a grid and its lens (connectors and the arrow's gutter)
 APART = 26  # px at 1080: between a lens's title and the next channel's grid
 LEAST_OVERVIEW = 3.0  # px: an overview cell, at least
 TALL = 0.75  # an overview grid is no taller than this many widths
+GRIDS_TALL = 1.0  # the tiles' columns aim at no more than this many widths of height
 
 
-def geometry(trace, width: int, s: float, top: float, least_px: float, widest, label_column: float, margin: float, largest: float, owner_line: bool) -> dict:
-    """The fields of the 2-D layout that place grids, lenses and cells:
-    ``widest(px)`` is how wide the widest number is written at ``px``;
-    ``largest`` is the overview cell not to exceed (one with legible
-    numbers would not need a lens); ``owner_line`` leaves a line under
-    each input lens for whose kernel is shown."""
+def geometry(trace, width: int, s: float, top: float, least_px: float, widest, label_column: float, margin: float, largest: float, owner_line: bool) -> Placement:
+    """The 2-D layout's grids, lenses and cells as an overview: ``widest(px)``
+    is how wide the widest number is written at ``px``; ``largest`` is the
+    overview cell not to exceed (one with legible numbers would not need a
+    lens); ``owner_line`` leaves a line under each input lens for whose
+    kernel is shown."""
     spec = trace.spec
     rows, columns = spec.padded_shape
     out_rows, out_columns = spec.output_shape[1:]
     c_in, c_out = spec.in_channels, spec.out_channels
-    labelled = c_in > 1 or c_out > 1
 
-    # As large as the type elsewhere, never under the floor (type comes in quarter pixels).
-    value_px = tag_px = math.ceil(max(least_px, 18 * s) * 4) / 4
+    # As large as the type elsewhere, the tags a step smaller, never under the floor.
+    value_px = quarter(max(OVER_TAG * least_px, 18 * s))
+    tag_px = quarter(max(least_px, value_px / OVER_TAG))
     title_px = least_px
     cell = lens_cell(widest(value_px), value_px, tag_px, s)
-    room = width - (2 * margin + label_column * (2 if labelled else 1) + GAP) * s
-    # The lenses side by side must fit the width: they show fewer cells
-    # around the window and the output first, then their cells shrink.
-    for ring, reach in REACHES:
-        in_span, out_span = spans(spec, ring, reach)
-        if (in_span[1] + out_span[1]) * cell <= room:
-            break
-    cell = min(cell, room / (in_span[1] + out_span[1]))
-    in_w, out_w = in_span[1] * cell, out_span[1] * cell
-
-    def across(oc: float) -> float:
-        return max(columns * oc, in_w) + max(out_columns * oc, out_w)
-
-    low, high = LEAST_OVERVIEW, min(largest, TALL * width / max(rows, out_rows))
-    for _ in range(40):  # the largest overview cell that fits
-        middle = (low + high) / 2
-        low, high = (middle, high) if across(middle) <= room else (low, middle)
-    oc = low
-    input_x = (margin + label_column) * s
-    output_x = input_x + max(columns * oc, in_w) + GAP * s
-
+    room = width - (2 * margin + label_column + GAP) * s
     title_room = 1.5 * title_px
-    under = UNDER * s
+    under, apart, pitch = UNDER * s, APART * s, label_column * s  # a tile's column: its names beside it
+
+    def tiled(in_span, out_span, n_in: int, n_out: int, small: bool = False):
+        """The largest overview cell with the tiles in ``n_in`` and
+        ``n_out`` columns (``small``: overviews no taller than the lenses),
+        and the tiles' height; None if they do not fit."""
+        in_w, out_w = in_span[1] * cell, out_span[1] * cell
+        spare = room - (n_in - 1 + n_out) * pitch
+
+        def across(oc: float) -> float:
+            return n_in * max(columns * oc, in_w) + n_out * max(out_columns * oc, out_w)
+
+        high = min(largest, TALL * width / max(rows, out_rows))
+        if small:
+            high = min(high, max(in_span[0], out_span[0]) * cell / max(rows, out_rows))
+        low = min(LEAST_OVERVIEW, high)
+        if across(low) > spare:
+            return None
+        for _ in range(40):  # the largest overview cell that fits
+            middle = (low + high) / 2
+            low, high = (middle, high) if across(middle) <= spare else (low, middle)
+        below_input = under + in_span[0] * cell + title_room * (2 if owner_line else 1)
+        below_output = under + out_span[0] * cell + title_room
+        down_in = math.ceil(c_in / n_in) * (rows * low + below_input + apart)
+        down_out = math.ceil(c_out / n_out) * (out_rows * low + below_output + apart)
+        return low, max(down_in, down_out) - apart
+
+    # Lenses that show the most around the window and the output, the
+    # tiles in the fewest columns that keep them within bounds; else the
+    # lowest tiles; where no lenses fit side by side, the least lenses
+    # with smaller cells.
+    best = None
+    for level, (ring, reach) in enumerate(REACHES):
+        in_span, out_span = spans(spec, ring, reach)
+        for n_in in range(1, c_in + 1):
+            for n_out in range(1, c_out + 1):
+                fit = tiled(in_span, out_span, n_in, n_out)
+                if fit is not None and fit[1] > GRIDS_TALL * width:  # too tall: smaller overviews
+                    fit = tiled(in_span, out_span, n_in, n_out, small=True)
+                if fit is None:
+                    continue
+                key = (fit[1] > GRIDS_TALL * width, fit[1] if fit[1] > GRIDS_TALL * width else level, n_in + n_out)
+                if best is None or key < best[0]:
+                    best = (key, ring, in_span, out_span, n_in, n_out, fit[0])
+    if best is None:
+        ring, _ = REACHES[-1]
+        in_span, out_span = spans(spec, *REACHES[-1])
+        cell = min(cell, room / (in_span[1] + out_span[1]))
+        n_in = n_out = 1
+        oc = LEAST_OVERVIEW
+    else:
+        _, ring, in_span, out_span, n_in, n_out, oc = best
+    in_w, out_w = in_span[1] * cell, out_span[1] * cell
     below_input = under + in_span[0] * cell + title_room * (2 if owner_line else 1)
     below_output = under + out_span[0] * cell + title_room
-    channel_step = rows * oc + below_input + APART * s
-    output_step = out_rows * oc + below_output + APART * s
-    inputs = tuple((input_x, top + k * channel_step + rows * oc + under) for k in range(c_in))
-    outputs = tuple((output_x, top + k * output_step + out_rows * oc + under) for k in range(c_out))
+
+    input_x = (margin + label_column) * s
+    in_tile, out_tile = max(columns * oc, in_w), max(out_columns * oc, out_w)
+    output_x = input_x + n_in * in_tile + (n_in - 1) * pitch + GAP * s
+    in_step, out_step = rows * oc + below_input + apart, out_rows * oc + below_output + apart
+    inputs = tuple((input_x + (k % n_in) * (in_tile + pitch), top + (k // n_in) * in_step) for k in range(c_in))
+    outputs = tuple((output_x + (k % n_out) * (out_tile + pitch), top + (k // n_out) * out_step) for k in range(c_out))
     lens = Lenses(
-        cell=cell, value_px=value_px, tag_px=tag_px, title_px=title_px, inputs=inputs, outputs=outputs,
+        cell=cell, value_px=value_px, tag_px=tag_px, title_px=title_px,
+        inputs=tuple((x, y + rows * oc + under) for x, y in inputs),
+        outputs=tuple((x, y + out_rows * oc + under) for x, y in outputs),
         in_span=in_span, out_span=out_span, padded_shape=(rows, columns), output_shape=(out_rows, out_columns), ring=ring,
     )
-    bottom = max(top + c_in * channel_step, top + c_out * output_step) - APART * s
-    return dict(
-        cell=oc, input_x=input_x, kernel_x=input_x, output_x=output_x, grid_top=top, channel_step=channel_step,
-        kernel_offset=0.0, output_top=top, output_step=output_step, lens=lens, bottom=bottom,
-        right=output_x + max(out_columns * oc, out_w),
+    bottom = max(top + math.ceil(c_in / n_in) * in_step, top + math.ceil(c_out / n_out) * out_step) - apart
+    lanes = tuple(lane(k, n_in, c_in, x + in_tile, y + in_step - apart, pitch, apart) for k, (x, y) in enumerate(inputs))
+    return Placement(
+        cell=oc, cell_h=oc, kernel_w=oc, output_w=oc, input_x=input_x, kernel_x=input_x, output_x=output_x, grid_top=top, output_top=top,
+        inputs=inputs, outputs=outputs, bottom=bottom, lens=lens, lanes=lanes,
     )

@@ -341,4 +341,4 @@ class FrameRenderer:
             label, px = self.layout.cell_label(value, italic, box, row)
             if label:
                 family = "sans-italic" if italic else "sans"
-                p.text(box.cx, box.cy, label, px, text_colour_on(fill, self.theme), bold=True, family=family)
+                p.text(box.cx, self.layout.number_y(box, row), label, px, text_colour_on(fill, self.theme), bold=True, family=family)

@@ -1,0 +1,112 @@
+"""Where a 2-D figure's grids go when every number is written in its cell.
+
+In a row, as cs231n draws a convolution layer: the input's channels
+stacked (padding ring included), the kernel's slice for each channel
+beside it, the output's channels on the right. Where numbers long enough
+to need wide cells leave no room for that row, the output grids go under
+the input's (the arrows run down the right of the kernels); where even
+that does not fit, or the grids would be too tall, the figure is an
+overview with lenses (``overview2d``)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .sizing2d import MAX_CELL, CellType
+
+LABEL_COLUMN = 64  # "ch 12" beside each grid
+MARGIN = 28
+GRIDS_TALL = 1.0  # the grids stay within this many widths of height
+HALF = 0.5  # between two channels' grids, in cells
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Grids' places: each channel's top left, the cells' sides."""
+
+    cell: float  # an input cell's width
+    cell_h: float  # every cell's height
+    kernel_w: float  # a kernel cell's width
+    output_w: float  # an output cell's width
+    input_x: float  # the left of the input column (of its first column of tiles)
+    kernel_x: float
+    output_x: float
+    grid_top: float
+    output_top: float
+    inputs: tuple[tuple[float, float], ...]  # each input channel's grid, top left
+    outputs: tuple[tuple[float, float], ...]
+    bottom: float  # under the lowest grid (or lens)
+    stacked: bool = False  # the outputs under the inputs, not beside them
+    lens: object | None = None  # on an overview, the lenses (lens2d.Lenses)
+    lanes: tuple = ()  # per input channel, where its arrow turns down beside its tile and runs under it (None: straight on)
+
+
+def plain(spec, width: int, s: float, top: float, kind: CellType, tall: float = GRIDS_TALL) -> Placement | None:
+    """The grids with cells that hold their numbers at ``kind``'s type: in
+    a row, else stacked; the input's channels (each with its kernel) in as
+    few columns as keep the grids within ``tall`` widths. None where no
+    arrangement fits."""
+    for columns_ in range(1, spec.in_channels + 1):
+        for stacked in (False, True):
+            placed = _arranged(spec, width, s, top, kind, columns_, stacked, tall)
+            if placed is not None:
+                return placed
+    return None
+
+
+def _arranged(spec, width: int, s: float, top: float, kind: CellType, n_in: int, stacked: bool, tall: float) -> Placement | None:
+    """The grids with the input's channels in ``n_in`` columns of tiles (a
+    channel's grid and its kernel's), the outputs beside or under them."""
+    rows, columns = spec.padded_shape
+    k_rows, k_columns = spec.kernel_size
+    out_rows, out_columns = spec.output_shape[1:]
+    c_in, c_out = spec.in_channels, spec.out_channels
+    labelled = c_in > 1 or c_out > 1
+    tiles_down = math.ceil(c_in / n_in)
+    in_down = tiles_down * rows + (tiles_down - 1) * HALF
+    out_down = c_out * out_rows + (c_out - 1) * HALF
+    # Across: the tiles (input, gap, kernel), gap (the arrows'), output; stacked, the output goes under.
+    gap_in, gap_out = 1.0, (1.0 if stacked else 2.0)  # in cells
+    pitch = LABEL_COLUMN * s  # between tiles: the next channel's name
+    fixed = (LABEL_COLUMN * (1 if stacked or not labelled else 2) + 2 * MARGIN) * s + (n_in - 1) * pitch
+    down = in_down + out_down + 1.5 if stacked else max(in_down, out_down)
+    across = n_in * (columns + gap_in + k_columns) + gap_out + (0 if stacked else out_columns)
+    square = min(MAX_CELL * s, (width - fixed) / across, GRIDS_TALL * width / down)
+    h = max(square, kind.cell_h)
+    # Square where the numbers allow, wider where they need: each block as its own need.
+    w_in, w_k, w_out = (max(h, kind.widths[block]) for block in ("input", "kernel", "output"))
+    gap = h
+    tile = columns * w_in + gap_in * gap + k_columns * w_k
+    used = n_in * tile + gap_out * gap
+    if not stacked:
+        used += out_columns * w_out
+    elif out_columns * w_out > n_in * tile:
+        return None
+    if used > width - fixed + 0.5 or down * h > tall * width + 0.5:
+        return None
+    left = (0 if labelled and not stacked else LABEL_COLUMN) * s
+    input_x = max((MARGIN + LABEL_COLUMN) * s, (width - used - (n_in - 1) * pitch + left) / 2)
+    kernel_x = input_x + columns * w_in + gap_in * gap
+    in_height, out_height = in_down * h, out_down * h
+    if stacked:
+        output_x, output_top, grid_top = input_x, top + in_height + 1.5 * h, top
+    else:
+        output_x = input_x + n_in * tile + (n_in - 1) * pitch + gap_out * gap
+        # The outputs face the middle of the inputs.
+        output_top = top + max(0.0, (in_height - out_height) / 2)
+        grid_top = top + max(0.0, (out_height - in_height) / 2)
+    inputs = tuple((input_x + (k % n_in) * (tile + pitch), grid_top + (k // n_in) * (rows + HALF) * h) for k in range(c_in))
+    outputs = tuple((output_x, output_top + k * (out_rows + HALF) * h) for k in range(c_out))
+    bottom = max(grid_top + in_height, output_top + out_height)
+    lanes = tuple(lane(k, n_in, c_in, x + tile, y + rows * h, pitch, HALF * h) for k, (x, y) in enumerate(inputs))
+    return Placement(w_in, h, w_k, w_out, input_x, kernel_x, output_x, grid_top, output_top, inputs, outputs, bottom, stacked, None, lanes)
+
+
+def lane(channel: int, n_in: int, c_in: int, right: float, bottom: float, pitch: float, under: float):
+    """Where the arrow from a tile that is not last in its row turns: down
+    the gap on the tile's right, then along the gap under it, so it
+    crosses no other tile's cells. None for the last tile of a row."""
+    if channel % n_in == n_in - 1 or channel == c_in - 1:
+        return None
+    return (right + min(pitch / 6, under), bottom + under / 2)  # clear of the next tile's name
