@@ -3,10 +3,14 @@
 Prints, for each 2-D template rendered at 1080 px, the median wall time (over
 several repetitions, in one process) and the file's size; then the 1,024-step
 case (a 32×32 input, a 3×3 kernel, padding 1, at the default width): the
-whole `convanim render` command's wall time and peak memory, each in a fresh
-process, and the time per picture beside a naive matplotlib script's, measured
-in the same run. Targets: the command under 5 s and 250 MB; a picture at least
-12× faster than the naive script's.
+whole `convanim render` command's wall time and peak memory (its own and its
+GIF encoding process's, added), each in a fresh process, and the time per
+picture beside a naive matplotlib script's, measured in the same run; then
+the GIF writer alone, in this process, per frame: on the 1,024-step case's
+frames and on a synthetic stream of 1080×1301 frames that change in a few
+small boxes (a window outline, an output cell, a sum line, a counter), with
+the share of that time spent in Pillow's LZW coder. Targets: the command
+under 5 s and 250 MB; a picture at least 12× faster than the naive script's.
 
     python bench/bench_2d.py [--naive SCRIPT] [--repeat N] [--out DIR] [--large-only] [--check]
 
@@ -23,6 +27,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import numpy as np
 
 from convanim.render import RenderOptions, frames, render
 from convanim import conv
@@ -59,7 +65,8 @@ MEASURED = (
     "import resource, sys\n"
     "from convanim.cli import main\n"
     "try:\n    main(sys.argv[1:])\n"
-    "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss"
+    " + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
 )
 
 
@@ -93,6 +100,83 @@ def per_picture_ms(repeat: int) -> tuple[float, int]:
     return statistics.median(best), count
 
 
+def synthetic_frames(count: int = 200):
+    """Frames of the 1,024-step case's size that change as its steps do, in
+    a few small boxes: a window outline moving over a grid, an output cell
+    filling in, a sum line and a step counter; each with those boxes."""
+    from PIL import Image, ImageDraw
+
+    from convanim.writers import Frame
+
+    width, height, cell = 1080, 1301, 24
+    picture = Image.new("RGB", (width, height), (255, 255, 255))
+    draw = ImageDraw.Draw(picture)
+    for i in range(34):
+        for j in range(34):
+            draw.rectangle([48 + j * 14, 48 + i * 14, 61 + j * 14, 61 + i * 14], fill=(40, 120, 60), outline=(20, 60, 30))
+    for i in range(32):
+        for j in range(32):
+            draw.rectangle([600 + j * 14, 48 + i * 14, 613 + j * 14, 61 + i * 14], fill=(215, 215, 215), outline=(120, 120, 120))
+    base = np.asarray(picture).copy()
+    previous = None
+    for step in range(count):
+        picture = Image.fromarray(base.copy())
+        draw = ImageDraw.Draw(picture)
+        row, col = divmod(step % 1024, 32)
+        window = (48 + col * 14, 48 + row * 14, 48 + (col + 3) * 14, 48 + (row + 3) * 14)
+        draw.rectangle(window, outline=(200, 40, 40), width=2)
+        for k in range(step % 1024 + 1):
+            r, c = divmod(k, 32)
+            draw.rectangle([600 + c * 14, 48 + r * 14, 613 + c * 14, 61 + r * 14], fill=(240, 160, 40))
+        sum_line = (40, 900, 1040, 900 + cell)
+        draw.text((44, 902), f"{step}×2 + {step + 1}×1 + {step % 7}×3 + 0×2 = {5 * step + step % 7 * 3 + 1}", fill=(20, 20, 20))
+        counter = (40, 860, 240, 860 + cell)
+        draw.text((44, 862), f"step {step + 1} of 1024", fill=(90, 90, 90))
+        pixels = np.asarray(picture)
+        if previous is None:
+            yield Frame(pixels, 1000.0)
+        else:
+            cell_box = (600 + col * 14, 48 + row * 14, 614 + col * 14, 62 + row * 14)
+            last_window = previous
+            boxes = tuple(
+                (b[0] - 2, b[1] - 2, b[2] + 3, b[3] + 3) for b in (window, last_window)
+            ) + (cell_box, sum_line, counter)
+            changed = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+            yield Frame(pixels, 1000.0, changed, boxes=boxes)
+        previous = window
+
+
+def writer_ms(frames, out: Path) -> tuple[float, float, float]:
+    """Median and mean milliseconds the GIF writer takes per frame (in this
+    process), and Pillow's LZW coder's share of the time."""
+    from convanim.writers import gifworker, lzw, open_writer
+
+    spent = {"lzw": 0.0}
+    pillow = lzw._pillow
+
+    def timed(*args):
+        start = time.perf_counter()
+        try:
+            return pillow(*args)
+        finally:
+            spent["lzw"] += time.perf_counter() - start
+
+    threshold, lzw._pillow, gifworker.PROCESS_ABOVE = gifworker.PROCESS_ABOVE, timed, 1 << 62
+    times = []
+    try:
+        with open_writer(out) as writer:
+            for frame in frames:
+                start = time.perf_counter()
+                writer.add(frame.pixels, frame.duration_ms, frame.changed, boxes=frame.boxes)
+                times.append(time.perf_counter() - start)
+            start = time.perf_counter()
+        times.append(time.perf_counter() - start)  # the last frame is written at the close
+    finally:
+        lzw._pillow, gifworker.PROCESS_ABOVE = pillow, threshold
+    steady = times[2:]  # the first frames set the palette and the header
+    return statistics.median(steady) * 1000, statistics.mean(steady) * 1000, spent["lzw"] / sum(times)
+
+
 def naive_ms(script: Path, out: Path, repeat: int) -> float | None:
     """The naive script's milliseconds per picture: its run, less its imports."""
     if not script.exists():
@@ -122,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     ours, pictures = per_picture_ms(args.repeat)
     runs = [run_convanim(["render", *LARGE, "-o", str(args.out / "large.gif")]) for _ in range(args.repeat)]
     seconds = statistics.median(s for s, _ in runs)
-    peak = max(mb for _, mb in runs)  # the target bounds the peak: the worst run counts
+    peak = max(mb for _, mb in runs)  # the target bounds the peak: the worst run counts (both processes)
     size = (args.out / "large.gif").stat().st_size
     print()
     print(f"32×32, 3×3, padding 1: {pictures:,} pictures, {size:,} bytes")
@@ -130,6 +214,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  peak memory        {peak:8.0f} MB  highest of {len(runs)} (target < {TARGET_MB} MB)")
     print(f"  per picture        {ours:8.2f} ms  drawn, no file")
     print(f"  per picture, file  {seconds / pictures * 1000:8.2f} ms  whole command")
+    large = conv(size=(32, 32), kernel_size=3, padding=1)
+    median, mean, share = writer_ms(frames(large), args.out / "writer.gif")
+    print(f"  GIF writer         {median:8.2f} ms  per frame, median (mean {mean:.2f}; Pillow's LZW {share:.0%})")
+    median, mean, share = writer_ms(synthetic_frames(), args.out / "synthetic.gif")
+    print(f"  GIF writer, synthetic {median:5.2f} ms  per frame, median (mean {mean:.2f}; Pillow's LZW {share:.0%}): a few small boxes")
     missed = seconds >= TARGET_SECONDS or peak >= TARGET_MB
     if naive is not None:
         ratio = naive / ours

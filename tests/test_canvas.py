@@ -114,12 +114,22 @@ def test_a_canvas_shows_legible_type_or_refuses_naming_what_fits(name, ndim, can
     check_on_canvas(layout, pictures, size, ndim)
 
 
-@pytest.mark.parametrize("canvas, width", [("1920x1080", 1080), ("16:9", 700)])
-def test_a_large_grid_is_drawn_as_its_overview_at_the_canvas_floor(canvas, width):
+def test_a_large_grids_overview_fits_a_slide_with_its_numbers_in_the_lenses():
     conv, _ = _conv("grid32")
-    layout, pictures = _drawn(conv, width=width, canvas=canvas, steps="1")
-    assert layout.lens is not None
-    check_on_canvas(layout, pictures, canvas_size(canvas, width), 2)
+    trace = convanim.trace(conv)
+    layout, pictures = _drawn(trace, canvas="1920x1080", steps="40")
+    assert layout.lens is not None and isinstance(layout, PanelBeside)
+    check_on_canvas(layout, pictures, (1920, 1080), 2)
+    written = trace.steps[39].shown
+    fmt = layout.formats[("output", 0)]
+    assert fmt.text(written) in [c.text for c in pictures[0].texts()]  # in its lens cell, not blank
+
+
+def test_lenses_too_small_for_their_numbers_are_refused_not_drawn_blank():
+    conv, _ = _conv("grid32")
+    with pytest.raises(convanim.SpecError) as refused:
+        _drawn(conv, width=700, canvas="16:9", steps="40")
+    assert _refusal_size(str(refused.value))[0] == 700
 
 
 def test_a_canvas_wider_than_the_figure_puts_the_panel_beside_the_grids():

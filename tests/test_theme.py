@@ -122,11 +122,68 @@ def test_colorblind_roles_stay_apart_for_each_deficiency(deficiency):
     assert pairs_too_close(list(ROLES), colours, deficiency, SAME_ROLE) == []
 
 
-@pytest.mark.parametrize("deficiency", DEFICIENCIES)
-def test_colorblind_group_colours_stay_apart_for_each_deficiency(deficiency):
-    theme = load_theme("colorblind")
-    names = [f"group {g}" for g in range(len(theme.groups))]
-    assert pairs_too_close(names, list(theme.groups), deficiency) == []
+# Group colours are told apart by name ("the blue group", "the crimson one"),
+# on thin stripes and small swatches: CAM02-UCS ΔE of at least 18 in normal
+# vision (13 was two olive greens), at least DISTINGUISHABLE with each
+# deficiency, and two colours of nearly one hue (under 40° apart) differ
+# clearly in lightness (15), or a reader calls both "purple".
+GROUPS = 12
+AT_A_GLANCE = 18.0
+NAMED_HUE, NAMED_LIGHTNESS = 40.0, 15.0
+
+
+def group_pairs_alike(colours: list[str]) -> list:
+    """The pairs of ``colours`` a reader may take for one another, with why."""
+    colorspacious = pytest.importorskip("colorspacious", reason="the colour-vision test needs colorspacious (pip install colorspacious)")
+    rgb = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in colours]) / 255
+    normal = colorspacious.cspace_convert(rgb, "sRGB1", "CAM02-UCS")
+    hue = np.degrees(np.arctan2(normal[:, 2], normal[:, 1]))
+    seen = {deficiency: simulate(colours, deficiency) for deficiency in DEFICIENCIES}
+    alike = []
+    for i, j in itertools.combinations(range(len(colours)), 2):
+        pair = (i, j, colours[i], colours[j])
+        difference = float(np.linalg.norm(normal[i] - normal[j]))
+        if difference < AT_A_GLANCE:
+            alike.append(pair + (f"ΔE {difference:.1f}",))
+        turn = abs((hue[i] - hue[j] + 180) % 360 - 180)
+        if turn < NAMED_HUE and abs(normal[i, 0] - normal[j, 0]) < NAMED_LIGHTNESS:
+            alike.append(pair + (f"one hue ({turn:.0f}° apart), one lightness",))
+        for deficiency, colours_seen in seen.items():
+            if delta_e(colours_seen[i], colours_seen[j]) < DISTINGUISHABLE:
+                alike.append(pair + (deficiency,))
+    return alike
+
+
+@pytest.mark.parametrize("name", THEMES)
+def test_twelve_group_colours_are_told_apart_at_a_glance(name):
+    theme = load_theme(name)
+    assert len(theme.groups) >= GROUPS
+    assert group_pairs_alike([theme.group_colour(g) for g in range(GROUPS)]) == []
+
+
+@pytest.mark.parametrize("name", [name for name in THEMES if not load_theme(name).transparent])
+def test_group_inks_are_told_apart_as_their_colours_are(name):
+    # Product lines and arrows are drawn in the inks (a colour made legible
+    # on the page). A transparent theme's inks must read on white and black
+    # alike, so all sit at one middle lightness: its stripes carry the groups.
+    theme = load_theme(name)
+    assert group_pairs_alike([theme.group_ink(g) for g in range(GROUPS)]) == []
+
+
+@pytest.mark.parametrize("name", THEMES)
+def test_group_colours_stand_out_from_the_page_and_carry_text(name):
+    theme = load_theme(name)
+    # WCAG's 3:1 for graphics; against white and black at once, 2:1 is the most a colour can have of both.
+    least = 2.0 if theme.transparent else 3.0
+    for colour in theme.groups[:GROUPS]:
+        assert contrast_ratio(theme.text_on(colour), colour) >= WCAG_TEXT, (name, colour)
+        for page in theme.pages:
+            assert contrast_ratio(colour, page) >= least, (name, colour, page)
+
+
+def test_the_rule_catches_the_twins_of_the_former_palette():
+    olive, purple = group_pairs_alike(["#52840c", "#60a421"]), group_pairs_alike(["#7048e8", "#862e9c"])
+    assert olive and purple, (olive, purple)
 
 
 def test_the_simulation_is_not_a_no_op():

@@ -61,14 +61,15 @@ class PanelBeside:
         return replace(label, x=label.x + self.width - self.grids.width, y=label.y + self.height - self.grids.height)
 
 
-def fit(layout_at, panel_at, canvas: tuple[int, int], panel: bool):
+def fit(layout_at, panel_at, canvas: tuple[int, int], panel: bool, readable=None):
     """The figure's layout for ``canvas``, type sized for the canvas's width
     (no text under 1/60 of it, as for a figure that wide): the panel under
     the grids or beside them, whichever draws the grids larger, the grids
     narrowed as far as half their room where that makes them fit.
 
     ``layout_at(width, panel, scale)`` lays the figure out; ``panel_at(scale)``
-    gives ``(least width, height at a width)`` of the panel. Refuses, naming
+    gives ``(least width, height at a width)`` of the panel; ``readable(layout)``
+    says whether an overview's lenses have room for its numbers. Refuses, naming
     what would fit, where nothing does."""
     cw, ch = canvas
     scale = cw / BASE_WIDTH
@@ -93,8 +94,11 @@ def fit(layout_at, panel_at, canvas: tuple[int, int], panel: bool):
     tried = []  # the height of each arrangement tried
 
     def allowed(layout) -> bool:
-        """Not an overview of a numbered figure, nor a panel too narrow for its formulas."""
+        """Not an overview of a numbered figure, nor lenses too small for
+        their numbers, nor a panel too narrow for its formulas."""
         if layout is None or numbered and layout.lens is not None:
+            return False
+        if layout.lens is not None and readable is not None and not readable(layout):
             return False
         return layout.panel is None or layout.panel.w >= panel_size[0]
 

@@ -134,23 +134,23 @@ class RenderOptions:
         1080, "--width", f"Figure width in pixels ({MIN_WIDTH} to {MAX_WIDTH}). Default {{default}}.", "int", _width,
         "PX", ("an integer (pixels)", is_int),
     )
-    hold: float = _option(  # how long each step stays
+    hold: float = _option(
         1.0, "--hold", "How long each step stays. Default {default}.", "float", _seconds,
         "SECONDS", ("a number (seconds per step)", is_number),
     )
-    fps: float = _option(  # frame rate of the glide between steps
+    fps: float = _option(
         DEFAULT_FPS, "--fps", "Frames per second while the kernel glides (with --glide). Default {default:g}.", "float",
         _seconds, template=("a number (frames per second)", is_number),
     )
-    glide: bool = _option(  # move the kernel smoothly instead of jumping
+    glide: bool = _option(
         False, "--glide/--no-glide", "Move the kernel smoothly between positions instead of jumping.", "switch",
         _boolean, template=("true or false", _is_bool),
     )
-    panel: bool = _option(  # the title, PyTorch call and size formula under the animation
+    panel: bool = _option(
         True, "--panel/--no-panel", "The info panel: title, PyTorch call and size formula. Default: on.", "switch",
         _boolean, template=("true or false", _is_bool),
     )
-    title: str | None = _option(  # a template's title is its own key, not a render key
+    title: str | None = _option(  # no template value here: a template's title is its own top-level key
         None, "--title",
         "The panel's title. Default: the template's, unless the options change its convolution; else one made of the parameters.",
         "str", _line,
@@ -159,32 +159,33 @@ class RenderOptions:
         None, "--credit", "A credit line in the bottom right corner.", "str", _line,
         template=("a string", _is_text),
     )
-    # A Theme, a built-in theme's name or a theme file's path; kept as a Theme.
+    # Kept as a Theme once loaded, so a theme file is read and checked once, not per figure.
     theme: Theme | str | os.PathLike = _option(
         DEFAULT, "--theme", "Colours: light (default), dark, transparent (no background), colorblind, or a theme .toml file.",
         "str", _theme, "NAME|FILE",
     )
-    canvas: str | None = _option(  # a fixed size, "1920x1080", or a ratio, "16:9", the figure centred in it
+    canvas: str | None = _option(  # kept as written: a ratio follows the width, should it be replaced later
         None, "--canvas",
-        "A fixed frame size, e.g. 1920x1080, or a ratio such as 16:9 (width from --width): the figure is fitted and centred.",
+        "A fixed frame size, e.g. 1920x1080, or a ratio such as 16:9 (width from --width): the figure is laid out for it, "
+        "type sized for its width (the panel beside the grids where that fits better), or refused naming a size that fits.",
         "str", _canvas, "WxH|W:H",
     )
-    decimals: int | None = _option(  # decimals of every number in cells (rows of whole numbers stay whole)
+    decimals: int | None = _option(
         None, "--decimals",
         "Decimals of every number in the cells (0 to 6); by default each row picks the fewest that show its values.",
         "int", _decimals, "N",
     )
-    show_pending: bool = _option(  # pending outputs show their values in grey
+    show_pending: bool = _option(
         False, "--show-pending", "Show the values of outputs not yet computed, in grey.", "flag", _boolean,
     )
-    every: int = _option(  # draw every Nth step; the outputs in between still fill in
+    every: int = _option(
         1, "--every", "Draw every Nth step (1, 1+N, …); the outputs in between still fill in. Default {default}.", "int",
         _count, "N",
     )
-    steps: str | tuple | None = _option(  # the steps to draw, "1-5,9"; kept as ((1, 5), (9, 9))
+    steps: str | tuple | None = _option(  # kept parsed, ((1, 5), (9, 9)): a bad range is refused with the options, before drawing
         None, "--steps", "Draw only these steps, counted from 1, e.g. 1-8,30. Default: all.", "str", _steps, "A-B[,C-D]",
     )
-    max_frames: int = _option(  # refuse a figure of more frames, before drawing
+    max_frames: int = _option(
         DEFAULT_MAX_FRAMES, "--max-frames", "Refuse, before drawing, a figure of more frames. Default {default}.", "int",
         _count, "N",
     )

@@ -41,6 +41,7 @@ import numpy as np
 
 from ..errors import WriterError
 from . import Frame, Writer
+from .boxes import bounding_box, clip, coalesce, union
 from .gifblocks import CLEAR, DISPOSE_CLEAR, DISPOSE_NONE, FrameCoder, control, descriptor, empty, origin
 from .palette import FigurePalette, frame_keys
 
@@ -67,35 +68,9 @@ def _keys(frame: np.ndarray, matte: tuple[int, int, int] | None) -> np.ndarray:
     return keys
 
 
-def _box(mask: np.ndarray, x0: int = 0, y0: int = 0) -> tuple[int, int, int, int] | None:
-    """The bounding box (left, top, right, bottom) of ``mask``'s true pixels,
-    offset by (x0, y0); None when there are none."""
-    rows = np.flatnonzero(mask.any(axis=1))
-    if len(rows) == 0:
-        return None
-    cols = np.flatnonzero(mask.any(axis=0))
-    return (int(cols[0]) + x0, int(rows[0]) + y0, int(cols[-1]) + 1 + x0, int(rows[-1]) + 1 + y0)
-
-
-def _union(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
-    """The smallest box holding boxes ``a`` and ``b`` (an empty box adds nothing)."""
-    if a[0] >= a[2] or a[1] >= a[3]:
-        return tuple(b)
-    if b[0] >= b[2] or b[1] >= b[3]:
-        return tuple(a)
-    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
-
-
-def _clip(box, width: int, height: int) -> tuple[int, int, int, int] | None:
-    """``box`` within a width x height picture; None when nothing is left."""
-    left, top, right, bottom = (int(v) for v in box)
-    left, top, right, bottom = max(0, left), max(0, top), min(width, right), min(height, bottom)
-    return (left, top, right, bottom) if left < right and top < bottom else None
-
-
 # More boxes than this waiting to be compared (frames too short to be shown
 # pile theirs up) become the one box around them.
-_MAX_BOXES = 64
+_MAX_BOXES = 256
 
 
 class GifEncoder:
@@ -143,7 +118,7 @@ class GifEncoder:
         # The frame encoded last, held until the next one says how to dispose
         # of it: (box, what it draws, delay). What it draws is the first
         # frame's image data (bytes) or, for a later frame, a list of
-        # (box, keys, mask): its keys inside each box and which of them changed.
+        # (box, rows, columns, keys): the pixels it changes, box by box.
         self._held: tuple | None = None
         self.frames_written = 0
         self._closed = False
@@ -168,7 +143,7 @@ class GifEncoder:
         if frame.shape[2] == 4 and self.matte is None:
             self._clear_seen = True
         if boxes is not None and self._last is not None:
-            boxes = [b for b in (_clip(box, *self.size) for box in boxes) if b]
+            boxes = coalesce(b for b in (clip(box, *self.size) for box in boxes) if b)
             inside = [_keys(frame[t:b, l:r], self.matte) for l, t, r, b in boxes]
             same = all(np.array_equal(k, self._last[t:b, l:r]) for k, (l, t, r, b) in zip(inside, boxes))
         else:
@@ -191,7 +166,9 @@ class GifEncoder:
             else:
                 self._dirty += boxes
                 if len(self._dirty) > _MAX_BOXES:
-                    self._dirty = [functools.reduce(_union, self._dirty)]
+                    self._dirty = coalesce(self._dirty)
+                if len(self._dirty) > _MAX_BOXES:
+                    self._dirty = [functools.reduce(union, self._dirty)]
         self._pending = True
         self._time_ms += duration_ms
 
@@ -233,26 +210,29 @@ class GifEncoder:
         if self._clear_seen:
             cleared = None
             for l, t, r, b in dirty:
-                box = _box((keys[t:b, l:r] == CLEAR) & (screen[t:b, l:r] != CLEAR), l, t)
+                box = bounding_box((keys[t:b, l:r] == CLEAR) & (screen[t:b, l:r] != CLEAR), l, t)
                 if box is not None:
-                    cleared = box if cleared is None else _union(cleared, box)
+                    cleared = box if cleared is None else union(cleared, box)
             if cleared is not None:
                 dirty = dirty + [self._dispose(cleared)]
         if self._held is not None:  # (not already written to dispose of it)
             self._emit(self._held, self._held[0], DISPOSE_NONE)
         parts = []
         for l, t, r, b in dirty:
-            diff = keys[t:b, l:r] != screen[t:b, l:r]
-            tight = _box(diff, l, t)
-            if tight is None:
+            now = keys[t:b, l:r]
+            diff = now != screen[t:b, l:r]
+            where = np.flatnonzero(diff)
+            if not len(where):
                 continue
-            x0, y0, x1, y1 = tight
-            inside = (slice(y0 - t, y1 - t), slice(x0 - l, x1 - l))
-            parts.append((tight, keys[y0:y1, x0:x1].copy(), diff[inside].copy()))
-            screen[y0:y1, x0:x1] = keys[y0:y1, x0:x1]
+            # Kept as the changed pixels alone (where, and their keys): the
+            # boxes' other pixels are transparent whatever box the frame gets.
+            rows, cols = np.divmod(where.astype(np.int32), np.int32(r - l))
+            tight = (l + int(cols.min()), t + int(rows[0]), l + int(cols.max()) + 1, t + int(rows[-1]) + 1)
+            parts.append((tight, rows + np.int32(t), cols + np.int32(l), now[diff]))
+            screen[t:b, l:r] = now
         # Nothing changed on screen (a dropped frame came between): a 1x1
         # frame of the transparent index lets the time pass.
-        box = functools.reduce(_union, (part[0] for part in parts)) if parts else (0, 0, 1, 1)
+        box = functools.reduce(union, (part[0] for part in parts)) if parts else (0, 0, 1, 1)
         self._held = (box, parts, delay_cs)
         self._dirty = []
 
@@ -270,7 +250,7 @@ class GifEncoder:
         else:
             # Too short to share: the held frame itself is disposed of,
             # over a box that holds its own pixels and those turning clear.
-            box = _union(held_box, cleared)
+            box = union(held_box, cleared)
             self._emit(self._held, box, DISPOSE_CLEAR)
         self._held = None
         self._screen[box[1] : box[3], box[0] : box[2]] = CLEAR
@@ -356,27 +336,39 @@ class GifWriter(Writer):
         self.max_colors, self.loop, self.matte = max_colors, loop, matte
         self._file: BinaryIO | None = None
         self._encoder: GifEncoder | None = None
+        self._process = None  # the encoder in a second process, for large frames
+        self._frames_written = 0  # what that process reported
 
     @property
     def frames_written(self) -> int:
-        """Frames in the file so far (repeats merged, too-short frames dropped)."""
-        return 0 if self._encoder is None else self._encoder.frames_written
+        """Frames in the file (repeats merged, too-short frames dropped); with
+        the encoder in a second process, known once the file is finished."""
+        return self._frames_written if self._encoder is None else self._encoder.frames_written
 
     def _begin(self, temp_path) -> None:
+        from . import gifworker
+
+        options = {"max_colors": self.max_colors, "loop": self.loop, "matte": self.matte}
+        if gifworker.can_fork(self.size):
+            self._process = gifworker.EncoderProcess(temp_path, self.size, **options)
+            return
         self._file = open(temp_path, "wb")
-        self._encoder = GifEncoder(
-            self._file, self.size, max_colors=self.max_colors, loop=self.loop, matte=self.matte
-        )
+        self._encoder = GifEncoder(self._file, self.size, **options)
 
     def _add(self, frame: Frame) -> None:
-        self._encoder.add(frame.pixels, frame.duration_ms, frame.changed, frame.boxes)
+        (self._process or self._encoder).add(frame.pixels, frame.duration_ms, frame.changed, frame.boxes)
 
     def _finish(self) -> None:
+        if self._process is not None:
+            self._frames_written = self._process.close()
+            return
         try:
             self._encoder.close()
         finally:
             self._file.close()
 
     def _abort(self) -> None:
+        if self._process is not None:
+            self._process.abort()
         if self._file is not None:
             self._file.close()

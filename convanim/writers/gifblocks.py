@@ -104,8 +104,8 @@ class FrameCoder:
 
     def delta(self, parts: list, box, delay_cs: int, dispose: int) -> bytes:
         """A frame over ``box`` drawing the changed pixels of ``parts``
-        ((box, keys, mask) each); the others are the transparent index."""
-        changed = np.concatenate([keys[mask] for _, keys, mask in parts])
+        ((box, rows, columns, keys) each); the others are the transparent index."""
+        changed = np.concatenate([keys for *_, keys in parts])
         unique, counts = np.unique(changed, return_counts=True)
         opaque = unique != CLEAR
         palette, index_of = self.palette(unique[opaque], counts[opaque])
@@ -137,8 +137,8 @@ class FrameCoder:
         indices = np.full((bottom - top, right - left), transparent, np.uint8)
         lut = self._table(unique, index_of)
         inner = []
-        for (x0, y0, x1, y1), keys, mask in parts:
-            np.copyto(indices[y0 - top : y1 - top, x0 - left : x1 - left], lut[keys], where=mask)
+        for (x0, y0, x1, y1), rows, cols, keys in parts:
+            indices[rows - top, cols - left] = lut[keys]
             inner.append((x0 - left, y0 - top, x1 - left, y1 - top))
         return image_data(indices, bits, inner, transparent)
 

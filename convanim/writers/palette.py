@@ -111,6 +111,14 @@ def _distinct(keys: np.ndarray) -> np.ndarray:
     return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
 
 
+def _among(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """Which ``keys`` are in ``sorted_keys`` (``np.isin`` of many keys
+    imports numpy.ma, as ``_distinct`` says)."""
+    if not len(sorted_keys):
+        return np.zeros(len(keys), bool)
+    return sorted_keys[np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)] == keys
+
+
 def _kmeans(points: np.ndarray, weight: np.ndarray, fixed: np.ndarray, n_free: int) -> np.ndarray:
     """``fixed`` centres plus ``n_free`` more, fitted to weighted ``points``."""
     # Seeds: greedily the point whose weight x squared distance to the
@@ -195,7 +203,8 @@ class FigurePalette:
                 distance, _ = self._nearest(colors[new])
                 exact = (counts[new] >= max(16, int(counts.sum()) // 256)) & (distance > _NEW_FILL_DISTANCE)
             if exact.any():
-                self.figure = _distinct(np.concatenate([self.figure, colors[new[exact]]]))
+                self._add_fills(colors[new[exact]])
+                entries[known] = self._entries[pos[known]]  # (some may have moved)
             _, nearest = self._nearest(colors[new])
             entries[new] = self.figure[nearest]
             colors_all = np.concatenate([self._colors, colors[new]])
@@ -207,6 +216,31 @@ class FigurePalette:
             self.fits += 1
             return choose_palette(colors, counts, self.n)
         return palette, index
+
+    def _add_fills(self, fills: np.ndarray) -> None:
+        """Add new ``fills`` to the figure's palette, keeping it to ``n``
+        entries: while it is over, the entry nearest another one (a shade
+        of a text ramp, whose neighbour draws it nearly as well) gives way,
+        and every colour it drew is drawn by its nearest remaining entry
+        from then on. So no frame ever needs more than ``n`` entries, and
+        a colour is drawn the same way in every frame until its entry gives
+        way (its pixels on screen stay as drawn until redrawn)."""
+        figure = _distinct(np.concatenate([self.figure, fills]))
+        scale = np.sqrt(_WEIGHTS)
+        while len(figure) > self.n:
+            rgb = _keys_to_rgb(figure).astype(np.float64) * scale
+            distance = ((rgb[:, None] - rgb[None]) ** 2).sum(2)
+            np.fill_diagonal(distance, np.inf)
+            distance[_among(figure, np.sort(fills))] = np.inf  # the new fills stay exact
+            closest = distance.min(1)
+            if not np.isfinite(closest).any():
+                break  # only new fills left: the frame is fitted on its own below
+            figure = np.delete(figure, int(np.argmin(closest)))
+        self.figure = figure
+        gone = ~_among(self._entries, figure)
+        if gone.any():
+            _, nearest = self._nearest(self._entries[gone])
+            self._entries[gone] = figure[nearest]
 
     def _nearest(self, colors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each colour's distance to its nearest entry of the figure's palette, and that entry's index."""

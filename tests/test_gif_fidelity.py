@@ -1,0 +1,195 @@
+"""The GIF shows exactly the frames the renderer drew, whatever path wrote it.
+
+Each frame decoded back from the file equals the drawn frame with each
+colour replaced by the palette entry the figure gave it, pixel for pixel:
+1-D and 2-D figures, small and large, with and without --glide and
+--canvas. Large frames are encoded in a second process; the file is the
+same byte for byte as the one written in the writer's own process.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import convanim
+from convanim.errors import WriterError
+from convanim.render import RenderOptions
+from convanim.writers import gifworker, open_writer, write_frames
+from convanim.writers.boxes import coalesce
+from convanim.writers.gif import GifEncoder
+from convanim.writers.palette import FigurePalette, _keys_to_rgb, frame_keys
+
+CASES = {
+    "1-D": (dict(input=[3, -1.5, 2, 0.25, 4, 1, -2], weight=[1, 0.5, -1]), {}),
+    "1-D glide": (dict(input=[3, -1.5, 2, 0.25, 4], weight=[1, -1], padding=1), {"glide": True, "fps": 12}),
+    "2-D small": (dict(size=(4, 4), kernel_size=3, padding=1), {"width": 480}),
+    "2-D small canvas": (dict(size=(4, 4), kernel_size=2, stride=2), {"width": 640, "canvas": "4:3"}),
+    "2-D large": (dict(size=(6, 6), kernel_size=3, padding=1), {"width": 1080}),
+    "2-D large glide": (dict(size=(3, 5), kernel_size=2), {"width": 1080, "glide": True, "fps": 10}),
+}
+
+
+@pytest.fixture(autouse=True)
+def a_core_to_spare(monkeypatch):
+    """Whether the machine is busy must not decide these tests."""
+    monkeypatch.setattr(gifworker, "spare_core", lambda: True)
+
+
+def drawn_frames(case: str) -> list:
+    arguments, options = CASES[case]
+    return list(convanim.frames(convanim.conv(**arguments), RenderOptions(**options)))
+
+
+def decoded(data: bytes) -> list[np.ndarray]:
+    """Every frame of a GIF, composed, as RGB."""
+    with Image.open(io.BytesIO(data)) as im:
+        shown = []
+        for index in range(im.n_frames):
+            im.seek(index)
+            shown.append(np.asarray(im.convert("RGB")))
+    return shown
+
+
+def mapped(frame: np.ndarray, colors: np.ndarray, entries: np.ndarray) -> np.ndarray:
+    """``frame`` with every colour replaced by the palette entry that draws it."""
+    keys = frame_keys(frame)
+    at = np.searchsorted(colors, keys)
+    assert (colors[np.minimum(at, len(colors) - 1)] == keys).all(), "a colour the palette never mapped"
+    return _keys_to_rgb(entries[at].reshape(-1)).reshape(frame.shape[:2] + (3,))
+
+
+def encode_here(frames, monkeypatch=None) -> tuple[bytes, GifEncoder, list]:
+    """The GIF of ``frames`` written in this process, its encoder, and the
+    palette's mapping (colours, entries) as each picture was coded."""
+    mappings = []
+    if monkeypatch is not None:
+        real = FigurePalette.__call__
+
+        def recording(self, colors, counts):
+            result = real(self, colors, counts)
+            mappings.append((self._colors.copy(), self._entries.copy()))
+            return result
+
+        monkeypatch.setattr(FigurePalette, "__call__", recording)
+    out = io.BytesIO()
+    encoder = GifEncoder(out, (frames[0].pixels.shape[1], frames[0].pixels.shape[0]))
+    for frame in frames:
+        encoder.add(frame.pixels, frame.duration_ms, frame.changed, frame.boxes)
+    encoder.close()
+    return out.getvalue(), encoder, mappings
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_every_frame_decodes_to_the_drawn_frame_pixel_for_pixel(case, monkeypatch):
+    """What a reader sees in frame k: the pixels drawn new in it with the
+    palette of that moment, the rest as frame k - 1 showed them."""
+    frames = drawn_frames(case)
+    data, encoder, mappings = encode_here(frames, monkeypatch)
+    assert encoder._coder.palette.fits == 1, "the palette is fitted once per figure"
+    shown = decoded(data)
+    # Repeats are one frame with their time summed: compare distinct pictures.
+    distinct = [f.pixels for k, f in enumerate(frames) if k == 0 or not np.array_equal(f.pixels, frames[k - 1].pixels)]
+    assert len(shown) == len(distinct) == encoder.frames_written == len(mappings)
+    expected = None
+    for index, (got, want, mapping) in enumerate(zip(shown, distinct, mappings)):
+        drawn = mapped(want, *mapping)
+        if expected is None:
+            expected = drawn
+        else:
+            new = (want != distinct[index - 1]).any(axis=2)
+            expected[new] = drawn[new]
+        assert np.array_equal(got, expected), f"frame {index}: {(got != expected).any(axis=2).sum()} pixels differ"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="large frames are encoded in a second process on Linux only")
+@pytest.mark.parametrize("case", ["2-D large", "2-D large glide"])
+def test_a_second_process_writes_the_same_bytes(case, tmp_path, monkeypatch):
+    frames = drawn_frames(case)
+    monkeypatch.setattr(gifworker, "PROCESS_ABOVE", 1 << 16)  # these frames count as large
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    path = write_frames(tmp_path / "two.gif", frames)
+    assert forks == [1], "large frames go to a second process"
+    assert path.read_bytes() == encode_here(frames)[0]
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_a_busy_machine_keeps_large_frames_in_this_process(tmp_path, monkeypatch):
+    monkeypatch.setattr(gifworker, "spare_core", lambda: False)
+    monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked with no core to spare"))
+    write_frames(tmp_path / "one.gif", large_frames(3))
+
+
+def test_small_frames_stay_in_this_process(tmp_path, monkeypatch):
+    monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked for a small figure"))
+    frames = drawn_frames("2-D small")
+    write_frames(tmp_path / "one.gif", frames)
+
+
+def large_frames(count: int):
+    frame = np.full((1024, 1024, 3), 240, np.uint8)
+    for step in range(count):
+        frame[10 * step : 10 * step + 8, :16] = (200, 30, 30)
+        yield frame, 100
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="large frames are encoded in a second process on Linux only")
+def test_an_os_error_in_the_second_process_is_one_writer_error_and_no_file(tmp_path, monkeypatch):
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(GifEncoder, "add", full_disk)  # the child is a fork: it has this too
+    with pytest.raises(WriterError, match="No space left on device") as raised:
+        write_frames(tmp_path / "x.gif", large_frames(40))
+    assert raised.value.option == "output"
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="large frames are encoded in a second process on Linux only")
+def test_an_interrupt_stops_the_second_process_and_leaves_nothing(tmp_path, monkeypatch):
+    children = []
+    real_fork = os.fork
+
+    def fork():
+        pid = real_fork()
+        if pid:
+            children.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+
+    def interrupted():
+        yield from large_frames(3)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_frames(tmp_path / "x.gif", interrupted())
+    assert list(tmp_path.iterdir()) == []
+    assert len(children) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(children[0], os.WNOHANG)  # stopped and waited for: nothing left behind
+
+
+def test_coalesced_boxes_hold_every_pixel_and_are_fewer():
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        boxes = []
+        for _ in range(int(rng.integers(1, 80))):
+            left, top = int(rng.integers(0, 900)), int(rng.integers(0, 900))
+            boxes.append((left, top, left + int(rng.integers(1, 60)), top + int(rng.integers(1, 40))))
+        merged = coalesce(boxes)
+        covered = np.zeros((1000, 1000), bool)
+        for left, top, right, bottom in merged:
+            covered[top:bottom, left:right] = True
+        assert all(covered[t:b, l:r].all() for l, t, r, b in boxes)
+        assert len(merged) <= len(boxes)
+    tiles = [(x, y, x + 32, y + 32) for x in range(0, 320, 32) for y in range(0, 96, 32)]
+    assert coalesce(tiles) == [(0, 0, 320, 96)], "touching tiles become one box"
+    assert coalesce([(0, 0, 10, 10), (900, 900, 910, 910)]) == [(0, 0, 10, 10), (900, 900, 910, 910)]
