@@ -7,8 +7,8 @@ lines between them) is most of a million pixels, so a thread would not
 overlap it with drawing; a forked process does. The child runs the very
 ``GifEncoder`` the writer would run here, on the same pictures, so the file
 is the same byte for byte. It gets each frame as the pixels of its changed
-boxes (the rest of the picture equals the one before, as a Frame promises),
-through a pipe whose size bounds how far drawing runs ahead.
+boxes that differ from the frame before (worked out here, as the encoder
+would), through a pipe whose size bounds how far drawing runs ahead.
 
 Only where ``fork`` is the platform's way (Linux), from a process's only
 thread, not inside a worker of a process pool, and while the machine has a
@@ -26,6 +26,7 @@ import traceback
 
 import numpy as np
 
+from .boxes import changed_pixels, pixels_at, put_pixels
 from .gif import GifEncoder
 
 # Frames of fewer pixels than this are encoded in the writer's process: a
@@ -69,7 +70,7 @@ class EncoderProcess:
 
     def __init__(self, path, size: tuple[int, int], **options):
         self.size = size
-        self._channels = 0  # of the last frame sent; 0: none sent yet
+        self._pixels: np.ndarray | None = None  # the last frame sent
         frames_read, frames_write = os.pipe()
         result_read, result_write = os.pipe()
         try:
@@ -89,14 +90,18 @@ class EncoderProcess:
         self._result = result_read
 
     def add(self, pixels: np.ndarray, duration_ms: float, changed, boxes) -> None:
-        height, width, channels = pixels.shape
-        if changed is None or channels != self._channels:
-            regions = [(0, 0, width, height)]
+        if boxes is None and changed is not None:
+            boxes = [changed]
+        if boxes is None or self._pixels is None or self._pixels.shape != pixels.shape:
+            self._pixels = pixels.copy()
+            item = (duration_ms, None, self._pixels)
         else:
-            regions = list(boxes or (changed,))
-        payload = [pixels[t:b, l:r].reshape(-1) for l, t, r, b in regions]
-        self._channels = channels
-        item = (duration_ms, changed, boxes, regions, channels, np.concatenate(payload) if payload else b"")
+            # Only the pixels that changed go through the pipe (a few
+            # thousand, where the boxes hold hundreds of thousands).
+            where = changed_pixels(pixels, self._pixels, boxes)
+            now = pixels_at(pixels, where)
+            put_pixels(self._pixels, where, now)
+            item = (duration_ms, where.astype(np.int32), now)
         try:
             pickle.dump(item, self._outbox, protocol=pickle.HIGHEST_PROTOCOL)
         except BrokenPipeError:
@@ -160,17 +165,8 @@ def _serve(frames_fd: int, result_fd: int, path, size: tuple[int, int], options:
     try:
         with os.fdopen(frames_fd, "rb") as inbox, open(path, "wb") as fp:
             encoder = GifEncoder(fp, size, **options)
-            picture = None
             while (item := pickle.load(inbox)) is not None:
-                duration_ms, changed, boxes, regions, channels, payload = item
-                if picture is None or picture.shape[2] != channels:
-                    picture = np.zeros((size[1], size[0], channels), np.uint8)
-                at = 0
-                for left, top, right, bottom in regions:
-                    count = (bottom - top) * (right - left) * channels
-                    picture[top:bottom, left:right] = payload[at : at + count].reshape(bottom - top, right - left, channels)
-                    at += count
-                encoder.add(picture, duration_ms, changed, boxes)
+                encoder.add_changes(*item)
             encoder.close()
         report, status = ("done", encoder.frames_written), 0
     except OSError as error:
