@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from .code import torch_source
 from .engine import Step, Trace
-from .numfmt import MINUS, ROUNDED, RowFormat, fitting_number, format_number
+from .numfmt import MINUS, ROUNDED, TIMES_TEN, RowFormat, fitting_number, format_number
 from .spec import ConvSpec
 from .traces import shown_partial_sums
 
@@ -47,7 +47,8 @@ def written(x: float, row: tuple[str, int], formats: Formats = None) -> str:
 
 def _factor(x: float, row: tuple[str, int], formats: Formats = None, mark: str = "") -> str:
     text = written(x, row, formats) + mark
-    return f"({text})" if x < 0 else text
+    # A power of ten's × is not the product's: (1.2×10⁻⁴)×2, as (−3)×2.
+    return f"({text})" if x < 0 or TIMES_TEN in text else text
 
 
 def step_terms(step: Step, mark_padding: bool = False, formats: Formats = None) -> list[str]:
