@@ -36,6 +36,7 @@ EXPRESSION_PX = MIN_TYPE  # product lines
 SMALL_PX = MIN_TYPE  # channel names, counter, notes
 MAX_CELL = 56
 MIN_CELL = 34
+TIGHT_ROW = 1.6  # a row's least height, in its numbers' type size (on a canvas that needs it)
 MAX_CELL_CHARS = 8  # characters a number may take before it is rounded
 LABEL_COLUMN = 150
 MAX_LABEL_COLUMN = 260  # room for "of out ch ..." before it is cut short
@@ -95,10 +96,21 @@ def _label_column(spec: ConvSpec, s: float) -> float:
     return column
 
 
+def _tight_row(spec: ConvSpec, s: float) -> float:
+    """The least height of a row of cells: its numbers with a little air;
+    a kernel block that names whose kernels it shows keeps room for two lines."""
+    row = TIGHT_ROW * VALUE_PX * s
+    if spec.out_channels > spec.groups:
+        row = max(row, 2.3 * LABEL_PX * s / spec.in_channels)
+    return row
+
+
 def compute_layout(
     trace: Trace, width: int = BASE_WIDTH, panel: bool = True, decimals: int | None = None, title: str = "1-D convolution",
-    scale: float | None = None,
+    scale: float | None = None, height: float | None = None,
 ) -> Layout1D:
+    """The figure's geometry at ``width``; ``height`` (a canvas's) tightens
+    the rows and gaps, as little as makes the figure fit it where it can."""
     spec = trace.spec
     # Everything scales with the width, type included; or with ``scale``
     # where the figure is part of a wider picture (a canvas) whose width sets the type.
@@ -150,47 +162,66 @@ def compute_layout(
         count = len(wrap_terms(step_terms(step, formats=formats), step_result(step, formats), expression_chars))
         longest[step.group] = max(longest.get(step.group, 1), count)
     lines = max(1, sum(longest.values()))
-    line_height = 1.4 * expression_px
     causal = spec.padding_arg == "causal"
     centres = {}
     for step in trace.steps:
         (span,) = step.window
         centres[step.position[0]] = span[1] - 0.5 if causal else (span[0] + span[1]) / 2
 
-    y = 16 * s
-    pad_label_y = y + 0.5 * SMALL_PX * s
     roles = trace.roles
-    if (roles != "input").any():
-        y += 1.4 * SMALL_PX * s  # a line for the padding's labels
-    input_top = y
-    y += spec.in_channels * cell_h
-    taps_y = y + 14 * s
-    y += 28 * s
-    kernel_top = y
-    y += spec.in_channels * cell_h
-    expression_top = y + 6 * s
-    # Under the lines: room for the arrow into the output, and for the
-    # turns of the arrows into lower rows, one above another.
-    y += 6 * s + lines * line_height + max(22, LANE_ARROW_ROOM + lanes * LANE) * s
-    output_top = y
-    y += spec.out_channels * (cell_h + gutter) - gutter + 14 * s
-    band_height = y
-    y = bands * band_height
-    legend_top = y + SMALL_PX * s
-    if spec.groups > 1:
-        last = labels1d.legend_places(spec.groups, width, s, SMALL_PX * s, legend_top)[-1][1]
-        y = last + 1.2 * SMALL_PX * s
-    panel_box = None
-    if panel:
-        y += 18 * s
-        panel_width = width - 2 * MARGIN * s
-        height = panel_height(spec, panel_width, s, title)
-        panel_box = Box(MARGIN * s, y, panel_width, height)
-        y += height
-    y += 26 * s  # room for the credit line, under the panel's last gap
+    padded = bool((roles != "input").any())
+    legend = labels1d.legend_places(spec.groups, width, s, SMALL_PX * s, 0)[-1][1] if spec.groups > 1 else None
+    panel_h = panel_height(spec, width - 2 * MARGIN * s, s, title) if panel else None
+
+    def stacked(tight: float) -> dict:
+        """Every row's top, from the top down; ``tight`` (0 to 1) takes the
+        rows from their natural height to ``_tight_row`` and the gaps to
+        their least, for a canvas that leaves no more room (rows of 56 px
+        for 19 px numbers are air a slide cannot spare)."""
+        row_h = cell_h - tight * (cell_h - min(cell_h, _tight_row(spec, s)))
+        gap = 1 - 0.4 * tight  # the gaps shrink to 60%
+        line = (1.4 - 0.15 * tight) * expression_px
+        at = {"cell_h": row_h, "line_height": line}
+        y = 16 * s * gap
+        at["pad_label_y"] = y + 0.5 * SMALL_PX * s
+        if padded:
+            y += 1.4 * SMALL_PX * s  # a line for the padding's labels
+        at["input_top"] = y
+        y += spec.in_channels * row_h
+        taps = max(28 * gap, 1.2 * SMALL_PX) * s  # room for the × marks
+        at["taps_y"] = y + taps / 2
+        y += taps
+        at["kernel_top"] = y
+        y += spec.in_channels * row_h
+        at["expression_top"] = y + 6 * s * gap
+        # Under the lines: room for the arrow into the output, and for the
+        # turns of the arrows into lower rows, one above another.
+        y += 6 * s * gap + lines * line + max(22, LANE_ARROW_ROOM + lanes * LANE) * s
+        at["output_top"] = y
+        y += spec.out_channels * (row_h + gutter) - gutter + 14 * s * gap
+        at["band_height"] = y
+        y = bands * y
+        at["legend_top"] = y + SMALL_PX * s
+        if legend is not None:
+            y = at["legend_top"] + legend + 1.2 * SMALL_PX * s
+        if panel:
+            y += 18 * s * gap
+            at["panel_y"] = y
+            y += panel_h
+        at["height"] = y + 26 * s  # room for the credit line, under the panel's last gap
+        return at
+
+    at = stacked(0.0)
+    if height is not None and at["height"] > height:
+        # Every height above is linear in ``tight``: the least that fits.
+        tightest = stacked(1.0)
+        spare = at["height"] - tightest["height"]
+        at = stacked(min(1.0, (at["height"] - height) / spare + 1e-9) if spare > 0 else 1.0)
+    cell_h, line_height, band_height = at["cell_h"], at["line_height"], at["band_height"]
+    panel_box = Box(MARGIN * s, at["panel_y"], width - 2 * MARGIN * s, panel_h) if panel else None
     return Layout1D(
         width=int(width),
-        height=int(math.ceil(y)),
+        height=int(math.ceil(at["height"])),
         scale=s,
         cell=cell,
         cell_h=cell_h,
@@ -199,14 +230,14 @@ def compute_layout(
         per_band=per_band,
         bands=bands,
         band_height=band_height,
-        pad_label_y=pad_label_y,
-        input_top=input_top,
-        taps_y=taps_y,
-        kernel_top=kernel_top,
-        expression_top=expression_top,
+        pad_label_y=at["pad_label_y"],
+        input_top=at["input_top"],
+        taps_y=at["taps_y"],
+        kernel_top=at["kernel_top"],
+        expression_top=at["expression_top"],
         expression_line=line_height,
-        output_top=output_top,
-        legend_top=legend_top,
+        output_top=at["output_top"],
+        legend_top=at["legend_top"],
         panel=panel_box,
         label_px=LABEL_PX * s,
         small_px=SMALL_PX * s,

@@ -195,7 +195,9 @@ class FrameRenderer:
             self._draw_glide(p, [self.step(i) for i in shot.origin], arriving, shot.progress)
             self._draw_products(p, arriving)
         else:
-            # Finished: the kernels rest where they last were, every output written.
+            # Finished: the kernels rest where they last were, every output
+            # written, their products still under them (where they were, a
+            # band as tall as the groups would be left empty).
             last = [self.step(i) for i in self._pictures[-1]]
             for step in last:
                 if not self.layout.window_bars:  # 2-D: the weights' tags keep their outline and grid
@@ -203,6 +205,8 @@ class FrameRenderer:
                     self._kernel_grid(p, step)
                 self._draw_kernel(p, step)
             self._kernel_owner(p, last)
+            if self.trace.spec.ndim == 1:
+                self._draw_products(p, last)
         self._draw_counter(p, shot)
 
     # -- what moves ---------------------------------------------------------
