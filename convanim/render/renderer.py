@@ -13,6 +13,7 @@ layout; every stroke goes through a painter (``paint.Painter`` for pixels,
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Iterator
 
@@ -22,7 +23,8 @@ from ..engine import Step, Trace
 from ..report import step_sum
 from ..writers import Frame
 from .layout import Box, Label, Layout
-from .incremental import FrameCanvas, Tracked, coalesce, each_bounds
+from .incremental import FrameCanvas
+from .lenspages import PageTurner
 from . import lens2d
 from .paint import Painter
 from .storyboard import Shot, pictures
@@ -74,19 +76,24 @@ class FrameRenderer:
         self.text = text
         self._pictures = pictures(step_keys(trace))
         self._picture_of = {step: k for k, picture in enumerate(self._pictures) for step in picture}
+        self._labels: dict[tuple, tuple[str, float]] = {}  # see ``cell_label``
+        self._inks: dict[str, str] = {}  # see ``text_on``
         self._static = painter.blank(layout.width, layout.height, theme.background)
         self._draw_static(self._static)
         self._written = 0  # pictures whose output cells are in the background
         self._recent: dict[int, Step] = {}  # steps being drawn, by index (see ``step``)
+        self._line_cache: dict[int, list[str]] = {}
         self._base = self._static.copy()  # the static drawing and the outputs written
-        self._background = self._base  # and, on an overview, the lens page shown
+        self._turner = None  # on an overview: the lens pages, shown over the base
         if layout.lens is not None:
             self._pages = lens2d.lens_pages(layout.lens, trace, self._pictures)
             self._shown = {(s.out_channel, s.position): (k, s.shown) for k, p in enumerate(self._pictures) for s in (trace.steps[i] for i in p)}
-            self._background = self._base.copy()
-            self._page = None  # the page drawn into the background
-            self._regions: list[Box] = []  # where its regions and connectors are drawn
-            self._page_boxes = np.zeros((0, 4), np.int64)  # all it drew over the base
+            self._turner = PageTurner(self, self._base)
+
+    @property
+    def _background(self):
+        """What every frame starts from: the base and, on an overview, the lens page shown."""
+        return self._base if self._turner is None else self._turner.background
 
     # -- frames -------------------------------------------------------------
     def frames(self, shots, shared: bool = False) -> Iterator[Frame]:
@@ -149,22 +156,8 @@ class FrameRenderer:
         return value if picture < self._written else None
 
     def _turn_page(self, page) -> list | None:
-        """Draw ``page``'s lenses into the background where another page is;
-        the boxes that changed."""
-        if page == self._page:
-            return []
-        old = self._page_boxes
-        if hasattr(self._background, "paste_from"):
-            for box in coalesce(old, self.layout.width, self.layout.height):
-                self._background.paste_from(self._base, box)
-        else:  # a recording cannot take calls back: start again from the base
-            self._background = self._base.copy()
-        tracked = Tracked(self._background)
-        lens2d.draw_pages(self, tracked, page)
-        self._regions = lens2d.draw_regions(self, tracked, page)
-        self._page = page
-        self._page_boxes = each_bounds(tracked.boxes, self.layout.width, self.layout.height)
-        return [tuple(row) for row in np.concatenate([old, self._page_boxes]).tolist()]
+        """Show ``page``'s lenses in the background; the boxes that changed."""
+        return self._turner.turn(self._base, page)
 
     def step(self, index: int) -> Step:
         """The trace's step ``index``, kept while it is drawn: a trace builds
@@ -233,12 +226,19 @@ class FrameRenderer:
     def _draw_products(self, p, steps: list[Step]) -> int:
         """Each step's product line(s), in its group's colour; how many lines."""
         L = self.layout
-        lines = [L.lines(step) for step in steps]
+        lines = [self._lines(step) for step in steps]
         placed = L.product_lines([step.window for step in steps], lines)
         for step, step_lines, places in zip(steps, lines, placed):
             for line, (x, y) in zip(step_lines, places):
                 p.text(x, y, line, L.expression_px, self._ink(step))
         return sum(len(step_lines) for step_lines in lines)
+
+    def _lines(self, step: Step) -> list[str]:
+        """A step's product lines, worked out once (a glide shows them in many frames)."""
+        lines = self._line_cache.get(step.index)
+        if lines is None:
+            lines = self._line_cache[step.index] = self.layout.lines(step)
+        return lines
 
     def _ink(self, step: Step) -> str:
         """A step's product line: in its group's colour where groups share a picture."""
@@ -334,12 +334,11 @@ class FrameRenderer:
         """Draw the output cells of the first ``written`` pictures into the
         background; return the boxes drawn (None: the background was redrawn)."""
         boxes: list[Box] | None = []
-        lens = self.layout.lens is not None
+        turner = self._turner
         if written < self._written:  # a shot from earlier on: start again from the blank outputs
             self._base, self._written, boxes = self._static.copy(), 0, None
-            self._background = self._base.copy() if lens else self._base
-            if lens:
-                self._page, self._page_boxes = None, np.zeros((0, 4), np.int64)
+            if turner is not None:
+                turner.reset(self._base)
         start, self._written = self._written, max(self._written, written)
         for picture in self._pictures[start:written]:
             for index in picture:
@@ -349,12 +348,12 @@ class FrameRenderer:
                 for p in dict.fromkeys((self._base, self._background)):
                     self._cell(p, box, fill, step.shown, ("output", step.out_channel))
                 drawn = [box]
-                if lens and self._page is not None:
+                if turner is not None and turner.page is not None:
                     # Its lens cell, if the page shows it; the region's outline and
-                    # connectors again where the cell was drawn over them.
-                    drawn.append(lens2d.draw_output(self, self._background, self._page, step.out_channel, step.position))
-                    if any(_overlap(box, region) for region in self._regions):
-                        lens2d.draw_regions(self, self._background, self._page)
+                    # connectors again where either cell was drawn over them.
+                    drawn.append(turner.write_output(step.out_channel, step.position))
+                    if any(_overlap(cell, region) for cell in drawn if cell is not None for region in turner.regions):
+                        lens2d.draw_regions(self, turner.background, turner.page)
                 if boxes is not None:
                     boxes.extend((b.x, b.y, b.right, b.bottom) for b in drawn if b is not None)
         return boxes
@@ -411,9 +410,28 @@ class FrameRenderer:
 
     def _cell(self, p, box: Box, fill: str, value: float | None, row=None, edge_px: int = 1, italic: bool = False) -> None:
         """A cell and, unless ``value`` is None, its number in ``row``'s format."""
-        p.rect(box.x, box.y, box.w, box.h, fill, self.theme.cell_edge, edge_px)
-        if value is not None:
-            label, px = self.layout.cell_label(value, italic, box, row)
-            if label:
-                family = "sans-italic" if italic else "sans"
-                p.text(box.cx, self.layout.number_y(box, row), label, px, text_colour_on(fill, self.theme), bold=True, family=family)
+        label, px = self.cell_label(value, italic, box, row) if value is not None else ("", 0.0)
+        if not label:
+            p.rect(box.x, box.y, box.w, box.h, fill, self.theme.cell_edge, edge_px)
+            return
+        p.cell(
+            box.x, box.y, box.w, box.h, fill, self.theme.cell_edge, edge_px, label, box.cx, self.layout.number_y(box, row), px,
+            self.text_on(fill), family="sans-italic" if italic else "sans", bold=True,
+        )
+
+    def cell_label(self, value: float, italic: bool, box: Box, row) -> tuple[str, float]:
+        """The layout's text and type size for ``value`` in a cell the size of
+        ``box``, worked out once: a figure writes the same numbers in the same
+        cells frame after frame (the weights, every step)."""
+        key = (value, math.copysign(1.0, value), italic, box.w, box.h, row)
+        label = self._labels.get(key)
+        if label is None:
+            label = self._labels[key] = self.layout.cell_label(value, italic, box, row)
+        return label
+
+    def text_on(self, fill: str) -> str:
+        """The theme's cell text colour that reads best on ``fill``."""
+        ink = self._inks.get(fill)
+        if ink is None:
+            ink = self._inks[fill] = text_colour_on(fill, self.theme)
+        return ink
