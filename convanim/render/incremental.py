@@ -2,24 +2,23 @@
 
 A frame is the background plus what moves. Copying the whole background
 for every frame costs as much as the canvas is large (a 2-D figure of a
-32×32 input is millions of pixels); instead the canvas is kept, the boxes
-the last frame drew over are put back from the background, the new frame's
-marks are drawn, and only the box that holds all of it is read back into
-the frame's pixels. That box is the frame's ``changed``, so the encoder
-compares and stores no more than it either.
+32×32 input is millions of pixels); instead the canvas is kept, the tiles
+the last frame drew over are put back from the background (in one copy of
+whole 16-px blocks), and the new frame's marks are drawn. An opaque canvas
+is itself the frame the writer reads; the box around everything that
+changed is the frame's ``changed``, and the tiles inside it its ``boxes``,
+so the encoder compares and stores no more than they hold.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from .paint import text_width
+from .paint import BLOCK, text_width
 
 Bounds = tuple[int, int, int, int]  # left, top, right, bottom; right and bottom exclusive
 SEGMENT = 24  # px: a line is tracked as boxes along it, this long each
-TILE = 16  # px: boxes are read and restored in whole tiles
+TILE = BLOCK  # px: changes are tracked, restored and told to the writer in whole tiles, the canvas's blocks
 
 
 class Tracked:

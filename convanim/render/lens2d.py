@@ -192,7 +192,7 @@ def draw_pages(renderer, p, page: Page) -> None:
 def draw_inputs(renderer, p, origin, columns) -> None:
     """The input lenses' cells in ``columns`` (counted from the page's
     left) of the page whose top-left cell is ``origin``."""
-    L, theme, trace = renderer.layout, renderer.theme, renderer.trace
+    L, trace = renderer.layout, renderer.trace
     lens: Lenses = L.lens
     role = trace.roles
     for channel in range(trace.spec.in_channels):
@@ -200,11 +200,8 @@ def draw_inputs(renderer, p, origin, columns) -> None:
             for c in columns:
                 position = (origin[0] + r, origin[1] + c)
                 kind = role[position]
-                if kind == "input":
-                    fill = theme.input if channel % 2 == 0 else theme.input_alt
-                else:
-                    fill = theme.padding if kind == "zero" else theme.padding_copy
                 box = lens.input_cell(channel, origin, position)
+                fill = renderer.input_fill(kind, channel)
                 _number_cell(renderer, p, box, fill, trace.padded[(channel, *position)], ("input", channel), kind == "copy", tagged=True)
 
 
@@ -263,7 +260,7 @@ def draw_marks(renderer, p, shot, page: Page, before=None, before_page: Page | N
     """What moves over a page: the window outlined in each input lens, each
     weight in the corner of the cell it multiplies, the cell being written.
     Gliding from ``before``'s windows on the same page, they slide."""
-    L, theme, trace = renderer.layout, renderer.theme, renderer.trace
+    L, theme = renderer.layout, renderer.theme
     lens: Lenses = L.lens
     steps = [renderer.step(i) for i in (shot.steps or renderer._pictures[-1])]
     origin = page[0]
@@ -287,7 +284,7 @@ def draw_marks(renderer, p, shot, page: Page, before=None, before_page: Page | N
                 tag = lens.tag(lens.input_cell(channel, origin, tap.position), text)
                 if old is not None:
                     tag = lens.tag(lens.input_cell(channel, origin, then.position), text).toward(tag, shot.progress)
-                renderer._kernel_cell(p, tag, channel, tap.weight)
+                renderer.kernel_cell(p, tag, channel, tap.weight)
     if shot.phase == "step":
         for step in steps:
             box = lens.output_cell(step.out_channel, page[1], step.position)

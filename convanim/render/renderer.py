@@ -25,6 +25,7 @@ from ..writers import Frame
 from .layout import Box, Label, Layout
 from .incremental import FrameCanvas
 from .lenspages import PageTurner
+from .static import draw_static
 from . import lens2d
 from .paint import Painter
 from .storyboard import Shot, pictures
@@ -45,14 +46,6 @@ class FigureText:
 
     title: str
     credit: str | None = None
-
-
-def _union(*boxes):
-    """The smallest box holding every box given (None ones left out)."""
-    boxes = [box for box in boxes if box is not None and box[2] > box[0]]
-    if not boxes:
-        return (0, 0, 0, 0)
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _overlap(a: Box, b: Box) -> bool:
@@ -79,7 +72,7 @@ class FrameRenderer:
         self._labels: dict[tuple, tuple[str, float]] = {}  # see ``cell_label``
         self._inks: dict[str, str] = {}  # see ``text_on``
         self._static = painter.blank(layout.width, layout.height, theme.background)
-        self._draw_static(self._static)
+        draw_static(self, self._static)
         self._written = 0  # pictures whose output cells are in the background
         self._recent: dict[int, Step] = {}  # steps being drawn, by index (see ``step``)
         self._line_cache: dict[int, list[str]] = {}
@@ -204,7 +197,7 @@ class FrameRenderer:
         marks = {L.tap_mark(tap.in_channel, tap.position): None for step in steps for tap in step.taps}
         for mark in marks:  # once each: a mark drawn twice would come out bolder
             if mark is not None:
-                self._label(p, mark)
+                self.label(p, mark)
         for step in steps:
             self._outline(p, step, step.window)
             self._draw_kernel(p, step)
@@ -217,11 +210,11 @@ class FrameRenderer:
             for arrow in L.arrows(total, target, step.window, self._channels(step)):
                 p.line(list(arrow.shaft), ink, arrow.width_px)
                 p.polygon(list(arrow.head), ink)
-            self._cell(p, target, theme.output_current, step.shown, ("output", step.out_channel), edge_px=L.heavy_edge)
+            self.cell(p, target, theme.output_current, step.shown, ("output", step.out_channel), edge_px=L.heavy_edge)
 
     def _draw_kernel(self, p, step: Step) -> None:
         for tap in step.taps:
-            self._kernel_cell(p, self.layout.kernel_cell(tap.in_channel, tap.position), tap.in_channel, tap.weight)
+            self.kernel_cell(p, self.layout.kernel_cell(tap.in_channel, tap.position), tap.in_channel, tap.weight)
 
     def _draw_products(self, p, steps: list[Step]) -> int:
         """Each step's product line(s), in its group's colour; how many lines."""
@@ -262,7 +255,7 @@ class FrameRenderer:
                 # Within a line of a wrapped figure the kernel slides; onto another line it jumps,
                 # rather than sweep diagonally across the rows between.
                 box = start.toward(end, progress) if self._same_line(start, end) else end
-                self._kernel_cell(p, box, b.in_channel, b.weight)
+                self.kernel_cell(p, box, b.in_channel, b.weight)
             self._kernel_grid(p, new, old, progress)
         self._kernel_owner(p, after)
 
@@ -312,7 +305,7 @@ class FrameRenderer:
                 return
             if before is not None:
                 box = L.kernel_grid_cell(tap.in_channel, tap.kernel_index, before.window).toward(box, progress)
-            self._kernel_cell(p, box, tap.in_channel, tap.weight)
+            self.kernel_cell(p, box, tap.in_channel, tap.weight)
 
     def _kernel_owner(self, p, steps: list[Step]) -> None:
         """Where a group's output channels take turns, say whose kernels are
@@ -323,11 +316,11 @@ class FrameRenderer:
             owners = ", ".join(str(step.out_channel) for step in steps)
             owner = f"of out ch {owners}"
         for label in self.layout.kernel_labels(steps, owner):
-            self._label(p, label)
+            self.label(p, label)
 
     def _draw_counter(self, p, shot: Shot) -> None:
         position = self.step(shot.steps[0]).position if shot.steps else None
-        self._label(p, replace(self.layout.counter(position), text=self._count(shot)))
+        self.label(p, replace(self.layout.counter(position), text=self._count(shot)))
 
     # -- the background -----------------------------------------------------
     def _write_outputs(self, written: int) -> list[Box] | None:
@@ -346,7 +339,7 @@ class FrameRenderer:
                 fill = self.theme.output_done if step.out_channel % 2 == 0 else self.theme.output_done_alt
                 box = self.layout.output_cell(step.out_channel, step.position)
                 for p in dict.fromkeys((self._base, self._background)):
-                    self._cell(p, box, fill, step.shown, ("output", step.out_channel))
+                    self.cell(p, box, fill, step.shown, ("output", step.out_channel))
                 drawn = [box]
                 if turner is not None and turner.page is not None:
                     # Its lens cell, if the page shows it; the region's outline and
@@ -358,57 +351,22 @@ class FrameRenderer:
                     boxes.extend((b.x, b.y, b.right, b.bottom) for b in drawn if b is not None)
         return boxes
 
-    def _draw_static(self, p) -> None:
-        L, theme, trace = self.layout, self.theme, self.trace
-        spec = trace.spec
-        # Input rows, padding included, each cell showing the value it holds.
-        role = trace.roles
-        for channel in range(spec.in_channels):
-            for position in np.ndindex(role.shape):
-                kind = role[position]
-                if kind == "input":
-                    fill = theme.input if channel % 2 == 0 else theme.input_alt
-                else:
-                    fill = theme.padding if kind == "zero" else theme.padding_copy
-                value = trace.padded[(channel, *position)]
-                self._cell(p, L.input_cell(channel, position), fill, value, ("input", channel), italic=kind == "copy")
-
-        word = "padding" if spec.padding_mode == "zeros" else f"{spec.padding_mode} padding"
-        for label in L.padding_labels(word):
-            self._label(p, label)
-
-        # Pending output cells: grey, empty until written (or their values
-        # in grey, to be checked against as the figure plays).
-        for step in trace.steps:
-            box = L.output_cell(step.out_channel, step.position)
-            self._cell(p, box, theme.pending, None)
-            if self.show_pending:
-                text, px = L.cell_label(step.shown, row=("output", step.out_channel))
-                p.text(box.cx, box.cy, text, px, theme.muted, bold=True)
-
-        for label in L.labels():
-            self._label(p, label)
-        for box, group in L.stripes():
-            p.rect(box.x, box.y, box.w, box.h, theme.group_colour(group))
-        for box, group, label in L.legend():
-            p.rect(box.x, box.y, box.w, box.h, theme.group_colour(group))
-            self._label(p, label)
-        if L.panel is not None:
-            from .panel import draw_panel
-
-            draw_panel(p, L.panel, L.scale, theme, spec, self.text.title)
-        if self.text.credit:
-            self._label(p, L.credit(self.text.credit))
-
     # -- cells and labels ---------------------------------------------------
-    def _label(self, p, label: Label) -> None:
+    def input_fill(self, kind: str, channel: int) -> str:
+        """An input cell's colour: its channel's, or padding's (zero or copied)."""
+        theme = self.theme
+        if kind == "input":
+            return theme.input if channel % 2 == 0 else theme.input_alt
+        return theme.padding if kind == "zero" else theme.padding_copy
+
+    def label(self, p, label: Label) -> None:
         p.text(label.x, label.y, label.text, label.px, getattr(self.theme, label.tone), align=label.align, bold=label.bold)
 
-    def _kernel_cell(self, p, box: Box, in_channel: int, weight: float) -> None:
+    def kernel_cell(self, p, box: Box, in_channel: int, weight: float) -> None:
         fill = self.theme.kernel if in_channel % 2 == 0 else self.theme.kernel_alt
-        self._cell(p, box, fill, weight, ("kernel", in_channel))
+        self.cell(p, box, fill, weight, ("kernel", in_channel))
 
-    def _cell(self, p, box: Box, fill: str, value: float | None, row=None, edge_px: int = 1, italic: bool = False) -> None:
+    def cell(self, p, box: Box, fill: str, value: float | None, row=None, edge_px: int = 1, italic: bool = False) -> None:
         """A cell and, unless ``value`` is None, its number in ``row``'s format."""
         label, px = self.cell_label(value, italic, box, row) if value is not None else ("", 0.0)
         if not label:
