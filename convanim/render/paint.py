@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import math
 from pathlib import Path
 
 import numpy as np
@@ -58,8 +59,39 @@ def _cap_height(family: str, size: float, bold: bool) -> float:
 @functools.lru_cache(maxsize=16384)
 def _glyphs(family: str, size: float, bold: bool, text: str, anchor: str):
     """The coverage of ``text`` anchored on a whole pixel, and its offset
-    from that pixel: what ImageDraw.text draws."""
-    return font(family, size, bold).getmask2(text, "L", anchor=anchor)
+    from that pixel: what ImageDraw.text draws.
+
+    Set from each character's cached coverage, as FreeType sets a line (each
+    glyph on the whole pixel nearest its pen position, the pen moved by the
+    advance and the pair's kerning): rendering a new number whole costs a
+    FreeType render per glyph, and a figure writes thousands of numbers
+    made of a dozen characters."""
+    if len(text) < 2 or "\n" in text:
+        return font(family, size, bold).getmask2(text, "L", anchor=anchor)
+    pen, places = 0.0, []
+    for i, character in enumerate(text):
+        coverage, dx, dy = _glyph(family, size, bold, character)
+        places.append((coverage, math.floor(pen + 0.5) + dx, dy))
+        if i + 1 < len(text):
+            pair = text[i : i + 2]
+            pen += _length(pair, family, size, bold) - _length(pair[1], family, size, bold)
+    left, top = min(x for _, x, _ in places), min(y for _, _, y in places)
+    right = max(x + c.shape[1] for c, x, _ in places)
+    bottom = max(y + c.shape[0] for c, _, y in places)
+    mask = np.zeros((bottom - top, right - left), np.uint8)
+    for coverage, x, y in places:
+        area = mask[y - top : y - top + coverage.shape[0], x - left : x - left + coverage.shape[1]]
+        np.maximum(area, coverage, out=area)
+    along = {"l": 0.0, "m": _length(text, family, size, bold) / 2, "r": _length(text, family, size, bold)}[anchor[0]]
+    down = 0 if anchor[1] == "s" else font(family, size, bold).getmetrics()[0]  # "a": from the ascender line
+    return Image.fromarray(mask, "L").im, (left - math.floor(along + 0.5), top + down)
+
+
+@functools.lru_cache(maxsize=4096)
+def _glyph(family: str, size: float, bold: bool, character: str) -> tuple[np.ndarray, int, int]:
+    """One character's coverage, and its offset from its pen position on the baseline."""
+    mask, (dx, dy) = font(family, size, bold).getmask2(character, "L", anchor="ls")
+    return np.asarray(Image.Image()._new(mask)), dx, dy
 
 
 # px: a canvas's arrays are kept in whole blocks of this side, padded past
