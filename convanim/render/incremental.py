@@ -69,12 +69,14 @@ class Tracked:
         """Boxes along each segment, in pieces: a long slanting line's own
         box would take in much that it never touches."""
         pad = width_px / 2 + 1
-        for (x0, y0), (x1, y1) in zip(points, points[1:] or points):
+        ends = np.asarray(points if len(points) > 1 else points * 2, np.float64)
+        for (x0, y0), (x1, y1) in zip(ends[:-1].tolist(), ends[1:].tolist()):
             pieces = max(1, int(max(abs(x1 - x0), abs(y1 - y0)) // SEGMENT))
-            for i in range(pieces):
-                ax, ay = x0 + (x1 - x0) * i / pieces, y0 + (y1 - y0) * i / pieces
-                bx, by = x0 + (x1 - x0) * (i + 1) / pieces, y0 + (y1 - y0) * (i + 1) / pieces
-                self.boxes.append((min(ax, bx) - pad, min(ay, by) - pad, max(ax, bx) + pad, max(ay, by) + pad))
+            t = np.arange(pieces + 1) / pieces
+            xs, ys = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+            boxes = np.column_stack((np.minimum(xs[:-1], xs[1:]) - pad, np.minimum(ys[:-1], ys[1:]) - pad,
+                                     np.maximum(xs[:-1], xs[1:]) + pad, np.maximum(ys[:-1], ys[1:]) + pad))
+            self.boxes.extend(boxes.tolist())
 
 
 def bounds(boxes, width: int, height: int) -> Bounds | None:
