@@ -1,97 +1,21 @@
-"""Raster primitives: rectangles, text and typeset formulas on an RGB image.
+"""Raster primitives: rectangles, cells, text and typeset formulas on an RGB image.
 
 Pillow draws (its FreeType text is anti-aliased and fast, and whole-pixel
-rectangles stay crisp); matplotlib's mathtext typesets formulas without TeX.
-Fonts are the DejaVu faces matplotlib ships, so every machine draws the same
-pixels. This module knows nothing of convolutions.
+rectangles stay crisp); the type comes from ``fonts.py``. A canvas's pixels
+are numpy arrays in whole blocks, so that boxes and sets of blocks are
+copied between canvases as array slices. This module knows nothing of
+convolutions.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib.util
-import math
-from pathlib import Path
-
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
+from .fonts import COMPOSED, advance, cap_height, glyphs, math_alpha, text_width, words_width
+# The layouts still measure text through this module (re-exported until they import ``fonts``).
+from .fonts import fit_text, font, math_size  # noqa: F401
 from .theme import TRANSPARENT, hex_rgb
-from .typeset import typeset
-
-
-@functools.lru_cache(maxsize=None)
-def _font_dir() -> Path:
-    # Found without importing matplotlib (a tenth of a second): its fonts
-    # sit in the package's mpl-data folder.
-    spec = importlib.util.find_spec("matplotlib")
-    for location in (spec.submodule_search_locations or []) if spec else []:
-        folder = Path(location) / "mpl-data" / "fonts" / "ttf"
-        if (folder / _FACES[("sans", False)]).is_file():
-            return folder
-    import matplotlib  # an unusual installation: ask matplotlib itself
-
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-
-
-_FACES = {
-    ("sans", False): "DejaVuSans.ttf",
-    ("sans", True): "DejaVuSans-Bold.ttf",
-    ("mono", False): "DejaVuSansMono.ttf",
-    ("mono", True): "DejaVuSansMono-Bold.ttf",
-    ("sans-italic", False): "DejaVuSans-Oblique.ttf",
-    ("sans-italic", True): "DejaVuSans-BoldOblique.ttf",
-}
-
-
-@functools.lru_cache(maxsize=256)
-def font(family: str = "sans", size: float = 15, bold: bool = False) -> ImageFont.FreeTypeFont:
-    """A DejaVu face at ``size`` pixels (rounded to a quarter pixel for caching)."""
-    return ImageFont.truetype(str(_font_dir() / _FACES[(family, bold)]), size=max(1.0, round(size * 4) / 4))
-
-
-@functools.lru_cache(maxsize=256)
-def _cap_height(family: str, size: float, bold: bool) -> float:
-    """How far a digit's top stands above the baseline (negative, y down)."""
-    return font(family, size, bold).getbbox("0", anchor="ls")[1]
-
-
-@functools.lru_cache(maxsize=16384)
-def _glyphs(family: str, size: float, bold: bool, text: str, anchor: str):
-    """The coverage of ``text`` anchored on a whole pixel, and its offset
-    from that pixel: what ImageDraw.text draws.
-
-    Set from each character's cached coverage, as FreeType sets a line (each
-    glyph on the whole pixel nearest its pen position, the pen moved by the
-    advance and the pair's kerning): rendering a new number whole costs a
-    FreeType render per glyph, and a figure writes thousands of numbers
-    made of a dozen characters."""
-    if len(text) < 2 or "\n" in text:
-        return font(family, size, bold).getmask2(text, "L", anchor=anchor)
-    pen, places = 0.0, []
-    for i, character in enumerate(text):
-        coverage, dx, dy = _glyph(family, size, bold, character)
-        places.append((coverage, math.floor(pen + 0.5) + dx, dy))
-        if i + 1 < len(text):
-            pair = text[i : i + 2]
-            pen += _length(pair, family, size, bold) - _length(pair[1], family, size, bold)
-    left, top = min(x for _, x, _ in places), min(y for _, _, y in places)
-    right = max(x + c.shape[1] for c, x, _ in places)
-    bottom = max(y + c.shape[0] for c, _, y in places)
-    mask = np.zeros((bottom - top, right - left), np.uint8)
-    for coverage, x, y in places:
-        area = mask[y - top : y - top + coverage.shape[0], x - left : x - left + coverage.shape[1]]
-        np.maximum(area, coverage, out=area)
-    along = {"l": 0.0, "m": _length(text, family, size, bold) / 2, "r": _length(text, family, size, bold)}[anchor[0]]
-    down = 0 if anchor[1] == "s" else font(family, size, bold).getmetrics()[0]  # "a": from the ascender line
-    return Image.fromarray(mask, "L").im, (left - math.floor(along + 0.5), top + down)
-
-
-@functools.lru_cache(maxsize=4096)
-def _glyph(family: str, size: float, bold: bool, character: str) -> tuple[np.ndarray, int, int]:
-    """One character's coverage, and its offset from its pen position on the baseline."""
-    mask, (dx, dy) = font(family, size, bold).getmask2(character, "L", anchor="ls")
-    return np.asarray(Image.Image()._new(mask)), dx, dy
 
 
 # px: a canvas's arrays are kept in whole blocks of this side, padded past
@@ -107,10 +31,6 @@ def _blocks(array: np.ndarray) -> np.ndarray:
     row = BLOCK * array.itemsize * (array.shape[2] if array.ndim == 3 else 1)
     items = array.reshape(height, -1).view(f"V{row}")  # (height, block columns)
     return items.reshape(height // BLOCK, BLOCK, width // BLOCK).swapaxes(1, 2)
-
-
-# Text this long, with a space, is drawn word by word (``Painter._words``).
-COMPOSED = 10
 
 
 class _TileCache:
@@ -136,49 +56,6 @@ class _TileCache:
 
 
 _TILES = _TileCache(24 << 20)
-
-
-@functools.lru_cache(maxsize=16384)
-def _length(text: str, family: str, size: float, bold: bool) -> float:
-    return font(family, size, bold).getlength(text)
-
-
-def text_width(text: str, family: str = "sans", size: float = 15, bold: bool = False) -> float:
-    """How wide ``text`` is drawn: a long line as its words and spaces, as ``Painter.text`` sets it."""
-    if len(text) >= COMPOSED and " " in text:
-        return _words_width(text.split(" "), family, size, bold)
-    return _length(text, family, size, bold)
-
-
-def _words_width(words: list[str], family: str, size: float, bold: bool) -> float:
-    return sum(_length(word, family, size, bold) for word in words) + _length(" ", family, size, bold) * (len(words) - 1)
-
-
-@functools.lru_cache(maxsize=64)
-def _math_alpha(source: str, size: float) -> np.ndarray:
-    """The coverage mask of a mathtext formula, in Computer Modern (typeset
-    once, then read from the disk cache: see typeset.py)."""
-    alpha = typeset(source, size).copy()
-    alpha.setflags(write=False)
-    return alpha
-
-
-def math_size(source: str, size: float) -> tuple[int, int]:
-    """(width, height) of a formula typeset at ``size`` pixels."""
-    alpha = _math_alpha(source, size)
-    return alpha.shape[1], alpha.shape[0]
-
-
-def fit_text(text: str, size: float, room: float, family: str = "sans", bold: bool = False, least: float = 0.6) -> tuple[str, float]:
-    """``text`` at the largest size up to ``size`` that fits ``room`` pixels,
-    down to ``least`` of it; past that, cut short with an ellipsis."""
-    width = text_width(text, family, size, bold)
-    if width <= room:
-        return text, size
-    size = max(size * least, size * room / width)
-    while text and text_width(text, family, size, bold) > room:
-        text = text[:-2] + "…" if len(text) > 1 else ""
-    return text, size
 
 
 def _shared(pixels: np.ndarray, mode: str) -> Image.Image:
@@ -345,19 +222,19 @@ class Painter:
         line or a counter is new at every step, its words are not. Each word
         starts on a whole pixel, as FreeType places each glyph of a line."""
         words = text.split(" ")
-        space = _length(" ", family, size, bold)
-        widths = [_length(word, family, size, bold) for word in words]
-        width = _words_width(words, family, size, bold)
+        space = advance(" ", family, size, bold)
+        widths = [advance(word, family, size, bold) for word in words]
+        width = words_width(words, family, size, bold)
         left = {"centre": x - width / 2, "left": x, "right": x - width}[align]
         if valign == "middle":
-            baseline, anchor = y - _cap_height(family, size, bold) / 2, "ls"
+            baseline, anchor = y - cap_height(family, size, bold) / 2, "ls"
         else:
             baseline, anchor = y, "la"
-        for word, advance in zip(words, widths):
+        for word, room in zip(words, widths):
             if word:
-                mask, (dx, dy) = _glyphs(family, size, bold, word, anchor)
+                mask, (dx, dy) = glyphs(family, size, bold, word, anchor)
                 self._stamp(mask, (round(left) + dx, round(baseline) + dy), colour)
-            left += advance + space
+            left += room + space
         return width
 
     @staticmethod
@@ -366,7 +243,7 @@ class Painter:
         whole pixel where its top-left corner goes."""
         anchor = {"centre": "m", "left": "l", "right": "r"}[align]
         if valign == "middle":
-            at, anchor = (x, y - _cap_height(family, size, bold) / 2), anchor + "s"
+            at, anchor = (x, y - cap_height(family, size, bold) / 2), anchor + "s"
         else:
             at, anchor = (x, y), anchor + "a"
         # What ImageDraw.text does, with the glyphs' coverage cached: a figure
@@ -374,7 +251,7 @@ class Painter:
         # whole pixels (half a pixel off at most), a number drawn again is a
         # copy of its coverage: cached on a fraction of a pixel, nearly every
         # place a number moves to would render it anew.
-        mask, (dx, dy) = _glyphs(family, size, bold, text, anchor)
+        mask, (dx, dy) = glyphs(family, size, bold, text, anchor)
         return mask, (round(at[0]) + dx, round(at[1]) + dy)
 
     def cell(
@@ -428,7 +305,7 @@ class Painter:
 
     def math(self, x: float, y: float, source: str, size: float, colour: str) -> tuple[int, int]:
         """Typeset ``source`` (mathtext) with its top-left corner at (x, y)."""
-        alpha = _math_alpha(source, size)
+        alpha = math_alpha(source, size)
         mask = Image.fromarray(alpha, mode="L")
         ink = Image.new("RGBX", mask.size, hex_rgb(colour))
         self.image.paste(ink, (round(x), round(y)), mask)
