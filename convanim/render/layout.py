@@ -216,5 +216,6 @@ def compute_layout(trace, width: int = 1080, panel: bool = True, **look) -> Layo
     ``title`` (the panel's, which may take two lines), ``decimals`` (of
     the numbers in cells) and ``scale`` (type and spacing as for a figure
     ``scale`` × 1080 px wide, where the figure is part of a wider canvas;
-    by default they scale with ``width``)."""
+    by default they scale with ``width``) and ``height`` (a canvas's: the
+    layout picks or tightens its arrangement to fit it where it can)."""
     return _module(trace.spec).compute_layout(trace, width, panel, **look)

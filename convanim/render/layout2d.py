@@ -280,7 +280,7 @@ def check_drawable(spec: ConvSpec) -> None:
 
 def compute_layout(
     trace: Trace, width: int = BASE_WIDTH, panel: bool = True, title: str | None = None, decimals: int | None = None,
-    scale: float | None = None,
+    scale: float | None = None, height: float | None = None,
 ) -> Layout2D:
     spec = trace.spec
     # ``scale``: the figure is part of a wider picture (a canvas) whose width sets the type.
