@@ -27,7 +27,7 @@ import traceback
 
 import numpy as np
 
-from .boxes import changed_pixels, clip, pixels_at, put_pixels
+from .boxes import changed_pixels, pixels_at, put_pixels
 from .gif import GifEncoder
 
 # Frames of fewer pixels than this are encoded in the writer's process: a
@@ -93,15 +93,12 @@ class EncoderProcess:
         self._freed = freed_read
 
     def add(self, pixels: np.ndarray, duration_ms: float, changed, boxes) -> None:
-        height, width = pixels.shape[:2]
-        if boxes is None and changed is not None:
-            boxes = [changed]
-        if boxes is not None and pixels.shape == self._shape:
-            boxes = [box for box in (clip(box, width, height) for box in boxes) if box]
-            # The rows the boxes span, and one more each side: the child
+        height = pixels.shape[0]
+        if changed is not None and pixels.shape == self._shape:
+            boxes = [changed] if boxes is None else boxes  # (inside ``changed``, as a Frame's are)
+            # The rows of ``changed``, and one more each side: the child
             # compares whole 8-byte words, which may reach into them.
-            top = max(0, min((b[1] for b in boxes), default=0) - 1)
-            bottom = min(height, max((b[3] for b in boxes), default=0) + 1)
+            top, bottom = max(0, int(changed[1]) - 1), min(height, int(changed[3]) + 1)
         else:
             boxes, top, bottom = None, 0, height
         self._shape = pixels.shape
