@@ -10,6 +10,7 @@ same byte for byte as the one written in the writer's own process.
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import sys
 
@@ -22,6 +23,7 @@ from convanim.errors import WriterError
 from convanim.render import RenderOptions
 from convanim.writers import gifworker, open_writer, write_frames
 from convanim.writers.boxes import changed_pixels, pixels_at, put_pixels
+from convanim.writers import gif as gifmodule
 from convanim.writers.gif import GifEncoder
 from convanim.writers.palette import FigurePalette, _keys_to_rgb, frame_keys
 
@@ -119,6 +121,32 @@ def test_a_second_process_writes_the_same_bytes(case, tmp_path, monkeypatch):
     assert forks == [1], "large frames go to a second process"
     assert path.read_bytes() == encode_here(frames)[0]
     assert list(tmp_path.iterdir()) == [path]
+
+
+@pytest.mark.parametrize("second", [True, False], ids=["second process", "this process"])
+def test_frames_read_in_place_from_the_canvas_are_written_as_drawn(second, tmp_path, monkeypatch):
+    """The renderer hands a writer its canvas's colour bytes in place (four
+    bytes a pixel): they are read as such, in a second process or in this
+    one, and the file is the one the drawn frames, copied, give."""
+    from convanim.render import _counted_frames
+
+    if second and not sys.platform.startswith("linux"):
+        pytest.skip("large frames are encoded in a second process on Linux only")
+    arguments, options = CASES["2-D large glide"]
+    monkeypatch.setattr(gifworker, "PROCESS_ABOVE", 1 << 16 if second else 1 << 40)
+    in_place = _counted_frames(convanim.conv(**arguments), RenderOptions(**options), shared=True)[1]
+    first = next(in_place)
+    assert not first.pixels.flags.c_contiguous and first.pixels.strides[1] == 4  # read in place, not copied
+    forks, words = [], []
+    real_fork, real_words = os.fork, gifworker.four_bytes
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    spy = lambda pixels: words.append(real_words(pixels)) or words[-1]  # noqa: E731
+    monkeypatch.setattr(gifworker, "four_bytes", spy)
+    monkeypatch.setattr(gifmodule, "four_bytes", spy)
+    path = write_frames(tmp_path / "in-place.gif", itertools.chain([first], in_place))
+    assert forks == ([1] if second else [])
+    assert words and all(w is not None for w in words)  # handed over as the canvas's words, one plain copy
+    assert path.read_bytes() == encode_here(drawn_frames("2-D large glide"))[0]
 
 
 def test_a_busy_machine_keeps_large_frames_in_this_process(tmp_path, monkeypatch):

@@ -40,7 +40,7 @@ import numpy as np
 
 from ..errors import WriterError
 from . import Frame, Writer
-from .boxes import changed_pixels, pixels_at, put_pixels, union
+from .boxes import RGB_BITS, changed_pixels, changed_words, four_bytes, pixels_at, put_pixels, union
 from .gifblocks import CLEAR, DISPOSE_CLEAR, DISPOSE_NONE, FrameCoder, control, descriptor, empty, origin
 from .palette import FigurePalette, frame_keys
 
@@ -104,6 +104,7 @@ class GifEncoder:
         self._screen: np.ndarray | None = None  # keys on screen once the held frame is drawn
         self._last: np.ndarray | None = None  # keys of the last frame added (patched in place)
         self._pixels: np.ndarray | None = None  # the last frame added, as given (patched in place)
+        self._words: np.ndarray | None = None  # or its colours as words, when given as a canvas's four bytes a pixel
         self._pending = False  # whether _last awaits its delay
         # Where _last may differ from _screen: (flat positions, keys) for each
         # frame added since the last one written, in order; None: anywhere.
@@ -137,6 +138,11 @@ class GifEncoder:
             raise ValueError(f"frame is {frame.shape[1]}x{frame.shape[0]}, the GIF is {self.size[0]}x{self.size[1]}")
         if boxes is None and changed is not None:
             boxes = [changed]
+        memory = four_bytes(frame)
+        if memory is not None:  # a canvas's colour bytes in place: compared as words of four bytes
+            self._add_words(memory.view("<u4")[..., 0], duration_ms, boxes)
+            return
+        self._words = None
         if boxes is not None and self._pixels is not None and self._pixels.shape == frame.shape:
             where = changed_pixels(frame, self._pixels, boxes)
             now = pixels_at(frame, where)
@@ -147,6 +153,18 @@ class GifEncoder:
                 self._pixels = np.empty_like(frame)
             np.copyto(self._pixels, frame)  # (into the same buffer: a new one costs its pages anew)
             self.add_changes(duration_ms, None, frame)
+
+    def _add_words(self, words: np.ndarray, duration_ms: float, boxes) -> None:
+        """``add`` for a frame as (H, W) words of four bytes a pixel, colour in the low three."""
+        self._pixels = None
+        if boxes is None or self._words is None:
+            self._words = words & RGB_BITS
+            self.add_changes(duration_ms, None, self._words.view(np.uint8).reshape(*words.shape, 4)[..., :3])
+            return
+        where = changed_words(words, self._words, boxes)
+        now = words[np.divmod(where, words.shape[1])] & RGB_BITS
+        self._words.reshape(-1)[where] = now
+        self.add_changes(duration_ms, where, now.view(np.uint8).reshape(-1, 4)[:, :3])
 
     def add_changes(self, duration_ms: float, where: np.ndarray | None, pixels: np.ndarray) -> None:
         """``add`` a frame given as what changed: the (N, 3|4) ``pixels`` at

@@ -27,7 +27,7 @@ import traceback
 
 import numpy as np
 
-from .boxes import changed_pixels, pixels_at, put_pixels
+from .boxes import RGB_BITS, changed_pixels, changed_words, four_bytes, pixels_at, put_pixels
 from .gif import GifEncoder
 
 # Frames of fewer pixels than this are encoded in the writer's process: a
@@ -108,8 +108,13 @@ class EncoderProcess:
                 if not freed:
                     raise BrokenPipeError
                 self._free_slots += len(freed)
-            _slot(self._shared, self._next, self._slot_bytes, pixels.shape)[top:bottom] = pixels[top:bottom]
-            pickle.dump((self._next, duration_ms, pixels.shape, boxes), self._outbox, protocol=pickle.HIGHEST_PROTOCOL)
+            words = four_bytes(pixels)
+            if words is not None:  # the rows as they lie in memory, four bytes a pixel: one plain copy
+                _slot(self._shared, self._next, self._slot_bytes, words.shape)[top:bottom] = words[top:bottom]
+            else:
+                _slot(self._shared, self._next, self._slot_bytes, pixels.shape)[top:bottom] = pixels[top:bottom]
+            item = (self._next, duration_ms, pixels.shape, boxes, words is not None)
+            pickle.dump(item, self._outbox, protocol=pickle.HIGHEST_PROTOCOL)
             self._outbox.flush()
         except BrokenPipeError:
             self._close_outbox()
@@ -192,7 +197,20 @@ def _serve(frames_fd: int, result_fd: int, freed_fd: int, shared, slot_bytes: in
             encoder = GifEncoder(fp, size, **options)
             before = None  # the last frame read
             while (item := pickle.load(inbox)) is not None:
-                index, duration_ms, shape, boxes = item
+                index, duration_ms, shape, boxes, four = item
+                if four:  # the colour is three bytes of each word of four: compared and kept as words
+                    words = _slot(shared, index, slot_bytes, (*shape[:2], 4)).view("<u4")[..., 0]
+                    if boxes is None or before is None or before.shape != words.shape:
+                        before = words & RGB_BITS
+                        os.write(freed_fd, b"\1")
+                        encoder.add_changes(duration_ms, None, before.view(np.uint8).reshape(*shape[:2], 4)[..., :3])
+                        continue
+                    where = changed_words(words, before, boxes)
+                    now = np.take(words.reshape(-1), where) & RGB_BITS
+                    os.write(freed_fd, b"\1")
+                    before.reshape(-1)[where] = now
+                    encoder.add_changes(duration_ms, where, now.view(np.uint8).reshape(-1, 4)[:, :3])
+                    continue
                 frame = _slot(shared, index, slot_bytes, shape)
                 if boxes is None or before is None or before.shape != shape:
                     before = frame.copy()
