@@ -73,8 +73,8 @@ def _figure(subject, options, painter=None):
         from .layout import Box
         from .panel import least_width, panel_height
 
-        def layout_at(width: int, panel: bool, scale: float):
-            return compute_layout(result, width, panel, scale=scale, **look)
+        def layout_at(width: int, panel: bool, scale: float, height: int | None = None):
+            return compute_layout(result, width, panel, scale=scale, height=height, **look)
 
         def panel_at(scale: float):
             return least_width(result.spec, scale, title), lambda width: panel_height(result.spec, width, scale, title)
@@ -85,7 +85,9 @@ def _figure(subject, options, painter=None):
             shown = {(step.out_channel, step.shown) for step in result.steps}
             return all(layout.cell_label(value, box=cell, row=("output", channel))[0] for channel, value in shown)
 
-        layout = fit(layout_at, panel_at, canvas_size(options.canvas, options.width), options.panel, readable)
+        # A 2-D figure too large for a slide at the floor is drawn whole with smaller type rather than refused.
+        smaller = (0.9, 0.8, 0.7, 0.6, 0.5) if result.spec.ndim == 2 else ()
+        layout = fit(layout_at, panel_at, canvas_size(options.canvas, options.width), options.panel, readable, smaller)
     renderer = FrameRenderer(
         result, layout, options.theme, FigureText(title, options.credit), painter or Painter, show_pending=options.show_pending
     )

@@ -61,25 +61,42 @@ class PanelBeside:
         return replace(label, x=label.x + self.width - self.grids.width, y=label.y + self.height - self.grids.height)
 
 
-def fit(layout_at, panel_at, canvas: tuple[int, int], panel: bool, readable=None):
-    """The figure's layout for ``canvas``, type sized for the canvas's width
-    (no text under 1/60 of it, as for a figure that wide): the panel under
+def fit(layout_at, panel_at, canvas: tuple[int, int], panel: bool, readable=None, smaller: tuple[float, ...] = ()):
+    """``fit_at`` the canvas's own type scale; where nothing fits, at each
+    of the ``smaller`` scales (fractions of it) in turn: a figure drawn
+    whole, its type a little under the floor, rather than refused. The
+    refusal, where none fits, names what would fit at the floor."""
+    cw = canvas[0]
+    try:
+        return fit_at(layout_at, panel_at, canvas, panel, readable, cw / BASE_WIDTH)
+    except SpecError as refused:
+        for fraction in smaller:
+            try:
+                return fit_at(layout_at, panel_at, canvas, panel, readable, fraction * cw / BASE_WIDTH)
+            except SpecError:
+                continue
+        raise refused from None
+
+
+def fit_at(layout_at, panel_at, canvas: tuple[int, int], panel: bool, readable, scale: float):
+    """The figure's layout for ``canvas``, type sized for ``scale`` (at the
+    canvas's own, no text under 1/60 of its width, as for a figure that wide): the panel under
     the grids or beside them, whichever draws the grids larger, the grids
     narrowed as far as half their room where that makes them fit.
 
-    ``layout_at(width, panel, scale)`` lays the figure out; ``panel_at(scale)``
+    ``layout_at(width, panel, scale, height=)`` lays the figure out (a 2-D
+    layout picks, among its arrangements, one within ``height``); ``panel_at(scale)``
     gives ``(least width, height at a width)`` of the panel; ``readable(layout)``
     says whether an overview's lenses have room for its numbers. Refuses, naming
     what would fit, where nothing does."""
     cw, ch = canvas
-    scale = cw / BASE_WIDTH
     cache = {}
 
     def at(width: int, with_panel: bool):
         key = (int(width), with_panel)
         if key not in cache:
             try:
-                cache[key] = layout_at(key[0], with_panel, scale)
+                cache[key] = layout_at(key[0], with_panel, scale, height=ch)
             except SpecError:  # e.g. too many bands at this width: does not fit
                 cache[key] = None
         return cache[key]
