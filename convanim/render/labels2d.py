@@ -90,13 +90,18 @@ def padding_labels(L: Layout2D, word: str) -> list[Label]:
     return [Label(x, y, word, px, "padding", align="right")]
 
 def _lens_titles(L: Layout2D, px: float) -> list[Label]:
-    """Under each lens, what it magnifies."""
+    """Under each lens, what it magnifies, in as many words as its width holds."""
     lens, result = L.lens, []
     many_in, many_out = L.in_channels > 1, L.out_channels > 1
     for channel, (x, y) in enumerate(lens.inputs):
-        name = f"ch {channel} window" if many_in else "window"
-        result.append(Label(x, y + lens.in_size[1] + 0.5 * lens.title_room, f"{name}, magnified", px, "muted", "left"))
+        words = [f"ch {channel} window, magnified", f"ch {channel} window", f"ch {channel}"] if many_in else ["window, magnified", "window"]
+        result.append(Label(x, y + lens.in_size[1] + 0.5 * lens.title_room, _title(words, lens.in_size[0], px), px, "muted", "left"))
     for channel, (x, y) in enumerate(lens.outputs):
-        name = f"ch {channel} output" if many_out else "output"
-        result.append(Label(x, y + lens.out_size[1] + 0.5 * lens.title_room, f"{name}, magnified", px, "muted", "left"))
+        words = [f"ch {channel} output, magnified", f"ch {channel} output", f"ch {channel}"] if many_out else ["output, magnified", "output"]
+        result.append(Label(x, y + lens.out_size[1] + 0.5 * lens.title_room, _title(words, lens.out_size[0], px), px, "muted", "left"))
     return result
+
+
+def _title(words: list[str], room: float, px: float) -> str:
+    """The first of ``words`` no wider than ``room`` (else the last): never smaller type."""
+    return next((text for text in words if text_width(text, size=px) <= room), words[-1])
