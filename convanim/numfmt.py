@@ -8,12 +8,21 @@ its values in one ``RowFormat``, chosen from all of them by ``row_format``:
   rounded where more than six are needed, while the smallest value is at
   least 0.001 and the row fits its cells;
 - else scientific notation, every mantissa with the same significant digits,
-  two unless three make the row exact (1.2e−4 beside −3.5e0 and 1.0e6).
+  two unless three make the row exact (1.2×10⁻⁴ beside −3.5 and 1.0×10⁶).
+
+Scientific numbers are written as a reader writes them by hand, a mantissa
+times a power of ten in superscript (1.2×10⁻⁴), not as code writes them
+(1.2e-4, which a class reads as "1.2 e minus 4"). The power is left out
+where it is 10⁰: −3.5 beside 1.2×10⁻⁴ is still one form, every number
+with the row's significant digits, and "−3.5×10⁰" is noise. In a product
+line such a number stands in parentheses, as a negative one does, so that
+its × is not read as the product's: (1.2×10⁻⁴)×0.50.
 
 A value the format rounds is marked ≈ wherever it is written. Product lines
 write each value in its row's form, with up to six significant digits where
 the cell rounds (``RowFormat.full``); ``--decimals N`` fixes the row, product
-lines included, to N decimals.
+lines included, to N decimals. Tables for a terminal (``format_number``)
+keep the plain ASCII e-notation.
 """
 
 from __future__ import annotations
@@ -30,6 +39,26 @@ SMALLEST_FIXED = 1e-3  # a smaller value makes its row scientific: 1.0e−4, not
 CELL_DIGITS = 3  # significant digits a scientific row shows at most, when exact
 LINE_DIGITS = 6  # significant digits a product line shows where the cell rounds
 _EXACT = Context(prec=400)
+TIMES_TEN = "\u00d710"  # ×10, before a superscript power
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+_PLAIN_DIGITS = {v: k for k, v in _SUPERSCRIPT.items()}
+
+
+def _written(text: str) -> str:
+    """A format's working text (``1.2e-4``, ``-0.5``) as a figure writes it:
+    a true minus sign, and a power of ten in superscript (``1.2×10⁻⁴``),
+    left out where it is 10⁰ (``-3.5e0`` is ``−3.5``)."""
+    mantissa, e, exponent = text.partition("e")
+    mantissa = mantissa.replace("-", MINUS)
+    if not e or int(exponent) == 0:
+        return mantissa
+    return mantissa + TIMES_TEN + exponent.translate(_SUPERSCRIPT)
+
+
+def chars(text: str) -> int:
+    """How many characters ``text`` takes, a power of ten counted as its
+    ``e`` form would be (the superscripts are narrow)."""
+    return len(text.replace(TIMES_TEN, "e"))
 
 
 # Texts that read back this close are the value: a few float64 rounding steps
@@ -89,8 +118,8 @@ class RowFormat:
         return _fixed(x, digits)
 
     def plain(self, x: float) -> str:
-        """``x`` in this format, unmarked, with a true minus sign."""
-        return self._plain(x, self.digits).replace("-", MINUS)
+        """``x`` in this format, unmarked, as a figure writes it (``_written``)."""
+        return _written(self._plain(x, self.digits))
 
     def rounds(self, x: float) -> bool:
         """Whether this format writes ``x`` rounded."""
@@ -118,7 +147,7 @@ class RowFormat:
             most = max(self.digits, LINE_DIGITS - 1 - _magnitude(x))
             digits = next((d for d in range(self.digits, most + 1) if _close(float(_fixed(x, d)), x)), most)
         text = self._plain(x, digits)
-        return ("" if _close(float(text), x) else ROUNDED) + text.replace("-", MINUS)
+        return ("" if _close(float(text), x) else ROUNDED) + _written(text)
 
     def describe(self) -> str:
         """The precision in words: "2 decimals", "2 significant digits"."""
@@ -141,11 +170,11 @@ def _full(fmt: RowFormat, x: float) -> str:
 
 
 def _fits(fmt: RowFormat, values, max_chars: int) -> bool:
-    return all(len(fmt.text(v)) <= max_chars for v in values)
+    return all(chars(fmt.text(v)) <= max_chars for v in values)
 
 
 def _widest(fmt: RowFormat, values) -> int:
-    return max(len(fmt.text(v)) for v in values)
+    return max(chars(fmt.text(v)) for v in values)
 
 
 def _exact(fmt: RowFormat, values) -> bool:
@@ -217,8 +246,9 @@ def format_number(x: float) -> str:
 
 
 def value_of(text: str) -> float:
-    """Read back what a format wrote: ≈ and true minus signs allowed."""
-    return float(text.removeprefix(ROUNDED).replace(MINUS, "-"))
+    """Read back what a format wrote: ≈, true minus signs and powers of ten allowed."""
+    mantissa, times, power = text.removeprefix(ROUNDED).replace(MINUS, "-").partition(TIMES_TEN)
+    return float(mantissa + ("e" + power.translate(_PLAIN_DIGITS) if times else ""))
 
 
 def fitting_number(x: float, max_chars: int, tolerance: float = 0.05) -> str:
@@ -228,6 +258,6 @@ def fitting_number(x: float, max_chars: int, tolerance: float = 0.05) -> str:
     a cell too small for a number shows none."""
     for fmt in (row_format([x], max_chars=max_chars), RowFormat("scientific", 1)):
         text = fmt.text(x)
-        if len(text) <= max_chars:
+        if chars(text) <= max_chars:
             return text if abs(value_of(text) - x) <= tolerance * abs(x) else ""
     return ""

@@ -54,11 +54,13 @@ def publish(subject, path: Path, options, *, format=None, step=None, storyboard=
         writer_options = {"title": options.title or path.stem, "description": words.long}
     animated = fmt.kind == "animation" and fmt.name not in ("mp4", "webm")
     still = still_path(path) if embed is not None and animated else None
+    notes = []
     written = write_figure(
         subject, path, options, format=format, step=step, storyboard=storyboard,
-        writer_options=writer_options, still=still, progress=progress,
+        writer_options=writer_options, still=still, progress=progress, notes=notes,
     )  # fmt: skip
     lines = [f"wrote {written.path} ({_size(written.path) / 1024:.1f} KiB)"]
+    lines += [f"convanim: note: {note}" for note in notes]
     if written.still is not None:
         lines.append(f"wrote {written.still} ({_size(written.still) / 1024:.1f} KiB), the still for reduced motion")
     if written.note:

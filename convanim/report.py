@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from .code import torch_source
 from .engine import Step, Trace
-from .numfmt import MINUS, ROUNDED, RowFormat, fitting_number, format_number
+from .numfmt import MINUS, ROUNDED, TIMES_TEN, RowFormat, fitting_number, format_number
 from .spec import ConvSpec
 from .traces import shown_partial_sums
 
@@ -42,12 +43,25 @@ Formats = Mapping[tuple[str, int], RowFormat] | None
 
 def written(x: float, row: tuple[str, int], formats: Formats = None) -> str:
     """``x`` as a product line writes it: in ``row``'s format where given."""
-    return shown(x) if formats is None else formats[row].full(x)
+    return _shown(x) if formats is None else _full(formats[row], x)
+
+
+# A figure writes the same few numbers in thousands of product lines (a
+# large grid's every step, and its caption): each is worked out once.
+@functools.lru_cache(maxsize=1 << 16)
+def _shown(x: float) -> str:
+    return shown(x)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _full(fmt: RowFormat, x: float) -> str:
+    return fmt.full(x)
 
 
 def _factor(x: float, row: tuple[str, int], formats: Formats = None, mark: str = "") -> str:
     text = written(x, row, formats) + mark
-    return f"({text})" if x < 0 else text
+    # A power of ten's × is not the product's: (1.2×10⁻⁴)×2, as (−3)×2.
+    return f"({text})" if x < 0 or TIMES_TEN in text else text
 
 
 def step_terms(step: Step, mark_padding: bool = False, formats: Formats = None) -> list[str]:
@@ -58,13 +72,28 @@ def step_terms(step: Step, mark_padding: bool = False, formats: Formats = None) 
     shows by colour but a table cannot. ``formats``: a figure's row formats
     (the bias and sums are written as the output row writes them)."""
     terms = [
-        f"{_factor(t.value, ('input', t.in_channel), formats, '(pad)' if mark_padding and t.source is None else '')}"
-        f"×{_factor(t.weight, ('kernel', t.in_channel), formats)}"
-        for t in step.taps
+        f"{_factor(value, ('input', channel), formats, '(pad)' if padding else '')}×{_factor(weight, ('kernel', channel), formats)}"
+        for channel, value, weight, padding in _products(step, mark_padding)
     ]
     if step.bias is not None:
         terms.append(f"{_factor(step.bias, ('output', step.out_channel), formats)} (bias)")
     return terms
+
+
+def _products(step: Step, mark_padding: bool):
+    """(input channel, value, weight, read from zero padding) per tap, in tap order."""
+    arrays = getattr(step.taps, "arrays", None)
+    if arrays is None:
+        return [(t.in_channel, t.value, t.weight, mark_padding and t.source is None) for t in step.taps]
+    # A traced step: from its arrays, without building a Tap per product.
+    weights, values = (a.tolist() for a in arrays)
+    zero = step.taps.reads_zero_padding if mark_padding else [False] * len(weights[0])
+    first = step.taps.first_channel
+    return [
+        (first + c, value, weight, padding)
+        for c, (channel_weights, channel_values) in enumerate(zip(weights, values))
+        for value, weight, padding in zip(channel_values, channel_weights, zero)
+    ]
 
 
 def step_result(step: Step, formats: Formats = None) -> str:
@@ -110,8 +139,8 @@ def channel_terms(step: Step, mark_padding: bool = False, formats: Formats = Non
     ``(channel, terms, partial sum)`` for each channel it reads (the
     partial sums are the trace's, rounding noise shown as 0)."""
     groups: dict[int, list[str]] = {}
-    for tap, term in zip(step.taps, step_terms(step, mark_padding, formats)):
-        groups.setdefault(tap.in_channel, []).append(term)
+    for (channel, *_), term in zip(_products(step, False), step_terms(step, mark_padding, formats)):
+        groups.setdefault(channel, []).append(term)
     return [(channel, words, partial) for (channel, words), partial in zip(groups.items(), shown_partial_sums(step), strict=True)]
 
 

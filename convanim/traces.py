@@ -281,6 +281,18 @@ class Taps(_Lazy):
         values = trace.padded[(slice(first, first + in_per_group), *positions.T)]
         return trace.conv.weight[self._out_channel].reshape(in_per_group, -1), values
 
+    @property
+    def first_channel(self) -> int:
+        """The first input channel the step reads (its group's first)."""
+        return self._group * (self._trace.spec.in_channels // self._trace.spec.groups)
+
+    @cached_property
+    def reads_zero_padding(self) -> tuple[bool, ...]:
+        """Per kernel cell, in tap order: whether it reads zero padding."""
+        trace = self._trace
+        positions = np.asarray(self._origin) + trace._geometry[1]  # (K, ndim)
+        return tuple((trace.roles[tuple(positions.T)] == "zero").tolist())
+
     @cached_property
     def _items(self) -> tuple[Tap, ...]:
         trace = self._trace
@@ -315,6 +327,11 @@ def shown_partial_sums(step: Step) -> tuple[float, ...]:
     """A step's ``partial_sums`` as a reader sees them: 0 where a channel's
     products cancel to rounding noise, by the rule ``shown`` follows (the
     trace keeps the sums bit for bit)."""
+    arrays = getattr(step.taps, "arrays", None)
+    if arrays is not None:  # a traced step: from its arrays, without building its taps
+        weights, values = arrays
+        largest = np.abs(weights * values).max(axis=1)
+        return tuple(settle(np.asarray(step.partial_sums), weights.shape[1], largest).tolist())
     sizes: dict[int, list[float]] = {}
     for tap in step.taps:
         sizes.setdefault(tap.in_channel, []).append(abs(tap.product))

@@ -13,9 +13,10 @@ import convanim
 from convanim.render import _figure
 from convanim.render.canvas import PanelBeside, canvas_size
 from convanim.render.options import RenderOptions
+from convanim.render.panel import COMPACT_KEY, general_formula
 from convanim.render.record import RecordingPainter
 from convanim.render.typeset import SCRIPT_SCALE
-from convanim.templates import load_template
+from convanim.templates import list_templates, load_template
 
 
 def _conv(name):
@@ -29,9 +30,10 @@ def _conv(name):
     return template.conv(), template.title
 
 
-def _drawn(conv, **options):
-    """The layout and the recorded first and last pictures, or the refusal."""
-    renderer, shots = _figure(conv, RenderOptions(**options), painter=RecordingPainter)
+def _drawn(conv, notes=None, **options):
+    """The layout and the recorded first and last pictures, or the refusal;
+    ``notes`` gets the notes the layout gives."""
+    renderer, shots = _figure(conv, RenderOptions(**options), painter=RecordingPainter, notes=notes)
     pictures = [canvas for _, _, canvas in renderer.pictures([shots[0], shots[-1]])]
     return renderer.layout, pictures
 
@@ -51,22 +53,22 @@ def _extent(call):
 
 
 def _in_panel(call, panel) -> bool:
-    """Whether the panel drew it: its formulas, its code, its title and heading."""
+    """Whether the panel drew it: its formulas, its code, its title, heading
+    and the compact formula's key (text set flush with its left edge)."""
     if call.kind == "math" or (call.kind == "text" and call.family == "mono"):
         return True
-    return call.kind == "text" and call.bold and call.align == "left" and abs(call.x - panel.x) < 0.5
+    return call.kind == "text" and call.align == "left" and abs(call.x - panel.x) < 0.5
 
 
-def check_on_canvas(layout, pictures, canvas, ndim):
+def check_on_canvas(layout, pictures, canvas, ndim, notes=()):
     """What a reader of the canvas sees: legible type, everything inside, the
-    panel clear of the grids."""
+    panel clear of the grids. Type is at least 1/60 of the canvas's width,
+    or, with a note saying so, at least 1/60 of its height."""
     cw, ch = canvas
-    floor = cw / 60 - 0.01
-    if ndim == 2:
-        # A 2-D figure no arrangement fits at the floor is drawn whole with
-        # type a little under it (down to half), not refused.
-        assert layout.least_px >= 0.5 * cw / 60 - 0.01
-        floor = min(floor, layout.least_px - 0.01)
+    floor = 18 * layout.scale - 0.01
+    assert floor >= min(cw, max(ch, 600)) / 60 - 0.02, (layout.scale, canvas)
+    shrunk = [note for note in notes if "smallest type" in note]
+    assert bool(shrunk) == (floor < cw / 60 - 0.02), (notes, floor)
     assert layout.width <= cw and layout.height <= ch
     for picture in pictures:
         for call in picture.calls:
@@ -76,7 +78,7 @@ def check_on_canvas(layout, pictures, canvas, ndim):
                 # 2-D grids write their numbers as their cells allow (the
                 # 2-D rule); every other text is at least the floor.
                 if ndim == 1 or not _is_number(call.text):
-                    assert call.size >= floor, (call.text, call.size, cw / 60)
+                    assert call.size >= floor, (call.text, call.size, floor)
                 if call.family == "mono":
                     assert call.size > floor  # code larger than the floor
             if call.kind == "math":
@@ -101,49 +103,61 @@ CASES = [("depthwise", 1), ("groups2", 1), ("forty", 1), ("rgb_two_filters", 2),
 def test_a_canvas_shows_legible_type_or_refuses_naming_what_fits(name, ndim, canvas, width):
     conv, title = _conv(name)
     size = canvas_size(canvas, width)
+    notes = []
     try:
-        layout, pictures = _drawn(conv, width=width, canvas=canvas, title=title)
+        layout, pictures = _drawn(conv, notes, width=width, canvas=canvas, title=title)
     except convanim.SpecError as refused:
         assert refused.option == "canvas"
         needed = _refusal_size(str(refused))
         assert needed and needed[0] == size[0] and needed[1] > size[1], str(refused)
-        # What it says fits, fits.
-        layout, pictures = _drawn(conv, width=width, canvas=f"{needed[0]}x{needed[1]}", title=title)
-        check_on_canvas(layout, pictures, needed, ndim)
-        try:  # a little less: refused, or (2-D, whose arrangements differ in height) drawn as well
-            shorter, pictures = _drawn(conv, width=width, canvas=f"{needed[0]}x{needed[1] - 8}", title=title)
-        except convanim.SpecError:
-            pass
-        else:
-            assert ndim == 2
-            check_on_canvas(shorter, pictures, (needed[0], needed[1] - 8), ndim)
+        # What it says fits, fits, at 1/60 of the width.
+        layout, pictures = _drawn(conv, notes, width=width, canvas=f"{needed[0]}x{needed[1]}", title=title)
+        check_on_canvas(layout, pictures, needed, ndim, notes)
+        assert not notes
         if "--no-panel" in str(refused):
-            layout, pictures = _drawn(conv, width=width, canvas=canvas, title=title, panel=False)
-            check_on_canvas(layout, pictures, size, ndim)
+            layout, pictures = _drawn(conv, notes, width=width, canvas=canvas, title=title, panel=False)
+            check_on_canvas(layout, pictures, size, ndim, notes)
         return
-    check_on_canvas(layout, pictures, size, ndim)
+    check_on_canvas(layout, pictures, size, ndim, notes)
+
+
+# Every 1-D template fits a slide, 1920x1080, and 16:9 at 1080 px wide.
+ONE_D = [name for name in list_templates() if load_template(name).conv().spec.ndim == 1]
+
+
+@pytest.mark.parametrize("canvas", ["1920x1080", "16:9"])
+@pytest.mark.parametrize("name", ONE_D)
+def test_every_1d_template_fits_a_slide(name, canvas):
+    conv, title = _conv(name)
+    notes = []
+    layout, pictures = _drawn(conv, notes, canvas=canvas, title=title)
+    check_on_canvas(layout, pictures, canvas_size(canvas, 1080), 1, notes)
+    assert not notes  # at 1/60 of the width: no type had to shrink
+    frame = next(iter(convanim.frames(conv, RenderOptions(canvas=canvas, title=title))))
+    assert frame.pixels.shape[:2] == canvas_size(canvas, 1080)[::-1]
 
 
 def test_a_large_grids_overview_fits_a_slide_with_its_numbers_in_the_lenses():
     conv, _ = _conv("grid32")
     trace = convanim.trace(conv)
-    layout, pictures = _drawn(trace, canvas="1920x1080", steps="40")
+    notes = []
+    layout, pictures = _drawn(trace, notes, canvas="1920x1080", steps="40")
     assert layout.lens is not None and isinstance(layout, PanelBeside)
-    check_on_canvas(layout, pictures, (1920, 1080), 2)
+    check_on_canvas(layout, pictures, (1920, 1080), 2, notes)
     written = trace.steps[39].shown
     fmt = layout.formats[("output", 0)]
     assert fmt.text(written) in [c.text for c in pictures[0].texts()]  # in its lens cell, not blank
 
 
-def test_lenses_on_a_small_slide_write_their_numbers_in_smaller_type_not_blank():
+def test_lenses_too_small_for_their_numbers_get_smaller_type_not_drawn_blank():
     conv, _ = _conv("grid32")
     trace = convanim.trace(conv)
-    layout, pictures = _drawn(trace, width=700, canvas="16:9", steps="40")
+    notes = []
+    layout, pictures = _drawn(trace, notes, width=700, canvas="16:9", steps="40")
+    check_on_canvas(layout, pictures, (700, 394), 2, notes)
     assert layout.lens is not None
-    check_on_canvas(layout, pictures, (700, 394), 2)
-    assert layout.least_px < 700 / 60  # at the floor the lenses had no room for their numbers
-    written = trace.steps[39].shown
-    assert layout.formats[("output", 0)].text(written) in [c.text for c in pictures[0].texts()]
+    fmt = layout.formats[("output", 0)]
+    assert fmt.text(trace.steps[39].shown) in [c.text for c in pictures[0].texts()]
 
 
 def test_a_canvas_wider_than_the_figure_puts_the_panel_beside_the_grids():
@@ -171,8 +185,35 @@ def test_a_figure_that_fits_is_drawn_as_at_that_width():
 
 def test_a_refused_canvas_writes_nothing_and_says_what_to_change(run_cli, tmp_path):
     out = tmp_path / "f.gif"
-    code, _, err = run_cli("render", "--template", "depthwise", "--canvas", "16:9", "--width", "700", "-o", str(out))
+    tall = ("--in-channels", "8", "--out-channels", "8")
+    code, _, err = run_cli("render", *tall, "--canvas", "16:9", "--width", "700", "-o", str(out))
     assert code == 2 and not out.exists()
-    assert err.count("\n") == 1 and "--canvas" in err and "700x601" in err, err
-    assert run_cli("render", "--template", "depthwise", "--canvas", "700x601", "-o", str(out))[0] == 0
-    assert out.exists()
+    assert err.count("\n") == 1 and "--canvas" in err and "1/60 of the canvas's height" in err, err
+    needed = _refusal_size(err)
+    assert needed[0] == 700
+    code, _, err = run_cli("render", *tall, "--canvas", f"{needed[0]}x{needed[1]}", "-o", str(out))
+    assert code == 0 and out.exists() and "note" not in err
+
+
+def test_a_canvas_that_needs_smaller_type_says_so_in_one_note(run_cli, tmp_path):
+    out = tmp_path / "f.gif"
+    code, _, err = run_cli("render", "--in-channels", "6", "--out-channels", "6", "--canvas", "16:9", "-o", str(out))
+    notes = [line for line in err.splitlines() if line.startswith("convanim: note:")]
+    assert code == 0 and out.exists() and len(notes) == 1 and "--canvas 1080x608" in notes[0] and "smallest type" in notes[0], err
+    code, _, err = run_cli("render", "--template", "padding1", "--canvas", "16:9", "-o", str(out))
+    assert code == 0 and "note" not in err, err
+
+
+def test_a_slide_tightens_the_rows_and_puts_a_compact_panel_beside_them():
+    conv, title = _conv("depthwise")
+    plain, _ = _drawn(conv, title=title)
+    layout, pictures = _drawn(conv, canvas="16:9", title=title)
+    # Rows lower than the figure's own (56 px for 19 px numbers), not lower than the numbers need.
+    assert 1.5 * 19 <= layout.cell_h < plain.cell_h
+    assert isinstance(layout, PanelBeside)
+    sources = [c.text for c in pictures[0].find("math")]
+    assert sources[0] == general_formula("L", True, compact=True) and len(sources) == 2
+    key = " ".join(c.text for c in pictures[0].texts() if c.align == "left" and abs(c.x - layout.panel.x) < 0.5 and not c.bold)
+    assert all(entry in key for entry in COMPACT_KEY), key
+    # The figure at its own width keeps PyTorch's names.
+    assert plain.panel is not None and general_formula("L", True) in [c.text for c in _drawn(conv, title=title)[1][0].find("math")]

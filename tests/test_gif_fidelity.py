@@ -21,7 +21,7 @@ import convanim
 from convanim.errors import WriterError
 from convanim.render import RenderOptions
 from convanim.writers import gifworker, open_writer, write_frames
-from convanim.writers.boxes import coalesce
+from convanim.writers.boxes import changed_pixels
 from convanim.writers.gif import GifEncoder
 from convanim.writers.palette import FigurePalette, _keys_to_rgb, frame_keys
 
@@ -145,7 +145,7 @@ def test_an_os_error_in_the_second_process_is_one_writer_error_and_no_file(tmp_p
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(GifEncoder, "add", full_disk)  # the child is a fork: it has this too
+    monkeypatch.setattr(GifEncoder, "add_changes", full_disk)  # the child is a fork: it has this too
     with pytest.raises(WriterError, match="No space left on device") as raised:
         write_frames(tmp_path / "x.gif", large_frames(40))
     assert raised.value.option == "output"
@@ -177,19 +177,28 @@ def test_an_interrupt_stops_the_second_process_and_leaves_nothing(tmp_path, monk
         os.waitpid(children[0], os.WNOHANG)  # stopped and waited for: nothing left behind
 
 
-def test_coalesced_boxes_hold_every_pixel_and_are_fewer():
+@pytest.mark.parametrize("channels", [3, 4])
+def test_changed_pixels_are_exactly_those_that_differ_inside_the_boxes(channels):
     rng = np.random.default_rng(3)
-    for _ in range(50):
+    for trial in range(40):
+        height, width = int(rng.integers(1, 90)), int(rng.integers(1, 90))
+        before = rng.integers(0, 256, (height, width, channels), np.uint8)
+        frame = before.copy()
         boxes = []
-        for _ in range(int(rng.integers(1, 80))):
-            left, top = int(rng.integers(0, 900)), int(rng.integers(0, 900))
-            boxes.append((left, top, left + int(rng.integers(1, 60)), top + int(rng.integers(1, 40))))
-        merged = coalesce(boxes)
-        covered = np.zeros((1000, 1000), bool)
-        for left, top, right, bottom in merged:
-            covered[top:bottom, left:right] = True
-        assert all(covered[t:b, l:r].all() for l, t, r, b in boxes)
-        assert len(merged) <= len(boxes)
-    tiles = [(x, y, x + 32, y + 32) for x in range(0, 320, 32) for y in range(0, 96, 32)]
-    assert coalesce(tiles) == [(0, 0, 320, 96)], "touching tiles become one box"
-    assert coalesce([(0, 0, 10, 10), (900, 900, 910, 910)]) == [(0, 0, 10, 10), (900, 900, 910, 910)]
+        for _ in range(int(rng.integers(1, 6))):
+            left, top = int(rng.integers(0, width)), int(rng.integers(0, height))
+            box = (left, top, left + int(rng.integers(1, 40)), top + int(rng.integers(1, 40)))
+            boxes.append(box)  # may overlap another, may reach past the picture
+            inside = frame[box[1] : box[3], box[0] : box[2]]
+            touched = rng.random(inside.shape[:2]) < 0.2
+            inside[touched, int(rng.integers(0, channels))] ^= np.uint8(1 + trial % 255)
+        if trial % 3 == 0:
+            boxes.append((width - 1, height - 1, width, height))  # the last pixel: the bytes after whole words
+            frame[-1, -1, -1] ^= 1
+        expected = np.flatnonzero((frame != before).any(axis=2))
+        assert np.array_equal(changed_pixels(frame, before, boxes), expected)
+        # A frame that is a view into a larger picture is compared box by box.
+        wide = np.zeros((height, width + 1, channels), np.uint8)
+        wide[:, :width] = frame
+        assert np.array_equal(changed_pixels(wide[:, :width], before, boxes), expected)
+    assert len(changed_pixels(before, before.copy(), [(0, 0, 10, 10)])) == 0

@@ -233,7 +233,7 @@ def test_groups_have_distinct_colours_and_a_legend():
 def test_tiny_values_are_written_in_scientific_notation_not_left_out():
     conv = convanim.conv([0.00012, 0.00034, -0.00056, 0.00078], [0.00012, 0.5])
     texts = _texts(record(conv)[0])
-    assert {"1.2e−4", "3.4e−4", "−5.6e−4", "7.8e−4"} <= set(texts)
+    assert {"1.2×10⁻⁴", "3.4×10⁻⁴", "−5.6×10⁻⁴", "7.8×10⁻⁴"} <= set(texts)
 
 
 def test_a_number_rounded_for_its_cell_is_marked_and_decimals_set_the_precision():
@@ -296,3 +296,17 @@ def test_the_legend_stays_inside_the_figure_and_above_the_panel():
     entries = [c for c in first.calls if c.kind == "text" and c.text.startswith("group ")]
     assert len(entries) == 16
     assert all(c.x + c.w <= 700 and c.y + c.size / 2 < layout.panel.y for c in entries)
+
+
+def test_the_finished_picture_keeps_every_groups_products_under_the_resting_kernel():
+    """No empty band where the product lines were: 12 groups' lines, each in its colour."""
+    conv = convanim.conv(size=4, in_channels=12, out_channels=12, groups=12, kernel_size=2)
+    trace = convanim.trace(conv)
+    pictures = record(conv, RenderOptions(panel=False))
+    last, done = pictures[-2], pictures[-1]
+    assert done.shot.phase == "done"
+    lines = lambda picture: [(c.text, c.colour, round(c.y, 1)) for c in picture.calls if c.kind == "text" and " = " in c.text]
+    assert len(lines(done)) == 12 and lines(done) == lines(last)  # where the last step wrote them
+    assert f"{len(trace.steps) // 12} of {len(trace.steps) // 12} done" in _texts(done)
+    # The last step's arrows and current cells are gone: every output written, none current.
+    assert not [c for c in done.calls if c.kind == "line" and c.colour in {THEME.group_ink(g) for g in range(12)}]

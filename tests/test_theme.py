@@ -125,15 +125,20 @@ def test_colorblind_roles_stay_apart_for_each_deficiency(deficiency):
 # Group colours are told apart by name ("the blue group", "the crimson one"),
 # on thin stripes and small swatches: CAM02-UCS ΔE of at least 18 in normal
 # vision (13 was two olive greens), at least DISTINGUISHABLE with each
-# deficiency, and two colours of nearly one hue (under 40° apart) differ
-# clearly in lightness (15), or a reader calls both "purple".
+# deficiency; two colours of one hue (under 25° apart) differ in lightness
+# by 25 at least, as navy and sky blue do (#246cfc and #0000fc, 19 apart,
+# were "two blues"), and of nearly one hue (under 40°) by 15, or a reader
+# calls both "purple"; and each stands apart from the page by a ΔE of 30.
 GROUPS = 12
 AT_A_GLANCE = 18.0
+ONE_HUE, ONE_HUE_LIGHTNESS = 25.0, 25.0
 NAMED_HUE, NAMED_LIGHTNESS = 40.0, 15.0
+FROM_THE_PAGE = 30.0
 
 
-def group_pairs_alike(colours: list[str]) -> list:
-    """The pairs of ``colours`` a reader may take for one another, with why."""
+def group_pairs_alike(colours: list[str], page: str | None = None) -> list:
+    """The pairs of ``colours`` a reader may take for one another, with why;
+    and those too close to ``page``, the background."""
     colorspacious = pytest.importorskip("colorspacious", reason="the colour-vision test needs colorspacious (pip install colorspacious)")
     rgb = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in colours]) / 255
     normal = colorspacious.cspace_convert(rgb, "sRGB1", "CAM02-UCS")
@@ -146,11 +151,18 @@ def group_pairs_alike(colours: list[str]) -> list:
         if difference < AT_A_GLANCE:
             alike.append(pair + (f"ΔE {difference:.1f}",))
         turn = abs((hue[i] - hue[j] + 180) % 360 - 180)
-        if turn < NAMED_HUE and abs(normal[i, 0] - normal[j, 0]) < NAMED_LIGHTNESS:
-            alike.append(pair + (f"one hue ({turn:.0f}° apart), one lightness",))
+        lightness = abs(normal[i, 0] - normal[j, 0])
+        if turn < ONE_HUE and lightness < ONE_HUE_LIGHTNESS or turn < NAMED_HUE and lightness < NAMED_LIGHTNESS:
+            alike.append(pair + (f"one hue ({turn:.0f}° apart), lightness {lightness:.0f} apart",))
         for deficiency, colours_seen in seen.items():
             if delta_e(colours_seen[i], colours_seen[j]) < DISTINGUISHABLE:
                 alike.append(pair + (deficiency,))
+    if page is not None:
+        background = colorspacious.cspace_convert(np.array([int(page[i : i + 2], 16) for i in (1, 3, 5)]) / 255, "sRGB1", "CAM02-UCS")
+        for i, colour in enumerate(colours):
+            difference = float(np.linalg.norm(normal[i] - background))
+            if difference < FROM_THE_PAGE:
+                alike.append((i, "page", colour, page, f"ΔE {difference:.1f}"))
     return alike
 
 
@@ -158,7 +170,8 @@ def group_pairs_alike(colours: list[str]) -> list:
 def test_twelve_group_colours_are_told_apart_at_a_glance(name):
     theme = load_theme(name)
     assert len(theme.groups) >= GROUPS
-    assert group_pairs_alike([theme.group_colour(g) for g in range(GROUPS)]) == []
+    page = None if theme.transparent else theme.background
+    assert group_pairs_alike([theme.group_colour(g) for g in range(GROUPS)], page) == []
 
 
 @pytest.mark.parametrize("name", [name for name in THEMES if not load_theme(name).transparent])
@@ -181,9 +194,30 @@ def test_group_colours_stand_out_from_the_page_and_carry_text(name):
             assert contrast_ratio(colour, page) >= least, (name, colour, page)
 
 
-def test_the_rule_catches_the_twins_of_the_former_palette():
+def test_the_rule_catches_the_twins_of_the_former_palettes():
     olive, purple = group_pairs_alike(["#52840c", "#60a421"]), group_pairs_alike(["#7048e8", "#862e9c"])
-    assert olive and purple, (olive, purple)
+    blues, faint = group_pairs_alike(["#246cfc", "#0000fc"]), group_pairs_alike(["#dcdcdc"], "#ffffff")
+    assert olive and purple and blues and faint, (olive, purple, blues, faint)
+    assert not group_pairs_alike(["#246cfc", "#a80024"], "#ffffff")  # blue and crimson: apart
+
+
+@pytest.mark.parametrize("name", THEMES)
+def test_a_12_group_figure_draws_its_groups_in_colours_told_apart(name):
+    """Read from the picture: the legend's swatches and every row's stripe."""
+    import convanim
+    from convanim.render import RenderOptions
+    from convanim.render.record import record
+
+    theme = load_theme(name)
+    conv = convanim.conv(size=4, in_channels=12, out_channels=12, groups=12, kernel_size=2)
+    first = record(conv, RenderOptions(panel=False, theme=name))[0]
+    swatches = {}
+    for label in (c for c in first.calls if c.kind == "text" and c.text.startswith("group ")):
+        swatch = [c for c in first.calls if c.kind == "rect" and c.right < label.x and abs(c.cy - label.y) < 2 and label.x - c.right < 20]
+        swatches[int(label.text.split()[1])] = swatch[-1].colour
+    assert sorted(swatches) == list(range(GROUPS))
+    page = None if theme.transparent else theme.background
+    assert group_pairs_alike([swatches[g] for g in range(GROUPS)], page) == []
 
 
 def test_the_simulation_is_not_a_no_op():

@@ -30,12 +30,13 @@ def frames(subject: Conv | Trace, options: RenderOptions | None = None):
     return _counted_frames(subject, options)[1]
 
 
-def _counted_frames(subject, options, shared: bool = False):
+def _counted_frames(subject, options, shared: bool = False, notes: list | None = None):
     """``(how many frames, the frames)``: the storyboard knows the count before any is drawn.
     ``shared``: the frames' pixels are one buffer, redrawn for the next frame
-    (for a writer, which is done with a frame when it asks for the next)."""
+    (for a writer, which is done with a frame when it asks for the next);
+    ``notes`` gets what the user should know of the figure's layout."""
     options = _options(options)
-    renderer, shots = _figure(subject, options)
+    renderer, shots = _figure(subject, options, notes=notes)
     pictures = renderer.frames(shots, shared)
     if options.canvas is not None:
         from .canvas import canvas_size, on_canvas
@@ -52,8 +53,9 @@ def _reporting(frames, total: int, progress):
         progress(done, total)
 
 
-def _figure(subject, options, painter=None):
-    """The renderer for ``subject`` and the shots it draws."""
+def _figure(subject, options, painter=None, notes: list | None = None):
+    """The renderer for ``subject`` and the shots it draws; ``notes`` gets
+    a line where a canvas made the type smaller than its width asks for."""
     # Imported here so that tracing never pays for matplotlib.
     from .layout import compute_layout
     from .paint import Painter
@@ -73,7 +75,7 @@ def _figure(subject, options, painter=None):
         from .layout import Box
         from .panel import least_width, panel_height
 
-        def layout_at(width: int, panel: bool, scale: float, height: int | None = None):
+        def layout_at(width: int, panel: bool, scale: float, height: float | None = None):
             return compute_layout(result, width, panel, scale=scale, height=height, **look)
 
         def panel_at(scale: float):
@@ -85,9 +87,7 @@ def _figure(subject, options, painter=None):
             shown = {(step.out_channel, step.shown) for step in result.steps}
             return all(layout.cell_label(value, box=cell, row=("output", channel))[0] for channel, value in shown)
 
-        # A 2-D figure too large for a slide at the floor is drawn whole with smaller type rather than refused.
-        smaller = (0.9, 0.8, 0.7, 0.6, 0.5) if result.spec.ndim == 2 else ()
-        layout = fit(layout_at, panel_at, canvas_size(options.canvas, options.width), options.panel, readable, smaller)
+        layout = fit(layout_at, panel_at, canvas_size(options.canvas, options.width), options.panel, readable, notes)
     renderer = FrameRenderer(
         result, layout, options.theme, FigureText(title, options.credit), painter or Painter, show_pending=options.show_pending
     )
@@ -128,13 +128,14 @@ def render(subject: Conv | Trace, path=None, options: RenderOptions | None = Non
 
 
 def write_figure(subject: Conv | Trace, path, options: RenderOptions | None = None, *, writer_options=None,
-                 still=None, progress=None, **request):
+                 still=None, progress=None, notes: list | None = None, **request):
     """``render``, returning what the writer wrote (``writers.Written``: path, format, size, note).
 
     ``request`` holds ``format``, ``step``, ``storyboard`` and RenderOptions
     changes; ``writer_options`` go to the format's writer; ``still`` is a
     path for the finished figure as a PNG; ``progress``, a callable, is
-    told ``(frames done, frames in all)`` as each frame is written.
+    told ``(frames done, frames in all)`` as each frame is written;
+    ``notes`` gets lines the user should read (a canvas that shrank the type).
     """
     from ..writers import check_request, format_for, format_named, write
 
@@ -150,7 +151,7 @@ def write_figure(subject: Conv | Trace, path, options: RenderOptions | None = No
     path = output_path(path, folder=named is not None and named.kind == "folder")
     fmt = format_for(path, wanted.get("format"))
     check_request(fmt, wanted.get("step"), wanted.get("storyboard", False))
-    total, pictures = _counted_frames(subject, options, shared=True)
+    total, pictures = _counted_frames(subject, options, shared=True, notes=notes)
     if progress is not None:
         pictures = _reporting(pictures, total, progress)
     return write(path, pictures, still=still, **wanted, **(writer_options or {}))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from .layout import Arrow, Box
 
 if TYPE_CHECKING:
-    from .layout1d import Layout1D
+    from .grid1d import Layout1D
 
 LANE = 6  # between arrows running side by side into lower output rows
 LANE_ARROW_ROOM = 5  # under the lowest turn, over the output rows

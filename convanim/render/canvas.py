@@ -15,6 +15,8 @@ from ..writers import Frame
 from .layout import Box
 
 BASE_WIDTH = 1080  # type is sized as for a figure as wide as the canvas, which is this many px at scale 1
+MIN_TYPE = BASE_WIDTH / 60  # the least type at scale 1 (18 px)
+LEAST_PX = 10  # no type under this many pixels, whatever the canvas: 1/60 of a 608 px slide
 MARGIN = 28  # between the panel and the canvas's right edge, at scale 1
 TOP, BOTTOM = 16, 30  # over a panel beside the grids, and under it (the credit line's room), at scale 1
 WIDEST_PANEL = 0.6  # of the canvas: a panel beside the grids leaves them the rest
@@ -61,34 +63,56 @@ class PanelBeside:
         return replace(label, x=label.x + self.width - self.grids.width, y=label.y + self.height - self.grids.height)
 
 
-def fit(layout_at, panel_at, canvas: tuple[int, int], panel: bool, readable=None, smaller: tuple[float, ...] = ()):
-    """``fit_at`` the canvas's own type scale; where nothing fits, at each
-    of the ``smaller`` scales (fractions of it) in turn: a figure drawn
-    whole, its type a little under the floor, rather than refused. The
-    refusal, where none fits, names what would fit at the floor."""
-    cw = canvas[0]
-    try:
-        return fit_at(layout_at, panel_at, canvas, panel, readable, cw / BASE_WIDTH)
-    except SpecError as refused:
-        for fraction in smaller:
-            try:
-                return fit_at(layout_at, panel_at, canvas, panel, readable, fraction * cw / BASE_WIDTH)
-            except SpecError:
-                continue
-        raise refused from None
-
-
-def fit_at(layout_at, panel_at, canvas: tuple[int, int], panel: bool, readable, scale: float):
-    """The figure's layout for ``canvas``, type sized for ``scale`` (at the
-    canvas's own, no text under 1/60 of its width, as for a figure that wide): the panel under
+def fit(layout_at, panel_at, canvas: tuple[int, int], panel: bool, readable=None, notes: list | None = None):
+    """The figure's layout for ``canvas``, type sized for the canvas's width
+    (no text under 1/60 of it, as for a figure that wide): the panel under
     the grids or beside them, whichever draws the grids larger, the grids
-    narrowed as far as half their room where that makes them fit.
+    narrowed as far as half their room and their spacing tightened to the
+    canvas's height where that makes them fit. Where nothing fits so, the
+    type shrinks, no further than 1/60 of the canvas's height (a slide's
+    floor: 18 px on 1080 lines) nor under ``LEAST_PX``, and ``notes`` gets
+    a line saying so.
 
-    ``layout_at(width, panel, scale, height=)`` lays the figure out (a 2-D
-    layout picks, among its arrangements, one within ``height``); ``panel_at(scale)``
-    gives ``(least width, height at a width)`` of the panel; ``readable(layout)``
-    says whether an overview's lenses have room for its numbers. Refuses, naming
-    what would fit, where nothing does."""
+    ``layout_at(width, panel, scale, height)`` lays the figure out;
+    ``panel_at(scale)`` gives ``(least width, height at a width)`` of the
+    panel; ``readable(layout)`` says whether an overview's lenses have room
+    for its numbers. Refuses, naming what would fit, where nothing does."""
+    cw, ch = canvas
+    widest = cw / BASE_WIDTH
+    tried = []  # the height of each arrangement tried at the full type
+    layout = _arranged(layout_at, panel_at, canvas, panel, readable, widest, tried)
+    if layout is not None:
+        return layout
+    least = max(ch, LEAST_PX * 60) / BASE_WIDTH  # type at 1/60 of the height
+    shrunk = _arranged(layout_at, panel_at, canvas, panel, readable, least, []) if least < widest else None
+    if shrunk is not None:
+        low, high = least, widest  # the largest type that fits lies between
+        while high - low > widest / 100:
+            middle = (low + high) / 2
+            layout = _arranged(layout_at, panel_at, canvas, panel, readable, middle, [])
+            low, high, shrunk = (middle, high, layout) if layout is not None else (low, middle, shrunk)
+        if notes is not None:
+            notes.append(
+                f"--canvas {cw}x{ch}: the figure is too tall for type of 1/60 of the canvas's width ({cw / 60:.0f} px), "
+                f"so its smallest type is {MIN_TYPE * low:.0f} px (no less than 1/60 of the height, {MIN_TYPE * least:.0f} px)"
+            )
+        return shrunk
+    need = min(tried, default=math.inf)
+    if need == math.inf:
+        raise SpecError("canvas", f"{cw}x{ch} cannot hold this figure with its type legible (none under {MIN_TYPE * least:.0f} px, 1/60 of the height)")
+    need = math.ceil(need)
+    bare = panel and _arranged(layout_at, panel_at, canvas, False, readable, least, []) is not None
+    advice = f"use at least {cw}x{need}" if need <= MAX_SIDE else f"no canvas {cw} px wide is tall enough ({need} px)"
+    raise SpecError(
+        "canvas",
+        f"{cw}x{ch} is too short for this figure even with its type at 1/60 of the canvas's height ({MIN_TYPE * least:.0f} px): "
+        + advice + (", or --no-panel, which fits" if bare else ""),
+    )
+
+
+def _arranged(layout_at, panel_at, canvas, panel: bool, readable, scale: float, tried: list):
+    """The best arrangement of the figure on ``canvas`` with type at
+    ``scale``, or None; ``tried`` gets the heights of those that did not fit."""
     cw, ch = canvas
     cache = {}
 
@@ -108,7 +132,8 @@ def fit_at(layout_at, panel_at, canvas: tuple[int, int], panel: bool, readable, 
     # lenses, for grids too large to number, would be another figure.
     numbered = below is not None and below.lens is None
     panel_size = panel_at(scale)
-    tried = []  # the height of each arrangement tried
+    if below is not None:
+        tried.append(below.height)
 
     def allowed(layout) -> bool:
         """Not an overview of a numbered figure, nor lenses too small for
@@ -129,20 +154,9 @@ def fit_at(layout_at, panel_at, canvas: tuple[int, int], panel: bool, readable, 
         beside = _beside(lambda w: _kept(at(w, False), allowed), panel_size, canvas, scale, tried)
         if beside is not None:
             choices.append(beside)
-    if choices:
-        # The larger cells; ties go to the panel under the grids, the usual look.
-        return max(reversed(choices), key=lambda layout: layout.cell)
-    need = min(tried, default=below.height if below is not None else math.inf)
-    if need == math.inf:
-        raise SpecError("canvas", f"{cw}x{ch} cannot hold this figure with its type legible (none under {cw / 60:.0f} px, 1/60 of the width)")
-    need = math.ceil(need)
-    bare = panel and _widest(lambda w: _kept(at(w, False), allowed), cw, ch, []) is not None
-    advice = f"use at least {cw}x{need}" if need <= MAX_SIDE else f"no canvas {cw} px wide is tall enough ({need} px)"
-    raise SpecError(
-        "canvas",
-        f"{cw}x{ch} is too short for this figure with its type legible (none under {cw / 60:.0f} px, 1/60 of the width): "
-        + advice + (", or --no-panel, which fits" if bare else ""),
-    )
+    # The larger cells (1-D rows tightened for the canvas are lower); ties
+    # go to the panel under the grids, the usual look.
+    return max(reversed(choices), key=lambda layout: layout.cell * (getattr(layout, "cell_h", 0) or layout.cell)) if choices else None
 
 
 def _kept(layout, allowed):

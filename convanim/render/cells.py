@@ -4,7 +4,10 @@ they need. Used by the layouts to size their cells."""
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
+
+import numpy as np
 
 from ..engine import Trace
 from ..numfmt import RowFormat, row_format
@@ -14,22 +17,49 @@ Row = tuple[str, int]  # ("input" | "kernel" | "output", channel)
 
 
 def row_values(trace: Trace) -> dict[Row, list[float]]:
-    """Every number each row of cells will show, read from the trace: the
-    padded input, each weight as its kernel row shows it, each result shown
-    and each bias (the product line writes it as its output row does)."""
-    rows: dict[Row, list[float]] = {}
-    for channel in range(trace.spec.in_channels):
-        rows[("input", channel)] = [float(v) for v in trace.padded[channel].ravel()]
-        rows[("kernel", channel)] = []
-    for channel in range(trace.spec.out_channels):
-        rows[("output", channel)] = []
-    for step in trace.steps:
-        rows[("output", step.out_channel)].append(step.shown)
-        if step.bias is not None:
-            rows[("output", step.out_channel)].append(step.bias)
-        for tap in step.taps:
-            rows[("kernel", tap.in_channel)].append(tap.weight)
+    """Every number each row of cells will show, read from the trace, each
+    once, in the order the steps first show it: the padded input, each
+    weight as its kernel row shows it, each result shown and each bias (the
+    product line writes it as its output row does)."""
+    cached = _ROW_VALUES.get(trace)
+    if cached is None:
+        cached = _ROW_VALUES[trace] = _row_values(trace)
+    return {row: list(values) for row, values in cached.items()}
+
+
+# A layout sizes its cells several times over (at each width it tries);
+# the trace's numbers are read once per trace.
+_ROW_VALUES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _row_values(trace: Trace) -> dict[Row, tuple[float, ...]]:
+    # From the trace's arrays rather than its steps: the same numbers in the
+    # same order (step after step, tap after tap), without building a step
+    # object per output (a second or more for a large grid).
+    spec = trace.spec
+    out_per_group = spec.out_channels // spec.groups
+    in_per_group = spec.in_channels // spec.groups
+    weight = trace.conv.weight.reshape(spec.out_channels, in_per_group, -1)
+    rows: dict[Row, tuple[float, ...]] = {}
+    for channel in range(spec.in_channels):
+        rows[("input", channel)] = _once(trace.padded[channel].ravel())
+        group, within = divmod(channel, in_per_group)
+        # Every step reads its whole kernel, so a kernel row first shows its
+        # weights at the first position, output channel by output channel.
+        owners = range(group * out_per_group, (group + 1) * out_per_group)
+        rows[("kernel", channel)] = _once(weight[list(owners), within].ravel())
+    shown = trace.shown.reshape(spec.out_channels, -1)
+    for channel in range(spec.out_channels):
+        values = shown[channel]
+        if trace.conv.bias is not None:  # each result, then the bias the product line adds
+            values = np.column_stack((values, np.full(len(values), trace.conv.bias[channel]))).ravel()
+        rows[("output", channel)] = _once(values)
     return rows
+
+
+def _once(values: np.ndarray) -> tuple[float, ...]:
+    """``values`` as floats, each once, in first-seen order."""
+    return tuple(dict.fromkeys(values.astype(float).tolist()))
 
 
 @dataclass(frozen=True)
@@ -44,7 +74,7 @@ class RowNumbers:
         """Each row's format, its widest number within ``max_chars``
         characters and, given ``room`` (pixels, type px), within that many
         pixels at that size where fewer digits can do it."""
-        values = {row: list(dict.fromkeys(found)) for row, found in row_values(trace).items()}
+        values = row_values(trace)
         formats = {}
         for row, found in values.items():
             for chars in range(max_chars, 2, -1):

@@ -2,22 +2,23 @@
 
 A frame is the background plus what moves. Copying the whole background
 for every frame costs as much as the canvas is large (a 2-D figure of a
-32×32 input is millions of pixels); instead the canvas is kept, the boxes
-the last frame drew over are put back from the background, the new frame's
-marks are drawn, and only the box that holds all of it is read back into
-the frame's pixels. That box is the frame's ``changed``, so the encoder
-compares and stores no more than it either.
+32×32 input is millions of pixels); instead the canvas is kept, the tiles
+the last frame drew over are put back from the background (in one copy of
+whole 16-px blocks), and the new frame's marks are drawn. An opaque canvas
+is itself the frame the writer reads; the box around everything that
+changed is the frame's ``changed``, and the tiles inside it its ``boxes``,
+so the encoder compares and stores no more than they hold.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
+
+from .paint import BLOCK, text_width
 
 Bounds = tuple[int, int, int, int]  # left, top, right, bottom; right and bottom exclusive
 SEGMENT = 24  # px: a line is tracked as boxes along it, this long each
-TILE = 16  # px: boxes are read and restored in whole tiles
+TILE = BLOCK  # px: changes are tracked, restored and told to the writer in whole tiles, the canvas's blocks
 
 
 class Tracked:
@@ -52,6 +53,13 @@ class Tracked:
         self.boxes.append((left - 0.2 * size, top, left + width + 0.2 * size, bottom))
         return width
 
+    def cell(self, x, y, w, h, fill, edge, edge_px=1, text="", tx=0.0, ty=0.0, size=15, colour="#000000", *, family="sans", bold=False) -> None:
+        self.boxes.append((x, y, x + w, y + h))
+        if text:  # inside the cell, but for a number too wide for it
+            half = 0.5 * text_width(text, family, size, bold) + 0.2 * size
+            self.boxes.append((tx - half, ty - size, tx + half, ty + size))
+        self.painter.cell(x, y, w, h, fill, edge, edge_px, text, tx, ty, size, colour, family=family, bold=bold)
+
     def math(self, x, y, source, size, colour) -> tuple[int, int]:
         w, h = self.painter.math(x, y, source, size, colour)
         self.boxes.append((x, y, x + w, y + h))
@@ -61,12 +69,14 @@ class Tracked:
         """Boxes along each segment, in pieces: a long slanting line's own
         box would take in much that it never touches."""
         pad = width_px / 2 + 1
-        for (x0, y0), (x1, y1) in zip(points, points[1:] or points):
+        ends = np.asarray(points if len(points) > 1 else points * 2, np.float64)
+        for (x0, y0), (x1, y1) in zip(ends[:-1].tolist(), ends[1:].tolist()):
             pieces = max(1, int(max(abs(x1 - x0), abs(y1 - y0)) // SEGMENT))
-            for i in range(pieces):
-                ax, ay = x0 + (x1 - x0) * i / pieces, y0 + (y1 - y0) * i / pieces
-                bx, by = x0 + (x1 - x0) * (i + 1) / pieces, y0 + (y1 - y0) * (i + 1) / pieces
-                self.boxes.append((min(ax, bx) - pad, min(ay, by) - pad, max(ax, bx) + pad, max(ay, by) + pad))
+            t = np.arange(pieces + 1) / pieces
+            xs, ys = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+            boxes = np.column_stack((np.minimum(xs[:-1], xs[1:]) - pad, np.minimum(ys[:-1], ys[1:]) - pad,
+                                     np.maximum(xs[:-1], xs[1:]) + pad, np.maximum(ys[:-1], ys[1:]) + pad))
+            self.boxes.extend(boxes.tolist())
 
 
 def bounds(boxes, width: int, height: int) -> Bounds | None:
@@ -92,28 +102,29 @@ def each_bounds(boxes, width: int, height: int) -> np.ndarray:
     return out[(out[:, 0] < out[:, 2]) & (out[:, 1] < out[:, 3])]
 
 
-def coalesce(boxes, width: int, height: int) -> list[Bounds]:
-    """A few boxes covering ``boxes``: the tiles they touch, joined along
-    each row of tiles and down where runs line up. Every box read or pasted
-    costs a fixed overhead, and a union of far-apart boxes would read much
-    that never changed; tiles sit between the two."""
+def tiles(boxes, width: int, height: int) -> np.ndarray:
+    """The TILE×TILE tiles of a ``width`` × ``height`` canvas that ``boxes``
+    (whole-pixel bounds, as ``each_bounds`` gives) touch, as a bool array."""
+    marks = np.zeros(((height - 1) // TILE + 2, (width - 1) // TILE + 2), np.int32)
     b = np.asarray(boxes, np.int64).reshape(-1, 4)
     b = b[(b[:, 0] < b[:, 2]) & (b[:, 1] < b[:, 3])]
-    if not len(b):
-        return []
-    # The tiles each box touches, marked at once: +1 at a box's first tile,
-    # -1 past its last along each axis; two running sums fill the boxes in.
-    marks = np.zeros(((height - 1) // TILE + 3, (width - 1) // TILE + 3), np.int32)
-    c0, r0 = b[:, 0] // TILE, b[:, 1] // TILE
-    c1, r1 = (b[:, 2] - 1) // TILE + 1, (b[:, 3] - 1) // TILE + 1
-    np.add.at(marks, (r0, c0), 1)
-    np.add.at(marks, (r0, c1), -1)
-    np.add.at(marks, (r1, c0), -1)
-    np.add.at(marks, (r1, c1), 1)
-    tiles = marks.cumsum(0).cumsum(1) > 0
-    # Runs of tiles along each row (where a row steps from False to True
-    # and back), in row order; a run goes on down while the next row has it too.
-    steps = np.diff(tiles.astype(np.int8), axis=1, prepend=0)
+    if len(b):
+        # +1 at a box's first tile, -1 past its last along each axis, all in
+        # one count; two running sums fill the boxes in.
+        c0, r0 = b[:, 0] // TILE, b[:, 1] // TILE
+        c1, r1 = (b[:, 2] - 1) // TILE + 1, (b[:, 3] - 1) // TILE + 1
+        n = marks.shape[1]
+        corners = np.concatenate([r0 * n + c0, r0 * n + c1, r1 * n + c0, r1 * n + c1])
+        signs = np.repeat(np.array([1, -1, -1, 1]), len(b))
+        marks += np.bincount(corners, signs, marks.size).astype(np.int32).reshape(marks.shape)
+    return marks.cumsum(0).cumsum(1)[:-1, :-1] > 0
+
+
+def tile_boxes(touched: np.ndarray, width: int, height: int) -> list[Bounds]:
+    """A few boxes covering the ``touched`` tiles: runs along each row of
+    tiles, joined down where runs line up (for a reader of boxes, whose
+    every box costs a fixed overhead)."""
+    steps = np.diff(touched.astype(np.int8), axis=1, prepend=0, append=0)
     rows, starts = np.nonzero(steps == 1)
     ends = np.nonzero(steps == -1)[1] - 1
     done: list[Bounds] = []
@@ -130,6 +141,27 @@ def coalesce(boxes, width: int, height: int) -> list[Bounds]:
     return done
 
 
+def coalesce(boxes, width: int, height: int) -> list[Bounds]:
+    """A few boxes covering ``boxes``: the tiles they touch (``tile_boxes``)."""
+    return tile_boxes(tiles(boxes, width, height), width, height)
+
+
+def restore(canvas, source, touched: np.ndarray) -> None:
+    """Copy ``source``'s pixels into ``canvas`` in the ``touched`` tiles:
+    by whole blocks where both keep their pixels so, else box by box."""
+    if not touched.any():
+        return
+    if hasattr(canvas, "paste_blocks") and _in_blocks(canvas) and _in_blocks(source):
+        canvas.paste_blocks(source, *np.nonzero(touched))
+    else:
+        for box in tile_boxes(touched, canvas.width, canvas.height):
+            canvas.paste_from(source, box)
+
+
+def _in_blocks(painter) -> bool:
+    return painter.pixels.shape[0] % TILE == 0 and painter.pixels.shape[1] % TILE == 0
+
+
 def _tile_box(run, span, width, height) -> Bounds:
     return (run[0] * TILE, span[0] * TILE, min(width, (run[1] + 1) * TILE), min(height, (span[1] + 1) * TILE))
 
@@ -139,10 +171,15 @@ class FrameCanvas:
 
     def __init__(self, background):
         self._canvas = background.copy()
-        self._pixels = background.array().copy()
-        self._height, self._width = self._pixels.shape[:2]
-        self._drawn = np.zeros((0, 4), np.int64)  # what the last frame drew over the background
-        self._restored = np.zeros((0, 4), np.int64)
+        self._width, self._height = background.width, background.height
+        # An opaque canvas is its own frame: its RGB bytes, read in place (a
+        # view, four bytes a pixel). A transparent one keeps its frame apart,
+        # the alpha divided out where the canvas changed.
+        self._in_place = self._canvas.alpha is None
+        self._pixels = self._canvas.pixels[: self._height, : self._width, :3] if self._in_place else background.array().copy()
+        no_tiles = tiles([], self._width, self._height)
+        self._drawn, self._drawn_tiles = np.zeros((0, 4), np.int64), no_tiles  # what the last frame drew over the background
+        self._restored, self._restored_tiles = np.zeros((0, 4), np.int64), no_tiles
         self._first = True  # no frame before it to compare with
 
     def begin(self, background, written) -> Tracked:
@@ -150,13 +187,13 @@ class FrameCanvas:
         ``written`` boxes of it changed since (None: anywhere); return the
         painter for this frame's marks."""
         if written is None:
-            full = (0, 0, self._width, self._height)
-            self._canvas.paste_from(background, full)
-            self._restored = np.array([full], np.int64)
+            self._restored = np.array([(0, 0, self._width, self._height)], np.int64)
+            self._restored_tiles = np.ones_like(self._drawn_tiles)
         else:
-            self._restored = np.concatenate([self._drawn, each_bounds(written, self._width, self._height)])
-            for box in coalesce(self._restored, self._width, self._height):
-                self._canvas.paste_from(background, box)
+            written = each_bounds(written, self._width, self._height)
+            self._restored = np.concatenate([self._drawn, written])
+            self._restored_tiles = self._drawn_tiles | tiles(written, self._width, self._height)
+        restore(self._canvas, background, self._restored_tiles)
         return Tracked(self._canvas)
 
     def finish(self, tracked: Tracked, shared: bool = False) -> tuple[np.ndarray, Bounds | None, tuple[Bounds, ...] | None]:
@@ -164,12 +201,13 @@ class FrameCanvas:
         of the buffer the next frame is drawn in), the box outside which it
         equals the frame before, and boxes inside that which hold every
         change more closely (None, None for the first frame)."""
-        drawn = each_bounds(tracked.boxes, self._width, self._height)
-        touched = np.concatenate([self._restored, drawn])
-        self._drawn = drawn
-        tiles = coalesce(touched, self._width, self._height)
-        for box in tiles:
-            self._canvas.read_into(self._pixels, box)
+        self._drawn = each_bounds(tracked.boxes, self._width, self._height)
+        self._drawn_tiles = tiles(self._drawn, self._width, self._height)
+        touched = np.concatenate([self._restored, self._drawn])
+        boxes = tile_boxes(self._restored_tiles | self._drawn_tiles, self._width, self._height)
+        if not self._in_place:
+            for box in boxes:
+                self._canvas.read_into(self._pixels, box)
         first, self._first = self._first, False
         if shared:
             pixels = self._pixels.view()
@@ -178,9 +216,9 @@ class FrameCanvas:
             pixels = self._pixels.copy()
         if first:
             return pixels, None, None
-        if not tiles:
+        if not boxes:
             return pixels, (0, 0, 0, 0), ()
         left, top = (int(v) for v in touched[:, :2].min(axis=0))
         right, bottom = (int(v) for v in touched[:, 2:].max(axis=0))
-        boxes = tuple((max(l, left), max(t, top), min(r, right), min(b, bottom)) for l, t, r, b in tiles)
+        boxes = tuple((max(l, left), max(t, top), min(r, right), min(b, bottom)) for l, t, r, b in boxes)
         return pixels, (left, top, right, bottom), boxes

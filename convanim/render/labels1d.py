@@ -9,7 +9,7 @@ from .layout import Box, Label
 from .paint import text_width
 
 if TYPE_CHECKING:
-    from .layout1d import Layout1D
+    from .grid1d import Layout1D
 
 def labels(L: Layout1D) -> list[Label]:
     """Block and channel names. A wrapped figure names its kernel rows only

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import inspect
 import math
 from dataclasses import dataclass
 from typing import Protocol
@@ -217,9 +216,6 @@ def compute_layout(trace, width: int = 1080, panel: bool = True, **look) -> Layo
     ``title`` (the panel's, which may take two lines), ``decimals`` (of
     the numbers in cells) and ``scale`` (type and spacing as for a figure
     ``scale`` × 1080 px wide, where the figure is part of a wider canvas;
-    by default they scale with ``width``) and ``height`` (a canvas's: a
-    layout that takes it picks an arrangement no taller)."""
-    module = _module(trace.spec)
-    if "height" in look and "height" not in inspect.signature(module.compute_layout).parameters:
-        del look["height"]
-    return module.compute_layout(trace, width, panel, **look)
+    by default they scale with ``width``) and ``height`` (a canvas's: the
+    layout picks or tightens its arrangement to fit it where it can)."""
+    return _module(trace.spec).compute_layout(trace, width, panel, **look)

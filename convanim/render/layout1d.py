@@ -1,4 +1,5 @@
-"""The geometry of a 1-D figure: rows of cells, the product lines, the panel.
+"""The geometry of a 1-D figure: rows of cells, the product lines, the panel,
+sized here (``compute_layout``) and answered by ``grid1d.Layout1D``.
 
 Rows from the top: the input channels (padding included), the kernel rows
 (one per input channel, each weight straight under the cell it multiplies),
@@ -14,17 +15,17 @@ band a whole figure's worth of rows for its columns.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from ..engine import Trace
 from ..errors import SpecError
-from ..report import approximately, step_result, step_terms
+from ..report import step_result, step_terms
 from ..spec import ConvSpec
-from . import arrows1d, labels1d
+from . import labels1d
 from .cells import RowNumbers
 from .arrows1d import LANE, LANE_ARROW_ROOM
-from .layout import Arrow, Box, Label, wrap_terms
-from .paint import fit_text, text_width
+from .grid1d import MARGIN, Layout1D
+from .layout import Box, wrap_terms
+from .paint import text_width
 from .panel import panel_height
 
 BASE_WIDTH = 1080  # sizes below are in pixels at this width and scale with it
@@ -35,11 +36,11 @@ EXPRESSION_PX = MIN_TYPE  # product lines
 SMALL_PX = MIN_TYPE  # channel names, counter, notes
 MAX_CELL = 56
 MIN_CELL = 34
+TIGHT_ROW = 1.6  # a row's least height, in its numbers' type size (on a canvas that needs it)
 MAX_CELL_CHARS = 8  # characters a number may take before it is rounded
 LABEL_COLUMN = 150
 MAX_LABEL_COLUMN = 260  # room for "of out ch ..." before it is cut short
 OWNER_PREFIX = "of out ch "
-MARGIN = 28
 CHAR_EM = 0.64  # DejaVu Sans advances: digits are 0.636 em; a little over covers ×, +, −
 MAX_BANDS = 8  # lines a long row may wrap onto
 GUTTER = 10  # between output rows, where such an arrow turns into its cell
@@ -50,225 +51,6 @@ MAX_ROWS = 48  # input rows + kernel rows + output rows
 MAX_STEPS = 1000
 GRID_ROOM = BASE_WIDTH - LABEL_COLUMN - 3 * MARGIN  # width of a band's cells, at 1080
 MAX_COLUMNS = MAX_BANDS * int(GRID_ROOM // MIN_CELL)
-
-
-@dataclass(frozen=True)
-class Layout1D:
-    """Pixel geometry of a 1-D figure (see the module's docstring). Offsets
-    ending in ``_y``/``_top`` are within a band; ``band_height`` apart."""
-
-    width: int
-    height: int
-    scale: float
-    cell: float  # a column's width
-    cell_h: float  # a row's height
-    grid_x: float
-    columns: int
-    per_band: int  # columns in a band
-    bands: int
-    band_height: float
-    pad_label_y: float
-    input_top: float
-    taps_y: float
-    kernel_top: float
-    expression_top: float
-    expression_line: float
-    output_top: float
-    legend_top: float
-    panel: Box | None
-    label_px: float
-    small_px: float
-    expression_px: float
-    expression_chars: int  # characters per product line
-    in_channels: int
-    out_channels: int
-    groups: int
-    causal: bool
-    padding_runs: tuple[tuple[int, int], ...]  # (start, stop) of each run of padding cells
-    output_centres: tuple[float, ...]  # the column under which each output position sits
-    formats: dict  # (block, channel) -> (RowFormat, type px): one per row
-    window_bars: bool = True  # the window read is marked by bars over and under it
-    lens = None  # every number is in its cell
-    gutter: float = 0.0  # between output rows, where arrows into lower rows turn in
-    lanes: int = 0  # arrows' lanes left of the grid: one per group (0: one output row)
-
-    # -- cells ---------------------------------------------------------------
-    def column_x(self, column: float, band: int) -> float:
-        """The x of ``column``'s left edge on ``band``'s row (``column`` may be fractional)."""
-        return self.grid_x + (column - band * self.per_band) * self.cell
-
-    def band_of(self, column: int) -> int:
-        """The band (wrapped line) that holds ``column``."""
-        return min(max(0, column // self.per_band), self.bands - 1)
-
-    def input_cell(self, channel: int, position: tuple[int, ...]) -> Box:
-        band = self.band_of(position[0])
-        top = band * self.band_height + self.input_top + channel * self.cell_h
-        return Box(self.column_x(position[0], band), top, self.cell, self.cell_h)
-
-    def kernel_cell(self, channel: int, position: tuple[int, ...]) -> Box:
-        """The kernel cell over input channel ``channel`` at padded ``position``.
-
-        Kernel rows repeat the input rows' order, so each weight sits straight
-        below the cell it multiplies."""
-        band = self.band_of(position[0])
-        top = band * self.band_height + self.kernel_top + channel * self.cell_h
-        return Box(self.column_x(position[0], band), top, self.cell, self.cell_h)
-
-    def _output_band(self, centre: float) -> int:
-        # A cell centred on a band's edge stays with the band on the left,
-        # sticking out half a cell into the margin kept for it.
-        return self.band_of(math.floor(centre - 0.5))
-
-    def output_cell(self, channel: int, position: tuple[int, ...]) -> Box:
-        """Output cells sit under the centre of the window that made them
-        (causal: under the newest input they read, as TCN figures draw it)."""
-        centre = self.output_centres[position[0]]
-        band = self._output_band(centre)
-        top = band * self.band_height + self.output_top + channel * self.output_pitch
-        return Box(self.column_x(centre, band) - self.cell / 2, top, self.cell, self.cell_h)
-
-    @property
-    def output_pitch(self) -> float:
-        """From one output row's top to the next's."""
-        return self.cell_h + self.gutter
-
-    def same_band(self, a: Box, b: Box) -> bool:
-        """Whether two boxes lie on one band of a wrapped figure."""
-        return int(a.y // self.band_height) == int(b.y // self.band_height)
-
-    @property
-    def heavy_edge(self) -> int:
-        """The border of the cell being written, in whole pixels: heavy, but
-        in proportion to the cell, not to the figure."""
-        return max(2, round(min(self.cell, self.cell_h) / 18))
-
-    def cell_label(self, x: float, italic: bool = False, box: Box | None = None, row=None) -> tuple[str, float]:
-        """A number's text and type size in a cell of ``row`` ((block, channel)):
-        one format and one size for every cell of a row."""
-        fmt, px = self.formats[row]
-        return fmt.text(x), px
-
-    # -- what moves ------------------------------------------------------------
-    def number_y(self, box: Box, row=None) -> float:
-        return box.cy  # the kernel row writes the weights: no tags in the cells
-
-    def tap_mark(self, channel: int, position: tuple[int, ...]) -> Label:
-        """Under the input rows, at the column read."""
-        box = self.input_cell(0, position)
-        y = self.band_of(position[0]) * self.band_height + self.taps_y
-        return Label(box.cx, y, "×", self.small_px, "muted")
-
-    def wrap(self, terms: list[str], result: str) -> list[str]:
-        return wrap_terms(terms, result, self.expression_chars)
-
-    @property
-    def row_formats(self) -> dict:
-        """(block, channel) -> RowFormat: how each row writes its numbers."""
-        return {row: fmt for row, (fmt, _) in self.formats.items()}
-
-    def lines(self, step) -> list[str]:
-        """A step's product line, each value written as its row's cells
-        write it, broken where it runs out of room."""
-        formats = self.row_formats
-        return [approximately(line) for line in self.wrap(step_terms(step, formats=formats), step_result(step, formats))]
-
-    def outline(self, channel: int, window) -> Box | None:
-        """The window on input row ``channel``: one box round the cells it
-        spans (None where it wraps across bands: each cell read is outlined)."""
-        ((start, stop),) = window
-        if self.band_of(start) != self.band_of(stop - 1):
-            return None
-        first, last = self.input_cell(channel, (start,)), self.input_cell(channel, (stop - 1,))
-        return Box(first.x, first.y, last.right - first.x, first.h)
-
-    def kernel_grid_cell(self, channel: int, index, window) -> None:
-        return None  # the kernel row is the kernel
-
-    def links(self, channel: int, window) -> list:
-        """A window split across bands: where its bars run on (``arrows1d``)."""
-        return arrows1d.links(self, channel, window)
-
-    def arrows(self, lines: int, target: Box, window, channels) -> list[Arrow]:
-        """Into the cell being written, crossing no other (``arrows1d``)."""
-        arrow = arrows1d.arrow(self, lines, target)
-        return [] if arrow is None else [arrow]
-
-    @property
-    def lane_right(self) -> float:
-        """The innermost arrow lane: clear of the group stripes."""
-        return self.grid_x - 22 * self.scale
-
-    def _centre(self, span: tuple[int, int]) -> float:
-        return span[1] - 0.5 if self.causal else (span[0] + span[1]) / 2
-
-    def product_lines(self, windows, lines):
-        placed = []
-        row = 0
-        for (span,), step_lines in zip(windows, lines):
-            centre = self._centre(span)
-            band = self._output_band(centre)
-            half = max(text_width(line, size=self.expression_px) for line in step_lines) / 2
-            x = min(max(self.column_x(centre, band), self.grid_x - 14 * self.scale + half), self.width - half - 12 * self.scale)
-            top = band * self.band_height + self.expression_top
-            placed.append([(x, top + (row + i + 0.5) * self.expression_line) for i in range(len(step_lines))])
-            row += len(step_lines)
-        return placed
-
-    def counter(self, position: tuple[int, ...] | None = None) -> Label:
-        """The step counter heads the product lines, in the label column."""
-        band = self.bands - 1 if position is None else self._output_band(self.output_centres[position[0]])
-        y = band * self.band_height + self.expression_top + 0.5 * self.expression_line
-        return Label(self.label_right, y, "", self.small_px, "muted", align="right")
-
-    def kernel_labels(self, steps, owner: str | None) -> list[Label]:
-        """The kernel rows' names, and whose kernels they are (``owner``), on
-        the bands the kernel is on: a wrapped figure names no empty kernel row."""
-        bands = sorted({self.band_of(tap.position[0]) for step in steps for tap in step.taps})
-        result = [] if self.bands == 1 else [label for band in bands for label in labels1d.kernel_names(self, band)]
-        if owner is not None:
-            result += [self.kernel_owner(owner, band) for band in bands[:1]]
-        return result
-
-    def kernel_owner(self, text: str, band: int = 0) -> Label:
-        """Under "Kernel", right-aligned with it, cut short rather than leave the canvas."""
-        y = band * self.band_height + self.block_centre(self.kernel_top, self.in_channels) + self.label_px * 1.1
-        right = self.label_right - self._channel_gap
-        text, px = fit_text(text, self.small_px, right - MARGIN * self.scale / 2, least=1.0)
-        return Label(right, y, text, px, "muted", align="right")
-
-    # -- drawn once ------------------------------------------------------------
-    def block_centre(self, top: float, rows: int) -> float:
-        return top + rows * self.cell_h / 2
-
-    @property
-    def margin(self) -> float:
-        return MARGIN * self.scale
-
-    @property
-    def label_right(self) -> float:
-        return self.grid_x - (22 + self.lanes * LANE) * self.scale
-
-    @property
-    def _channel_gap(self) -> float:
-        many = self.in_channels > 1 or self.out_channels > 1
-        return 50 * self.scale if many else 0
-
-    def labels(self) -> list[Label]:
-        return labels1d.labels(self)
-
-    def stripes(self) -> list[tuple[Box, int]]:
-        return labels1d.stripes(self)
-
-    def legend(self) -> list[tuple[Box, int, Label]]:
-        return labels1d.legend(self)
-
-    def padding_labels(self, word: str) -> list[Label]:
-        return labels1d.padding_labels(self, word)
-
-    def credit(self, text: str) -> Label:
-        text, px = fit_text(text, self.small_px, self.width - 56 * self.scale, least=1.0)
-        return Label(self.width - MARGIN * self.scale, self.height - 14 * self.scale, text, px, "muted", align="right")
 
 
 def check_drawable(spec: ConvSpec) -> None:
@@ -314,10 +96,21 @@ def _label_column(spec: ConvSpec, s: float) -> float:
     return column
 
 
+def _tight_row(spec: ConvSpec, s: float) -> float:
+    """The least height of a row of cells: its numbers with a little air;
+    a kernel block that names whose kernels it shows keeps room for two lines."""
+    row = TIGHT_ROW * VALUE_PX * s
+    if spec.out_channels > spec.groups:
+        row = max(row, 2.3 * LABEL_PX * s / spec.in_channels)
+    return row
+
+
 def compute_layout(
     trace: Trace, width: int = BASE_WIDTH, panel: bool = True, decimals: int | None = None, title: str = "1-D convolution",
-    scale: float | None = None,
+    scale: float | None = None, height: float | None = None,
 ) -> Layout1D:
+    """The figure's geometry at ``width``; ``height`` (a canvas's) tightens
+    the rows and gaps, as little as makes the figure fit it where it can."""
     spec = trace.spec
     # Everything scales with the width, type included; or with ``scale``
     # where the figure is part of a wider picture (a canvas) whose width sets the type.
@@ -369,47 +162,66 @@ def compute_layout(
         count = len(wrap_terms(step_terms(step, formats=formats), step_result(step, formats), expression_chars))
         longest[step.group] = max(longest.get(step.group, 1), count)
     lines = max(1, sum(longest.values()))
-    line_height = 1.4 * expression_px
     causal = spec.padding_arg == "causal"
     centres = {}
     for step in trace.steps:
         (span,) = step.window
         centres[step.position[0]] = span[1] - 0.5 if causal else (span[0] + span[1]) / 2
 
-    y = 16 * s
-    pad_label_y = y + 0.5 * SMALL_PX * s
     roles = trace.roles
-    if (roles != "input").any():
-        y += 1.4 * SMALL_PX * s  # a line for the padding's labels
-    input_top = y
-    y += spec.in_channels * cell_h
-    taps_y = y + 14 * s
-    y += 28 * s
-    kernel_top = y
-    y += spec.in_channels * cell_h
-    expression_top = y + 6 * s
-    # Under the lines: room for the arrow into the output, and for the
-    # turns of the arrows into lower rows, one above another.
-    y += 6 * s + lines * line_height + max(22, LANE_ARROW_ROOM + lanes * LANE) * s
-    output_top = y
-    y += spec.out_channels * (cell_h + gutter) - gutter + 14 * s
-    band_height = y
-    y = bands * band_height
-    legend_top = y + SMALL_PX * s
-    if spec.groups > 1:
-        last = labels1d.legend_places(spec.groups, width, s, SMALL_PX * s, legend_top)[-1][1]
-        y = last + 1.2 * SMALL_PX * s
-    panel_box = None
-    if panel:
-        y += 18 * s
-        panel_width = width - 2 * MARGIN * s
-        height = panel_height(spec, panel_width, s, title)
-        panel_box = Box(MARGIN * s, y, panel_width, height)
-        y += height
-    y += 26 * s  # room for the credit line, under the panel's last gap
+    padded = bool((roles != "input").any())
+    legend = labels1d.legend_places(spec.groups, width, s, SMALL_PX * s, 0)[-1][1] if spec.groups > 1 else None
+    panel_h = panel_height(spec, width - 2 * MARGIN * s, s, title) if panel else None
+
+    def stacked(tight: float) -> dict:
+        """Every row's top, from the top down; ``tight`` (0 to 1) takes the
+        rows from their natural height to ``_tight_row`` and the gaps to
+        their least, for a canvas that leaves no more room (rows of 56 px
+        for 19 px numbers are air a slide cannot spare)."""
+        row_h = cell_h - tight * (cell_h - min(cell_h, _tight_row(spec, s)))
+        gap = 1 - 0.4 * tight  # the gaps shrink to 60%
+        line = (1.4 - 0.15 * tight) * expression_px
+        at = {"cell_h": row_h, "line_height": line}
+        y = 16 * s * gap
+        at["pad_label_y"] = y + 0.5 * SMALL_PX * s
+        if padded:
+            y += 1.4 * SMALL_PX * s  # a line for the padding's labels
+        at["input_top"] = y
+        y += spec.in_channels * row_h
+        taps = max(28 * gap, 1.2 * SMALL_PX) * s  # room for the × marks
+        at["taps_y"] = y + taps / 2
+        y += taps
+        at["kernel_top"] = y
+        y += spec.in_channels * row_h
+        at["expression_top"] = y + 6 * s * gap
+        # Under the lines: room for the arrow into the output, and for the
+        # turns of the arrows into lower rows, one above another.
+        y += 6 * s * gap + lines * line + max(22, LANE_ARROW_ROOM + lanes * LANE) * s
+        at["output_top"] = y
+        y += spec.out_channels * (row_h + gutter) - gutter + 14 * s * gap
+        at["band_height"] = y
+        y = bands * y
+        at["legend_top"] = y + SMALL_PX * s
+        if legend is not None:
+            y = at["legend_top"] + legend + 1.2 * SMALL_PX * s
+        if panel:
+            y += 18 * s * gap
+            at["panel_y"] = y
+            y += panel_h
+        at["height"] = y + 26 * s  # room for the credit line, under the panel's last gap
+        return at
+
+    at = stacked(0.0)
+    if height is not None and at["height"] > height:
+        # Every height above is linear in ``tight``: the least that fits.
+        tightest = stacked(1.0)
+        spare = at["height"] - tightest["height"]
+        at = stacked(min(1.0, (at["height"] - height) / spare + 1e-9) if spare > 0 else 1.0)
+    cell_h, line_height, band_height = at["cell_h"], at["line_height"], at["band_height"]
+    panel_box = Box(MARGIN * s, at["panel_y"], width - 2 * MARGIN * s, panel_h) if panel else None
     return Layout1D(
         width=int(width),
-        height=int(math.ceil(y)),
+        height=int(math.ceil(at["height"])),
         scale=s,
         cell=cell,
         cell_h=cell_h,
@@ -418,14 +230,14 @@ def compute_layout(
         per_band=per_band,
         bands=bands,
         band_height=band_height,
-        pad_label_y=pad_label_y,
-        input_top=input_top,
-        taps_y=taps_y,
-        kernel_top=kernel_top,
-        expression_top=expression_top,
+        pad_label_y=at["pad_label_y"],
+        input_top=at["input_top"],
+        taps_y=at["taps_y"],
+        kernel_top=at["kernel_top"],
+        expression_top=at["expression_top"],
         expression_line=line_height,
-        output_top=output_top,
-        legend_top=legend_top,
+        output_top=at["output_top"],
+        legend_top=at["legend_top"],
         panel=panel_box,
         label_px=LABEL_PX * s,
         small_px=SMALL_PX * s,

@@ -280,7 +280,7 @@ def check_drawable(spec: ConvSpec) -> None:
 
 def compute_layout(
     trace: Trace, width: int = BASE_WIDTH, panel: bool = True, title: str | None = None, decimals: int | None = None,
-    scale: float | None = None, height: int | None = None,
+    scale: float | None = None, height: float | None = None,
 ) -> Layout2D:
     """The figure's geometry, ``width`` px wide; ``height`` (a canvas's):
     among the arrangements, one no taller where there is one."""

@@ -184,25 +184,34 @@ def draw_pages(renderer, p, page: Page) -> None:
     """A page's lenses, into the background: every number of the input
     around the window and of the output around the cell being written
     (those written so far)."""
-    L, theme, trace = renderer.layout, renderer.theme, renderer.trace
+    lens: Lenses = renderer.layout.lens
+    draw_inputs(renderer, p, page[0], range(lens.in_span[1]))
+    draw_outputs(renderer, p, page[1], range(lens.out_span[1]))
+
+
+def draw_inputs(renderer, p, origin, columns) -> None:
+    """The input lenses' cells in ``columns`` (counted from the page's
+    left) of the page whose top-left cell is ``origin``."""
+    L, trace = renderer.layout, renderer.trace
     lens: Lenses = L.lens
-    origin, out_origin = page
     role = trace.roles
     for channel in range(trace.spec.in_channels):
         for r in range(lens.in_span[0]):
-            for c in range(lens.in_span[1]):
+            for c in columns:
                 position = (origin[0] + r, origin[1] + c)
                 kind = role[position]
-                if kind == "input":
-                    fill = theme.input if channel % 2 == 0 else theme.input_alt
-                else:
-                    fill = theme.padding if kind == "zero" else theme.padding_copy
                 box = lens.input_cell(channel, origin, position)
+                fill = renderer.input_fill(kind, channel)
                 _number_cell(renderer, p, box, fill, trace.padded[(channel, *position)], ("input", channel), kind == "copy", tagged=True)
-    for channel in range(trace.spec.out_channels):
+
+
+def draw_outputs(renderer, p, origin, columns) -> None:
+    """The output lenses' cells in ``columns`` of the page at ``origin``, as written so far."""
+    lens: Lenses = renderer.layout.lens
+    for channel in range(renderer.trace.spec.out_channels):
         for r in range(lens.out_span[0]):
-            for c in range(lens.out_span[1]):
-                draw_output(renderer, p, page, channel, (out_origin[0] + r, out_origin[1] + c))
+            for c in columns:
+                _output_cell(renderer, p, origin, channel, (origin[0] + r, origin[1] + c))
 
 
 def draw_output(renderer, p, page: Page, channel: int, cell) -> Box | None:
@@ -212,6 +221,11 @@ def draw_output(renderer, p, page: Page, channel: int, cell) -> Box | None:
     origin = page[1]
     if not all(o <= v < o + n for o, v, n in zip(origin, cell, lens.out_span)):
         return None
+    return _output_cell(renderer, p, origin, channel, cell)
+
+
+def _output_cell(renderer, p, origin, channel: int, cell) -> Box:
+    lens: Lenses = renderer.layout.lens
     theme = renderer.theme
     box = lens.output_cell(channel, origin, cell)
     value = renderer.written_value(channel, cell)
@@ -246,7 +260,7 @@ def draw_marks(renderer, p, shot, page: Page, before=None, before_page: Page | N
     """What moves over a page: the window outlined in each input lens, each
     weight in the corner of the cell it multiplies, the cell being written.
     Gliding from ``before``'s windows on the same page, they slide."""
-    L, theme, trace = renderer.layout, renderer.theme, renderer.trace
+    L, theme = renderer.layout, renderer.theme
     lens: Lenses = L.lens
     steps = [renderer.step(i) for i in (shot.steps or renderer._pictures[-1])]
     origin = page[0]
@@ -266,11 +280,11 @@ def draw_marks(renderer, p, shot, page: Page, before=None, before_page: Page | N
             taps = [tap for tap in step.taps if tap.in_channel == channel]
             was = [tap for tap in old.taps if tap.in_channel == channel] if old is not None else taps
             for tap, then in zip(taps, was):
-                text = L.cell_label(tap.weight, row=("kernel", channel), box=Box(0, 0, lens.cell, lens.tag_h))[0]
+                text = renderer.cell_label(tap.weight, False, Box(0, 0, lens.cell, lens.tag_h), ("kernel", channel))[0]
                 tag = lens.tag(lens.input_cell(channel, origin, tap.position), text)
                 if old is not None:
                     tag = lens.tag(lens.input_cell(channel, origin, then.position), text).toward(tag, shot.progress)
-                renderer._kernel_cell(p, tag, channel, tap.weight)
+                renderer.kernel_cell(p, tag, channel, tap.weight)
     if shot.phase == "step":
         for step in steps:
             box = lens.output_cell(step.out_channel, page[1], step.position)
@@ -286,8 +300,12 @@ def _window_box(lens: Lenses, L, channel: int, origin, window) -> Box:
 
 def _number_cell(renderer, p, box: Box, fill: str, value: float, row, italic: bool = False, tagged: bool = False, edge_px: int = 1) -> None:
     L = renderer.layout
-    p.rect(box.x, box.y, box.w, box.h, fill, renderer.theme.cell_edge, edge_px)
-    text, px = L.cell_label(value, italic, box, row)
-    if text:
-        y = L.lens.value_y(box) if tagged else box.cy
-        p.text(box.cx, y, text, px, renderer.theme.text_on(fill), bold=True, family="sans-italic" if italic else "sans")
+    text, px = renderer.cell_label(value, italic, box, row)
+    if not text:
+        p.rect(box.x, box.y, box.w, box.h, fill, renderer.theme.cell_edge, edge_px)
+        return
+    y = L.lens.value_y(box) if tagged else box.cy
+    p.cell(
+        box.x, box.y, box.w, box.h, fill, renderer.theme.cell_edge, edge_px, text, box.cx, y, px,
+        renderer.text_on(fill), family="sans-italic" if italic else "sans", bold=True,
+    )

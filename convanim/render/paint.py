@@ -1,101 +1,61 @@
-"""Raster primitives: rectangles, text and typeset formulas on an RGB image.
+"""Raster primitives: rectangles, cells, text and typeset formulas on an RGB image.
 
 Pillow draws (its FreeType text is anti-aliased and fast, and whole-pixel
-rectangles stay crisp); matplotlib's mathtext typesets formulas without TeX.
-Fonts are the DejaVu faces matplotlib ships, so every machine draws the same
-pixels. This module knows nothing of convolutions.
+rectangles stay crisp); the type comes from ``fonts.py``. A canvas's pixels
+are numpy arrays in whole blocks, so that boxes and sets of blocks are
+copied between canvases as array slices. This module knows nothing of
+convolutions.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib.util
-from pathlib import Path
-
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
+from .fonts import COMPOSED, advance, cap_height, glyphs, math_alpha, text_width, words_width
+# The layouts still measure text through this module (re-exported until they import ``fonts``).
+from .fonts import fit_text, font, math_size  # noqa: F401
 from .theme import TRANSPARENT, hex_rgb
-from .typeset import typeset
 
 
-@functools.lru_cache(maxsize=None)
-def _font_dir() -> Path:
-    # Found without importing matplotlib (a tenth of a second): its fonts
-    # sit in the package's mpl-data folder.
-    spec = importlib.util.find_spec("matplotlib")
-    for location in (spec.submodule_search_locations or []) if spec else []:
-        folder = Path(location) / "mpl-data" / "fonts" / "ttf"
-        if (folder / _FACES[("sans", False)]).is_file():
-            return folder
-    import matplotlib  # an unusual installation: ask matplotlib itself
-
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+# px: a canvas's arrays are kept in whole blocks of this side, padded past
+# the picture, so that a set of blocks is copied in one call (``paste_blocks``).
+BLOCK = 16
 
 
-_FACES = {
-    ("sans", False): "DejaVuSans.ttf",
-    ("sans", True): "DejaVuSans-Bold.ttf",
-    ("mono", False): "DejaVuSansMono.ttf",
-    ("mono", True): "DejaVuSansMono-Bold.ttf",
-    ("sans-italic", False): "DejaVuSans-Oblique.ttf",
-    ("sans-italic", True): "DejaVuSans-BoldOblique.ttf",
-}
+def _blocks(array: np.ndarray) -> np.ndarray:
+    """A view of ``array`` (rows and columns whole BLOCKs) as (block row,
+    block column, BLOCK) rows of a block's pixels, each row one item of
+    raw bytes: numpy copies a few large items much faster than many bytes."""
+    height, width = array.shape[:2]
+    row = BLOCK * array.itemsize * (array.shape[2] if array.ndim == 3 else 1)
+    items = array.reshape(height, -1).view(f"V{row}")  # (height, block columns)
+    return items.reshape(height // BLOCK, BLOCK, width // BLOCK).swapaxes(1, 2)
 
 
-@functools.lru_cache(maxsize=256)
-def font(family: str = "sans", size: float = 15, bold: bool = False) -> ImageFont.FreeTypeFont:
-    """A DejaVu face at ``size`` pixels (rounded to a quarter pixel for caching)."""
-    return ImageFont.truetype(str(_font_dir() / _FACES[(family, bold)]), size=max(1.0, round(size * 4) / 4))
+class _TileCache:
+    """Drawn cells by what they show, the least recently used dropped past
+    a budget of bytes (a lens page's cells, many times over, are a few MB)."""
+
+    def __init__(self, budget: int):
+        self._tiles: dict = {}
+        self._bytes, self._budget = 0, budget
+
+    def get(self, key):
+        tile = self._tiles.pop(key, None)
+        if tile is not None:
+            self._tiles[key] = tile  # the most recent last
+        return tile
+
+    def put(self, key, tile: np.ndarray) -> np.ndarray:
+        self._tiles[key] = tile
+        self._bytes += tile.nbytes
+        while self._bytes > self._budget:
+            self._bytes -= self._tiles.pop(next(iter(self._tiles))).nbytes
+        return tile
 
 
-@functools.lru_cache(maxsize=256)
-def _cap_height(family: str, size: float, bold: bool) -> float:
-    """How far a digit's top stands above the baseline (negative, y down)."""
-    return font(family, size, bold).getbbox("0", anchor="ls")[1]
-
-
-@functools.lru_cache(maxsize=16384)
-def _glyphs(family: str, size: float, bold: bool, text: str, anchor: str):
-    """The coverage of ``text`` anchored on a whole pixel, and its offset
-    from that pixel: what ImageDraw.text draws."""
-    return font(family, size, bold).getmask2(text, "L", anchor=anchor)
-
-
-@functools.lru_cache(maxsize=16384)
-def _length(text: str, family: str, size: float, bold: bool) -> float:
-    return font(family, size, bold).getlength(text)
-
-
-def text_width(text: str, family: str = "sans", size: float = 15, bold: bool = False) -> float:
-    return _length(text, family, size, bold)
-
-
-@functools.lru_cache(maxsize=64)
-def _math_alpha(source: str, size: float) -> np.ndarray:
-    """The coverage mask of a mathtext formula, in Computer Modern (typeset
-    once, then read from the disk cache: see typeset.py)."""
-    alpha = typeset(source, size).copy()
-    alpha.setflags(write=False)
-    return alpha
-
-
-def math_size(source: str, size: float) -> tuple[int, int]:
-    """(width, height) of a formula typeset at ``size`` pixels."""
-    alpha = _math_alpha(source, size)
-    return alpha.shape[1], alpha.shape[0]
-
-
-def fit_text(text: str, size: float, room: float, family: str = "sans", bold: bool = False, least: float = 0.6) -> tuple[str, float]:
-    """``text`` at the largest size up to ``size`` that fits ``room`` pixels,
-    down to ``least`` of it; past that, cut short with an ellipsis."""
-    width = text_width(text, family, size, bold)
-    if width <= room:
-        return text, size
-    size = max(size * least, size * room / width)
-    while text and text_width(text, family, size, bold) > room:
-        text = text[:-2] + "…" if len(text) > 1 else ""
-    return text, size
+_TILES = _TileCache(24 << 20)
 
 
 def _shared(pixels: np.ndarray, mode: str) -> Image.Image:
@@ -120,12 +80,14 @@ class Painter:
     out, so anti-aliased edges over nothing keep their own colour.
     """
 
-    def __init__(self, pixels: np.ndarray, alpha: np.ndarray | None = None):
+    def __init__(self, pixels: np.ndarray, alpha: np.ndarray | None = None, size: tuple[int, int] | None = None):
         # The pixels are numpy arrays that Pillow draws into in place
         # (RGBX: four bytes a pixel, as Pillow keeps RGB), so a box is read
         # or copied from another canvas as an array slice, with none of the
-        # cost of a crop.
+        # cost of a crop. ``size`` (width, height) is the picture's, where
+        # the arrays run on past it (``blank``).
         self.pixels, self.alpha_pixels = pixels, alpha
+        self.width, self.height = size if size is not None else (pixels.shape[1], pixels.shape[0])
         self.image = _shared(pixels, "RGBX")
         self.draw = ImageDraw.Draw(self.image)
         self.alpha = _shared(alpha, "L") if alpha is not None else None
@@ -133,22 +95,25 @@ class Painter:
 
     @classmethod
     def blank(cls, width: int, height: int, colour: str) -> Painter:
-        """A canvas of ``colour``, or a transparent one for ``"transparent"``."""
-        pixels = np.zeros((height, width, 4), np.uint8)
+        """A canvas of ``colour``, or a transparent one for ``"transparent"``;
+        its arrays padded to whole blocks (``paste_blocks``)."""
+        rows, columns = -(-height // BLOCK) * BLOCK, -(-width // BLOCK) * BLOCK
+        pixels = np.zeros((rows, columns, 4), np.uint8)
         if colour == TRANSPARENT:
-            return cls(pixels, np.zeros((height, width), np.uint8))
+            return cls(pixels, np.zeros((rows, columns), np.uint8), (width, height))
         pixels[..., :3] = hex_rgb(colour)
-        return cls(pixels)
+        return cls(pixels, None, (width, height))
 
     def copy(self) -> Painter:
-        return Painter(self.pixels.copy(), self.alpha_pixels.copy() if self.alpha is not None else None)
+        return Painter(self.pixels.copy(), self.alpha_pixels.copy() if self.alpha is not None else None, (self.width, self.height))
 
     def array(self, box: tuple[int, int, int, int] | None = None) -> np.ndarray:
         """(H, W, 3) RGB, or (H, W, 4) RGBA (straight alpha) when transparent;
         of the (left, top, right, bottom) ``box`` only, when given."""
-        left, top, right, bottom = box if box is not None else (0, 0, self.pixels.shape[1], self.pixels.shape[0])
+        whole = (0, 0, self.width, self.height)
+        left, top, right, bottom = box = box if box is not None else whole
         # Pillow packs four bytes a pixel into three several times faster than numpy.
-        image = self.image if box is None else self.image.crop(box)
+        image = self.image if box == (0, 0, *self.image.size) else self.image.crop(box)
         rgb = np.frombuffer(image.tobytes("raw", "RGB"), np.uint8).reshape(bottom - top, right - left, 3)
         if self.alpha is None:
             return rgb
@@ -175,6 +140,26 @@ class Painter:
         self.pixels[top:bottom, left:right] = other.pixels[top:bottom, left:right]
         if self.alpha is not None:
             self.alpha_pixels[top:bottom, left:right] = other.alpha_pixels[top:bottom, left:right]
+
+    def paste_blocks(self, other: Painter, rows: np.ndarray, columns: np.ndarray) -> None:
+        """Copy ``other``'s pixels in the BLOCK×BLOCK blocks at (``rows[i]``,
+        ``columns[i]``), counted in blocks: one call however many there are
+        (a window's outline, a sum line, a connector across the figure)."""
+        mine, theirs = _blocks(self.pixels), _blocks(other.pixels)
+        mine[rows, columns] = theirs[rows, columns]
+        if self.alpha is not None:
+            _blocks(self.alpha_pixels)[rows, columns] = _blocks(other.alpha_pixels)[rows, columns]
+
+    def shift(self, box: tuple[int, int, int, int], dx: int) -> None:
+        """Move the pixels inside the (left, top, right, bottom) ``box`` ``dx``
+        pixels to the right (left, negative); those moved out of the box are
+        lost, those it leaves behind stay as they were."""
+        left, top, right, bottom = box
+        for layer in (self.pixels, self.alpha_pixels) if self.alpha is not None else (self.pixels,):
+            if dx < 0:
+                layer[top:bottom, left : right + dx] = layer[top:bottom, left - dx : right]
+            elif dx > 0:
+                layer[top:bottom, left + dx : right] = layer[top:bottom, left : right - dx]
 
     def rect(self, x: float, y: float, w: float, h: float, fill: str | None, edge: str | None = None, edge_px: int = 1) -> None:
         """A rectangle snapped to whole pixels; the edge is drawn inside it."""
@@ -221,10 +206,44 @@ class Painter:
         middle, half the cap height above the baseline); ``"top"`` hangs the
         line below ``y``.
         """
-        width = _length(text, family, size, bold)
+        if len(text) >= COMPOSED and " " in text:
+            return self._words(x, y, text, size, colour, align, family, bold, valign)
+        mask, where = self._text_mask(x, y, text, size, family, bold, align, valign)
+        self._stamp(mask, where, colour)
+        return text_width(text, family, size, bold)
+
+    def _stamp(self, mask, where: tuple[int, int], colour: str) -> None:
+        self.draw.draw.draw_bitmap(where, mask, self.draw._getink(hex_rgb(colour))[0])
+        if self._alpha_draw is not None:
+            self._alpha_draw.draw.draw_bitmap(where, mask, self._alpha_draw._getink(255)[0])
+
+    def _words(self, x, y, text, size, colour, align, family, bold, valign) -> float:
+        """A long line word by word, each word's coverage cached: a product
+        line or a counter is new at every step, its words are not. Each word
+        starts on a whole pixel, as FreeType places each glyph of a line."""
+        words = text.split(" ")
+        space = advance(" ", family, size, bold)
+        widths = [advance(word, family, size, bold) for word in words]
+        width = words_width(words, family, size, bold)
+        left = {"centre": x - width / 2, "left": x, "right": x - width}[align]
+        if valign == "middle":
+            baseline, anchor = y - cap_height(family, size, bold) / 2, "ls"
+        else:
+            baseline, anchor = y, "la"
+        for word, room in zip(words, widths):
+            if word:
+                mask, (dx, dy) = glyphs(family, size, bold, word, anchor)
+                self._stamp(mask, (round(left) + dx, round(baseline) + dy), colour)
+            left += room + space
+        return width
+
+    @staticmethod
+    def _text_mask(x, y, text, size, family, bold, align, valign):
+        """The coverage of ``text`` placed as ``text`` places it, and the
+        whole pixel where its top-left corner goes."""
         anchor = {"centre": "m", "left": "l", "right": "r"}[align]
         if valign == "middle":
-            at, anchor = (x, y - _cap_height(family, size, bold) / 2), anchor + "s"
+            at, anchor = (x, y - cap_height(family, size, bold) / 2), anchor + "s"
         else:
             at, anchor = (x, y), anchor + "a"
         # What ImageDraw.text does, with the glyphs' coverage cached: a figure
@@ -232,16 +251,61 @@ class Painter:
         # whole pixels (half a pixel off at most), a number drawn again is a
         # copy of its coverage: cached on a fraction of a pixel, nearly every
         # place a number moves to would render it anew.
-        mask, (dx, dy) = _glyphs(family, size, bold, text, anchor)
-        where = (round(at[0]) + dx, round(at[1]) + dy)
-        self.draw.draw.draw_bitmap(where, mask, self.draw._getink(hex_rgb(colour))[0])
-        if self._alpha_draw is not None:
-            self._alpha_draw.draw.draw_bitmap(where, mask, self._alpha_draw._getink(255)[0])
-        return width
+        mask, (dx, dy) = glyphs(family, size, bold, text, anchor)
+        return mask, (round(at[0]) + dx, round(at[1]) + dy)
+
+    def cell(
+        self, x: float, y: float, w: float, h: float, fill: str, edge: str | None, edge_px: int = 1,
+        text: str = "", tx: float = 0.0, ty: float = 0.0, size: float = 15, colour: str = "#000000",
+        *, family: str = "sans", bold: bool = False,
+    ) -> None:
+        """``rect`` with a ``fill``, then ``text`` centred on (``tx``, ``ty``):
+        a cell and its number, pixel for pixel as those two calls draw them.
+
+        A figure draws the same cells over and over (a lens page turning, a
+        weight's tag at every step); what a filled cell shows depends on
+        nothing beneath it, so each is drawn once, kept, and copied in."""
+        x0, y0, x1, y1 = round(x), round(y), round(x + w), round(y + h)
+        mask = None
+        if text:
+            # Placed from the cell's corner, so that a number sits the same in
+            # every cell of a size (rounding ties on the page would put it half
+            # a pixel either way by the cell's place), and a row of cells moved
+            # by whole pixels is the row drawn there.
+            mask, at = self._text_mask(tx - x0, ty - y0, text, size, family, bold, "centre", "middle")
+            at = (at[0] + x0, at[1] + y0)
+            left, top = at
+            if not (x0 <= left and y0 <= top and left + mask.size[0] <= x1 + 1 and top + mask.size[1] <= y1 + 1):
+                mask = None  # the number leans out of its cell: drawn as it is
+        height, width = self.height, self.width
+        if (text and mask is None) or not (0 <= x0 and 0 <= y0 and x1 < width and y1 < height):
+            self.rect(x, y, w, h, fill, edge, edge_px)
+            if text:
+                self.text(tx, ty, text, size, colour, family=family, bold=bold)
+            return
+        key = (x1 - x0, y1 - y0, fill, edge, edge_px, text, size, colour, family, bold, *((at[0] - x0, at[1] - y0) if text else ()))
+        tile = _TILES.get(key)
+        if tile is None:
+            tile = _TILES.put(key, self._cell_tile(x1 - x0 + 1, y1 - y0 + 1, fill, edge, edge_px, mask, (at[0] - x0, at[1] - y0) if text else None, colour))
+        self.pixels[y0 : y1 + 1, x0 : x1 + 1] = tile
+        if self.alpha is not None:
+            self.alpha_pixels[y0 : y1 + 1, x0 : x1 + 1] = 255  # a filled cell is opaque throughout
+
+    @staticmethod
+    def _cell_tile(width, height, fill, edge, edge_px, mask, at, colour) -> np.ndarray:
+        """A cell drawn alone, its top-left corner at (0, 0)."""
+        tile = Painter(np.zeros((height, width, 4), np.uint8))
+        tile.draw.rectangle(
+            (0, 0, width - 1, height - 1), fill=hex_rgb(fill), outline=hex_rgb(edge) if edge else None, width=edge_px if edge else 0
+        )
+        if mask is not None:
+            tile.draw.draw.draw_bitmap(at, mask, tile.draw._getink(hex_rgb(colour))[0])
+        tile.pixels.setflags(write=False)
+        return tile.pixels
 
     def math(self, x: float, y: float, source: str, size: float, colour: str) -> tuple[int, int]:
         """Typeset ``source`` (mathtext) with its top-left corner at (x, y)."""
-        alpha = _math_alpha(source, size)
+        alpha = math_alpha(source, size)
         mask = Image.fromarray(alpha, mode="L")
         ink = Image.new("RGBX", mask.size, hex_rgb(colour))
         self.image.paste(ink, (round(x), round(y)), mask)

@@ -65,12 +65,23 @@ def _axis_symbol(name: str, which: str) -> str:
     return f"{name}_{{\\mathrm{{{which}}}}}"
 
 
-def general_formula(name: str, symmetric: bool) -> str:
-    padding = r"2 \times \mathrm{padding}" if symmetric else r"\mathrm{pad}_{\mathrm{before}} + \mathrm{pad}_{\mathrm{after}}"
+def general_formula(name: str, symmetric: bool, compact: bool = False) -> str:
+    """PyTorch's formula for the output size, with the arguments' names;
+    ``compact``, with one letter each (``COMPACT_KEY`` says which), for a
+    panel beside the grids, too narrow for the names."""
+    if compact:
+        padding = "2p" if symmetric else r"p_{\mathrm{before}} + p_{\mathrm{after}}"
+        rest, stride = r" - d\,(k - 1) - 1", "s"
+    else:
+        padding = r"2 \times \mathrm{padding}" if symmetric else r"\mathrm{pad}_{\mathrm{before}} + \mathrm{pad}_{\mathrm{after}}"
+        rest, stride = r" - \mathrm{dilation} \times (\mathrm{kernel\_size} - 1) - 1", r"\mathrm{stride}"
     return (
         f"${_axis_symbol(name, 'out')} = \\left\\lfloor \\dfrac{{{_axis_symbol(name, 'in')} + {padding}"
-        r" - \mathrm{dilation} \times (\mathrm{kernel\_size} - 1) - 1}{\mathrm{stride}} + 1 \right\rfloor$"
+        f"{rest}}}{{{stride}}} + 1 \\right\\rfloor$"
     )
+
+
+COMPACT_KEY = ("p: padding,", "d: dilation,", "k: kernel_size,", "s: stride")  # the compact formula's letters
 
 
 def substituted_formula(formula: SizeFormula, names: tuple[str, ...] = ()) -> str:
@@ -118,20 +129,40 @@ def _distinct_formulas(spec: ConvSpec) -> list[SizeFormula]:
     return distinct
 
 
+def _compact(spec: ConvSpec, width: float, scale: float) -> bool:
+    """Whether the general formula takes its letters' form: where its names
+    do not fit ``width`` at the least size a formula may take."""
+    symmetric = all(f.symmetric for f in spec.size_formulas())
+    full = general_formula(spec.axis_names[0], symmetric)
+    return math_size(full, _least_formula(GENERAL_PX * scale, scale))[0] > width
+
+
 def _formulas(spec: ConvSpec, width: float, scale: float) -> list[tuple[str, float]]:
     """(mathtext source, size) of each formula, the general one first."""
     symmetric = all(f.symmetric for f in spec.size_formulas())
-    sources = [(general_formula(spec.axis_names[0], symmetric), GENERAL_PX * scale)]
+    sources = [(general_formula(spec.axis_names[0], symmetric, _compact(spec, width, scale)), GENERAL_PX * scale)]
     for formula in _distinct_formulas(spec):
         names = tuple(n for n, f in zip(spec.axis_names, spec.size_formulas()) if f == formula) if spec.ndim > 1 else ()
         sources.append((substituted_formula(formula, names), NUMBERS_PX * scale))
     return [(source, _fitting(source, size, width, scale)) for source, size in sources]
 
 
+def _key_lines(width: float, px: float) -> list[str]:
+    """The compact formula's letters, as many to a line as ``width`` holds."""
+    lines: list[str] = []
+    for entry in COMPACT_KEY:
+        if lines and text_width(f"{lines[-1]} {entry}", size=px) <= width:
+            lines[-1] += f" {entry}"
+        else:
+            lines.append(entry)
+    return lines
+
+
 def _blocks(spec: ConvSpec, width: float, scale: float, title: str):
     """The panel's pieces from the top, each (kind, content, size, height):
-    the title, the call, a heading, the formulas. Code over formulas, both
-    the panel's full width: at legible sizes they do not fit side by side."""
+    the title, the call, a heading, the formulas (the compact one's key
+    under it). Code over formulas, both the panel's full width: at legible
+    sizes they do not fit side by side."""
     s = scale
     titles, title_px = title_lines(title, width, s)
     blocks = [("title", line, title_px, 1.25 * title_px) for line in titles]
@@ -140,8 +171,11 @@ def _blocks(spec: ConvSpec, width: float, scale: float, title: str):
     blocks += [("code", line, code_px, CODE_LINE * code_px) for line in lines]
     blocks.append(("gap", "", 0, GAP * s))
     blocks.append(("heading", "Output size", HEADING_PX * s, 1.4 * HEADING_PX * s))
-    for source, size in _formulas(spec, width, s):
+    for i, (source, size) in enumerate(_formulas(spec, width, s)):
         blocks.append(("math", source, size, math_size(source, size)[1] + GAP * s / 2))
+        if i == 0 and _compact(spec, width, s):
+            blocks += [("key", line, HEADING_PX * s, 1.3 * HEADING_PX * s) for line in _key_lines(width, HEADING_PX * s)]
+            blocks.append(("gap", "", 0, GAP * s / 2))
     return blocks
 
 
@@ -161,6 +195,8 @@ def draw_panel(p: Painter, box, scale: float, theme: Theme, spec: ConvSpec, titl
                 x += p.text(x, y, text, size, theme.text, align="left", family="mono", bold=bold, valign="top")
         elif kind == "math":
             p.math(box.x, y, content, size, theme.text)
+        elif kind == "key":
+            p.text(box.x, y, content, size, theme.muted, align="left", valign="top")
         y += height
 
 
@@ -178,15 +214,17 @@ def _fitting(source: str, size: float, room: float, scale: float) -> float:
 
 
 def least_width(spec: ConvSpec, scale: float, title: str) -> float:
-    """The narrowest panel that holds this figure's formulas, its code's
-    longest argument and its title on two lines, none of them under the
-    type floor: a panel beside the grids is at least this wide."""
+    """The narrowest panel that holds this figure's formulas (the general
+    one compact), its code's longest argument, its title on two lines and
+    the compact formula's key, none of them under the type floor: a panel
+    beside the grids is at least this wide."""
     symmetric = all(f.symmetric for f in spec.size_formulas())
-    sources = [(general_formula(spec.axis_names[0], symmetric), GENERAL_PX)]
+    sources = [(general_formula(spec.axis_names[0], symmetric, compact=True), GENERAL_PX)]
     sources += [(substituted_formula(formula, spec.axis_names if spec.ndim > 1 else ()), NUMBERS_PX) for formula in _distinct_formulas(spec)]
     formulas = max(math_size(source, _least_formula(px * scale, scale))[0] for source, px in sources)
     code = (max(len(text) for text, _ in code_runs(spec)) + 6) * MONO_EM * CODE_PX * scale
     words = title.split(" ")
     floor = HEADING_PX * scale
     title_room = max(max(text_width(word, size=floor, bold=True) for word in words), 0.55 * text_width(title, size=floor, bold=True))
-    return max(formulas, code, title_room) + 2
+    key = max(text_width(entry, size=floor) for entry in COMPACT_KEY)
+    return max(formulas, code, title_room, key) + 2

@@ -83,6 +83,12 @@ class RecordingPainter:
         self.calls.append(Drawn("text", x, y, width, size, colour, text=text, size=size, bold=bold, family=family, align=align))
         return width
 
+    def cell(self, x, y, w, h, fill, edge, edge_px=1, text="", tx=0.0, ty=0.0, size=15, colour="#000000", *, family="sans", bold=False) -> None:
+        """Recorded as what it draws: the rect, then its text."""
+        self.rect(x, y, w, h, fill, edge, edge_px)
+        if text:
+            self.text(tx, ty, text, size, colour, family=family, bold=bold)
+
     def math(self, x, y, source, size, colour) -> tuple[int, int]:
         w, h = math_size(source, size)
         self.calls.append(Drawn("math", x, y, w, h, colour, text=source, size=size))

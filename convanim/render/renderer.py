@@ -13,6 +13,7 @@ layout; every stroke goes through a painter (``paint.Painter`` for pixels,
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Iterator
 
@@ -22,7 +23,9 @@ from ..engine import Step, Trace
 from ..report import step_sum
 from ..writers import Frame
 from .layout import Box, Label, Layout
-from .incremental import FrameCanvas, Tracked, coalesce, each_bounds
+from .incremental import FrameCanvas
+from .lenspages import PageTurner
+from .static import draw_static
 from . import lens2d
 from .paint import Painter
 from .storyboard import Shot, pictures
@@ -43,14 +46,6 @@ class FigureText:
 
     title: str
     credit: str | None = None
-
-
-def _union(*boxes):
-    """The smallest box holding every box given (None ones left out)."""
-    boxes = [box for box in boxes if box is not None and box[2] > box[0]]
-    if not boxes:
-        return (0, 0, 0, 0)
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _overlap(a: Box, b: Box) -> bool:
@@ -74,19 +69,24 @@ class FrameRenderer:
         self.text = text
         self._pictures = pictures(step_keys(trace))
         self._picture_of = {step: k for k, picture in enumerate(self._pictures) for step in picture}
+        self._labels: dict[tuple, tuple[str, float]] = {}  # see ``cell_label``
+        self._inks: dict[str, str] = {}  # see ``text_on``
         self._static = painter.blank(layout.width, layout.height, theme.background)
-        self._draw_static(self._static)
+        draw_static(self, self._static)
         self._written = 0  # pictures whose output cells are in the background
         self._recent: dict[int, Step] = {}  # steps being drawn, by index (see ``step``)
+        self._line_cache: dict[int, list[str]] = {}
         self._base = self._static.copy()  # the static drawing and the outputs written
-        self._background = self._base  # and, on an overview, the lens page shown
+        self._turner = None  # on an overview: the lens pages, shown over the base
         if layout.lens is not None:
             self._pages = lens2d.lens_pages(layout.lens, trace, self._pictures)
             self._shown = {(s.out_channel, s.position): (k, s.shown) for k, p in enumerate(self._pictures) for s in (trace.steps[i] for i in p)}
-            self._background = self._base.copy()
-            self._page = None  # the page drawn into the background
-            self._regions: list[Box] = []  # where its regions and connectors are drawn
-            self._page_boxes = np.zeros((0, 4), np.int64)  # all it drew over the base
+            self._turner = PageTurner(self, self._base)
+
+    @property
+    def _background(self):
+        """What every frame starts from: the base and, on an overview, the lens page shown."""
+        return self._base if self._turner is None else self._turner.background
 
     # -- frames -------------------------------------------------------------
     def frames(self, shots, shared: bool = False) -> Iterator[Frame]:
@@ -149,22 +149,8 @@ class FrameRenderer:
         return value if picture < self._written else None
 
     def _turn_page(self, page) -> list | None:
-        """Draw ``page``'s lenses into the background where another page is;
-        the boxes that changed."""
-        if page == self._page:
-            return []
-        old = self._page_boxes
-        if hasattr(self._background, "paste_from"):
-            for box in coalesce(old, self.layout.width, self.layout.height):
-                self._background.paste_from(self._base, box)
-        else:  # a recording cannot take calls back: start again from the base
-            self._background = self._base.copy()
-        tracked = Tracked(self._background)
-        lens2d.draw_pages(self, tracked, page)
-        self._regions = lens2d.draw_regions(self, tracked, page)
-        self._page = page
-        self._page_boxes = each_bounds(tracked.boxes, self.layout.width, self.layout.height)
-        return [tuple(row) for row in np.concatenate([old, self._page_boxes]).tolist()]
+        """Show ``page``'s lenses in the background; the boxes that changed."""
+        return self._turner.turn(self._base, page)
 
     def step(self, index: int) -> Step:
         """The trace's step ``index``, kept while it is drawn: a trace builds
@@ -195,7 +181,9 @@ class FrameRenderer:
             self._draw_glide(p, [self.step(i) for i in shot.origin], arriving, shot.progress)
             self._draw_products(p, arriving)
         else:
-            # Finished: the kernels rest where they last were, every output written.
+            # Finished: the kernels rest where they last were, every output
+            # written, their products still under them (where they were, a
+            # band as tall as the groups would be left empty).
             last = [self.step(i) for i in self._pictures[-1]]
             for step in last:
                 if not self.layout.window_bars:  # 2-D: the weights' tags keep their outline and grid
@@ -203,6 +191,8 @@ class FrameRenderer:
                     self._kernel_grid(p, step)
                 self._draw_kernel(p, step)
             self._kernel_owner(p, last)
+            if self.trace.spec.ndim == 1:
+                self._draw_products(p, last)
         self._draw_counter(p, shot)
 
     # -- what moves ---------------------------------------------------------
@@ -211,7 +201,7 @@ class FrameRenderer:
         marks = {L.tap_mark(tap.in_channel, tap.position): None for step in steps for tap in step.taps}
         for mark in marks:  # once each: a mark drawn twice would come out bolder
             if mark is not None:
-                self._label(p, mark)
+                self.label(p, mark)
         for step in steps:
             self._outline(p, step, step.window)
             self._draw_kernel(p, step)
@@ -224,21 +214,28 @@ class FrameRenderer:
             for arrow in L.arrows(total, target, step.window, self._channels(step)):
                 p.line(list(arrow.shaft), ink, arrow.width_px)
                 p.polygon(list(arrow.head), ink)
-            self._cell(p, target, theme.output_current, step.shown, ("output", step.out_channel), edge_px=L.heavy_edge)
+            self.cell(p, target, theme.output_current, step.shown, ("output", step.out_channel), edge_px=L.heavy_edge)
 
     def _draw_kernel(self, p, step: Step) -> None:
         for tap in step.taps:
-            self._kernel_cell(p, self.layout.kernel_cell(tap.in_channel, tap.position), tap.in_channel, tap.weight)
+            self.kernel_cell(p, self.layout.kernel_cell(tap.in_channel, tap.position), tap.in_channel, tap.weight)
 
     def _draw_products(self, p, steps: list[Step]) -> int:
         """Each step's product line(s), in its group's colour; how many lines."""
         L = self.layout
-        lines = [L.lines(step) for step in steps]
+        lines = [self._lines(step) for step in steps]
         placed = L.product_lines([step.window for step in steps], lines)
         for step, step_lines, places in zip(steps, lines, placed):
             for line, (x, y) in zip(step_lines, places):
                 p.text(x, y, line, L.expression_px, self._ink(step))
         return sum(len(step_lines) for step_lines in lines)
+
+    def _lines(self, step: Step) -> list[str]:
+        """A step's product lines, worked out once (a glide shows them in many frames)."""
+        lines = self._line_cache.get(step.index)
+        if lines is None:
+            lines = self._line_cache[step.index] = self.layout.lines(step)
+        return lines
 
     def _ink(self, step: Step) -> str:
         """A step's product line: in its group's colour where groups share a picture."""
@@ -262,7 +259,7 @@ class FrameRenderer:
                 # Within a line of a wrapped figure the kernel slides; onto another line it jumps,
                 # rather than sweep diagonally across the rows between.
                 box = start.toward(end, progress) if self._same_line(start, end) else end
-                self._kernel_cell(p, box, b.in_channel, b.weight)
+                self.kernel_cell(p, box, b.in_channel, b.weight)
             self._kernel_grid(p, new, old, progress)
         self._kernel_owner(p, after)
 
@@ -312,7 +309,7 @@ class FrameRenderer:
                 return
             if before is not None:
                 box = L.kernel_grid_cell(tap.in_channel, tap.kernel_index, before.window).toward(box, progress)
-            self._kernel_cell(p, box, tap.in_channel, tap.weight)
+            self.kernel_cell(p, box, tap.in_channel, tap.weight)
 
     def _kernel_owner(self, p, steps: list[Step]) -> None:
         """Where a group's output channels take turns, say whose kernels are
@@ -323,23 +320,22 @@ class FrameRenderer:
             owners = ", ".join(str(step.out_channel) for step in steps)
             owner = f"of out ch {owners}"
         for label in self.layout.kernel_labels(steps, owner):
-            self._label(p, label)
+            self.label(p, label)
 
     def _draw_counter(self, p, shot: Shot) -> None:
         position = self.step(shot.steps[0]).position if shot.steps else None
-        self._label(p, replace(self.layout.counter(position), text=self._count(shot)))
+        self.label(p, replace(self.layout.counter(position), text=self._count(shot)))
 
     # -- the background -----------------------------------------------------
     def _write_outputs(self, written: int) -> list[Box] | None:
         """Draw the output cells of the first ``written`` pictures into the
         background; return the boxes drawn (None: the background was redrawn)."""
         boxes: list[Box] | None = []
-        lens = self.layout.lens is not None
+        turner = self._turner
         if written < self._written:  # a shot from earlier on: start again from the blank outputs
             self._base, self._written, boxes = self._static.copy(), 0, None
-            self._background = self._base.copy() if lens else self._base
-            if lens:
-                self._page, self._page_boxes = None, np.zeros((0, 4), np.int64)
+            if turner is not None:
+                turner.reset(self._base)
         start, self._written = self._written, max(self._written, written)
         for picture in self._pictures[start:written]:
             for index in picture:
@@ -347,73 +343,57 @@ class FrameRenderer:
                 fill = self.theme.output_done if step.out_channel % 2 == 0 else self.theme.output_done_alt
                 box = self.layout.output_cell(step.out_channel, step.position)
                 for p in dict.fromkeys((self._base, self._background)):
-                    self._cell(p, box, fill, step.shown, ("output", step.out_channel))
+                    self.cell(p, box, fill, step.shown, ("output", step.out_channel))
                 drawn = [box]
-                if lens and self._page is not None:
+                if turner is not None and turner.page is not None:
                     # Its lens cell, if the page shows it; the region's outline and
-                    # connectors again where the cell was drawn over them.
-                    drawn.append(lens2d.draw_output(self, self._background, self._page, step.out_channel, step.position))
-                    if any(_overlap(box, region) for region in self._regions):
-                        lens2d.draw_regions(self, self._background, self._page)
+                    # connectors again where either cell was drawn over them.
+                    drawn.append(turner.write_output(step.out_channel, step.position))
+                    if any(_overlap(cell, region) for cell in drawn if cell is not None for region in turner.regions):
+                        lens2d.draw_regions(self, turner.background, turner.page)
                 if boxes is not None:
                     boxes.extend((b.x, b.y, b.right, b.bottom) for b in drawn if b is not None)
         return boxes
 
-    def _draw_static(self, p) -> None:
-        L, theme, trace = self.layout, self.theme, self.trace
-        spec = trace.spec
-        # Input rows, padding included, each cell showing the value it holds.
-        role = trace.roles
-        for channel in range(spec.in_channels):
-            for position in np.ndindex(role.shape):
-                kind = role[position]
-                if kind == "input":
-                    fill = theme.input if channel % 2 == 0 else theme.input_alt
-                else:
-                    fill = theme.padding if kind == "zero" else theme.padding_copy
-                value = trace.padded[(channel, *position)]
-                self._cell(p, L.input_cell(channel, position), fill, value, ("input", channel), italic=kind == "copy")
-
-        word = "padding" if spec.padding_mode == "zeros" else f"{spec.padding_mode} padding"
-        for label in L.padding_labels(word):
-            self._label(p, label)
-
-        # Pending output cells: grey, empty until written (or their values
-        # in grey, to be checked against as the figure plays).
-        for step in trace.steps:
-            box = L.output_cell(step.out_channel, step.position)
-            self._cell(p, box, theme.pending, None)
-            if self.show_pending:
-                text, px = L.cell_label(step.shown, row=("output", step.out_channel))
-                p.text(box.cx, box.cy, text, px, theme.muted, bold=True)
-
-        for label in L.labels():
-            self._label(p, label)
-        for box, group in L.stripes():
-            p.rect(box.x, box.y, box.w, box.h, theme.group_colour(group))
-        for box, group, label in L.legend():
-            p.rect(box.x, box.y, box.w, box.h, theme.group_colour(group))
-            self._label(p, label)
-        if L.panel is not None:
-            from .panel import draw_panel
-
-            draw_panel(p, L.panel, L.scale, theme, spec, self.text.title)
-        if self.text.credit:
-            self._label(p, L.credit(self.text.credit))
-
     # -- cells and labels ---------------------------------------------------
-    def _label(self, p, label: Label) -> None:
+    def input_fill(self, kind: str, channel: int) -> str:
+        """An input cell's colour: its channel's, or padding's (zero or copied)."""
+        theme = self.theme
+        if kind == "input":
+            return theme.input if channel % 2 == 0 else theme.input_alt
+        return theme.padding if kind == "zero" else theme.padding_copy
+
+    def label(self, p, label: Label) -> None:
         p.text(label.x, label.y, label.text, label.px, getattr(self.theme, label.tone), align=label.align, bold=label.bold)
 
-    def _kernel_cell(self, p, box: Box, in_channel: int, weight: float) -> None:
+    def kernel_cell(self, p, box: Box, in_channel: int, weight: float) -> None:
         fill = self.theme.kernel if in_channel % 2 == 0 else self.theme.kernel_alt
-        self._cell(p, box, fill, weight, ("kernel", in_channel))
+        self.cell(p, box, fill, weight, ("kernel", in_channel))
 
-    def _cell(self, p, box: Box, fill: str, value: float | None, row=None, edge_px: int = 1, italic: bool = False) -> None:
+    def cell(self, p, box: Box, fill: str, value: float | None, row=None, edge_px: int = 1, italic: bool = False) -> None:
         """A cell and, unless ``value`` is None, its number in ``row``'s format."""
-        p.rect(box.x, box.y, box.w, box.h, fill, self.theme.cell_edge, edge_px)
-        if value is not None:
-            label, px = self.layout.cell_label(value, italic, box, row)
-            if label:
-                family = "sans-italic" if italic else "sans"
-                p.text(box.cx, self.layout.number_y(box, row), label, px, text_colour_on(fill, self.theme), bold=True, family=family)
+        label, px = self.cell_label(value, italic, box, row) if value is not None else ("", 0.0)
+        if not label:
+            p.rect(box.x, box.y, box.w, box.h, fill, self.theme.cell_edge, edge_px)
+            return
+        p.cell(
+            box.x, box.y, box.w, box.h, fill, self.theme.cell_edge, edge_px, label, box.cx, self.layout.number_y(box, row), px,
+            self.text_on(fill), family="sans-italic" if italic else "sans", bold=True,
+        )
+
+    def cell_label(self, value: float, italic: bool, box: Box, row) -> tuple[str, float]:
+        """The layout's text and type size for ``value`` in a cell the size of
+        ``box``, worked out once: a figure writes the same numbers in the same
+        cells frame after frame (the weights, every step)."""
+        key = (value, math.copysign(1.0, value), italic, box.w, box.h, row)
+        label = self._labels.get(key)
+        if label is None:
+            label = self._labels[key] = self.layout.cell_label(value, italic, box, row)
+        return label
+
+    def text_on(self, fill: str) -> str:
+        """The theme's cell text colour that reads best on ``fill``."""
+        ink = self._inks.get(fill)
+        if ink is None:
+            ink = self._inks[fill] = text_colour_on(fill, self.theme)
+        return ink

@@ -1,9 +1,9 @@
-"""Boxes (left, top, right, bottom) in pixels, as the GIF encoder handles them.
+"""Boxes (left, top, right, bottom) in pixels, and the pixels that changed inside them.
 
-A frame's changes come as boxes; each box costs the encoder a fixed amount
-of work (a few array operations) besides its pixels, so many small boxes
-close together are cheaper as the one box around them. ``coalesce`` makes
-that trade.
+A frame's changes come as boxes that hold every changed pixel; the GIF
+encoder (and the process that feeds it) keeps the last frame and works out
+which pixels in them differ, once, so that all later work follows the
+changed pixels, not the boxes' area.
 
 Only numpy is imported; the module knows nothing of convolutions.
 """
@@ -13,22 +13,6 @@ from __future__ import annotations
 import numpy as np
 
 Box = tuple[int, int, int, int]
-
-# Two boxes become the box around them when that adds at most this many
-# pixels: about what one more box costs the encoder in fixed work.
-MERGE_WASTE = 1024
-# A box is tried against this many of the boxes kept before it (sorted from
-# the top), which keeps coalescing linear in the number of boxes.
-_LOOK_BACK = 8
-
-
-def bounding_box(mask: np.ndarray, x0: int = 0, y0: int = 0) -> Box | None:
-    """The bounding box of ``mask``'s true pixels, offset by (x0, y0); None when there are none."""
-    rows = np.flatnonzero(mask.any(axis=1))
-    if len(rows) == 0:
-        return None
-    cols = np.flatnonzero(mask.any(axis=0))
-    return (int(cols[0]) + x0, int(rows[0]) + y0, int(cols[-1]) + 1 + x0, int(rows[-1]) + 1 + y0)
 
 
 def union(a: Box, b: Box) -> Box:
@@ -48,28 +32,65 @@ def clip(box, width: int, height: int) -> Box | None:
     return (left, top, right, bottom) if left < right and top < bottom else None
 
 
-def coalesce(boxes, waste: int = MERGE_WASTE) -> list[Box]:
-    """Boxes holding every pixel of ``boxes``, fewer where that is cheap: a
-    box joins one kept before it when the box around both adds at most
-    ``waste`` pixels. The result may overlap; that costs nothing but area."""
-    boxes = list(boxes)
-    while True:  # boxes grown by merging may now merge among themselves
-        merged = _coalesce_once(boxes, waste)
-        if len(merged) == len(boxes):
-            return merged
-        boxes = merged
+def changed_pixels(frame: np.ndarray, before: np.ndarray, boxes) -> np.ndarray:
+    """The sorted flat positions (row-major, in pixels) inside ``boxes``
+    where ``frame`` differs from ``before`` in any channel."""
+    height, width, channels = frame.shape
+    boxes = [box for box in (clip(box, width, height) for box in boxes) if box]
+    if not boxes:
+        return np.zeros(0, np.intp)
+    top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
+    if not frame.flags.c_contiguous or 2 * sum((r - l) * (b - t) for l, t, r, b in boxes) < (bottom - top) * width:
+        return _changed_in(frame, before, boxes)
+    # The boxes cover much of their rows: compare those rows whole, as one
+    # run of bytes read 8 at a time (cheaper than box by box), then only
+    # the words that differ byte by byte.
+    new, old = frame.reshape(-1), before.reshape(-1)
+    start, end = top * width * channels // 8, -(-bottom * width * channels // 8)
+    words = len(new) // 8
+    a, b = new[: words * 8].view(np.uint64), old[: words * 8].view(np.uint64)
+    at = np.flatnonzero(a[start:end] != b[start:end]) + start
+    differ = np.flatnonzero((np.take(a, at) ^ np.take(b, at)).view(np.uint8))
+    found = at[differ >> 3] * 8 + (differ & 7)
+    if end > words:  # the last bytes, after the whole words
+        tail = np.flatnonzero(new[words * 8 :] != old[words * 8 :]) + words * 8
+        found = np.concatenate([found, tail])
+    return _distinct(found // channels)
 
 
-def _coalesce_once(boxes: list, waste: int) -> list[Box]:
-    kept: list[list[int]] = []
-    for left, top, right, bottom in sorted(boxes, key=lambda b: (b[1], b[0])):
-        area = (right - left) * (bottom - top)
-        for other in kept[: -_LOOK_BACK - 1 : -1]:
-            l, t, r, b = other
-            around = [l if l < left else left, t if t < top else top, r if r > right else right, b if b > bottom else bottom]
-            if (around[2] - around[0]) * (around[3] - around[1]) - (r - l) * (b - t) - area <= waste:
-                other[:] = around
-                break
-        else:
-            kept.append([left, top, right, bottom])
-    return [tuple(box) for box in kept]
+def _changed_in(frame: np.ndarray, before: np.ndarray, boxes) -> np.ndarray:
+    """``changed_pixels`` box by box."""
+    height, width, channels = frame.shape
+    found = []
+    for left, top, right, bottom in boxes:
+        # Each row as one run of bytes, so the comparison runs along it.
+        shape = (bottom - top, (right - left) * channels)
+        at = np.flatnonzero(frame[top:bottom, left:right].reshape(shape) != before[top:bottom, left:right].reshape(shape))
+        if len(at):
+            at //= channels  # a pixel shows once per channel that changed
+            rows, cols = np.divmod(_distinct(at), right - left)
+            found.append((rows + top) * width + cols + left)
+    if len(found) < 2:
+        return found[0] if found else np.zeros(0, np.intp)
+    return _distinct(np.sort(np.concatenate(found)))  # boxes may overlap
+
+
+def pixels_at(frame: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """The (N, channels) pixels of an (H, W, channels) ``frame`` at flat positions ``where``."""
+    channels = frame.shape[2]
+    if frame.flags.c_contiguous:  # a pixel as one item: several times faster than rows of bytes
+        return np.take(frame.reshape(-1).view(f"V{channels}"), where).view(np.uint8).reshape(-1, channels)
+    return frame.reshape(-1, channels)[where]
+
+
+def put_pixels(frame: np.ndarray, where: np.ndarray, pixels: np.ndarray) -> None:
+    """Set a C-contiguous ``frame``'s pixels at flat positions ``where`` to (N, channels) ``pixels``."""
+    kind = f"V{frame.shape[2]}"
+    frame.reshape(-1).view(kind)[where] = np.ascontiguousarray(pixels).reshape(-1).view(kind)
+
+
+def _distinct(ordered: np.ndarray) -> np.ndarray:
+    """``ordered`` (sorted) without repeats."""
+    keep = np.ones(len(ordered), bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]

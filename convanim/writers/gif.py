@@ -33,7 +33,6 @@ Only numpy and Pillow are imported; the module knows nothing of convolutions.
 
 from __future__ import annotations
 
-import functools
 import math
 from typing import BinaryIO
 
@@ -41,7 +40,7 @@ import numpy as np
 
 from ..errors import WriterError
 from . import Frame, Writer
-from .boxes import bounding_box, clip, coalesce, union
+from .boxes import changed_pixels, pixels_at, put_pixels, union
 from .gifblocks import CLEAR, DISPOSE_CLEAR, DISPOSE_NONE, FrameCoder, control, descriptor, empty, origin
 from .palette import FigurePalette, frame_keys
 
@@ -68,11 +67,6 @@ def _keys(frame: np.ndarray, matte: tuple[int, int, int] | None) -> np.ndarray:
     return keys
 
 
-# More boxes than this waiting to be compared (frames too short to be shown
-# pile theirs up) become the one box around them.
-_MAX_BOXES = 256
-
-
 class GifEncoder:
     """Write an animated GIF to ``fp`` one frame at a time.
 
@@ -85,9 +79,10 @@ class GifEncoder:
     ``max_colors`` counts the transparent index, so a frame shows at most
     ``max_colors - 1`` colours. ``loop=0`` loops forever.
 
-    Cost follows what changed: the keys of the last frame added and of the
-    screen are kept and patched in place, box by box, and a frame's colours,
-    palette indices and LZW runs are worked out inside its boxes only.
+    Cost follows what changed: the pixels of the last frame added are kept
+    and compared, inside the changed boxes, with the new frame's; only the
+    pixels that differ get colour keys, and from then on a frame is a list
+    of changed pixels (where, and their keys), never an array of the picture.
     """
 
     def __init__(
@@ -108,9 +103,11 @@ class GifEncoder:
         self.min_delay_cs = min_delay_cs
         self._screen: np.ndarray | None = None  # keys on screen once the held frame is drawn
         self._last: np.ndarray | None = None  # keys of the last frame added (patched in place)
+        self._pixels: np.ndarray | None = None  # the last frame added, as given (patched in place)
         self._pending = False  # whether _last awaits its delay
-        # Boxes holding every pixel where _last may differ from _screen; None: anywhere.
-        self._dirty: list[tuple[int, int, int, int]] | None = None
+        # Where _last may differ from _screen: (flat positions, keys) for each
+        # frame added since the last one written, in order; None: anywhere.
+        self._changes: list[tuple[np.ndarray, np.ndarray]] | None = None
         self._clear_seen = False  # whether any frame had fully transparent pixels
         self._coder = FrameCoder(FigurePalette(max_colors - 1))
         self._time_ms = 0.0  # end time of the pending frame, in the caller's clock
@@ -118,7 +115,7 @@ class GifEncoder:
         # The frame encoded last, held until the next one says how to dispose
         # of it: (box, what it draws, delay). What it draws is the first
         # frame's image data (bytes) or, for a later frame, a list of
-        # (box, rows, columns, keys): the pixels it changes, box by box.
+        # (box, rows, columns, keys): the pixels it changes.
         self._held: tuple | None = None
         self.frames_written = 0
         self._closed = False
@@ -140,35 +137,39 @@ class GifEncoder:
             raise ValueError(f"frame is {frame.shape[1]}x{frame.shape[0]}, the GIF is {self.size[0]}x{self.size[1]}")
         if boxes is None and changed is not None:
             boxes = [changed]
-        if frame.shape[2] == 4 and self.matte is None:
-            self._clear_seen = True
-        if boxes is not None and self._last is not None:
-            boxes = coalesce(b for b in (clip(box, *self.size) for box in boxes) if b)
-            inside = [_keys(frame[t:b, l:r], self.matte) for l, t, r, b in boxes]
-            same = all(np.array_equal(k, self._last[t:b, l:r]) for k, (l, t, r, b) in zip(inside, boxes))
+        if boxes is not None and self._pixels is not None and self._pixels.shape == frame.shape:
+            where = changed_pixels(frame, self._pixels, boxes)
+            now = pixels_at(frame, where)
+            put_pixels(self._pixels, where, now)
+            self.add_changes(duration_ms, where, now)
         else:
-            keys = _keys(frame, self.matte)
+            self._pixels = frame.copy()
+            self.add_changes(duration_ms, None, frame)
+
+    def add_changes(self, duration_ms: float, where: np.ndarray | None, pixels: np.ndarray) -> None:
+        """``add`` a frame given as what changed: the (N, 3|4) ``pixels`` at
+        the sorted flat positions ``where`` (row-major) of the frame before;
+        with ``where`` None, ``pixels`` is the whole (H, W, 3|4) frame."""
+        if pixels.shape[-1] == 4 and self.matte is None:
+            self._clear_seen = True
+        if where is None:
+            keys = _keys(pixels, self.matte)
             same = self._last is not None and np.array_equal(keys, self._last)
-            boxes = None
+        else:
+            keys = _keys(pixels[None], self.matte)[0] if len(where) else np.zeros(0, np.uint32)
+            same = np.array_equal(keys, np.take(self._last, where))
         if self._pending:
             if same:
                 self._time_ms += duration_ms
                 return
             self._flush(last=False)
         if not same:
-            if boxes is None:
-                self._last = keys
+            if where is None:
+                self._last, self._changes = keys, None
             else:
-                for k, (l, t, r, b) in zip(inside, boxes):
-                    self._last[t:b, l:r] = k
-            if boxes is None or self._dirty is None:
-                self._dirty = None
-            else:
-                self._dirty += boxes
-                if len(self._dirty) > _MAX_BOXES:
-                    self._dirty = coalesce(self._dirty)
-                if len(self._dirty) > _MAX_BOXES:
-                    self._dirty = [functools.reduce(union, self._dirty)]
+                self._last.reshape(-1)[where] = keys
+                if self._changes is not None:
+                    self._changes.append((where, keys))
         self._pending = True
         self._time_ms += duration_ms
 
@@ -203,38 +204,50 @@ class GifEncoder:
         full = (0, 0, *self.size)
         if self._held is None:
             self._held = (full, self._write_header(keys), delay_cs)
-            self._screen, self._dirty = keys.copy(), []
+            self._screen, self._changes = keys.copy(), []
             return
-        dirty = self._dirty if self._dirty is not None else [full]
-        screen = self._screen
+        where, now = self._changed(keys)
+        screen = self._screen.reshape(-1)
         if self._clear_seen:
-            cleared = None
-            for l, t, r, b in dirty:
-                box = bounding_box((keys[t:b, l:r] == CLEAR) & (screen[t:b, l:r] != CLEAR), l, t)
-                if box is not None:
-                    cleared = box if cleared is None else union(cleared, box)
-            if cleared is not None:
-                dirty = dirty + [self._dispose(cleared)]
+            turning = where[(now == CLEAR) & (screen[where] != CLEAR)]
+            if len(turning):
+                rows, cols = np.divmod(turning, self.size[0])
+                cleared = (int(cols.min()), int(rows.min()), int(cols.max()) + 1, int(rows.max()) + 1)
+                l, t, r, b = self._dispose(cleared)
+                # The cleared box must be redrawn where the frame is not clear.
+                inside = np.flatnonzero(keys[t:b, l:r] != CLEAR)
+                rows, cols = np.divmod(inside, r - l)
+                where = np.union1d(where, (rows + t) * self.size[0] + cols + l)
+                now = keys.reshape(-1)[where]
+                differ = now != screen[where]
+                where, now = where[differ], now[differ]
         if self._held is not None:  # (not already written to dispose of it)
             self._emit(self._held, self._held[0], DISPOSE_NONE)
-        parts = []
-        for l, t, r, b in dirty:
-            now = keys[t:b, l:r]
-            diff = now != screen[t:b, l:r]
-            where = np.flatnonzero(diff)
-            if not len(where):
-                continue
-            # Kept as the changed pixels alone (where, and their keys): the
-            # boxes' other pixels are transparent whatever box the frame gets.
-            rows, cols = np.divmod(where.astype(np.int32), np.int32(r - l))
-            tight = (l + int(cols.min()), t + int(rows[0]), l + int(cols.max()) + 1, t + int(rows[-1]) + 1)
-            parts.append((tight, rows + np.int32(t), cols + np.int32(l), now[diff]))
-            screen[t:b, l:r] = now
-        # Nothing changed on screen (a dropped frame came between): a 1x1
-        # frame of the transparent index lets the time pass.
-        box = functools.reduce(union, (part[0] for part in parts)) if parts else (0, 0, 1, 1)
-        self._held = (box, parts, delay_cs)
-        self._dirty = []
+        screen[where] = now
+        if len(where):
+            rows, cols = np.divmod(where, self.size[0])
+            tight = (int(cols.min()), int(rows[0]), int(cols.max()) + 1, int(rows[-1]) + 1)
+            self._held = (tight, [(tight, rows, cols, now)], delay_cs)
+        else:
+            # Nothing changed on screen (a dropped frame came between): a 1x1
+            # frame of the transparent index lets the time pass.
+            self._held = ((0, 0, 1, 1), [], delay_cs)
+        self._changes = []
+
+    def _changed(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The sorted flat positions where ``keys`` differ from the screen,
+        and ``keys`` there."""
+        screen = self._screen.reshape(-1)
+        if self._changes is None:
+            where = np.flatnonzero(keys != self._screen)
+            return where, keys.reshape(-1)[where]
+        if len(self._changes) == 1:
+            where = self._changes[0][0]
+        else:  # frames dropped since the last one written: every pixel they changed
+            where = np.unique(np.concatenate([w for w, _ in self._changes]))
+        now = np.take(keys, where)
+        differ = now != np.take(screen, where)
+        return where[differ], now[differ]
 
     def _dispose(self, cleared: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
         """Write the held frame so that the ``cleared`` box becomes transparent

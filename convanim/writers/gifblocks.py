@@ -138,7 +138,7 @@ class FrameCoder:
         lut = self._table(unique, index_of)
         inner = []
         for (x0, y0, x1, y1), rows, cols, keys in parts:
-            indices[rows - top, cols - left] = lut[keys]
+            np.put(indices, (rows - top) * (right - left) + (cols - left), np.take(lut, keys))
             inner.append((x0 - left, y0 - top, x1 - left, y1 - top))
         return image_data(indices, bits, inner, transparent)
 

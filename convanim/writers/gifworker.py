@@ -7,8 +7,8 @@ lines between them) is most of a million pixels, so a thread would not
 overlap it with drawing; a forked process does. The child runs the very
 ``GifEncoder`` the writer would run here, on the same pictures, so the file
 is the same byte for byte. It gets each frame as the pixels of its changed
-boxes (the rest of the picture equals the one before, as a Frame promises),
-through a pipe whose size bounds how far drawing runs ahead.
+boxes that differ from the frame before (worked out here, as the encoder
+would), through a pipe whose size bounds how far drawing runs ahead.
 
 Only where ``fork`` is the platform's way (Linux), from a process's only
 thread, not inside a worker of a process pool, and while the machine has a
@@ -17,6 +17,7 @@ core to spare; elsewhere the encoder runs in the writer's own process.
 
 from __future__ import annotations
 
+import mmap
 import os
 import pickle
 import signal
@@ -26,12 +27,13 @@ import traceback
 
 import numpy as np
 
+from .boxes import changed_pixels, pixels_at, put_pixels
 from .gif import GifEncoder
 
 # Frames of fewer pixels than this are encoded in the writer's process: a
 # small figure is done before a second process would pay for its start.
 PROCESS_ABOVE = 1 << 20
-_PIPE_BYTES = 1 << 20  # how far drawing may run ahead of encoding (Linux caps it without privileges)
+_SLOTS = 3  # frames drawing may run ahead of encoding (each a picture-sized slot of shared memory)
 
 
 def can_fork(size: tuple[int, int]) -> bool:
@@ -61,48 +63,59 @@ def spare_core() -> bool:
 class EncoderProcess:
     """``GifEncoder``'s ``add``/``close`` for a file written by a forked child.
 
-    ``add`` sends the pixels inside the changed boxes and returns as soon as
-    the pipe takes them; ``close`` waits for the child and returns how many
-    frames it wrote. An OSError in the child (a full disk) is raised here
-    as the same OSError; ``abort`` stops the child at once.
+    ``add`` copies the rows that hold the changed boxes into a buffer the two
+    processes share, sends the boxes through a pipe and returns; ``close``
+    waits for the child and returns how many frames it wrote. An OSError in
+    the child (a full disk) is raised here as the same OSError; ``abort``
+    stops the child at once.
     """
 
     def __init__(self, path, size: tuple[int, int], **options):
         self.size = size
-        self._channels = 0  # of the last frame sent; 0: none sent yet
+        self._slot_bytes = size[0] * size[1] * 4
+        self._shared = mmap.mmap(-1, _SLOTS * self._slot_bytes)  # shared with the child after the fork
+        self._shape = None  # of the last frame sent
+        self._next, self._free_slots = 0, _SLOTS
         frames_read, frames_write = os.pipe()
         result_read, result_write = os.pipe()
-        try:
-            import fcntl
-
-            fcntl.fcntl(frames_write, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
-        except (ImportError, AttributeError, OSError):
-            pass  # a smaller pipe only runs ahead less
+        freed_read, freed_write = os.pipe()
         self._pid = os.fork()
         if self._pid == 0:  # the child never returns from here
             os.close(frames_write)
             os.close(result_read)
-            _serve(frames_read, result_write, path, size, options)
+            os.close(freed_read)
+            _serve(frames_read, result_write, freed_write, self._shared, self._slot_bytes, path, size, options)
         os.close(frames_read)
         os.close(result_write)
+        os.close(freed_write)
         self._outbox = os.fdopen(frames_write, "wb")
         self._result = result_read
+        self._freed = freed_read
 
     def add(self, pixels: np.ndarray, duration_ms: float, changed, boxes) -> None:
-        height, width, channels = pixels.shape
-        if changed is None or channels != self._channels:
-            regions = [(0, 0, width, height)]
+        height = pixels.shape[0]
+        if changed is not None and pixels.shape == self._shape:
+            boxes = [changed] if boxes is None else boxes  # (inside ``changed``, as a Frame's are)
+            # The rows of ``changed``, and one more each side: the child
+            # compares whole 8-byte words, which may reach into them.
+            top, bottom = max(0, int(changed[1]) - 1), min(height, int(changed[3]) + 1)
         else:
-            regions = list(boxes or (changed,))
-        payload = [pixels[t:b, l:r].reshape(-1) for l, t, r, b in regions]
-        self._channels = channels
-        item = (duration_ms, changed, boxes, regions, channels, np.concatenate(payload) if payload else b"")
+            boxes, top, bottom = None, 0, height
+        self._shape = pixels.shape
         try:
-            pickle.dump(item, self._outbox, protocol=pickle.HIGHEST_PROTOCOL)
+            while not self._free_slots:  # the child is still reading them: wait
+                freed = os.read(self._freed, _SLOTS)
+                if not freed:
+                    raise BrokenPipeError
+                self._free_slots += len(freed)
+            _slot(self._shared, self._next, self._slot_bytes, pixels.shape)[top:bottom] = pixels[top:bottom]
+            pickle.dump((self._next, duration_ms, pixels.shape, boxes), self._outbox, protocol=pickle.HIGHEST_PROTOCOL)
+            self._outbox.flush()
         except BrokenPipeError:
             self._close_outbox()
             self._finish_child()  # the child stopped: raises its error
             raise
+        self._next, self._free_slots = (self._next + 1) % _SLOTS, self._free_slots - 1
 
     def close(self) -> int:
         """Send the end, wait for the child; return the frames it wrote."""
@@ -134,6 +147,17 @@ class EncoderProcess:
         if self._result is not None:
             os.close(self._result)
             self._result = None
+        self._release()
+
+    def _release(self) -> None:
+        """Close what the parent holds of the shared buffer and the slot pipe."""
+        if self._freed is not None:
+            os.close(self._freed)
+            self._freed = None
+        try:
+            self._shared.close()
+        except BufferError:
+            pass  # a view of it is still alive; it goes with the process
 
     def _finish_child(self) -> int:
         with os.fdopen(self._result, "rb") as inbox:
@@ -141,6 +165,7 @@ class EncoderProcess:
         self._result = None
         os.waitpid(self._pid, 0)
         self._pid = 0
+        self._release()
         report = pickle.loads(data) if data else ("error", "the GIF encoding process ended without a word")
         if report[0] == "done":
             return report[1]
@@ -149,7 +174,12 @@ class EncoderProcess:
         raise RuntimeError(f"the GIF encoding process failed:\n{report[1]}")
 
 
-def _serve(frames_fd: int, result_fd: int, path, size: tuple[int, int], options: dict) -> None:
+def _slot(shared, index: int, slot_bytes: int, shape) -> np.ndarray:
+    """Slot ``index`` of the shared buffer as a picture of ``shape``."""
+    return np.frombuffer(shared, np.uint8, int(np.prod(shape)), index * slot_bytes).reshape(shape)
+
+
+def _serve(frames_fd: int, result_fd: int, freed_fd: int, shared, slot_bytes: int, path, size: tuple[int, int], options: dict) -> None:
     """The child: read frames until the end, encode them, report, exit."""
     # Ctrl-C reaches the whole process group: the parent decides, and kills
     # this process if it gives up. Nothing of the parent's may run here at
@@ -160,17 +190,20 @@ def _serve(frames_fd: int, result_fd: int, path, size: tuple[int, int], options:
     try:
         with os.fdopen(frames_fd, "rb") as inbox, open(path, "wb") as fp:
             encoder = GifEncoder(fp, size, **options)
-            picture = None
+            before = None  # the last frame read
             while (item := pickle.load(inbox)) is not None:
-                duration_ms, changed, boxes, regions, channels, payload = item
-                if picture is None or picture.shape[2] != channels:
-                    picture = np.zeros((size[1], size[0], channels), np.uint8)
-                at = 0
-                for left, top, right, bottom in regions:
-                    count = (bottom - top) * (right - left) * channels
-                    picture[top:bottom, left:right] = payload[at : at + count].reshape(bottom - top, right - left, channels)
-                    at += count
-                encoder.add(picture, duration_ms, changed, boxes)
+                index, duration_ms, shape, boxes = item
+                frame = _slot(shared, index, slot_bytes, shape)
+                if boxes is None or before is None or before.shape != shape:
+                    before = frame.copy()
+                    os.write(freed_fd, b"\1")
+                    encoder.add_changes(duration_ms, None, before)
+                    continue
+                where = changed_pixels(frame, before, boxes)
+                now = pixels_at(frame, where)
+                put_pixels(before, where, now)
+                os.write(freed_fd, b"\1")  # the slot may be drawn over again
+                encoder.add_changes(duration_ms, where, now)
             encoder.close()
         report, status = ("done", encoder.frames_written), 0
     except OSError as error:
