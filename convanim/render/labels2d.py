@@ -83,10 +83,18 @@ def padding_labels(L: Layout2D, word: str) -> list[Label]:
     x = L.input_x + columns * L.cell
     px, s = L.label_px * 0.85, L.scale
     y = L.grid_top - 0.55 * HEADER * s
-    # Beside "Input" where there is room, else on the line over it.
+    # Beside "Input" where there is room, else on the line over it, clear
+    # of whose kernel is shown (over the kernel) and the groups (over the
+    # outputs): the mode alone ("reflect") where the whole does not fit.
     if x - text_width(word, size=px) < L.input_x + text_width("Input", size=L.label_px, bold=True) + 12 * s:
         x, y = L.input_x, L.grid_top - 1.2 * HEADER * s
-        return [Label(x, y, word, px, "padding", align="left")]
+        ends = [L.width - 20 * s]
+        if L.lens is None and L.out_channels > 1:
+            ends.append(L.kernel_x - 8 * s)
+        if L.groups > 1 and L.output_x > x:
+            ends.append(L.output_x - 8 * s)
+        text = next((t for t in (word, word.split()[0]) if x + text_width(t, size=px) <= min(ends)), word.split()[0])
+        return [Label(x, y, text, px, "padding", align="left")]
     return [Label(x, y, word, px, "padding", align="right")]
 
 def _lens_titles(L: Layout2D, px: float) -> list[Label]:
