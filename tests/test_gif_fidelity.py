@@ -21,7 +21,7 @@ import convanim
 from convanim.errors import WriterError
 from convanim.render import RenderOptions
 from convanim.writers import gifworker, open_writer, write_frames
-from convanim.writers.boxes import changed_pixels
+from convanim.writers.boxes import changed_pixels, pixels_at, put_pixels
 from convanim.writers.gif import GifEncoder
 from convanim.writers.palette import FigurePalette, _keys_to_rgb, frame_keys
 
@@ -179,6 +179,7 @@ def test_an_interrupt_stops_the_second_process_and_leaves_nothing(tmp_path, monk
 
 @pytest.mark.parametrize("channels", [3, 4])
 def test_changed_pixels_are_exactly_those_that_differ_inside_the_boxes(channels):
+    """And they are read from a frame and put back into the one before it."""
     rng = np.random.default_rng(3)
     for trial in range(40):
         height, width = int(rng.integers(1, 90)), int(rng.integers(1, 90))
@@ -201,4 +202,8 @@ def test_changed_pixels_are_exactly_those_that_differ_inside_the_boxes(channels)
         wide = np.zeros((height, width + 1, channels), np.uint8)
         wide[:, :width] = frame
         assert np.array_equal(changed_pixels(wide[:, :width], before, boxes), expected)
+        assert np.array_equal(pixels_at(wide[:, :width], expected), frame.reshape(-1, channels)[expected])
+        assert np.array_equal(pixels_at(frame, expected), frame.reshape(-1, channels)[expected])
+        put_pixels(before, expected, pixels_at(frame, expected))
+        assert np.array_equal(before, frame), "the changed pixels put back make the frame"
     assert len(changed_pixels(before, before.copy(), [(0, 0, 10, 10)])) == 0

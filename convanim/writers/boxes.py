@@ -80,7 +80,8 @@ def pixels_at(frame: np.ndarray, where: np.ndarray) -> np.ndarray:
     channels = frame.shape[2]
     if frame.flags.c_contiguous:  # a pixel as one item: several times faster than rows of bytes
         return np.take(frame.reshape(-1).view(f"V{channels}"), where).view(np.uint8).reshape(-1, channels)
-    return frame.reshape(-1, channels)[where]
+    rows, cols = np.divmod(where, frame.shape[1])  # (reshaping a view would copy the whole frame)
+    return frame[rows, cols]
 
 
 def put_pixels(frame: np.ndarray, where: np.ndarray, pixels: np.ndarray) -> None:

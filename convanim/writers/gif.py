@@ -143,7 +143,9 @@ class GifEncoder:
             put_pixels(self._pixels, where, now)
             self.add_changes(duration_ms, where, now)
         else:
-            self._pixels = frame.copy()
+            if self._pixels is None or self._pixels.shape != frame.shape:
+                self._pixels = np.empty_like(frame)
+            np.copyto(self._pixels, frame)  # (into the same buffer: a new one costs its pages anew)
             self.add_changes(duration_ms, None, frame)
 
     def add_changes(self, duration_ms: float, where: np.ndarray | None, pixels: np.ndarray) -> None:
