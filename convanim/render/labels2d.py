@@ -83,20 +83,33 @@ def padding_labels(L: Layout2D, word: str) -> list[Label]:
     x = L.input_x + columns * L.cell
     px, s = L.label_px * 0.85, L.scale
     y = L.grid_top - 0.55 * HEADER * s
-    # Beside "Input" where there is room, else on the line over it.
+    # Beside "Input" where there is room, else on the line over it, clear
+    # of whose kernel is shown (over the kernel) and the groups (over the
+    # outputs): the mode alone ("reflect") where the whole does not fit.
     if x - text_width(word, size=px) < L.input_x + text_width("Input", size=L.label_px, bold=True) + 12 * s:
         x, y = L.input_x, L.grid_top - 1.2 * HEADER * s
-        return [Label(x, y, word, px, "padding", align="left")]
+        ends = [L.width - 20 * s]
+        if L.lens is None and L.out_channels > 1:
+            ends.append(L.kernel_x - 8 * s)
+        if L.groups > 1 and L.output_x > x:
+            ends.append(L.output_x - 8 * s)
+        text = next((t for t in (word, word.split()[0]) if x + text_width(t, size=px) <= min(ends)), word.split()[0])
+        return [Label(x, y, text, px, "padding", align="left")]
     return [Label(x, y, word, px, "padding", align="right")]
 
 def _lens_titles(L: Layout2D, px: float) -> list[Label]:
-    """Under each lens, what it magnifies."""
+    """Under each lens, what it magnifies, in as many words as its width holds."""
     lens, result = L.lens, []
     many_in, many_out = L.in_channels > 1, L.out_channels > 1
     for channel, (x, y) in enumerate(lens.inputs):
-        name = f"ch {channel} window" if many_in else "window"
-        result.append(Label(x, y + lens.in_size[1] + 0.5 * lens.title_room, f"{name}, magnified", px, "muted", "left"))
+        words = [f"ch {channel} window, magnified", f"ch {channel} window", f"ch {channel}"] if many_in else ["window, magnified", "window"]
+        result.append(Label(x, y + lens.in_size[1] + 0.5 * lens.title_room, _title(words, lens.in_size[0], px), px, "muted", "left"))
     for channel, (x, y) in enumerate(lens.outputs):
-        name = f"ch {channel} output" if many_out else "output"
-        result.append(Label(x, y + lens.out_size[1] + 0.5 * lens.title_room, f"{name}, magnified", px, "muted", "left"))
+        words = [f"ch {channel} output, magnified", f"ch {channel} output", f"ch {channel}"] if many_out else ["output, magnified", "output"]
+        result.append(Label(x, y + lens.out_size[1] + 0.5 * lens.title_room, _title(words, lens.out_size[0], px), px, "muted", "left"))
     return result
+
+
+def _title(words: list[str], room: float, px: float) -> str:
+    """The first of ``words`` no wider than ``room`` (else the last): never smaller type."""
+    return next((text for text in words if text_width(text, size=px) <= room), words[-1])

@@ -32,7 +32,7 @@ from .lens2d import Lenses
 from .paint import fit_text, text_width
 from .panel import panel_height
 from .place2d import LABEL_COLUMN, MARGIN
-from .sizing2d import BASE_WIDTH, LEGIBLE_CELL, MAX_CELL_CHARS, MIN_SCALE, SHRINK
+from .sizing2d import BASE_WIDTH, LEGIBLE_CELL, LEVELS, MAX_CELL_CHARS, MIN_SCALE
 
 PLAIN_OVER_LENS = 1.3  # grids with numbers in cells this much taller than an overview's are still preferred
 
@@ -282,35 +282,73 @@ def compute_layout(
     trace: Trace, width: int = BASE_WIDTH, panel: bool = True, title: str | None = None, decimals: int | None = None,
     scale: float | None = None, height: float | None = None,
 ) -> Layout2D:
+    """The figure's geometry, ``width`` px wide; ``height`` (a canvas's):
+    among the arrangements, one no taller where there is one."""
     spec = trace.spec
     # ``scale``: the figure is part of a wider picture (a canvas) whose width sets the type.
     s = scale or max(width / BASE_WIDTH, MIN_SCALE)
-    c_in, c_out = spec.in_channels, spec.out_channels
     least_px = (scale * BASE_WIDTH if scale else width) / 60  # the README's floor for any text
     # A line over the block names says whose kernel is shown, and the groups.
-    top = 18 * s + (HEADER + (18 if spec.groups > 1 or c_out > 1 else 0)) * s
-    # Numbers in their cells where some arrangement holds them, the type
-    # shrinking towards the floor on narrow figures first; else lenses.
-    for shrink in SHRINK:
-        kind = sizing2d.cell_type(trace, decimals, least_px, s, shrink)
-        placed = place2d.plain(spec, width, s, top, kind)
-        if placed is not None:
-            break
+    top = 18 * s + (HEADER + (18 if spec.groups > 1 or spec.out_channels > 1 else 0)) * s
     written = sizing2d.RowNumbers.of(trace, decimals, MAX_CELL_CHARS)  # each row's numbers, written in full
-    overview = None
-    if placed is None:
-        overview = overview2d.geometry(trace, width, s, top, least_px, written.width, LABEL_COLUMN, MARGIN, LEGIBLE_CELL * least_px, c_out > spec.groups)
+    lines: dict = {}  # the sum lines' count, by the room they have
+
+    def finish(placed, kind):
+        return _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, lines)
+
+    def overview(tall):
+        return overview2d.geometry(
+            trace, width, s, top, least_px, written.width, LABEL_COLUMN, MARGIN, LEGIBLE_CELL * least_px, spec.out_channels > spec.groups, tall,
+        )
+
+    tall = place2d.GRIDS_TALL * width
+    chosen = _numbered(spec, width, s, top, written, least_px, tall)
+    if chosen is None:
         # Taller than the bound with numbers in cells, where the overview
         # would not be much shorter: all the numbers at once read better.
-        kind = sizing2d.cell_type(trace, decimals, least_px, s)
-        placed = place2d.plain(spec, width, s, top, kind, tall=math.inf)
-        if placed is not None and placed.bottom - top > PLAIN_OVER_LENS * (overview.bottom - top):
-            placed = None
-    if placed is not None:
+        lensed = (overview(tall), None)
+        chosen = _numbered(spec, width, s, top, written, least_px, math.inf)
+        if chosen is None or chosen[0].bottom - top > PLAIN_OVER_LENS * (lensed[0].bottom - top):
+            chosen = lensed
+    layout = finish(*chosen)
+    if height is None or layout.height <= height:
+        return layout
+    # A canvas: the grids get what the sums and the panel leave, in an
+    # arrangement with numbers in cells that fits; an overview stays one,
+    # in an arrangement that fits (a figure with numbers in its cells is
+    # not made an overview to fit: the canvas tries smaller type first).
+    for _ in range(2):  # what goes under the grids changes a little with the arrangement
+        room = height - (layout.height - chosen[0].bottom) - top
+        fitted = _numbered(spec, width, s, top, written, least_px, room) if chosen[1] is not None else (overview(room), None)
+        if fitted is None:
+            break
+        candidate = finish(*fitted)
+        if candidate.height < layout.height:
+            layout, chosen = candidate, fitted
+        if layout.height <= height:
+            break
+    return layout
+
+
+def _numbered(spec, width: int, s: float, top: float, written, least_px: float, tall: float):
+    """The grids with every number in its cell, at the largest type that
+    some arrangement within ``tall`` px holds, and that type; None if none does."""
+    for shrink, over_tag in LEVELS:
+        kind = sizing2d.cell_type(written, least_px, s, shrink, over_tag)
+        placed = place2d.plain(spec, width, s, top, kind, tall)
+        if placed is not None:
+            return placed, kind
+    return None
+
+
+def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, lines: dict) -> Layout2D:
+    """The layout with the grids ``placed`` (``kind``: their cells' type;
+    None on an overview): the sums, the legend and the panel under them."""
+    spec = trace.spec
+    if kind is not None:
         value_px, tag_px, tag_w, tag_h = kind.value_px, kind.tag_px, kind.tag_w, kind.tag_h
         numbers, sizes = kind.numbers, kind.sizes
     else:
-        placed = overview
         lens = placed.lens
         numbers = sizing2d.RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (lens.cell - 8, lens.value_px))
         value_px = tag_px = lens.value_px
@@ -319,7 +357,7 @@ def compute_layout(
     input_x = placed.input_x
     label_px = max(15 * s, least_px / 0.8)  # its smallest use is 0.8 of it
     expression_px = max(15 * s, least_px)
-    expression_left = input_x - LABEL_COLUMN * s * 0.6
+    expression_left = max(MARGIN * s, input_x - LABEL_COLUMN * s * 0.6)
     expression_room = width - MARGIN * s - expression_left
     sums_line = 1.45 * expression_px
     probe = Layout2D(
@@ -328,15 +366,17 @@ def compute_layout(
         outputs=placed.outputs, stacked=placed.stacked, lanes=placed.lanes, sums_top=0.0, sums_line=sums_line,
         panel=None, value_px=value_px, tag_px=tag_px, tag_w=tag_w, tag_h=tag_h, label_px=label_px, expression_px=expression_px,
         expression_left=expression_left, expression_room=expression_room, padded_shape=spec.padded_shape,
-        kernel_size=spec.kernel_size, output_shape=spec.output_shape[1:], in_channels=c_in, out_channels=c_out,
+        kernel_size=spec.kernel_size, output_shape=spec.output_shape[1:], in_channels=spec.in_channels, out_channels=spec.out_channels,
         groups=spec.groups, padded=bool((trace.roles != "input").any()), formats=numbers.formats, least_px=least_px,
         sizes=sizes, lens=placed.lens,
     )
-    # Each group's sums get their own lines: room for the longest of each.
-    longest: dict[int, int] = {}
-    for step in trace.steps:
-        longest[step.group] = max(longest.get(step.group, 1), len(probe.lines(step)))
-    lines = max(1, sum(longest.values()))
+    key = (round(expression_room), expression_px, tuple(numbers.formats.items()))
+    if key not in lines:
+        # Each group's sums get their own lines: room for the longest of each.
+        longest: dict[int, int] = {}
+        for step in trace.steps:
+            longest[step.group] = max(longest.get(step.group, 1), len(probe.lines(step)))
+        lines[key] = max(1, sum(longest.values()))
 
     legend_top = 0.0
     if spec.groups > 1:  # under the grids: what the stripes' colours mean
@@ -344,7 +384,7 @@ def compute_layout(
         y = legend_places(spec.groups, width, s, label_px * 0.8, legend_top)[-1][1] + label_px * 0.4
     y += 26 * s + sums_line  # the step counter over the sums
     sums_top = y
-    y += lines * sums_line + 10 * s
+    y += lines[key] * sums_line + 10 * s
     panel_box = None
     if panel:
         y += 24 * s

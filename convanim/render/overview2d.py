@@ -28,13 +28,15 @@ TALL = 0.75  # an overview grid is no taller than this many widths
 GRIDS_TALL = 1.0  # the tiles' columns aim at no more than this many widths of height
 
 
-def geometry(trace, width: int, s: float, top: float, least_px: float, widest, label_column: float, margin: float, largest: float, owner_line: bool) -> Placement:
+def geometry(trace, width: int, s: float, top: float, least_px: float, widest, label_column: float, margin: float, largest: float, owner_line: bool, tall: float | None = None) -> Placement:
     """The 2-D layout's grids, lenses and cells as an overview: ``widest(px)``
     is how wide the widest number is written at ``px``; ``largest`` is the
     overview cell not to exceed (one with legible numbers would not need a
     lens); ``owner_line`` leaves a line under each input lens for whose
-    kernel is shown."""
+    kernel is shown; ``tall``: the tiles' height to aim at (by default
+    ``GRIDS_TALL`` widths)."""
     spec = trace.spec
+    tall = GRIDS_TALL * width if tall is None else tall
     rows, columns = spec.padded_shape
     out_rows, out_columns = spec.output_shape[1:]
     c_in, c_out = spec.in_channels, spec.out_channels
@@ -85,11 +87,11 @@ def geometry(trace, width: int, s: float, top: float, least_px: float, widest, l
         for n_in in range(1, c_in + 1):
             for n_out in range(1, c_out + 1):
                 fit = tiled(in_span, out_span, n_in, n_out)
-                if fit is not None and fit[1] > GRIDS_TALL * width:  # too tall: smaller overviews
+                if fit is not None and fit[1] > tall:  # too tall: smaller overviews
                     fit = tiled(in_span, out_span, n_in, n_out, small=True)
                 if fit is None:
                     continue
-                key = (fit[1] > GRIDS_TALL * width, fit[1] if fit[1] > GRIDS_TALL * width else level, n_in + n_out)
+                key = (fit[1] > tall, fit[1] if fit[1] > tall else level, n_in + n_out)
                 if best is None or key < best[0]:
                     best = (key, ring, out_ring, in_span, out_span, n_in, n_out, fit[0])
     if best is None:
@@ -106,7 +108,7 @@ def geometry(trace, width: int, s: float, top: float, least_px: float, widest, l
             # less often, where the overviews stay as low.
             wide = spans(spec, ring, out_ring, int((room - pitch) // cell))
             fit = tiled(*wide, 1, 1)
-            if fit is not None and (fit[1] <= GRIDS_TALL * width or key[0]):
+            if fit is not None and (fit[1] <= tall or key[0]):
                 (in_span, out_span), oc = wide, fit[0]
     in_w, out_w = in_span[1] * cell, out_span[1] * cell
     below_input = under + in_span[0] * cell + title_room * (2 if owner_line else 1)

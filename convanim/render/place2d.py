@@ -17,8 +17,9 @@ from .sizing2d import MAX_CELL, CellType
 
 LABEL_COLUMN = 64  # "ch 12" beside each grid
 MARGIN = 28
-GRIDS_TALL = 1.0  # the grids stay within this many widths of height
+GRIDS_TALL = 1.0  # the grids stay within this many widths of height (a figure's own; a canvas sets its own)
 HALF = 0.5  # between two channels' grids, in cells
+CLEARLY_LARGER = 1.1  # an arrangement later in the order is taken for cells this much larger
 
 
 @dataclass(frozen=True)
@@ -42,22 +43,26 @@ class Placement:
     lanes: tuple = ()  # per input channel, where its arrow turns down beside its tile and runs under it (None: straight on)
 
 
-def plain(spec, width: int, s: float, top: float, kind: CellType, tall: float = GRIDS_TALL) -> Placement | None:
-    """The grids with cells that hold their numbers at ``kind``'s type: in
-    a row, else stacked; the input's channels (each with its kernel) in as
-    few columns as keep the grids within ``tall`` widths. None where no
-    arrangement fits."""
+def plain(spec, width: int, s: float, top: float, kind: CellType, tall: float) -> Placement | None:
+    """The grids with cells that hold their numbers at ``kind``'s type, in
+    the arrangement that draws them largest within ``tall`` pixels of
+    height: the outputs beside the inputs or under them, the input's
+    channels (each with its kernel) in one column of tiles or several.
+    Where cells come out as large (at their most, ``MAX_CELL``), the first
+    of those orders: a row, few columns. None where no arrangement fits."""
+    best = None
     for columns_ in range(1, spec.in_channels + 1):
         for stacked in (False, True):
             placed = _arranged(spec, width, s, top, kind, columns_, stacked, tall)
-            if placed is not None:
-                return placed
-    return None
+            if placed is not None and (best is None or placed.cell_h > CLEARLY_LARGER * best.cell_h):
+                best = placed
+    return best
 
 
 def _arranged(spec, width: int, s: float, top: float, kind: CellType, n_in: int, stacked: bool, tall: float) -> Placement | None:
     """The grids with the input's channels in ``n_in`` columns of tiles (a
-    channel's grid and its kernel's), the outputs beside or under them."""
+    channel's grid and its kernel's), the outputs beside or under them,
+    no taller than ``tall`` pixels."""
     rows, columns = spec.padded_shape
     k_rows, k_columns = spec.kernel_size
     out_rows, out_columns = spec.output_shape[1:]
@@ -67,12 +72,15 @@ def _arranged(spec, width: int, s: float, top: float, kind: CellType, n_in: int,
     in_down = tiles_down * rows + (tiles_down - 1) * HALF
     out_down = c_out * out_rows + (c_out - 1) * HALF
     # Across: the tiles (input, gap, kernel), gap (the arrows'), output; stacked, the output goes under.
-    gap_in, gap_out = 1.0, (1.0 if stacked else 2.0)  # in cells
+    gap_in, gap_out = (0.75, 0.75) if stacked else (1.0, 2.0)  # in cells: stacked, the arrows run down the narrower right gap
     pitch = LABEL_COLUMN * s  # between tiles: the next channel's name
-    fixed = (LABEL_COLUMN * (1 if stacked or not labelled else 2) + 2 * MARGIN) * s + (n_in - 1) * pitch
+    # Channels' names on the left (and the outputs' on the right, in a row);
+    # one channel each has no names: its grids may take the margins' room.
+    names = (1 if stacked else 2) if labelled else 0
+    fixed = (LABEL_COLUMN * names + 2 * MARGIN) * s + (n_in - 1) * pitch
     down = in_down + out_down + 1.5 if stacked else max(in_down, out_down)
     across = n_in * (columns + gap_in + k_columns) + gap_out + (0 if stacked else out_columns)
-    square = min(MAX_CELL * s, (width - fixed) / across, GRIDS_TALL * width / down)
+    square = min(MAX_CELL * s, (width - fixed) / across, GRIDS_TALL * width / down, tall / down)
     h = max(square, kind.cell_h)
     # Square where the numbers allow, wider where they need: each block as its own need.
     w_in, w_k, w_out = (max(h, kind.widths[block]) for block in ("input", "kernel", "output"))
@@ -83,10 +91,13 @@ def _arranged(spec, width: int, s: float, top: float, kind: CellType, n_in: int,
         used += out_columns * w_out
     elif out_columns * w_out > n_in * tile:
         return None
-    if used > width - fixed + 0.5 or down * h > tall * width + 0.5:
+    if used > width - fixed + 0.5 or down * h > tall + 0.5:
         return None
-    left = (0 if labelled and not stacked else LABEL_COLUMN) * s
-    input_x = max((MARGIN + LABEL_COLUMN) * s, (width - used - (n_in - 1) * pitch + left) / 2)
+    if labelled:
+        left = (0 if not stacked else LABEL_COLUMN) * s
+        input_x = max((MARGIN + LABEL_COLUMN) * s, (width - used - (n_in - 1) * pitch + left) / 2)
+    else:  # a little right of the middle, as where the names would be, where there is room
+        input_x = max(MARGIN * s, min((width - used + LABEL_COLUMN * s) / 2, width - MARGIN * s - used))
     kernel_x = input_x + columns * w_in + gap_in * gap
     in_height, out_height = in_down * h, out_down * h
     if stacked:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..engine import Trace
 from .cells import Row, RowNumbers
 
 BASE_WIDTH = 1080  # sizes below are in pixels at this width and scale with it
@@ -20,7 +19,11 @@ MAX_CELL_CHARS = 7  # a number's characters in a cell, at most
 OVER_TAG = 1.15  # a cell's number is this many times the size of a weight's tag
 TAG_BOX = 1.1  # a tag's box is this many times its type size tall
 CAP = 0.72  # digits' height, as a share of the type size
-SHRINK = (1.0, 0.85, 0.7, 0.55)  # the type of narrow figures, towards the floor, before a lens
+# The type of narrow figures, towards the floor, before a lens: 18 px at
+# 1080 times the first, the tags a step under the numbers; at the last
+# level the numbers are at the floor too, as large as their tags (these
+# still read as secondary: small, bold, on the kernel's colour).
+LEVELS = ((1.0, OVER_TAG), (0.85, OVER_TAG), (0.7, OVER_TAG), (0.55, OVER_TAG), (0.0, 1.0))
 
 
 def room(cell: float) -> float:
@@ -63,16 +66,16 @@ class CellType:
         return {row: self.value_px for row in self.numbers.formats}
 
 
-def cell_type(trace: Trace, decimals: int | None, least_px: float, s: float, shrink: float = 1.0) -> CellType:
+def cell_type(numbers: RowNumbers, least_px: float, s: float, shrink: float = 1.0, over_tag: float = OVER_TAG) -> CellType:
     """The type of numbers in cells: 18 px at 1080 (times ``shrink``) where
-    that is over the floor, the tags a step smaller but at the floor or
-    above; each row written one way (its widest within ``MAX_CELL_CHARS``)."""
+    that is over the floor, the tags ``over_tag`` times smaller but at the
+    floor or above; ``numbers``: each row written one way
+    (``RowNumbers.of(trace, decimals, MAX_CELL_CHARS)``)."""
     floor = type_floor(least_px)
-    value_px = quarter(max(18 * s * shrink, OVER_TAG * floor))
-    tag_px = quarter(max(floor, value_px / OVER_TAG))
-    numbers = RowNumbers.of(trace, decimals, MAX_CELL_CHARS)
+    value_px = quarter(max(18 * s * shrink, over_tag * floor))
+    tag_px = quarter(max(floor, value_px / over_tag))
     tag_h = math.ceil(TAG_BOX * tag_px)
-    weights = max(numbers.needed(("kernel", c), tag_px) for c in range(trace.spec.in_channels))
+    weights = max(numbers.needed(row, tag_px) for row in numbers.formats if row[0] == "kernel")
     tag_w = max(tag_h, math.ceil(weights) + 6)
     widths = {block: cell_side(max(numbers.needed(row, value_px) for row in numbers.formats if row[0] == block)) for block in ("input", "kernel", "output")}
     widths["input"] = max(widths["input"], tag_w + 4)  # and a weight's tag in the corner
