@@ -181,7 +181,7 @@ def test_the_package_functions_stay_functions_after_a_render(tmp_path):
 
 
 def test_long_titles_and_credits_stay_inside_the_figure():
-    from convanim.render.paint import fit_text, text_width
+    from convanim.render.fonts import fit_text, text_width
 
     text, size = fit_text("A very long title " * 20, 22, 400, bold=True)
     assert text.endswith("…") and text_width(text, size=size, bold=True) <= 400 and size >= 22 * 0.6
@@ -210,7 +210,7 @@ def test_a_shot_drawn_out_of_order_shows_only_what_was_written_by_then():
 )
 def test_every_cells_number_fits_inside_its_borders_and_reads_back(values, width):
     from convanim.numfmt import ROUNDED, value_of
-    from convanim.render.paint import text_width
+    from convanim.render.fonts import text_width
 
     trace = convanim.trace(convanim.conv(values, [1.0]))
     layout = compute_layout(trace, width, panel=False)

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..engine import Trace
 from ..numfmt import RowFormat, row_format
-from .paint import text_width
+from .fonts import text_width
 
 Row = tuple[str, int]  # ("input" | "kernel" | "output", channel)
 

@@ -12,7 +12,7 @@ from ..report import approximately, step_result, step_terms
 from . import arrows1d, labels1d
 from .arrows1d import LANE
 from .layout import Arrow, Box, Label, wrap_terms
-from .paint import fit_text, text_width
+from .fonts import fit_text, text_width
 
 MARGIN = 28  # round the figure, at 1080 px wide
 

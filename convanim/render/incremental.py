@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .paint import BLOCK, text_width
+from .fonts import text_width
+from .paint import BLOCK
 
 Bounds = tuple[int, int, int, int]  # left, top, right, bottom; right and bottom exclusive
 SEGMENT = 24  # px: a line is tracked as boxes along it, this long each

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .layout import Box, Label
-from .paint import text_width
+from .fonts import text_width
 
 if TYPE_CHECKING:
     from .grid1d import Layout1D

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .labels1d import legend_places
 from .layout import Box, Label
-from .paint import text_width
+from .fonts import text_width
 
 if TYPE_CHECKING:
     from .layout2d import Layout2D

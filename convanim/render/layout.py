@@ -160,7 +160,7 @@ def fit_number(x: float, room: float, size: float, least: float, italic: bool) -
     """As large as fits ``room`` pixels, down to ``least``; then fewer digits or
     an abbreviation; and nothing rather than a number that is not faithful."""
     from ..report import shown
-    from .paint import text_width
+    from .fonts import text_width
 
     family = "sans-italic" if italic else "sans"
     for chars in range(len(shown(x)), 0, -1):

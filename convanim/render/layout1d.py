@@ -25,7 +25,7 @@ from .cells import RowNumbers
 from .arrows1d import LANE, LANE_ARROW_ROOM
 from .grid1d import MARGIN, Layout1D
 from .layout import Box, wrap_terms
-from .paint import text_width
+from .fonts import text_width
 from .panel import panel_height
 
 BASE_WIDTH = 1080  # sizes below are in pixels at this width and scale with it

@@ -29,7 +29,7 @@ from .labels2d import HEADER
 from .layout import Arrow, Box, Label
 from .layout import fit_number as _fit_number
 from .lens2d import Lenses
-from .paint import fit_text, text_width
+from .fonts import fit_text, text_width
 from .panel import panel_height
 from .place2d import LABEL_COLUMN, MARGIN
 from .sizing2d import BASE_WIDTH, LEGIBLE_CELL, LEVELS, MAX_CELL_CHARS, MIN_SCALE

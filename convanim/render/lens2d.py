@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .layout import Box
-from .paint import text_width
+from .fonts import text_width
 
 # The cells a lens keeps around the window and around the cell being
 # written, most first: where lenses that wide do not fit the width, the

@@ -13,8 +13,6 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from .fonts import COMPOSED, advance, cap_height, glyphs, math_alpha, text_width, words_width
-# The layouts still measure text through this module (re-exported until they import ``fonts``).
-from .fonts import fit_text, font, math_size  # noqa: F401
 from .theme import TRANSPARENT, hex_rgb
 
 

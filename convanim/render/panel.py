@@ -9,7 +9,8 @@ picture above it. Drawn once, into the background.
 from __future__ import annotations
 
 from ..code import conv_class, pad_layer, torch_arguments
-from .paint import Painter, fit_text, math_size, text_width
+from .fonts import fit_text, math_size, text_width
+from .paint import Painter
 from .typeset import SCRIPT_SCALE
 from ..spec import ConvSpec, SizeFormula
 from .theme import Theme

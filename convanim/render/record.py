@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .paint import math_size, text_width
+from .fonts import math_size, text_width
 
 
 @dataclass(frozen=True)
