@@ -100,7 +100,15 @@ COMPOSED = 10
 
 @functools.lru_cache(maxsize=16384)
 def advance(text: str, family: str, size: float, bold: bool) -> float:
-    return font(family, size, bold).getlength(text)
+    """How far ``text`` moves the pen: its characters' advances and each
+    pair's kerning, as ``glyphs`` sets them (FreeType's own measure of a new
+    string costs about as much as rendering it, and figures measure
+    thousands of new numbers and terms)."""
+    if len(text) < 3:
+        return font(family, size, bold).getlength(text)
+    return sum(advance(text[i : i + 2], family, size, bold) - advance(text[i + 1], family, size, bold) for i in range(len(text) - 1)) + advance(
+        text[-1], family, size, bold
+    )
 
 
 def text_width(text: str, family: str = "sans", size: float = 15, bold: bool = False) -> float:
