@@ -149,6 +149,34 @@ def test_frames_read_in_place_from_the_canvas_are_written_as_drawn(second, tmp_p
     assert path.read_bytes() == encode_here(drawn_frames("2-D large glide"))[0]
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="large frames are encoded in a second process on Linux only")
+def test_frames_in_place_and_plain_frames_mixed_give_the_file_copies_give(tmp_path, monkeypatch):
+    """A canvas's bytes in place, then plain pixels of the same size (and
+    back): each kind reaches the second process whole the first time."""
+    monkeypatch.setattr(gifworker, "PROCESS_ABOVE", 1 << 16)
+    height, width = 300, 1001  # (an odd width: rows do not end on 8-byte words)
+    canvas = np.full((304, 1008, 4), 230, np.uint8)
+    view = canvas[:height, :width, :3]
+
+    def frames():
+        yield view, 100
+        canvas[10:20, 5:900, :3] = (200, 40, 40)
+        yield convanim.writers.Frame(view, 100, (5, 10, 900, 20))
+        plain = view.copy()
+        plain[50:60, 100:990] = (40, 40, 200)
+        yield convanim.writers.Frame(plain, 100, (100, 50, 990, 60))
+        canvas[50:60, 100:990, :3] = (40, 40, 200)  # (the canvas as the plain frame showed it)
+        canvas[200:210, 0:1001, :3] = (40, 200, 40)
+        yield convanim.writers.Frame(view, 100, (0, 200, 1001, 210))
+
+    copies = [convanim.writers.Frame(np.array(f[0] if isinstance(f, tuple) else f.pixels), 100) for f in frames()]
+    canvas[...] = 230
+    path = write_frames(tmp_path / "mixed.gif", frames())
+    assert path.read_bytes() == encode_here(copies)[0]
+    last = decoded(path.read_bytes())[-1]
+    assert last[55, 500].tolist() == [40, 40, 200] and last[205, 1000].tolist() == [40, 200, 40]
+
+
 def test_a_busy_machine_keeps_large_frames_in_this_process(tmp_path, monkeypatch):
     monkeypatch.setattr(gifworker, "spare_core", lambda: False)
     monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked with no core to spare"))

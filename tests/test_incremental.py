@@ -8,7 +8,7 @@ import pytest
 
 import convanim
 from convanim.render import RenderOptions, _figure
-from convanim.render.incremental import coalesce
+from convanim.render.incremental import tile_boxes, tiles
 
 CASES = {
     "1-D padding, glide": (dict(input=[1, 2, 3, 4, 5, 6], weight=[2, 2, 2], padding=1), dict(glide=True)),
@@ -73,7 +73,7 @@ def test_coalesced_tiles_cover_every_box():
             w, h = rng.integers(1, 120, 2)
             boxes.append((int(x), int(y), int(min(600, x + w)), int(min(400, y + h))))
         covered = np.zeros((400, 600), bool)
-        for left, top, right, bottom in coalesce(boxes, 600, 400):
+        for left, top, right, bottom in tile_boxes(tiles(boxes, 600, 400), 600, 400):
             covered[top:bottom, left:right] = True
         for left, top, right, bottom in boxes:
             assert covered[top:bottom, left:right].all()

@@ -142,3 +142,12 @@ def test_every_format_keeps_a_transparent_figures_background(tmp_path, suffix, e
     picture = _pillow(path)[-1]
     assert picture[0, 0, 3] == 0  # the corner: background, transparent
     assert (picture[..., 3] == 255).mean() > 0.05  # the cells: opaque
+
+
+def test_a_transparent_figure_on_a_canvas_keeps_the_canvas_clear(tmp_path):
+    """The canvas around a transparent figure is transparent too (it was a crash)."""
+    frames = list(convanim.frames(convanim.conv(input=[1, 2, 3, 4], weight=[1, -1]), convanim.RenderOptions(theme="transparent", canvas="1280x720")))
+    first = frames[0].pixels
+    assert first.shape == (720, 1280, 4)
+    assert first[0, 0, 3] == 0 and first[-1, -1, 3] == 0  # the canvas's corners
+    assert (first[..., 3] == 255).any()  # and the figure in it

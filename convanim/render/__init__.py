@@ -40,9 +40,11 @@ def _counted_frames(subject, options, shared: bool = False, notes: list | None =
     pictures = renderer.frames(shots, shared)
     if options.canvas is not None:
         from .canvas import canvas_size, on_canvas
-        from .theme import hex_rgb
+        from .theme import TRANSPARENT, hex_rgb
 
-        pictures = on_canvas(pictures, canvas_size(options.canvas, options.width), hex_rgb(options.theme.background))
+        background = options.theme.background
+        fill = (0, 0, 0, 0) if background == TRANSPARENT else (*hex_rgb(background), 255)  # RGBA frames get the alpha too
+        pictures = on_canvas(pictures, canvas_size(options.canvas, options.width), fill)
     return len(shots), pictures
 
 

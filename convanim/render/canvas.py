@@ -223,8 +223,9 @@ def _widest(layout_at, widest: int, limit: int, tried: list):
     return fits[1]
 
 
-def on_canvas(frames, canvas: tuple[int, int], background: tuple[int, int, int]):
-    """``frames`` placed in the middle of a canvas of that size."""
+def on_canvas(frames, canvas: tuple[int, int], background: tuple[int, int, int, int]):
+    """``frames`` placed in the middle of a canvas of that size, filled with
+    ``background`` (RGBA; RGB frames take its first three)."""
     cw, ch = canvas
     for frame in frames:
         h, w = frame.pixels.shape[:2]

@@ -80,15 +80,6 @@ class Tracked:
             self.boxes.extend(boxes.tolist())
 
 
-def bounds(boxes, width: int, height: int) -> Bounds | None:
-    """The whole-pixel box around ``boxes`` (with a pixel to spare for
-    anti-aliasing), within the canvas; None when there are none."""
-    each = each_bounds(boxes, width, height)
-    if not len(each):
-        return None
-    return (int(each[:, 0].min()), int(each[:, 1].min()), int(each[:, 2].max()), int(each[:, 3].max()))
-
-
 def each_bounds(boxes, width: int, height: int) -> np.ndarray:
     """``bounds`` of each box, as rows of an (N, 4) int array; boxes wholly
     outside the canvas left out."""
@@ -140,11 +131,6 @@ def tile_boxes(touched: np.ndarray, width: int, height: int) -> list[Bounds]:
         open_runs[run] = [row, row]
     done.extend(_tile_box(run, span, width, height) for run, span in open_runs.items())
     return done
-
-
-def coalesce(boxes, width: int, height: int) -> list[Bounds]:
-    """A few boxes covering ``boxes``: the tiles they touch (``tile_boxes``)."""
-    return tile_boxes(tiles(boxes, width, height), width, height)
 
 
 def restore(canvas, source, touched: np.ndarray) -> None:

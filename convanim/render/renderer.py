@@ -1,10 +1,12 @@
 """The renderer: a trace and a storyboard in, frames out, one at a time.
 
 Everything that never changes (labels, input cells, pending output cells, the
-info panel) is drawn once into a background; so is each output cell once it
-is written, and a large grid's lens pages (their numbers move only when a
-page turns). A frame is a copy of that background plus what moves: the
-kernels, the tap marks, the product lines and the cells being written.
+info panel: ``static.py``) is drawn once into a background; so is each output
+cell once it is written, and a large grid's lens pages (``lenspages.py``:
+their numbers move only when a page turns). A frame is that background plus
+what moves: the kernels, the tap marks, the product lines and the cells
+being written, drawn on one canvas patched from frame to frame
+(``incremental.py``).
 
 Every number drawn is read from the trace; every place comes from the
 layout; every stroke goes through a painter (``paint.Painter`` for pixels,

@@ -74,7 +74,7 @@ class EncoderProcess:
         self.size = size
         self._slot_bytes = size[0] * size[1] * 4
         self._shared = mmap.mmap(-1, _SLOTS * self._slot_bytes)  # shared with the child after the fork
-        self._shape = None  # of the last frame sent
+        self._shape = None  # of the last frame sent, and whether as a canvas's four bytes a pixel
         self._next, self._free_slots = 0, _SLOTS
         frames_read, frames_write = os.pipe()
         result_read, result_write = os.pipe()
@@ -94,21 +94,24 @@ class EncoderProcess:
 
     def add(self, pixels: np.ndarray, duration_ms: float, changed, boxes) -> None:
         height = pixels.shape[0]
-        if changed is not None and pixels.shape == self._shape:
+        words = four_bytes(pixels)
+        # The child keeps frames of one kind (a canvas's four bytes a pixel,
+        # or plain pixels) apart: another kind is sent whole.
+        kind = (pixels.shape, words is not None)
+        if changed is not None and kind == self._shape:
             boxes = [changed] if boxes is None else boxes  # (inside ``changed``, as a Frame's are)
             # The rows of ``changed``, and one more each side: the child
             # compares whole 8-byte words, which may reach into them.
             top, bottom = max(0, int(changed[1]) - 1), min(height, int(changed[3]) + 1)
         else:
             boxes, top, bottom = None, 0, height
-        self._shape = pixels.shape
+        self._shape = kind
         try:
             while not self._free_slots:  # the child is still reading them: wait
                 freed = os.read(self._freed, _SLOTS)
                 if not freed:
                     raise BrokenPipeError
                 self._free_slots += len(freed)
-            words = four_bytes(pixels)
             if words is not None:  # the rows as they lie in memory, four bytes a pixel: one plain copy
                 _slot(self._shared, self._next, self._slot_bytes, words.shape)[top:bottom] = words[top:bottom]
             else:
