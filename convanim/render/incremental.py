@@ -200,7 +200,9 @@ class FrameCanvas:
             pixels = self._pixels.view()
             pixels.flags.writeable = False
         else:
-            pixels = self._pixels.copy()
+            # A copy of its own: packed from the canvas by Pillow, several
+            # times faster than numpy copies three bytes out of every four.
+            pixels = self._canvas.array() if self._in_place else self._pixels.copy()
         if first:
             return pixels, None, None
         if not boxes:
