@@ -21,6 +21,7 @@ from PIL import Image
 import convanim
 from convanim.errors import WriterError
 from convanim.render import RenderOptions
+from convanim.render.theme import hex_rgb
 from convanim.writers import gifworker, open_writer, write_frames
 from convanim.writers.boxes import changed_pixels, pixels_at, put_pixels
 from convanim.writers import gif as gifmodule
@@ -263,3 +264,16 @@ def test_changed_pixels_are_exactly_those_that_differ_inside_the_boxes(channels)
         put_pixels(before, expected, pixels_at(frame, expected))
         assert np.array_equal(before, frame), "the changed pixels put back make the frame"
     assert len(changed_pixels(before, before.copy(), [(0, 0, 10, 10)])) == 0
+
+
+def test_a_flat_fill_keeps_its_colour_when_new_colours_join_the_palette():
+    """Arrows crossing the pending output cells bring new shades frame after
+    frame; the pending grey, a fill of the first picture, never gives its
+    palette entry up (it did: the cells an arrow had crossed came back a
+    lighter grey than the ones it had not)."""
+    frames = list(convanim.frames(convanim.conv(size=(5, 5), kernel_size=3, padding=1), RenderOptions()))
+    data, _, _ = encode_here(frames)
+    pending = np.array(hex_rgb(RenderOptions().theme.pending))
+    for drawn, shown in zip(frames, decoded(data)):
+        flat = (drawn.pixels == pending).all(axis=2)
+        assert (shown[flat] == pending).all(), f"{(shown[flat] != pending).any(axis=1).sum()} pending pixels drawn in another grey"

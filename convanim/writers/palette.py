@@ -181,6 +181,7 @@ class FigurePalette:
         self.figure = np.zeros(0, np.uint32)  # the figure's palette, sorted
         self._colors = np.zeros(0, np.uint32)  # every colour mapped so far, sorted
         self._entries = np.zeros(0, np.uint32)  # the entry each one is drawn with
+        self._fills = np.zeros(0, np.uint32)  # entries that are flat fills, sorted: never given up
         self.fits = 0  # how many times choose_palette ran (for tests and benchmarks)
 
     def __call__(self, colors: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -189,6 +190,10 @@ class FigurePalette:
             self.fits += 1
             palette, index = choose_palette(colors, counts, self.n)
             self.figure, self._colors, self._entries = palette, colors, palette[index]
+            # The first picture's flat fills (a background, pending cells) keep
+            # their entries: giving one way would draw the fill in another
+            # colour wherever it is redrawn, beside the same fill drawn before.
+            self._fills = _distinct(np.intersect1d(colors[counts >= max(16, int(counts.sum()) // 256)], palette))
             return palette, index
         pos = np.minimum(np.searchsorted(self._colors, colors), len(self._colors) - 1)
         known = self._colors[pos] == colors
@@ -226,12 +231,13 @@ class FigurePalette:
         a colour is drawn the same way in every frame until its entry gives
         way (its pixels on screen stay as drawn until redrawn)."""
         figure = _distinct(np.concatenate([self.figure, fills]))
+        self._fills = _distinct(np.concatenate([self._fills, fills]))
         scale = np.sqrt(_WEIGHTS)
         while len(figure) > self.n:
             rgb = _keys_to_rgb(figure).astype(np.float64) * scale
             distance = ((rgb[:, None] - rgb[None]) ** 2).sum(2)
             np.fill_diagonal(distance, np.inf)
-            distance[_among(figure, np.sort(fills))] = np.inf  # the new fills stay exact
+            distance[_among(figure, self._fills)] = np.inf  # fills, new and old, stay exact
             closest = distance.min(1)
             if not np.isfinite(closest).any():
                 break  # only new fills left: the frame is fitted on its own below
