@@ -193,7 +193,8 @@ class FigurePalette:
             # The first picture's flat fills (a background, pending cells) keep
             # their entries: giving one way would draw the fill in another
             # colour wherever it is redrawn, beside the same fill drawn before.
-            self._fills = _distinct(np.intersect1d(colors[counts >= max(16, int(counts.sum()) // 256)], palette))
+            frequent = colors[counts >= max(16, int(counts.sum()) // 256)]
+            self._fills = _distinct(frequent[_among(frequent, palette)])
             return palette, index
         pos = np.minimum(np.searchsorted(self._colors, colors), len(self._colors) - 1)
         known = self._colors[pos] == colors
