@@ -140,31 +140,37 @@ class GifEncoder:
             boxes = [changed]
         memory = four_bytes(frame)
         if memory is not None:  # a canvas's colour bytes in place: compared as words of four bytes
-            self._add_words(memory.view("<u4")[..., 0], duration_ms, boxes)
-            return
+            where, pixels = self.word_changes(memory.view("<u4")[..., 0], boxes)
+        else:
+            where, pixels = self.pixel_changes(frame, boxes)
+        self.add_changes(duration_ms, where, pixels)
+
+    def pixel_changes(self, frame: np.ndarray, boxes) -> tuple[np.ndarray | None, np.ndarray]:
+        """What ``add_changes`` takes for (H, W, 3|4) ``frame``, whose changes
+        lie in ``boxes`` (None: anywhere), kept as the frame before the next;
+        the result shares no memory with ``frame``."""
         self._words = None
         if boxes is not None and self._pixels is not None and self._pixels.shape == frame.shape:
             where = changed_pixels(frame, self._pixels, boxes)
             now = pixels_at(frame, where)
             put_pixels(self._pixels, where, now)
-            self.add_changes(duration_ms, where, now)
-        else:
-            if self._pixels is None or self._pixels.shape != frame.shape:
-                self._pixels = np.empty_like(frame)
-            np.copyto(self._pixels, frame)  # (into the same buffer: a new one costs its pages anew)
-            self.add_changes(duration_ms, None, frame)
+            return where, now
+        if self._pixels is None or self._pixels.shape != frame.shape:
+            self._pixels = np.empty_like(frame)
+        np.copyto(self._pixels, frame)  # (into the same buffer: a new one costs its pages anew)
+        return None, self._pixels
 
-    def _add_words(self, words: np.ndarray, duration_ms: float, boxes) -> None:
-        """``add`` for a frame as (H, W) words of four bytes a pixel, colour in the low three."""
+    def word_changes(self, words: np.ndarray, boxes) -> tuple[np.ndarray | None, np.ndarray]:
+        """``pixel_changes`` for a frame as (H, W) words of four bytes a
+        pixel, the colour in the low three."""
         self._pixels = None
-        if boxes is None or self._words is None:
+        if boxes is None or self._words is None or self._words.shape != words.shape:
             self._words = words & RGB_BITS
-            self.add_changes(duration_ms, None, self._words.view(np.uint8).reshape(*words.shape, 4)[..., :3])
-            return
+            return None, self._words.view(np.uint8).reshape(*words.shape, 4)[..., :3]
         where = changed_words(words, self._words, boxes)
         now = words[np.divmod(where, words.shape[1])] & RGB_BITS
         self._words.reshape(-1)[where] = now
-        self.add_changes(duration_ms, where, now.view(np.uint8).reshape(-1, 4)[:, :3])
+        return where, now.view(np.uint8).reshape(-1, 4)[:, :3]
 
     def add_changes(self, duration_ms: float, where: np.ndarray | None, pixels: np.ndarray) -> None:
         """``add`` a frame given as what changed: the (N, 3|4) ``pixels`` at

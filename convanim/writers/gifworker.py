@@ -27,7 +27,7 @@ import traceback
 
 import numpy as np
 
-from .boxes import RGB_BITS, changed_pixels, changed_words, four_bytes, pixels_at, put_pixels
+from .boxes import four_bytes
 from .gif import GifEncoder
 
 # Frames of fewer pixels than this are encoded in the writer's process: a
@@ -198,33 +198,15 @@ def _serve(frames_fd: int, result_fd: int, freed_fd: int, shared, slot_bytes: in
     try:
         with os.fdopen(frames_fd, "rb") as inbox, open(path, "wb") as fp:
             encoder = GifEncoder(fp, size, **options)
-            before = None  # the last frame read
             while (item := pickle.load(inbox)) is not None:
                 index, duration_ms, shape, boxes, four = item
-                if four:  # the colour is three bytes of each word of four: compared and kept as words
+                if four:  # the colour is three bytes of each word of four
                     words = _slot(shared, index, slot_bytes, (*shape[:2], 4)).view("<u4")[..., 0]
-                    if boxes is None or before is None or before.shape != words.shape:
-                        before = words & RGB_BITS
-                        os.write(freed_fd, b"\1")
-                        encoder.add_changes(duration_ms, None, before.view(np.uint8).reshape(*shape[:2], 4)[..., :3])
-                        continue
-                    where = changed_words(words, before, boxes)
-                    now = np.take(words.reshape(-1), where) & RGB_BITS
-                    os.write(freed_fd, b"\1")
-                    before.reshape(-1)[where] = now
-                    encoder.add_changes(duration_ms, where, now.view(np.uint8).reshape(-1, 4)[:, :3])
-                    continue
-                frame = _slot(shared, index, slot_bytes, shape)
-                if boxes is None or before is None or before.shape != shape:
-                    before = frame.copy()
-                    os.write(freed_fd, b"\1")
-                    encoder.add_changes(duration_ms, None, before)
-                    continue
-                where = changed_pixels(frame, before, boxes)
-                now = pixels_at(frame, where)
-                put_pixels(before, where, now)
-                os.write(freed_fd, b"\1")  # the slot may be drawn over again
-                encoder.add_changes(duration_ms, where, now)
+                    where, pixels = encoder.word_changes(words, boxes)
+                else:
+                    where, pixels = encoder.pixel_changes(_slot(shared, index, slot_bytes, shape), boxes)
+                os.write(freed_fd, b"\1")  # read: the slot may be drawn over again
+                encoder.add_changes(duration_ms, where, pixels)
             encoder.close()
         report, status = ("done", encoder.frames_written), 0
     except OSError as error:
