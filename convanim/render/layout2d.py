@@ -17,6 +17,7 @@ keep the width asked for and are drawn as overviews with lenses
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 
 from ..engine import Step, Trace
@@ -246,6 +247,37 @@ class Layout2D:
         return Label(self.width - 28 * self.scale, self.height - 14 * self.scale, text, px, "muted", align="right")
 
 
+_DIGITS = str.maketrans("123456789", "000000000")
+
+
+def _lines_needed(sums, room: float, px: float) -> int:
+    """How many lines the sums take broken within ``room`` (``sums``: each
+    step's group and lines): each group's sums get their own lines, room
+    for the longest of each. Where every digit sets as wide as 0 beside
+    every character these lines hold (tabular figures: DejaVu's), lines
+    that differ only in their digits break alike, and are broken once."""
+    alphabet = set("".join(line for _, texts in sums for line in texts))
+    if _tabular(alphabet, px):
+        sums = dict.fromkeys((group, tuple(line.translate(_DIGITS) for line in texts)) for group, texts in sums)
+    longest: dict[int, int] = {}
+    for group, texts in sums:
+        count = sum(len(_break(line, room, px)) for line in texts)
+        longest[group] = max(longest.get(group, 1), count)
+    return max(1, sum(longest.values()))
+
+
+def _tabular(alphabet: set[str], px: float) -> bool:
+    """Whether every digit, alone and beside each of ``alphabet``, sets as
+    wide as 0 does at ``px`` (so a line's width does not hang on its digits)."""
+    digits = "0123456789"
+    return all(
+        text_width(d, size=px) == text_width("0", size=px)
+        and all(text_width(d + c, size=px) == text_width("0" + c.translate(_DIGITS), size=px)
+                and text_width(c + d, size=px) == text_width(c.translate(_DIGITS) + "0", size=px) for c in alphabet | set(digits))
+        for d in digits
+    )
+
+
 def _break(line: str, room: float, px: float) -> list[str]:
     """A sum line broken between terms where it is wider than ``room``."""
     if text_width(line, size=px) <= room:
@@ -262,6 +294,17 @@ def _break(line: str, room: float, px: float) -> list[str]:
             current = candidate
     lines.append(current)
     return lines
+
+
+# What a layout search measures once per trace: a canvas tries many widths
+# and type sizes, and a large grid's sums take seconds to write out.
+_MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _memo(trace: Trace) -> dict:
+    if trace not in _MEMO:
+        _MEMO[trace] = {}
+    return _MEMO[trace]
 
 
 def check_drawable(spec: ConvSpec) -> None:
@@ -290,8 +333,11 @@ def compute_layout(
     least_px = (scale * BASE_WIDTH if scale else width) / 60  # the README's floor for any text
     # A line over the block names says whose kernel is shown, and the groups.
     top = 18 * s + (HEADER + (18 if spec.groups > 1 or spec.out_channels > 1 else 0)) * s
-    written = sizing2d.RowNumbers.of(trace, decimals, MAX_CELL_CHARS)  # each row's numbers, written in full
-    lines: dict = {}  # the sum lines' count, by the room they have
+    memo = _memo(trace)
+    if ("written", decimals) not in memo:  # each row's numbers, written in full
+        memo["written", decimals] = sizing2d.RowNumbers.of(trace, decimals, MAX_CELL_CHARS)
+    written = memo["written", decimals]
+    lines = memo.setdefault("lines", {})  # the sum lines' count, by the room they have
 
     def finish(placed, kind):
         return _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, lines)
@@ -350,7 +396,10 @@ def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, l
         numbers, sizes = kind.numbers, kind.sizes
     else:
         lens = placed.lens
-        numbers = sizing2d.RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (lens.cell - 8, lens.value_px))
+        key = ("lens numbers", decimals, lens.cell, lens.value_px)
+        if key not in lines:
+            lines[key] = sizing2d.RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (lens.cell - 8, lens.value_px))
+        numbers = lines[key]
         value_px = tag_px = lens.value_px
         tag_w, tag_h, sizes = placed.cell, placed.cell, None
     y = placed.bottom
@@ -370,13 +419,12 @@ def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, l
         groups=spec.groups, padded=bool((trace.roles != "input").any()), formats=numbers.formats, least_px=least_px,
         sizes=sizes, lens=placed.lens,
     )
-    key = (round(expression_room), expression_px, tuple(numbers.formats.items()))
+    written = tuple(numbers.formats.items())
+    key = (round(expression_room), expression_px, written)
     if key not in lines:
-        # Each group's sums get their own lines: room for the longest of each.
-        longest: dict[int, int] = {}
-        for step in trace.steps:
-            longest[step.group] = max(longest.get(step.group, 1), len(probe.lines(step)))
-        lines[key] = max(1, sum(longest.values()))
+        if written not in lines:  # every step's sum lines, unbroken: the same at any width
+            lines[written] = [(step.group, tuple(sum_lines(step, formats=numbers.formats))) for step in trace.steps]
+        lines[key] = _lines_needed(lines[written], expression_room, expression_px)
 
     legend_top = 0.0
     if spec.groups > 1:  # under the grids: what the stripes' colours mean
