@@ -239,12 +239,15 @@ class Layout2D:
         if not self.kernel_below or not steps:
             return [] if owner is None else [self.kernel_owner(owner)]
         first = self.kernel_grid_cell(0, (self.kernel_size[0] - 1, 0), steps[0].window)
-        y = first.bottom + 0.5 * place2d.KERNEL_NAME * self.label_px
-        name = Label(first.x, y, "Kernel", self.label_px, align="left", bold=True)
-        if owner is None:
-            return [name]
-        x = first.x + text_width("Kernel", size=self.label_px, bold=True) + 8 * self.scale
-        return [name, Label(x, y, owner, self.label_px * OWNER, "muted", align="left")]
+        line = place2d.KERNEL_NAME * self.label_px
+        # Each line under the kernel, kept clear of the next tile's name and grid.
+        left, right = self.input_x, self.input_x + self.padded_shape[1] * self.cell + 0.8 * LABEL_COLUMN * self.scale
+        result = []
+        for k, (text, px, bold, ink) in enumerate([("Kernel", self.label_px, True, "text"), (owner, self.label_px * OWNER, False, "muted")]):
+            if text is not None:
+                x = max(left, min(first.x, right - text_width(text, size=px, bold=bold)))
+                result.append(Label(x, first.bottom + (k + 0.5) * line, text, px, ink, align="left", bold=bold))
+        return result
 
     def same_band(self, a: Box, b: Box) -> bool:
         return True  # one band: the kernel glides straight

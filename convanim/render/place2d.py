@@ -86,12 +86,15 @@ def _arranged(spec, width: int, s: float, top: float, kind: CellType, n_in: int,
     tiles_down = math.ceil(c_in / n_in)
     # A kernel below its grid: a gap for the lines that tie it to the
     # window, its rows (in cells), and a line for its name under it (px).
-    name_px = KERNEL_NAME * kind.label_px if below else 0.0
+    # (two lines where it says whose kernel is shown: several output channels per group)
+    name_px = KERNEL_NAME * kind.label_px * (2 if c_out > spec.groups else 1) if below else 0.0
     under = KERNEL_GAP + k_rows if below else 0.0
     in_down = tiles_down * (rows + under + name_px / kind.cell_h) + (tiles_down - 1) * HALF  # at most, in cells
     out_down = c_out * out_rows + (c_out - 1) * HALF
     # Across: the tiles (input, gap, kernel), gap (the arrows'), output; stacked, the output goes under.
     gap_in, gap_out = (0.75, 0.75) if stacked else (1.0, 2.0)  # in cells: stacked, the arrows run down the narrower right gap
+    if below and not stacked:
+        gap_out = 1.25  # the arrows come from under the grids: no kernel's lines to clear
     pitch = LABEL_COLUMN * s  # between tiles: the next channel's name
     # Channels' names on the left (and the outputs' on the right, in a row);
     # one channel each has no names: its grids may take the margins' room.
