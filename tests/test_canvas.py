@@ -149,13 +149,22 @@ TWO_D = [name for name in list_templates() if load_template(name).conv().spec.nd
 
 
 @pytest.mark.parametrize("canvas", ["1920x1080", "16:9"])
-@pytest.mark.parametrize("name", TWO_D + ["2 channels, 6x7, circular"])
+@pytest.mark.parametrize("name", TWO_D)
 def test_every_2d_template_fits_a_slide(name, canvas):
-    if name in TWO_D:
-        conv, title = _conv(name)
+    _fits_with_numbers_in_cells(*_conv(name), canvas)
+
+
+# Wide canvases suit grids side by side: channels' tiles, the outputs in columns.
+@pytest.mark.parametrize("name", ["2 channels, 6x7, circular", "groups 2, 6 outputs"])
+def test_wide_2d_figures_fit_a_full_hd_slide(name):
+    if name == "groups 2, 6 outputs":
+        conv = convanim.conv(size=(5, 5), in_channels=2, out_channels=6, groups=2, kernel_size=3, padding=1)
     else:
-        values = np.arange(84.0).reshape(2, 6, 7) % 10
-        conv, title = convanim.conv(values, np.ones((2, 2, 3, 3)), padding=1, padding_mode="circular"), None
+        conv = convanim.conv(np.arange(84.0).reshape(2, 6, 7) % 10, np.ones((2, 2, 3, 3)), padding=1, padding_mode="circular")
+    _fits_with_numbers_in_cells(conv, None, "1920x1080")
+
+
+def _fits_with_numbers_in_cells(conv, title, canvas):
     notes = []
     layout, pictures = _drawn(conv, notes, canvas=canvas, title=title)
     check_on_canvas(layout, pictures, canvas_size(canvas, 1080), 2, notes)

@@ -65,19 +65,21 @@ def plain(spec, width: int, s: float, top: float, kind: CellType, tall: float) -
     Where cells come out as large (at their most, ``MAX_CELL``), the first
     of those orders: a row, few columns. None where no arrangement fits."""
     best = None
-    for below in (False, True):
-        for columns_ in range(1, spec.in_channels + 1):
-            for stacked in (False, True):
-                placed = _arranged(spec, width, s, top, kind, columns_, stacked, tall, below)
-                if placed is not None and (best is None or placed.cell_h > CLEARLY_LARGER * best.cell_h):
-                    best = placed
+    for n_out in range(1, spec.out_channels + 1):
+        for below in (False, True):
+            for columns_ in range(1, spec.in_channels + 1):
+                for stacked in (False, True) if n_out == 1 else (False,):
+                    placed = _arranged(spec, width, s, top, kind, columns_, stacked, tall, below, n_out)
+                    if placed is not None and (best is None or placed.cell_h > CLEARLY_LARGER * best.cell_h):
+                        best = placed
     return best
 
 
-def _arranged(spec, width: int, s: float, top: float, kind: CellType, n_in: int, stacked: bool, tall: float, below: bool = False) -> Placement | None:
+def _arranged(spec, width: int, s: float, top: float, kind: CellType, n_in: int, stacked: bool, tall: float, below: bool = False, n_out: int = 1) -> Placement | None:
     """The grids with the input's channels in ``n_in`` columns of tiles (a
     channel's grid and its kernel's, beside it or ``below`` it), the
-    outputs beside or under them, no taller than ``tall`` pixels."""
+    outputs beside them (in ``n_out`` columns) or under them, no taller
+    than ``tall`` pixels."""
     rows, columns = spec.padded_shape
     k_rows, k_columns = spec.kernel_size
     out_rows, out_columns = spec.output_shape[1:]
@@ -90,7 +92,8 @@ def _arranged(spec, width: int, s: float, top: float, kind: CellType, n_in: int,
     name_px = KERNEL_NAME * kind.label_px * (2 if c_out > spec.groups else 1) if below else 0.0
     under = KERNEL_GAP + k_rows if below else 0.0
     in_down = tiles_down * (rows + under + name_px / kind.cell_h) + (tiles_down - 1) * HALF  # at most, in cells
-    out_down = c_out * out_rows + (c_out - 1) * HALF
+    outs_down = math.ceil(c_out / n_out)
+    out_down = outs_down * out_rows + (outs_down - 1) * HALF
     # Across: the tiles (input, gap, kernel), gap (the arrows'), output; stacked, the output goes under.
     gap_in, gap_out = (0.75, 0.75) if stacked else (1.0, 2.0)  # in cells: stacked, the arrows run down the narrower right gap
     if below and not stacked:
@@ -99,9 +102,9 @@ def _arranged(spec, width: int, s: float, top: float, kind: CellType, n_in: int,
     # Channels' names on the left (and the outputs' on the right, in a row);
     # one channel each has no names: its grids may take the margins' room.
     names = (1 if stacked else 2) if labelled else 0
-    fixed = (LABEL_COLUMN * names + 2 * MARGIN) * s + (n_in - 1) * pitch
+    fixed = (LABEL_COLUMN * names + 2 * MARGIN) * s + (n_in + n_out - 2) * pitch
     down = in_down + out_down + 1.5 if stacked else max(in_down, out_down)
-    across = n_in * (max(columns, k_columns) if below else columns + gap_in + k_columns) + gap_out + (0 if stacked else out_columns)
+    across = n_in * (max(columns, k_columns) if below else columns + gap_in + k_columns) + gap_out + (0 if stacked else n_out * out_columns)
     square = min(MAX_CELL * s, (width - fixed) / across, GRIDS_TALL * width / down, tall / down)
     h = max(square, kind.cell_h)
     # Square where the numbers allow, wider where they need: each block as its own need.
@@ -112,14 +115,14 @@ def _arranged(spec, width: int, s: float, top: float, kind: CellType, n_in: int,
     tile = max(columns * w_in, k_columns * w_k) if below else columns * w_in + gap_in * gap + k_columns * w_k
     used = n_in * tile + gap_out * gap
     if not stacked:
-        used += out_columns * w_out
+        used += n_out * out_columns * w_out
     elif out_columns * w_out > n_in * tile:
         return None
     if used > width - fixed + 0.5 or down * h > tall + 0.5:
         return None
     if labelled:
         left = (0 if not stacked else LABEL_COLUMN) * s
-        input_x = max((MARGIN + LABEL_COLUMN) * s, (width - used - (n_in - 1) * pitch + left) / 2)
+        input_x = max((MARGIN + LABEL_COLUMN) * s, (width - used - (n_in + n_out - 2) * pitch + left) / 2)
     else:  # a little right of the middle, as where the names would be, where there is room
         input_x = max(MARGIN * s, min((width - used + LABEL_COLUMN * s) / 2, width - MARGIN * s - used))
     # Below: where the kernel stands under the last columns (its place is the window's).
@@ -134,7 +137,8 @@ def _arranged(spec, width: int, s: float, top: float, kind: CellType, n_in: int,
         output_top = top + max(0.0, (in_height - out_height) / 2)
         grid_top = top + max(0.0, (out_height - in_height) / 2)
     inputs = tuple((input_x + (k % n_in) * (tile + pitch), grid_top + (k // n_in) * (tile_h + HALF * h)) for k in range(c_in))
-    outputs = tuple((output_x, output_top + k * (out_rows + HALF) * h) for k in range(c_out))
+    # Several columns of outputs fill row by row, each grid's name on its right.
+    outputs = tuple((output_x + (k % n_out) * (out_columns * w_out + pitch), output_top + (k // n_out) * (out_rows + HALF) * h) for k in range(c_out))
     bottom = max(grid_top + in_height, output_top + out_height)
     lanes = tuple(lane(k, n_in, c_in, x + tile, y + tile_h, pitch, HALF * h) for k, (x, y) in enumerate(inputs))
     return Placement(w_in, h, w_k, w_out, input_x, kernel_x, output_x, grid_top, output_top, inputs, outputs, bottom, stacked, None, lanes, below)
