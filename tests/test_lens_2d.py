@@ -119,7 +119,7 @@ def _check_input_lens(trace, layout, picture, step, channel, weights, origin):
 def _tag_box(lens):
     from convanim.render.layout import Box
 
-    return Box(0, 0, lens.cell, lens.tag_h)
+    return Box(0, 0, lens.in_w, lens.tag_h)
 
 
 @pytest.mark.parametrize("name", IDS, ids=IDS)
