@@ -40,7 +40,7 @@ import numpy as np
 
 from ..errors import WriterError
 from . import Frame, Writer
-from .boxes import RGB_BITS, changed_pixels, changed_words, four_bytes, pixels_at, put_pixels, union
+from .boxes import RGB_BITS, changed_pixels, changed_words, four_bytes, pixels_at, put_pixels, take_words, union
 from .gifblocks import CLEAR, DISPOSE_CLEAR, DISPOSE_NONE, FrameCoder, control, descriptor, empty, origin
 from .palette import FigurePalette, frame_keys
 
@@ -165,12 +165,12 @@ class GifEncoder:
         pixel, the colour in the low three."""
         self._pixels = None
         if boxes is None or self._words is None or self._words.shape != words.shape:
-            self._words = words & RGB_BITS
+            self._words = words.copy()  # (the fourth byte kept: words are compared whole)
             return None, self._words.view(np.uint8).reshape(*words.shape, 4)[..., :3]
         where = changed_words(words, self._words, boxes)
-        now = words[np.divmod(where, words.shape[1])] & RGB_BITS
+        now = take_words(words, where)
         self._words.reshape(-1)[where] = now
-        return where, now.view(np.uint8).reshape(-1, 4)[:, :3]
+        return where, (now & RGB_BITS).view(np.uint8).reshape(-1, 4)[:, :3]
 
     def add_changes(self, duration_ms: float, where: np.ndarray | None, pixels: np.ndarray) -> None:
         """``add`` a frame given as what changed: the (N, 3|4) ``pixels`` at
