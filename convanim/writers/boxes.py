@@ -73,8 +73,7 @@ def changed_words(words: np.ndarray, before: np.ndarray, boxes) -> np.ndarray:
     pixel than a pass over an array).
     """
     height, width = words.shape
-    boxes = [box for box in (clip(box, width, height) for box in boxes) if box]
-    found = [_differing(words, before, band, inner) for band, inner in _bands(boxes)]
+    found = [_differing(words, before, band, inner) for band, inner in bands(boxes, width, height)]
     if len(found) < 2:
         where = found[0] if found else np.zeros(0, np.intp)
     else:
@@ -95,11 +94,12 @@ def take_words(words: np.ndarray, where: np.ndarray) -> np.ndarray:
     return np.take(flat, where if pitch == width else where + (where // width) * (pitch - width))
 
 
-def _bands(boxes: list[Box]) -> list[tuple[Box, list[Box]]]:
+def bands(boxes, width: int, height: int) -> list[tuple[Box, list[Box]]]:
     """Rectangles, in order from the top and apart, each the hull of the
-    boxes whose rows overlap, with those boxes."""
+    ``boxes`` (clipped to a width x height picture) whose rows overlap,
+    with those boxes: what ``changed_words`` reads."""
     bands: list[tuple[list[int], list[Box]]] = []
-    for box in sorted(boxes, key=lambda box: box[1]):
+    for box in sorted((box for box in (clip(box, width, height) for box in boxes) if box), key=lambda box: box[1]):
         left, top, right, bottom = box
         if bands and top < bands[-1][0][3]:
             band, inner = bands[-1]

@@ -27,7 +27,7 @@ import traceback
 
 import numpy as np
 
-from .boxes import four_bytes
+from .boxes import bands, four_bytes
 from .gif import GifEncoder
 
 # Frames of fewer pixels than this are encoded in the writer's process: a
@@ -63,7 +63,7 @@ def spare_core() -> bool:
 class EncoderProcess:
     """``GifEncoder``'s ``add``/``close`` for a file written by a forked child.
 
-    ``add`` copies the rows that hold the changed boxes into a buffer the two
+    ``add`` copies what holds the changed boxes into a buffer the two
     processes share, sends the boxes through a pipe and returns; ``close``
     waits for the child and returns how many frames it wrote. An OSError in
     the child (a full disk) is raised here as the same OSError; ``abort``
@@ -112,7 +112,11 @@ class EncoderProcess:
                 if not freed:
                     raise BrokenPipeError
                 self._free_slots += len(freed)
-            if words is not None:  # the rows as they lie in memory, four bytes a pixel: one plain copy
+            if words is not None and boxes is not None:  # only what the child reads: the boxes' bands, four bytes a pixel
+                slot = _slot(self._shared, self._next, self._slot_bytes, words.shape)
+                for (left, top, right, bottom), _ in bands(boxes, words.shape[1], height):
+                    slot[top:bottom, left:right] = words[top:bottom, left:right]
+            elif words is not None:  # the rows as they lie in memory: one plain copy
                 _slot(self._shared, self._next, self._slot_bytes, words.shape)[top:bottom] = words[top:bottom]
             else:
                 _slot(self._shared, self._next, self._slot_bytes, pixels.shape)[top:bottom] = pixels[top:bottom]
