@@ -119,7 +119,7 @@ def _check_input_lens(trace, layout, picture, step, channel, weights, origin):
 def _tag_box(lens):
     from convanim.render.layout import Box
 
-    return Box(0, 0, lens.cell, lens.tag_h)
+    return Box(0, 0, lens.in_w, lens.tag_h)
 
 
 @pytest.mark.parametrize("name", IDS, ids=IDS)
@@ -294,6 +294,30 @@ def test_arrows_on_an_overview_never_cross_a_written_output_cell(name):
     for picture in pictures[1:-1]:
         assert arrow_shafts(picture)
         assert written_cells_crossed(trace, layout, picture, margin=0.5) == 0
+
+
+@pytest.mark.parametrize("name", IDS, ids=IDS)
+def test_an_overview_arrow_stays_by_the_row_being_written(name):
+    # It turns up into the cell from a row or two under it, not from under
+    # the whole grid: what it covers moves with the row, and each frame's
+    # changes stay in a few rows (what a frame costs to encode).
+    trace, layout, pictures = _figure(name, steps="1,2,40,41")
+    rows = layout.output_shape[0]
+    checked = 0
+    for picture in pictures[1:-1]:
+        steps = [trace.steps[i] for i in picture.shot.steps]
+        targets = [(layout.output_cell(step.out_channel, step.position), step.position[0]) for step in steps]
+        for shaft in arrow_shafts(picture):
+            x, y = shaft.points[-1]  # the head's base, under its cell
+            target, row = min((t for t in targets if abs(t[0].cx - x) < 0.5 and t[0].bottom <= y), key=lambda t: y - t[0].bottom)
+            if row + 2 >= rows:
+                continue  # the last rows: the gutter under the grid is as near
+            # The last leg, across to the cell and up into it (from a window
+            # far below, on another channel, it climbs to there), no lower
+            # than the arrowhead's length (9 px at 1080) and a row.
+            assert max(y for _, y in shaft.points[-3:]) <= target.bottom + 9 * layout.scale + 2 + layout.cell_h + 0.5
+            checked += 1
+    assert checked
 
 
 def test_a_grid_whose_numbers_fit_keeps_them_in_its_cells():

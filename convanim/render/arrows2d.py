@@ -25,7 +25,14 @@ def arrows(L: Layout2D, target: Box, window, channels) -> list[Arrow]:
         gutter_x = L.kernel_x + max(x for x, _ in L.inputs) - L.input_x + L.kernel_size[1] * L.kernel_w + L.cell_h / 2
     else:
         gutter_x = L.output_x - min(L.cell_h, 14 * s)
+    head = 9 * s
     gutter_y = _output_grid_bottom(L, target) + min(0.25 * L.cell_h, 10 * s)
+    if L.lens is not None and _first_in_its_row(L, target):
+        # An overview: the arrow turns up into the cell from just under it
+        # (through cells not yet written), not from under the whole grid.
+        # So it stays near the row being written and what moves each step
+        # stays in a few rows (its frames cost that, not the grid's height).
+        gutter_y = min(gutter_y, _lane_under(L, target, head))
     end = (target.cx, target.bottom)
     result = []
     for channel in channels:
@@ -41,17 +48,39 @@ def arrows(L: Layout2D, target: Box, window, channels) -> list[Arrow]:
         else:  # a tile with another on its right: round it, under both
             shaft = [start, (lane[0], start[1]), lane, (gutter_x, lane[1])]
         shaft += [(gutter_x, gutter_y), (end[0], gutter_y)]
-        result.append(_arrow(shaft, end, 9 * s, max(2, round(2 * s))))  # bolder than the connectors
+        result.append(_arrow(shaft, end, head, max(2, round(2 * s))))  # bolder than the connectors
     return result
+
+
+def _lane_under(L: Layout2D, target: Box, head: float) -> float:
+    """Where an overview's arrow runs across to the cell being written: on
+    the centre line of the first row under it that leaves the head its
+    length (the cells there are not written yet: the outputs fill in row
+    by row)."""
+    rows = max(1, math.ceil((head + 2) / L.cell_h + 0.5))
+    return target.bottom + (rows - 0.5) * L.cell_h
+
+
+def _output_grid(L: Layout2D, target: Box) -> tuple[float, float] | None:
+    """The top left of the output grid ``target`` is a cell of."""
+    width, height = L.output_shape[1] * L.output_w, L.output_shape[0] * L.cell_h
+    for x, y in L.outputs:
+        if x - 0.5 <= target.x < x + width and y - 0.5 <= target.y < y + height:
+            return x, y
+    return None
+
+
+def _first_in_its_row(L: Layout2D, target: Box) -> bool:
+    """Whether no other output grid stands left of ``target``'s (the
+    gutter's side), so a lane across its rows crosses no other grid."""
+    grid = _output_grid(L, target)
+    return grid is not None and all(x >= grid[0] - 0.5 for x, y in L.outputs if abs(y - grid[1]) < 0.5)
 
 
 def _output_grid_bottom(L: Layout2D, target: Box) -> float:
     """The bottom edge of the output grid ``target`` is a cell of."""
-    width, height = L.output_shape[1] * L.output_w, L.output_shape[0] * L.cell_h
-    for x, y in L.outputs:
-        if x - 0.5 <= target.x < x + width and y - 0.5 <= target.y < y + height:
-            return y + height
-    return target.bottom
+    grid = _output_grid(L, target)
+    return target.bottom if grid is None else grid[1] + L.output_shape[0] * L.cell_h
 
 
 def _arrow(shaft: list[tuple[float, float]], end: tuple[float, float], head: float, width_px: int) -> Arrow:

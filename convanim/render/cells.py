@@ -70,18 +70,25 @@ class RowNumbers:
     formats: dict[Row, RowFormat]
 
     @classmethod
-    def of(cls, trace: Trace, decimals: int | None, max_chars: int, room: tuple[float, float] | None = None) -> RowNumbers:
+    def of(cls, trace: Trace, decimals: int | None, max_chars: int, room: tuple[float | dict[str, float], float] | None = None) -> RowNumbers:
         """Each row's format, its widest number within ``max_chars``
-        characters and, given ``room`` (pixels, type px), within that many
-        pixels at that size where fewer digits can do it."""
+        characters and, given ``room`` (pixels, or pixels by block:
+        "input", "kernel", "output"; and type px), within that many pixels
+        at that size where fewer digits can do it."""
         values = row_values(trace)
         formats = {}
         for row, found in values.items():
+            pixels = None if room is None else room[0][row[0]] if isinstance(room[0], dict) else room[0]
             for chars in range(max_chars, 2, -1):
                 formats[row] = row_format(found, decimals, chars)
-                if room is None or cls(values, formats).needed(row, room[1]) <= room[0]:
+                if room is None or cls(values, formats).needed(row, room[1]) <= pixels:
                     break
         return cls(values, formats)
+
+    def block_width(self, block: str, px: float) -> float:
+        """The width the widest number of ``block``'s rows ("input",
+        "kernel", "output") takes at ``px``."""
+        return max((self.needed(row, px) for row in self.values if row[0] == block), default=0.0)
 
     def needed(self, row: Row, px: float) -> float:
         """The width ``row``'s widest number takes at ``px`` (input cells may be italic)."""

@@ -70,9 +70,12 @@ class Tracked:
         """Boxes along each segment, in pieces: a long slanting line's own
         box would take in much that it never touches."""
         pad = width_px / 2 + 1
-        ends = np.asarray(points if len(points) > 1 else points * 2, np.float64)
-        for (x0, y0), (x1, y1) in zip(ends[:-1].tolist(), ends[1:].tolist()):
+        ends = [(float(x), float(y)) for x, y in (points if len(points) > 1 else list(points) * 2)]
+        for (x0, y0), (x1, y1) in zip(ends[:-1], ends[1:]):
             pieces = max(1, int(max(abs(x1 - x0), abs(y1 - y0)) // SEGMENT))
+            if pieces == 1 or x0 == x1 or y0 == y1:  # its own box takes in nothing it does not touch
+                self.boxes.append((min(x0, x1) - pad, min(y0, y1) - pad, max(x0, x1) + pad, max(y0, y1) + pad))
+                continue
             t = np.arange(pieces + 1) / pieces
             xs, ys = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
             boxes = np.column_stack((np.minimum(xs[:-1], xs[1:]) - pad, np.minimum(ys[:-1], ys[1:]) - pad,

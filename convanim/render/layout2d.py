@@ -34,7 +34,7 @@ from .panel import panel_height
 from .place2d import LABEL_COLUMN, MARGIN
 from .sizing2d import BASE_WIDTH, LEGIBLE_CELL, LEVELS, MAX_CELL_CHARS, MIN_SCALE
 
-PLAIN_OVER_LENS = 1.3  # grids with numbers in cells this much taller than an overview's are still preferred
+PLAIN_OVER_LENS = 3.0  # grids with numbers in cells this much taller than an overview's are still preferred (all the numbers at once)
 
 # Past these a figure cannot be read: grids too many or too large to see at once.
 MAX_SIDE = 64  # padded cells along an axis
@@ -167,7 +167,7 @@ class Layout2D:
     def _lens_label(self, x: float, italic: bool, box: Box | None, row) -> tuple[str, float]:
         lens = self.lens
         tag = box is not None and abs(box.h - lens.tag_h) < 1e-6 and (row or ("",))[0] == "kernel"
-        if box is None or not tag and box.w < 0.9 * lens.cell:
+        if box is None or not tag and box.h < 0.9 * lens.cell:
             return "", lens.value_px  # an overview cell: the lens writes its number
         px = lens.tag_px if tag else lens.value_px
         room = box.w - (4 if tag else 2 * self.heavy_edge + 4)
@@ -298,7 +298,7 @@ def compute_layout(
 
     def overview(tall):
         return overview2d.geometry(
-            trace, width, s, top, least_px, written.width, LABEL_COLUMN, MARGIN, LEGIBLE_CELL * least_px, spec.out_channels > spec.groups, tall,
+            trace, width, s, top, least_px, written, LABEL_COLUMN, MARGIN, LEGIBLE_CELL * least_px, spec.out_channels > spec.groups, tall,
         )
 
     tall = place2d.GRIDS_TALL * width
@@ -350,7 +350,8 @@ def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, l
         numbers, sizes = kind.numbers, kind.sizes
     else:
         lens = placed.lens
-        numbers = sizing2d.RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (lens.cell - 8, lens.value_px))
+        rooms = {"input": lens.in_w - 8, "kernel": lens.in_w - 8, "output": lens.out_w - 8}
+        numbers = sizing2d.RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (rooms, lens.value_px))
         value_px = tag_px = lens.value_px
         tag_w, tag_h, sizes = placed.cell, placed.cell, None
     y = placed.bottom

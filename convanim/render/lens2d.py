@@ -42,7 +42,9 @@ Page = tuple[tuple[int, int], tuple[int, int]]  # top-left cell of the input and
 class Lenses:
     """Where each channel's lens goes and how large its cells are."""
 
-    cell: float  # a lens cell's side
+    cell: float  # a lens cell's height (its rows are as tall in every lens)
+    in_w: float  # an input lens cell's width: its widest number, or a square
+    out_w: float  # an output lens cell's width (outputs often run a digit longer)
     value_px: float  # type size of the numbers in lens cells
     tag_px: float  # type size of the weights in their corners
     title_px: float
@@ -53,15 +55,15 @@ class Lenses:
     padded_shape: tuple[int, int]
     output_shape: tuple[int, int]
     ring: int  # cells kept in view around the window
-    out_ring: int = 1  # cells kept in view around the cell being written
+    out_ring: int = 1  # cells kept in view around the cell being written (along a row: before it)
 
     @property
     def in_size(self) -> tuple[float, float]:
-        return self.in_span[1] * self.cell, self.in_span[0] * self.cell
+        return self.in_span[1] * self.in_w, self.in_span[0] * self.cell
 
     @property
     def out_size(self) -> tuple[float, float]:
-        return self.out_span[1] * self.cell, self.out_span[0] * self.cell
+        return self.out_span[1] * self.out_w, self.out_span[0] * self.cell
 
     @property
     def tag_h(self) -> float:
@@ -78,16 +80,21 @@ class Lenses:
         return tuple((max(0, start - self.ring), min(size, stop + self.ring)) for (start, stop), size in zip(window, self.padded_shape))
 
     def output_need(self, position) -> tuple[tuple[int, int], ...]:
-        """The output cells an output page must show around ``position``."""
-        return tuple((max(0, p - self.out_ring), min(size, p + self.out_ring + 1)) for p, size in zip(position, self.output_shape))
+        """The output cells an output page must show around ``position``:
+        the rows around it, and along its row the cells written before it
+        (those after it are still empty: a page that need not show them
+        lasts longer)."""
+        (row, column), (rows, columns) = position, self.output_shape
+        ring = self.out_ring
+        return (max(0, row - ring), min(rows, row + ring + 1)), (max(0, column - ring), column + 1)
 
     def input_cell(self, channel: int, origin, position) -> Box:
         x, y = self.inputs[channel]
-        return Box(x + (position[1] - origin[1]) * self.cell, y + (position[0] - origin[0]) * self.cell, self.cell, self.cell)
+        return Box(x + (position[1] - origin[1]) * self.in_w, y + (position[0] - origin[0]) * self.cell, self.in_w, self.cell)
 
     def output_cell(self, channel: int, origin, position) -> Box:
         x, y = self.outputs[channel]
-        return Box(x + (position[1] - origin[1]) * self.cell, y + (position[0] - origin[0]) * self.cell, self.cell, self.cell)
+        return Box(x + (position[1] - origin[1]) * self.out_w, y + (position[0] - origin[0]) * self.cell, self.out_w, self.cell)
 
     def tag(self, box: Box, text: str) -> Box:
         """A weight's tag in the bottom-right corner of a lens cell."""
@@ -104,30 +111,36 @@ class Lenses:
 
 def needs(spec, ring: int, out_ring: int) -> tuple[tuple[int, int], tuple[int, int]]:
     """The fewest cells, per axis, an input lens (the window and ``ring``
-    cells around it) and an output lens (the cell being written and
-    ``out_ring`` around it) show."""
+    cells around it) and an output lens (the cell being written, the
+    ``out_ring`` rows around it and cells before it) show."""
     window = [d * (k - 1) + 1 for d, k in zip(spec.dilation, spec.kernel_size)]
     inputs = tuple(min(w + 2 * ring, size) for w, size in zip(window, spec.padded_shape))
-    outputs = tuple(min(2 * out_ring + 1, size) for size in spec.output_shape[1:])
+    out_rows, out_columns = spec.output_shape[1:]
+    outputs = (min(2 * out_ring + 1, out_rows), min(out_ring + 1, out_columns))
     return inputs, outputs
 
 
-def spans(spec, ring: int, out_ring: int, columns: int) -> tuple[tuple[int, int], tuple[int, int]]:
+def spans(spec, ring: int, out_ring: int, room: float, widths: tuple[float, float]) -> tuple[tuple[int, int], tuple[int, int]]:
     """Cells each lens shows, per axis, when the two side by side may take
-    ``columns`` cells: past what they need, a column at a time to the lens
-    whose pages would last fewer steps (the window moves a stride a step,
-    the cell being written one), so both turn pages as rarely as they can."""
+    ``room`` px (``widths``: an input and an output lens cell's): past what
+    they need, a column at a time to the lens whose pages would last fewer
+    steps (the window moves a stride a step, the cell being written one),
+    so both turn pages as rarely as they can."""
     need_in, need_out = needs(spec, ring, out_ring)
     (rows, cols), (out_rows, out_cols) = spec.padded_shape, spec.output_shape[1:]
     c_in, c_out = need_in[1], need_out[1]
     stride = spec.stride[1]
-    while c_in + c_out < columns and (c_in < cols or c_out < out_cols):
+    w_in, w_out = widths
+    while True:
         lasts_in, lasts_out = (c_in - need_in[1]) // stride + 1, c_out - need_out[1] + 1
-        if c_in < cols and (c_out >= out_cols or lasts_in <= lasts_out):
+        more_in = c_in < cols and (c_in + 1) * w_in + c_out * w_out <= room
+        more_out = c_out < out_cols and c_in * w_in + (c_out + 1) * w_out <= room
+        if more_in and (not more_out or lasts_in <= lasts_out):
             c_in += 1
-        else:
+        elif more_out:
             c_out += 1
-    return (need_in[0], c_in), (need_out[0], c_out)
+        else:
+            return (need_in[0], c_in), (need_out[0], c_out)
 
 
 def lens_cell(widest: float, value_px: float, tag_px: float, scale: float) -> float:
@@ -280,7 +293,7 @@ def draw_marks(renderer, p, shot, page: Page, before=None, before_page: Page | N
             taps = [tap for tap in step.taps if tap.in_channel == channel]
             was = [tap for tap in old.taps if tap.in_channel == channel] if old is not None else taps
             for tap, then in zip(taps, was):
-                text = renderer.cell_label(tap.weight, False, Box(0, 0, lens.cell, lens.tag_h), ("kernel", channel))[0]
+                text = renderer.cell_label(tap.weight, False, Box(0, 0, lens.in_w, lens.tag_h), ("kernel", channel))[0]
                 tag = lens.tag(lens.input_cell(channel, origin, tap.position), text)
                 if old is not None:
                     tag = lens.tag(lens.input_cell(channel, origin, then.position), text).toward(tag, shot.progress)
@@ -295,7 +308,7 @@ def _window_box(lens: Lenses, L, channel: int, origin, window) -> Box:
     """A window's outline in its lens."""
     span = L.outline(0, window)
     a = lens.input_cell(channel, origin, (window[0][0], window[1][0]))
-    return Box(a.x, a.y, span.w / L.cell * lens.cell, span.h / L.cell_h * lens.cell)
+    return Box(a.x, a.y, span.w / L.cell * lens.in_w, span.h / L.cell_h * lens.cell)
 
 
 def _number_cell(renderer, p, box: Box, fill: str, value: float, row, italic: bool = False, tagged: bool = False, edge_px: int = 1) -> None:

@@ -42,7 +42,7 @@ class PageTurner:
         corners = [*lens.inputs, *lens.outputs]
         # Cells moved by whole pixels land where they would be drawn only on
         # a grid of whole pixels.
-        self._movable = hasattr(base, "paste_from") and float(lens.cell).is_integer() and all(float(v).is_integer() for xy in corners for v in xy)
+        self._movable = hasattr(base, "paste_from") and all(float(v).is_integer() for v in (lens.cell, lens.in_w, lens.out_w)) and all(float(v).is_integer() for xy in corners for v in xy)
         self.reset(base)
 
     def reset(self, base) -> None:
@@ -103,7 +103,7 @@ class PageTurner:
         if before is None or before[0] != origin[0] or not 0 < abs(columns) < span[1]:
             new = range(span[1])  # another row, or nothing in common: every column
         else:
-            shift = -columns * int(lens.cell)  # the cells that stay move the other way
+            shift = -columns * int(lens.in_w if part == INPUT else lens.out_w)  # the cells that stay move the other way
             for box in self._boxes(part):
                 self._layer.shift(box, shift)
             new = range(span[1] - columns, span[1]) if columns > 0 else range(-columns)
@@ -113,8 +113,8 @@ class PageTurner:
     def _boxes(self, part: int) -> list[Bounds]:
         """The pixels each of ``part``'s lenses covers, cells' edges included."""
         lens = self.lens
-        corners, span = (lens.inputs, lens.in_span) if part == INPUT else (lens.outputs, lens.out_span)
-        return [_bounds(Box(x, y, span[1] * lens.cell, span[0] * lens.cell), self.size) for x, y in corners]
+        corners, (w, h) = (lens.inputs, lens.in_size) if part == INPUT else (lens.outputs, lens.out_size)
+        return [_bounds(Box(x, y, w, h), self.size) for x, y in corners]
 
 
 def _bounds(box: Box, size) -> Bounds:

@@ -28,9 +28,10 @@ TALL = 0.75  # an overview grid is no taller than this many widths
 GRIDS_TALL = 1.0  # the tiles' columns aim at no more than this many widths of height
 
 
-def geometry(trace, width: int, s: float, top: float, least_px: float, widest, label_column: float, margin: float, largest: float, owner_line: bool, tall: float | None = None) -> Placement:
-    """The 2-D layout's grids, lenses and cells as an overview: ``widest(px)``
-    is how wide the widest number is written at ``px``; ``largest`` is the
+def geometry(trace, width: int, s: float, top: float, least_px: float, numbers, label_column: float, margin: float, largest: float, owner_line: bool, tall: float | None = None) -> Placement:
+    """The 2-D layout's grids, lenses and cells as an overview: ``numbers``
+    (``RowNumbers``) tell how wide each block's widest number is written at
+    a type size; ``largest`` is the
     overview cell not to exceed (one with legible numbers would not need a
     lens); ``owner_line`` leaves a line under each input lens for whose
     kernel is shown; ``tall``: the tiles' height to aim at (by default
@@ -46,8 +47,13 @@ def geometry(trace, width: int, s: float, top: float, least_px: float, widest, l
     tag_px = quarter(max(least_px, value_px / OVER_TAG))
     title_px = least_px
     # Whole pixels: every number in a lens then stands on the same fraction
-    # of a pixel, and is drawn again as a copy.
-    cell = math.ceil(lens_cell(widest(value_px), value_px, tag_px, s))
+    # of a pixel, and is drawn again as a copy. Rows as tall as a number
+    # over a tag needs; each lens's cells as wide as its own numbers (the
+    # outputs are often a digit longer): lenses that show more cells turn
+    # their pages less often, and a window three rows tall covers less.
+    cell = math.ceil(lens_cell(0, value_px, tag_px, s))
+    in_cw = max(cell, math.ceil(max(numbers.block_width("input", value_px) + 12, numbers.block_width("kernel", tag_px) + 10)))
+    out_cw = max(cell, math.ceil(numbers.block_width("output", value_px) + 12))
     room = width - (2 * margin + label_column + GAP) * s
     title_room = 1.5 * title_px
     under, apart, pitch = UNDER * s, APART * s, label_column * s  # a tile's column: its names beside it
@@ -56,7 +62,7 @@ def geometry(trace, width: int, s: float, top: float, least_px: float, widest, l
         """The largest overview cell with the tiles in ``n_in`` and
         ``n_out`` columns (``small``: overviews no taller than the lenses),
         and the tiles' height; None if they do not fit."""
-        in_w, out_w = in_span[1] * cell, out_span[1] * cell
+        in_w, out_w = in_span[1] * in_cw, out_span[1] * out_cw
         spare = room - (n_in - 1 + n_out) * pitch
 
         def across(oc: float) -> float:
@@ -97,7 +103,8 @@ def geometry(trace, width: int, s: float, top: float, least_px: float, widest, l
     if best is None:
         ring, out_ring = RINGS[-1]
         in_span, out_span = needs(spec, ring, out_ring)
-        cell = max(1, math.floor(min(cell, room / (in_span[1] + out_span[1]))))
+        shrink = min(1.0, room / (in_span[1] * in_cw + out_span[1] * out_cw))
+        cell, in_cw, out_cw = (max(1, math.floor(v * shrink)) for v in (cell, in_cw, out_cw))
         n_in = n_out = 1
         oc = LEAST_OVERVIEW
     else:
@@ -106,11 +113,11 @@ def geometry(trace, width: int, s: float, top: float, least_px: float, widest, l
             # What room is left widens the lenses (a column at a time to
             # the one whose pages would last fewer steps): pages that turn
             # less often, where the overviews stay as low.
-            wide = spans(spec, ring, out_ring, int((room - pitch) // cell))
+            wide = spans(spec, ring, out_ring, room - pitch, (in_cw, out_cw))
             fit = tiled(*wide, 1, 1)
             if fit is not None and (fit[1] <= tall or key[0]):
                 (in_span, out_span), oc = wide, fit[0]
-    in_w, out_w = in_span[1] * cell, out_span[1] * cell
+    in_w, out_w = in_span[1] * in_cw, out_span[1] * out_cw
     below_input = under + in_span[0] * cell + title_room * (2 if owner_line else 1)
     below_output = under + out_span[0] * cell + title_room
 
@@ -121,7 +128,7 @@ def geometry(trace, width: int, s: float, top: float, least_px: float, widest, l
     inputs = tuple((input_x + (k % n_in) * (in_tile + pitch), top + (k // n_in) * in_step) for k in range(c_in))
     outputs = tuple((output_x + (k % n_out) * (out_tile + pitch), top + (k // n_out) * out_step) for k in range(c_out))
     lens = Lenses(
-        cell=cell, value_px=value_px, tag_px=tag_px, title_px=title_px,
+        cell=cell, in_w=in_cw, out_w=out_cw, value_px=value_px, tag_px=tag_px, title_px=title_px,
         inputs=tuple((round(x), round(y + rows * oc + under)) for x, y in inputs),
         outputs=tuple((round(x), round(y + out_rows * oc + under)) for x, y in outputs),
         in_span=in_span, out_span=out_span, padded_shape=(rows, columns), output_shape=(out_rows, out_columns), ring=ring,
