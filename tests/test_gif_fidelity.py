@@ -24,7 +24,7 @@ from convanim.render import RenderOptions
 from convanim.render.theme import hex_rgb
 from convanim.writers import gifworker, open_writer, write_frames
 from convanim.writers.boxes import changed_pixels, changed_words, pixels_at, put_pixels, take_words
-from convanim.writers import gif as gifmodule
+from convanim.writers import boxes
 from convanim.writers.gif import GifEncoder
 from convanim.writers.palette import FigurePalette, _keys_to_rgb, frame_keys
 
@@ -139,14 +139,13 @@ def test_frames_read_in_place_from_the_canvas_are_written_as_drawn(second, tmp_p
     first = next(in_place)
     assert not first.pixels.flags.c_contiguous and first.pixels.strides[1] == 4  # read in place, not copied
     forks, words = [], []
-    real_fork, real_words = os.fork, gifworker.four_bytes
+    real_fork, real_words = os.fork, boxes.four_bytes
     monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
     spy = lambda pixels: words.append(real_words(pixels)) or words[-1]  # noqa: E731
-    monkeypatch.setattr(gifworker, "four_bytes", spy)
-    monkeypatch.setattr(gifmodule, "four_bytes", spy)
+    monkeypatch.setattr(boxes, "four_bytes", spy)  # (what finds the changes, in either process)
     path = write_frames(tmp_path / "in-place.gif", itertools.chain([first], in_place))
     assert forks == ([1] if second else [])
-    assert words and all(w is not None for w in words)  # handed over as the canvas's words, one plain copy
+    assert words and all(w is not None for w in words)  # compared as the canvas's words
     assert path.read_bytes() == encode_here(drawn_frames("2-D large glide"))[0]
 
 

@@ -179,3 +179,47 @@ def _distinct(ordered: np.ndarray) -> np.ndarray:
     keep = np.ones(len(ordered), bool)
     np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
     return ordered[keep]
+
+
+class LastFrame:
+    """The last frame seen, kept to find what the next one changed: the
+    first stage of GIF encoding, the same whichever process runs the rest.
+
+    ``changes(frame, boxes)`` gives what ``GifEncoder.add_changes`` takes:
+    the sorted flat positions inside ``boxes`` where ``frame`` differs from
+    the frame before and its (N, 3|4) pixels there, or (None, the whole
+    frame) for a first frame, a frame of another size or kind, or no
+    boxes. Nothing returned shares memory with ``frame``.
+    """
+
+    def __init__(self):
+        self._pixels: np.ndarray | None = None  # the last frame, as given (patched in place)
+        self._words: np.ndarray | None = None  # or as words, when given as a canvas's four bytes a pixel
+
+    def changes(self, frame: np.ndarray, boxes) -> tuple[np.ndarray | None, np.ndarray]:
+        memory = four_bytes(frame)
+        if memory is not None:  # a canvas's colour bytes in place: compared as words of four bytes
+            return self._word_changes(memory.view("<u4")[..., 0], boxes)
+        return self._pixel_changes(frame, boxes)
+
+    def _pixel_changes(self, frame: np.ndarray, boxes) -> tuple[np.ndarray | None, np.ndarray]:
+        self._words = None
+        if boxes is not None and self._pixels is not None and self._pixels.shape == frame.shape:
+            where = changed_pixels(frame, self._pixels, boxes)
+            now = pixels_at(frame, where)
+            put_pixels(self._pixels, where, now)
+            return where, now
+        if self._pixels is None or self._pixels.shape != frame.shape:
+            self._pixels = np.empty_like(frame)
+        np.copyto(self._pixels, frame)  # (into the same buffer: a new one costs its pages anew)
+        return None, self._pixels
+
+    def _word_changes(self, words: np.ndarray, boxes) -> tuple[np.ndarray | None, np.ndarray]:
+        self._pixels = None
+        if boxes is None or self._words is None or self._words.shape != words.shape:
+            self._words = words.copy()  # (the fourth byte kept: words are compared whole)
+            return None, self._words.view(np.uint8).reshape(*words.shape, 4)[..., :3]
+        where = changed_words(words, self._words, boxes)
+        now = take_words(words, where)
+        self._words.reshape(-1)[where] = now
+        return where, (now & RGB_BITS).view(np.uint8).reshape(-1, 4)[:, :3]
