@@ -128,6 +128,16 @@ def _memory(pid: int) -> tuple[int, int]:
         return 0, 0
 
 
+def _cpu(pid: int) -> float:
+    """CPU seconds ``pid`` has used so far (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _children(pid: int) -> list[int]:
     try:
         with open(f"/proc/{pid}/task/{pid}/children") as f:
@@ -136,27 +146,35 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def command(path: Path, worker: bool) -> tuple[float, float, float, float, int]:
+def command(path: Path, worker: bool) -> tuple:
     """One run of the whole command in a fresh process: (wall seconds, peak
     PSS of it and its children added, peak RSS of it, peak RSS of any child
-    (MB)), and the file's bytes. ``worker``: the encoder's second process
+    (MB)), the file's bytes, and the CPU seconds of the command and of its
+    child (as last sampled). ``worker``: the encoder's second process
     is used whatever the load (else the load decides, as it does for users)."""
     force = "from convanim.writers import gifworker; gifworker.spare_core = lambda: True; " if worker else ""
     code = f"import sys; {force}from convanim.cli import main; sys.argv[0] = 'convanim'; main()"
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-c", code, *COMMAND, "-o", str(path)], stdout=subprocess.DEVNULL)
     peak_pss = peak_rss = peak_child = 0
+    cpu: dict[int, float] = {}  # CPU seconds of the command and its child, last seen
+    before = _children_cpu()
     while process.poll() is None:
         pss, rss = _memory(process.pid)
-        children = [_memory(child) for child in _children(process.pid)]
-        peak_pss = max(peak_pss, pss + sum(p for p, _ in children))
+        children = _children(process.pid)
+        memory = [_memory(child) for child in children]
+        peak_pss = max(peak_pss, pss + sum(p for p, _ in memory))
         peak_rss = max(peak_rss, rss)
-        peak_child = max([peak_child] + [r for _, r in children])
+        peak_child = max([peak_child] + [r for _, r in memory])
+        for pid in [process.pid, *children]:
+            cpu[pid] = max(cpu.get(pid, 0.0), _cpu(pid))
         time.sleep(0.01)
     wall = time.perf_counter() - start
     if process.returncode:
         raise SystemExit(f"the command failed (exit {process.returncode})")
-    return wall, peak_pss / 1024, peak_rss / 1024, peak_child / 1024, path.stat().st_size
+    total = _children_cpu() - before
+    child = sum(seconds for pid, seconds in cpu.items() if pid != process.pid)
+    return wall, peak_pss / 1024, peak_rss / 1024, peak_child / 1024, path.stat().st_size, total - child, child
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -175,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  wall             {statistics.median(r[0] for r in runs):6.2f} s median, {min(r[0] for r in runs):.2f}-{max(r[0] for r in runs):.2f} (target < {TARGET_S:g})")
         print(f"  peak PSS, added  {statistics.median(r[1] for r in runs):6.0f} MB median, max {max(r[1] for r in runs):.0f} (target < {TARGET_MB})")
         print(f"  peak RSS         {statistics.median(r[2] for r in runs):6.0f} MB the command, {statistics.median(r[3] for r in runs):.0f} MB its child (medians)")
+        print(f"  CPU              {statistics.median(r[5] for r in runs):6.2f} s the command, {statistics.median(r[6] for r in runs):.2f} s its child (medians)")
         print(f"  file             {runs[-1][4]:,} bytes")
         return 0
     from convanim import conv
