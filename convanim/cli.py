@@ -244,8 +244,8 @@ def _figure_name(template, spec, given) -> str:
     return "_".join(parts)
 
 
-# How the command line names conv's arguments (``size`` is ``--length``).
-_CLI_NAMES = {argument.name: argument.flag for argument in CONV_ARGUMENTS}
+# How the command line names conv's arguments (``size`` is ``--length`` or ``--size``).
+_CLI_FLAGS = {argument.name: argument.flags for argument in CONV_ARGUMENTS}
 
 # click 8.2 and later raise this for a bare `convanim`; 8.1 prints the help itself.
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
@@ -281,10 +281,14 @@ def gallery(templates, out_dir, jobs, width, theme, format_):
     click.echo(f"wrote {index}")
 
 
-def _option_name(option: str | None) -> str | None:
+def _option_name(option: str | None, argv: list[str] | None = None) -> str | None:
+    """The flag an error names: of an argument's spellings, the one typed
+    (``--size 65,65`` is refused naming ``--size``), else its first."""
     if option is None:
         return None
-    return _CLI_NAMES.get(option, "--" + option.replace("_", "-"))
+    flags = _CLI_FLAGS.get(option, ("--" + option.replace("_", "-"),))
+    typed = argv if argv is not None else sys.argv[1:]
+    return next((flag for flag in flags if any(word == flag or word.startswith(flag + "=") for word in typed)), flags[0])
 
 
 class _Interrupted(BaseException):
@@ -348,7 +352,7 @@ def _run(argv: list[str] | None) -> int:
             # The key is a template's, spelt as in its file: no --option here.
             click.echo(f"convanim: error: {error}", err=True)
             return 2
-        option = _option_name(error.option)
+        option = _option_name(error.option, argv)
         click.echo(f"convanim: error: {option + ': ' if option else ''}{error.rule}", err=True)
         return 2
     except OSError as error:

@@ -114,6 +114,13 @@ def test_a_canvas_shows_legible_type_or_refuses_naming_what_fits(name, ndim, can
         layout, pictures = _drawn(conv, notes, width=width, canvas=f"{needed[0]}x{needed[1]}", title=title)
         check_on_canvas(layout, pictures, needed, ndim, notes)
         assert not notes
+        # The least such canvas: one pixel shorter needs smaller type, or does not fit.
+        try:
+            _drawn(conv, notes, width=width, canvas=f"{needed[0]}x{needed[1] - 1}", title=title)
+            assert notes
+        except convanim.SpecError:
+            pass
+        notes.clear()
         if "--no-panel" in str(refused):
             layout, pictures = _drawn(conv, notes, width=width, canvas=canvas, title=title, panel=False)
             check_on_canvas(layout, pictures, size, ndim, notes)
@@ -135,6 +142,33 @@ def test_every_1d_template_fits_a_slide(name, canvas):
     assert not notes  # at 1/60 of the width: no type had to shrink
     frame = next(iter(convanim.frames(conv, RenderOptions(canvas=canvas, title=title))))
     assert frame.pixels.shape[:2] == canvas_size(canvas, 1080)[::-1]
+
+
+# Every 2-D template fits them too, its type at 1/60 of the canvas's height or more.
+TWO_D = [name for name in list_templates() if load_template(name).conv().spec.ndim == 2]
+
+
+@pytest.mark.parametrize("canvas", ["1920x1080", "16:9"])
+@pytest.mark.parametrize("name", TWO_D)
+def test_every_2d_template_fits_a_slide(name, canvas):
+    _fits_with_numbers_in_cells(*_conv(name), canvas)
+
+
+# Wide canvases suit grids side by side: channels' tiles, the outputs in columns.
+@pytest.mark.parametrize("name", ["2 channels, 6x7, circular", "groups 2, 6 outputs"])
+def test_wide_2d_figures_fit_a_full_hd_slide(name):
+    if name == "groups 2, 6 outputs":
+        conv = convanim.conv(size=(5, 5), in_channels=2, out_channels=6, groups=2, kernel_size=3, padding=1)
+    else:
+        conv = convanim.conv(np.arange(84.0).reshape(2, 6, 7) % 10, np.ones((2, 2, 3, 3)), padding=1, padding_mode="circular")
+    _fits_with_numbers_in_cells(conv, None, "1920x1080")
+
+
+def _fits_with_numbers_in_cells(conv, title, canvas):
+    notes = []
+    layout, pictures = _drawn(conv, notes, canvas=canvas, title=title)
+    check_on_canvas(layout, pictures, canvas_size(canvas, 1080), 2, notes)
+    assert layout.lens is None  # every number in its cell
 
 
 def test_a_large_grids_overview_fits_a_slide_with_its_numbers_in_the_lenses():

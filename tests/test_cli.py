@@ -141,6 +141,8 @@ BAD = {
     "kernel_size vs weight": (["--weight", "1,1", "--kernel-size", "3"], "--kernel-size"),
     "length vs input": (["--input", "1,2,3", "--length", "4"], "--length"),
     "zero length": (["--length", "0"], "--length"),
+    "zero size, spelt --size": (["--size", "0,3"], "--size"),
+    "size vs input, spelt --size=": (["--input", "1,2,3", "--size=4"], "--size"),
     "absurd length": (["--length", "1000000000000000000000", "--kernel-size", "1"], "--length"),
     "per-axis count vs weight": (["--weight", "[[[[1,1],[1,1]]]]", "--stride", "1,1,1"], "--stride"),
     "per-axis count vs flat input": (["--input", "1,2,3,4", "--padding", "1,1"], "--padding"),

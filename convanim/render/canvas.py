@@ -100,7 +100,7 @@ def fit(layout_at, panel_at, canvas: tuple[int, int], panel: bool, readable=None
     need = min(tried, default=math.inf)
     if need == math.inf:
         raise SpecError("canvas", f"{cw}x{ch} cannot hold this figure with its type legible (none under {MIN_TYPE * least:.0f} px, 1/60 of the height)")
-    need = math.ceil(need)
+    need = _least_height(lambda h: _arranged(layout_at, panel_at, (cw, h), panel, readable, widest, []) is not None, ch, math.ceil(need))
     bare = panel and _arranged(layout_at, panel_at, canvas, False, readable, least, []) is not None
     advice = f"use at least {cw}x{need}" if need <= MAX_SIDE else f"no canvas {cw} px wide is tall enough ({need} px)"
     raise SpecError(
@@ -108,6 +108,18 @@ def fit(layout_at, panel_at, canvas: tuple[int, int], panel: bool, readable=None
         f"{cw}x{ch} is too short for this figure even with its type at 1/60 of the canvas's height ({MIN_TYPE * least:.0f} px): "
         + advice + (", or --no-panel, which fits" if bare else ""),
     )
+
+
+def _least_height(fits, short: int, tall: int) -> int:
+    """The least canvas height, over ``short`` and at most ``tall`` (the
+    height of an arrangement tried), that ``fits``: an arrangement picked
+    for a taller canvas may differ, so the heights tried only bound it."""
+    if tall > MAX_SIDE or not fits(tall):
+        return tall
+    while tall - short > 1:
+        middle = (short + tall) // 2
+        short, tall = (short, middle) if fits(middle) else (middle, tall)
+    return tall
 
 
 def _arranged(layout_at, panel_at, canvas, panel: bool, readable, scale: float, tried: list):

@@ -5,7 +5,7 @@ they need. Used by the layouts to size their cells."""
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -30,6 +30,7 @@ def row_values(trace: Trace) -> dict[Row, list[float]]:
 # A layout sizes its cells several times over (at each width it tries);
 # the trace's numbers are read once per trace.
 _ROW_VALUES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_MADE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # formats and widths, per trace
 
 
 def _row_values(trace: Trace) -> dict[Row, tuple[float, ...]]:
@@ -68,6 +69,8 @@ class RowNumbers:
 
     values: dict[Row, list[float]]
     formats: dict[Row, RowFormat]
+    # Each row's texts, and their widest at each size, measured once.
+    _measured: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, trace: Trace, decimals: int | None, max_chars: int, room: tuple[float | dict[str, float], float] | None = None) -> RowNumbers:
@@ -76,14 +79,20 @@ class RowNumbers:
         "input", "kernel", "output"; and type px), within that many pixels
         at that size where fewer digits can do it."""
         values = row_values(trace)
+        # One trace's formats and widths are worked out once: a layout
+        # search asks for them at every width and type size it tries.
+        made = _MADE.setdefault(trace, {})
+        measured = made.setdefault("widths", {})
         formats = {}
         for row, found in values.items():
             pixels = None if room is None else room[0][row[0]] if isinstance(room[0], dict) else room[0]
             for chars in range(max_chars, 2, -1):
-                formats[row] = row_format(found, decimals, chars)
-                if room is None or cls(values, formats).needed(row, room[1]) <= pixels:
+                if (row, decimals, chars) not in made:
+                    made[row, decimals, chars] = row_format(found, decimals, chars)
+                formats[row] = made[row, decimals, chars]
+                if room is None or cls(values, formats, measured).needed(row, room[1]) <= pixels:
                     break
-        return cls(values, formats)
+        return cls(values, formats, measured)
 
     def block_width(self, block: str, px: float) -> float:
         """The width the widest number of ``block``'s rows ("input",
@@ -92,9 +101,15 @@ class RowNumbers:
 
     def needed(self, row: Row, px: float) -> float:
         """The width ``row``'s widest number takes at ``px`` (input cells may be italic)."""
-        family = "sans-italic" if row[0] == "input" else "sans"
         fmt = self.formats[row]
-        return max((text_width(fmt.text(v), family, px, bold=True) for v in self.values[row]), default=0.0)
+        key = (row, fmt, px)
+        if key not in self._measured:
+            family = "sans-italic" if row[0] == "input" else "sans"
+            texts = self._measured.get((row, fmt))
+            if texts is None:
+                texts = self._measured[(row, fmt)] = tuple(dict.fromkeys(fmt.text(v) for v in self.values[row]))
+            self._measured[key] = max((text_width(text, family, px, bold=True) for text in texts), default=0.0)
+        return self._measured[key]
 
     def width(self, px: float) -> float:
         """The width the widest number of any row takes at ``px``."""

@@ -55,11 +55,11 @@ def stripes(L: Layout1D) -> list[tuple[Box, int]]:
     return result
 
 
-def legend_places(groups: int, width: float, scale: float, px: float, top: float) -> list[tuple[float, float]]:
+def legend_places(groups: int, width: float, scale: float, px: float, top: float, lead: float = 0.0) -> list[tuple[float, float]]:
     """Where each group's legend entry starts (x, middle y): left to right,
-    wrapping within the figure's margins."""
+    wrapping within the figure's margins; ``lead``: room kept before the first."""
     margin, swatch = 28 * scale, 0.8 * px
-    places, x, y = [], margin, top
+    places, x, y = [], margin + lead, top
     for group in range(groups):
         step = swatch + 6 * scale + text_width(f"group {group}", size=px) + 22 * scale
         if x > margin and x + step > width - margin:

@@ -25,8 +25,9 @@ def labels(L: Layout2D) -> list[Label]:
         Label(L.output_x, L.output_top - 0.55 * HEADER * s if L.stacked else min(y, L.output_top - 0.55 * HEADER * s), "Output", L.label_px, align="left", bold=True),
     ]
     px = L.label_px * 0.8
+    if L.lens is not None or L.kernel_below:
+        del result[1]  # the lenses write the weights; a kernel below its grid is named as it moves
     if L.lens is not None:
-        del result[1]  # the lenses write the weights
         result.extend(_lens_titles(L, px))
     rows = L.padded_shape[0]
     if L.in_channels == 1 and L.out_channels == 1:
@@ -42,22 +43,36 @@ def labels(L: Layout2D) -> list[Label]:
             result.append(Label(box.x - 10 * s, middle, f"ch {channel}", px, "muted", "right"))
         else:  # right of the grid: the arrows cross the gap on its left
             result.append(Label(box.x + L.output_shape[1] * L.output_w + 8 * s, middle, f"ch {channel}", px, "muted", "left"))
-    if L.groups > 1:
-        # Over the "Output" heading, which stands over the higher of the two columns.
-        top = min(L.grid_top, L.output_top)
-        result.append(Label(L.output_x, top - 1.2 * HEADER * s, f"groups={L.groups}", px, "muted", "left"))
+    if L.groups > 1:  # before the legend, under the grids: clear of the headings over them
+        result.append(Label(legend_places(1, L.width, s, px, L.legend_top)[0][0], L.legend_top, groups_word(L.groups), px, "muted", "left"))
     return result
 
+
 def legend(L: Layout2D) -> list[tuple[Box, int, Label]]:
-    """What the stripes' colours mean, as in 1-D: a swatch and "group g" for each group."""
+    """What the stripes' colours mean, as in 1-D: a swatch and "group g" for
+    each group, after the word ``groups=G`` (``labels``)."""
     if L.groups == 1:
         return []
-    px = L.label_px * 0.8
+    px, s = L.label_px * 0.8, L.scale
     swatch = 0.8 * px
     return [
-        (Box(x, y - swatch / 2, swatch, swatch), group, Label(x + swatch + 6 * L.scale, y, f"group {group}", px, "muted", "left"))
-        for group, (x, y) in enumerate(legend_places(L.groups, L.width, L.scale, px, L.legend_top))
+        (Box(x, y - swatch / 2, swatch, swatch), group, Label(x + swatch + 6 * s, y, f"group {group}", px, "muted", "left"))
+        for group, (x, y) in enumerate(legend_places(L.groups, L.width, s, px, L.legend_top, groups_lead(L.groups, s, px)))
     ]
+
+
+def groups_word(groups: int) -> str:
+    return f"groups={groups}"
+
+
+def groups_lead(groups: int, s: float, px: float) -> float:
+    """The room ``groups=G`` takes before the legend's first swatch."""
+    return text_width(groups_word(groups), size=px) + 14 * s
+
+
+def legend_bottom(groups: int, width: float, s: float, px: float, top: float) -> float:
+    """The middle of the legend's last line."""
+    return legend_places(groups, width, s, px, top, groups_lead(groups, s, px))[-1][1]
 
 
 def stripes(L: Layout2D) -> list[tuple[Box, int]]:
@@ -84,15 +99,13 @@ def padding_labels(L: Layout2D, word: str) -> list[Label]:
     px, s = L.label_px * 0.85, L.scale
     y = L.grid_top - 0.55 * HEADER * s
     # Beside "Input" where there is room, else on the line over it, clear
-    # of whose kernel is shown (over the kernel) and the groups (over the
-    # outputs): the mode alone ("reflect") where the whole does not fit.
+    # of whose kernel is shown (over the kernel): the mode alone
+    # ("reflect") where the whole does not fit.
     if x - text_width(word, size=px) < L.input_x + text_width("Input", size=L.label_px, bold=True) + 12 * s:
         x, y = L.input_x, L.grid_top - 1.2 * HEADER * s
         ends = [L.width - 20 * s]
-        if L.lens is None and L.out_channels > 1:
+        if L.lens is None and not L.kernel_below and L.out_channels > L.groups:
             ends.append(L.kernel_x - 8 * s)
-        if L.groups > 1 and L.output_x > x:
-            ends.append(L.output_x - 8 * s)
         text = next((t for t in (word, word.split()[0]) if x + text_width(t, size=px) <= min(ends)), word.split()[0])
         return [Label(x, y, text, px, "padding", align="left")]
     return [Label(x, y, word, px, "padding", align="right")]

@@ -23,8 +23,7 @@ from ..engine import Step, Trace
 from ..errors import SpecError
 from ..report import sum_lines
 from ..spec import ConvSpec
-from . import arrows2d, labels2d, overview2d, place2d, sizing2d
-from .labels1d import legend_places
+from . import arrows2d, labels2d, overview2d, place2d, sizing2d, sums2d
 from .labels2d import HEADER
 from .layout import Arrow, Box, Label
 from .layout import fit_number as _fit_number
@@ -32,14 +31,16 @@ from .lens2d import Lenses
 from .fonts import fit_text, text_width
 from .panel import panel_height
 from .place2d import LABEL_COLUMN, MARGIN
-from .sizing2d import BASE_WIDTH, LEGIBLE_CELL, LEVELS, MAX_CELL_CHARS, MIN_SCALE
+from .sizing2d import BASE_WIDTH, LEGIBLE_CELL, MAX_CELL_CHARS, MIN_SCALE, OWNER, label_size
 
+OWNER_LINE = 1.5  # its line's height, in its type size
 PLAIN_OVER_LENS = 3.0  # grids with numbers in cells this much taller than an overview's are still preferred (all the numbers at once)
 
 # Past these a figure cannot be read: grids too many or too large to see at once.
 MAX_SIDE = 64  # padded cells along an axis
 MAX_CHANNELS = 16  # input or output channels
 MAX_STEPS = 100_000  # pictures are budgeted by --max-frames; this bounds the trace
+MAX_WIDTH = 3840  # --width's most
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class Layout2D:
     sizes: dict = None  # each row's one type size for its cells, by (block, channel)
     legend_top: float = 0.0  # the middle of the group legend's first line
     lens: Lenses | None = None  # a grid too large for numbers in its cells: where its lenses go
+    kernel_below: bool = False  # each kernel under its channel's grid, level with the window's columns
 
     # -- cells ---------------------------------------------------------------
     def input_cell(self, channel: int, position: tuple[int, ...]) -> Box:
@@ -109,11 +111,16 @@ class Layout2D:
         if self.lens is not None:
             return None
         row, column = index
-        top = self.inputs[channel][1]
+        left, top = self.inputs[channel]
         span = self.outline(channel, window)
+        if self.kernel_below:  # under the window's columns, kept within the grid's
+            width = self.kernel_size[1] * self.kernel_w
+            x = min(max(span.cx - width / 2, left), left + self.padded_shape[1] * self.cell - width)
+            y = top + (self.padded_shape[0] + place2d.KERNEL_GAP) * self.cell_h
+            return Box(x + column * self.kernel_w, y + row * self.cell_h, self.kernel_w, self.cell_h)
         height = self.kernel_size[0] * self.cell_h
         y = min(max(span.cy - height / 2, top), top + self.padded_shape[0] * self.cell_h - height)
-        x = self.kernel_x + self.inputs[channel][0] - self.input_x  # beside its channel's grid
+        x = self.kernel_x + left - self.input_x  # beside its channel's grid
         return Box(x + column * self.kernel_w, y + row * self.cell_h, self.kernel_w, self.cell_h)
 
     def links(self, channel: int, window) -> list[tuple[tuple[float, float], tuple[float, float]]]:
@@ -126,6 +133,9 @@ class Layout2D:
         first = self.kernel_grid_cell(channel, (0, 0), window)
         rows = self.kernel_size[0]
         edge = self.heavy_edge
+        if self.kernel_below:  # from the window's bottom corners down to the kernel's top ones
+            right = first.x + self.kernel_size[1] * self.kernel_w
+            return [((span.x - edge, span.bottom + edge), (first.x, first.y)), ((span.right + edge, span.bottom + edge), (right, first.y))]
         return [
             ((span.right + edge, span.y - edge), (first.x, first.y)),
             ((span.right + edge, span.bottom + edge), (first.x, first.y + rows * self.cell_h)),
@@ -186,7 +196,7 @@ class Layout2D:
         """The step's sum lines, each broken where it is wider than the room."""
         result = []
         for line in sum_lines(step, formats=self.formats):
-            result.extend(_break(line, self.expression_room, self.expression_px))
+            result.extend(sums2d.broken(line, self.expression_room, self.expression_px))
         return result
 
     def product_lines(self, windows, lines):
@@ -218,13 +228,26 @@ class Layout2D:
         the first lens's title)."""
         if self.lens is not None:
             x, y = self.lens.inputs[0]
-            y += self.lens.in_size[1] + 1.25 * self.lens.title_room
-            return Label(x, y, text, self.label_px * 0.8, "muted", align="left")
-        return Label(self.kernel_x, self.grid_top - 1.2 * HEADER * self.scale, text, self.label_px * 0.8, "muted", align="left")
+            y += self.lens.in_size[1] + self.lens.title_room + 0.5 * OWNER_LINE * OWNER * self.label_px
+            return Label(x, y, text, self.label_px * OWNER, "muted", align="left")
+        return Label(self.kernel_x, self.grid_top - 1.2 * HEADER * self.scale, text, self.label_px * OWNER, "muted", align="left")
 
     def kernel_labels(self, steps, owner: str | None) -> list[Label]:
-        """Only whose kernel is shown: the kernel's grid keeps its place and names."""
-        return [] if owner is None else [self.kernel_owner(owner)]
+        """Only whose kernel is shown: the kernel's grid keeps its place and
+        names. A kernel below its grid moves with the window: its name (and
+        whose it is) under the first channel's, moving with it."""
+        if not self.kernel_below or not steps:
+            return [] if owner is None else [self.kernel_owner(owner)]
+        first = self.kernel_grid_cell(0, (self.kernel_size[0] - 1, 0), steps[0].window)
+        line = place2d.KERNEL_NAME * self.label_px
+        # Each line under the kernel, kept clear of the next tile's name and grid.
+        left, right = self.input_x, self.input_x + self.padded_shape[1] * self.cell + 0.8 * LABEL_COLUMN * self.scale
+        result = []
+        for k, (text, px, bold, ink) in enumerate([("Kernel", self.label_px, True, "text"), (owner, self.label_px * OWNER, False, "muted")]):
+            if text is not None:
+                x = max(left, min(first.x, right - text_width(text, size=px, bold=bold)))
+                result.append(Label(x, first.bottom + (k + 0.5) * line, text, px, ink, align="left", bold=bold))
+        return result
 
     def same_band(self, a: Box, b: Box) -> bool:
         return True  # one band: the kernel glides straight
@@ -246,24 +269,6 @@ class Layout2D:
         return Label(self.width - 28 * self.scale, self.height - 14 * self.scale, text, px, "muted", align="right")
 
 
-def _break(line: str, room: float, px: float) -> list[str]:
-    """A sum line broken between terms where it is wider than ``room``."""
-    if text_width(line, size=px) <= room:
-        return [line]
-    words = line.split(" + ")
-    lines, current = [], ""
-    for i, word in enumerate(words):
-        piece = word if i == 0 else "+ " + word
-        candidate = f"{current} {piece}" if current else piece
-        if current and text_width(candidate, size=px) > room:
-            lines.append(current)
-            current = "  " + piece
-        else:
-            current = candidate
-    lines.append(current)
-    return lines
-
-
 def check_drawable(spec: ConvSpec) -> None:
     """Refuse, before any work, a 2-D convolution no figure can show legibly."""
     for name, size in zip(spec.axis_names, spec.padded_shape):
@@ -278,36 +283,36 @@ def check_drawable(spec: ConvSpec) -> None:
         raise SpecError("size", f"{steps:,} steps (output elements) are more than a figure traces (at most {MAX_STEPS:,})")
 
 
-def compute_layout(
-    trace: Trace, width: int = BASE_WIDTH, panel: bool = True, title: str | None = None, decimals: int | None = None,
-    scale: float | None = None, height: float | None = None,
-) -> Layout2D:
-    """The figure's geometry, ``width`` px wide; ``height`` (a canvas's):
-    among the arrangements, one no taller where there is one."""
+def _laid_out(trace: Trace, width: int, panel: bool, title: str | None, decimals: int | None, scale: float | None, height: float | None) -> Layout2D:
+    """``compute_layout``'s geometry, unchecked."""
     spec = trace.spec
     # ``scale``: the figure is part of a wider picture (a canvas) whose width sets the type.
     s = scale or max(width / BASE_WIDTH, MIN_SCALE)
     least_px = (scale * BASE_WIDTH if scale else width) / 60  # the README's floor for any text
-    # A line over the block names says whose kernel is shown, and the groups.
-    top = 18 * s + (HEADER + (18 if spec.groups > 1 or spec.out_channels > 1 else 0)) * s
-    written = sizing2d.RowNumbers.of(trace, decimals, MAX_CELL_CHARS)  # each row's numbers, written in full
-    lines: dict = {}  # the sum lines' count, by the room they have
+    # A line over the block names says whose kernel is shown.
+    top = 18 * s + (HEADER + (18 if spec.out_channels > spec.groups else 0)) * s
+    memo = sums2d.memo(trace)
+    if ("written", decimals) not in memo:  # each row's numbers, written in full
+        memo["written", decimals] = sizing2d.RowNumbers.of(trace, decimals, MAX_CELL_CHARS)
+    written = memo["written", decimals]
+    lines = memo.setdefault("lines", {})  # the sum lines' count, by the room they have
 
     def finish(placed, kind):
         return _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, lines)
 
     def overview(tall):
         return overview2d.geometry(
-            trace, width, s, top, least_px, written, LABEL_COLUMN, MARGIN, LEGIBLE_CELL * least_px, spec.out_channels > spec.groups, tall,
+            trace, width, s, top, least_px, written, LABEL_COLUMN, MARGIN, LEGIBLE_CELL * least_px,
+            OWNER_LINE * OWNER * label_size(s, least_px) if spec.out_channels > spec.groups else 0.0, tall,
         )
 
     tall = place2d.GRIDS_TALL * width
-    chosen = _numbered(spec, width, s, top, written, least_px, tall)
+    chosen = place2d.numbered(spec, width, s, top, written, least_px, tall)
     if chosen is None:
         # Taller than the bound with numbers in cells, where the overview
         # would not be much shorter: all the numbers at once read better.
         lensed = (overview(tall), None)
-        chosen = _numbered(spec, width, s, top, written, least_px, math.inf)
+        chosen = place2d.numbered(spec, width, s, top, written, least_px, math.inf)
         if chosen is None or chosen[0].bottom - top > PLAIN_OVER_LENS * (lensed[0].bottom - top):
             chosen = lensed
     layout = finish(*chosen)
@@ -319,7 +324,7 @@ def compute_layout(
     # not made an overview to fit: the canvas tries smaller type first).
     for _ in range(2):  # what goes under the grids changes a little with the arrangement
         room = height - (layout.height - chosen[0].bottom) - top
-        fitted = _numbered(spec, width, s, top, written, least_px, room) if chosen[1] is not None else (overview(room), None)
+        fitted = place2d.numbered(spec, width, s, top, written, least_px, room) if chosen[1] is not None else (overview(room), None)
         if fitted is None:
             break
         candidate = finish(*fitted)
@@ -330,15 +335,27 @@ def compute_layout(
     return layout
 
 
-def _numbered(spec, width: int, s: float, top: float, written, least_px: float, tall: float):
-    """The grids with every number in its cell, at the largest type that
-    some arrangement within ``tall`` px holds, and that type; None if none does."""
-    for shrink, over_tag in LEVELS:
-        kind = sizing2d.cell_type(written, least_px, s, shrink, over_tag)
-        placed = place2d.plain(spec, width, s, top, kind, tall)
-        if placed is not None:
-            return placed, kind
-    return None
+def compute_layout(
+    trace: Trace, width: int = BASE_WIDTH, panel: bool = True, title: str | None = None, decimals: int | None = None,
+    scale: float | None = None, height: float | None = None,
+) -> Layout2D:
+    """The figure's geometry, ``width`` px wide; ``height`` (a canvas's):
+    among the arrangements, one no taller where there is one. Refused
+    where an overview's lenses cannot write every number in its cell at
+    the type floor, naming (a figure of its own width) the least width
+    that does."""
+    layout = _laid_out(trace, width, panel, title, decimals, scale, height)
+    if layout.lens is None or overview2d.legible(trace, layout):
+        return layout  # a grid's cells are sized for their numbers
+    rule = f"{width} px is too narrow to write every number of this 2-D figure in its cells (none under 1/60 of the width)"
+    if scale is None and height is None:
+        wider = width
+        while wider < MAX_WIDTH:
+            wider = min(MAX_WIDTH, math.ceil(wider * 1.1))
+            found = _laid_out(trace, wider, panel, title, decimals, None, None)
+            if found.lens is None or overview2d.legible(trace, found):
+                raise SpecError("width", f"{rule}: use --width {wider} or more")
+    raise SpecError("width", rule)
 
 
 def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, lines: dict) -> Layout2D:
@@ -351,12 +368,15 @@ def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, l
     else:
         lens = placed.lens
         rooms = {"input": lens.in_w - 8, "kernel": lens.in_w - 8, "output": lens.out_w - 8}
-        numbers = sizing2d.RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (rooms, lens.value_px))
+        key = ("lens numbers", decimals, lens.in_w, lens.out_w, lens.value_px)
+        if key not in lines:
+            lines[key] = sizing2d.RowNumbers.of(trace, decimals, MAX_CELL_CHARS, (rooms, lens.value_px))
+        numbers = lines[key]
         value_px = tag_px = lens.value_px
         tag_w, tag_h, sizes = placed.cell, placed.cell, None
     y = placed.bottom
     input_x = placed.input_x
-    label_px = max(15 * s, least_px / 0.8)  # its smallest use is 0.8 of it
+    label_px = label_size(s, least_px)
     expression_px = max(15 * s, least_px)
     expression_left = max(MARGIN * s, input_x - LABEL_COLUMN * s * 0.6)
     expression_room = width - MARGIN * s - expression_left
@@ -369,20 +389,19 @@ def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, l
         expression_left=expression_left, expression_room=expression_room, padded_shape=spec.padded_shape,
         kernel_size=spec.kernel_size, output_shape=spec.output_shape[1:], in_channels=spec.in_channels, out_channels=spec.out_channels,
         groups=spec.groups, padded=bool((trace.roles != "input").any()), formats=numbers.formats, least_px=least_px,
-        sizes=sizes, lens=placed.lens,
+        sizes=sizes, lens=placed.lens, kernel_below=placed.kernel_below,
     )
-    key = (round(expression_room), expression_px, tuple(numbers.formats.items()))
+    written = tuple(numbers.formats.items())
+    key = (round(expression_room), expression_px, written)
     if key not in lines:
-        # Each group's sums get their own lines: room for the longest of each.
-        longest: dict[int, int] = {}
-        for step in trace.steps:
-            longest[step.group] = max(longest.get(step.group, 1), len(probe.lines(step)))
-        lines[key] = max(1, sum(longest.values()))
+        if written not in lines:  # every step's sum lines, unbroken: the same at any width
+            lines[written] = [(step.group, tuple(sum_lines(step, formats=numbers.formats))) for step in trace.steps]
+        lines[key] = sums2d.lines_needed(lines[written], expression_room, expression_px)
 
     legend_top = 0.0
     if spec.groups > 1:  # under the grids: what the stripes' colours mean
         legend_top = y + 18 * s + label_px * 0.4
-        y = legend_places(spec.groups, width, s, label_px * 0.8, legend_top)[-1][1] + label_px * 0.4
+        y = labels2d.legend_bottom(spec.groups, width, s, label_px * 0.8, legend_top) + label_px * 0.4
     y += 26 * s + sums_line  # the step counter over the sums
     sums_top = y
     y += lines[key] * sums_line + 10 * s

@@ -275,7 +275,7 @@ def draw_marks(renderer, p, shot, page: Page, before=None, before_page: Page | N
     Gliding from ``before``'s windows on the same page, they slide."""
     L, theme = renderer.layout, renderer.theme
     lens: Lenses = L.lens
-    steps = [renderer.step(i) for i in (shot.steps or renderer._pictures[-1])]
+    steps = [renderer.step(i) for i in (shot.steps or renderer.last_picture)]
     origin = page[0]
     gliding = before is not None and before_page == page
     olds = [renderer.step(i) for i in before] if gliding else [None] * len(steps)

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import math
 
+from .cells import row_values
+from .labels2d import HEADER
+from .layout import Box
 from .lens2d import RINGS, Lenses, lens_cell, needs, spans
 from .place2d import Placement, lane
 from .sizing2d import OVER_TAG, quarter
@@ -26,14 +29,15 @@ APART = 26  # px at 1080: between a lens's title and the next channel's grid
 LEAST_OVERVIEW = 3.0  # px: an overview cell, at least
 TALL = 0.75  # an overview grid is no taller than this many widths
 GRIDS_TALL = 1.0  # the tiles' columns aim at no more than this many widths of height
+STACKED_OVERVIEW = 0.5  # tiles in one column: an overview this many times as tall as the lens, at most
 
 
-def geometry(trace, width: int, s: float, top: float, least_px: float, numbers, label_column: float, margin: float, largest: float, owner_line: bool, tall: float | None = None) -> Placement:
+def geometry(trace, width: int, s: float, top: float, least_px: float, numbers, label_column: float, margin: float, largest: float, owner_line: float, tall: float | None = None) -> Placement:
     """The 2-D layout's grids, lenses and cells as an overview: ``numbers``
     (``RowNumbers``) tell how wide each block's widest number is written at
     a type size; ``largest`` is the
     overview cell not to exceed (one with legible numbers would not need a
-    lens); ``owner_line`` leaves a line under each input lens for whose
+    lens); ``owner_line``: the height of a line left under each input lens for whose
     kernel is shown; ``tall``: the tiles' height to aim at (by default
     ``GRIDS_TALL`` widths)."""
     spec = trace.spec
@@ -77,7 +81,7 @@ def geometry(trace, width: int, s: float, top: float, least_px: float, numbers, 
         for _ in range(40):  # the largest overview cell that fits
             middle = (low + high) / 2
             low, high = (middle, high) if across(middle) <= spare else (low, middle)
-        below_input = under + in_span[0] * cell + title_room * (2 if owner_line else 1)
+        below_input = under + in_span[0] * cell + title_room + owner_line
         below_output = under + out_span[0] * cell + title_room
         down_in = math.ceil(c_in / n_in) * (rows * low + below_input + apart)
         down_out = math.ceil(c_out / n_out) * (out_rows * low + below_output + apart)
@@ -100,13 +104,23 @@ def geometry(trace, width: int, s: float, top: float, least_px: float, numbers, 
                 key = (fit[1] > tall, fit[1] if fit[1] > tall else level, n_in + n_out)
                 if best is None or key < best[0]:
                     best = (key, ring, out_ring, in_span, out_span, n_in, n_out, fit[0])
-    if best is None:
-        ring, out_ring = RINGS[-1]
-        in_span, out_span = needs(spec, ring, out_ring)
-        shrink = min(1.0, room / (in_span[1] * in_cw + out_span[1] * out_cw))
-        cell, in_cw, out_cw = (max(1, math.floor(v * shrink)) for v in (cell, in_cw, out_cw))
+    stacked = best is None
+    if stacked:
+        # No lenses side by side: the output's tiles go under the input's,
+        # each lens as wide as the room (the arrows run down the right);
+        # the overviews lower than the lenses. Last, smaller cells.
         n_in = n_out = 1
-        oc = LEAST_OVERVIEW
+
+        def widest_lens(level):
+            spans_ = needs(spec, *level)
+            return max(spans_[0][1] * in_cw, spans_[1][1] * out_cw)
+
+        ring, out_ring = next((level for level in RINGS if widest_lens(level) <= room), RINGS[-1])
+        in_span, out_span = needs(spec, ring, out_ring)
+        shrink = min(1.0, room / widest_lens((ring, out_ring)))
+        cell, in_cw, out_cw = (max(1, math.floor(v * shrink)) for v in (cell, in_cw, out_cw))
+        high = min(largest, TALL * width / max(rows, out_rows), STACKED_OVERVIEW * max(in_span[0], out_span[0]) * cell / max(rows, out_rows))
+        oc = max(min(LEAST_OVERVIEW, high), min(high, room / max(columns, out_columns)))
     else:
         key, ring, out_ring, in_span, out_span, n_in, n_out, oc = best
         if n_in == n_out == 1:
@@ -118,15 +132,16 @@ def geometry(trace, width: int, s: float, top: float, least_px: float, numbers, 
             if fit is not None and (fit[1] <= tall or key[0]):
                 (in_span, out_span), oc = wide, fit[0]
     in_w, out_w = in_span[1] * in_cw, out_span[1] * out_cw
-    below_input = under + in_span[0] * cell + title_room * (2 if owner_line else 1)
+    below_input = under + in_span[0] * cell + title_room + owner_line
     below_output = under + out_span[0] * cell + title_room
 
     input_x = (margin + label_column) * s
     in_tile, out_tile = max(columns * oc, in_w), max(out_columns * oc, out_w)
-    output_x = input_x + n_in * in_tile + (n_in - 1) * pitch + GAP * s
+    output_x = input_x if stacked else input_x + n_in * in_tile + (n_in - 1) * pitch + GAP * s
     in_step, out_step = rows * oc + below_input + apart, out_rows * oc + below_output + apart
+    output_top = top + c_in * in_step + HEADER * s if stacked else top  # stacked: room for the "Output" heading
     inputs = tuple((input_x + (k % n_in) * (in_tile + pitch), top + (k // n_in) * in_step) for k in range(c_in))
-    outputs = tuple((output_x + (k % n_out) * (out_tile + pitch), top + (k // n_out) * out_step) for k in range(c_out))
+    outputs = tuple((output_x + (k % n_out) * (out_tile + pitch), output_top + (k // n_out) * out_step) for k in range(c_out))
     lens = Lenses(
         cell=cell, in_w=in_cw, out_w=out_cw, value_px=value_px, tag_px=tag_px, title_px=title_px,
         inputs=tuple((round(x), round(y + rows * oc + under)) for x, y in inputs),
@@ -134,9 +149,23 @@ def geometry(trace, width: int, s: float, top: float, least_px: float, numbers, 
         in_span=in_span, out_span=out_span, padded_shape=(rows, columns), output_shape=(out_rows, out_columns), ring=ring,
         out_ring=out_ring,
     )
-    bottom = max(top + math.ceil(c_in / n_in) * in_step, top + math.ceil(c_out / n_out) * out_step) - apart
+    bottom = max(top + math.ceil(c_in / n_in) * in_step, output_top + math.ceil(c_out / n_out) * out_step) - apart
     lanes = tuple(lane(k, n_in, c_in, x + in_tile, y + in_step - apart, pitch, apart) for k, (x, y) in enumerate(inputs))
     return Placement(
-        cell=oc, cell_h=oc, kernel_w=oc, output_w=oc, input_x=input_x, kernel_x=input_x, output_x=output_x, grid_top=top, output_top=top,
-        inputs=inputs, outputs=outputs, bottom=bottom, lens=lens, lanes=lanes,
+        # Stacked, the arrows' gutter is right of the kernel's last column
+        # (``arrows2d``): here, right of the widest tile.
+        cell=oc, cell_h=oc, kernel_w=oc, output_w=oc, input_x=input_x, output_x=output_x, grid_top=top, output_top=output_top,
+        kernel_x=input_x + max(in_tile, out_tile) - spec.kernel_size[1] * oc if stacked else input_x,
+        inputs=inputs, outputs=outputs, bottom=bottom, lens=lens, lanes=lanes, stacked=stacked,
     )
+
+
+def legible(trace, layout) -> bool:
+    """Whether a lens cell writes every number its row shows, and a tag every weight."""
+    lens = layout.lens
+    widths = {"input": lens.in_w, "kernel": lens.in_w, "output": lens.out_w}
+    for row, values in row_values(trace).items():
+        box = Box(0, 0, widths[row[0]], lens.tag_h if row[0] == "kernel" else lens.cell)
+        if not all(layout.cell_label(value, italic, box, row)[0] for value in values for italic in ((False, True) if row[0] == "input" else (False,))):
+            return False
+    return True

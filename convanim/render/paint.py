@@ -17,18 +17,9 @@ from .theme import TRANSPARENT, hex_rgb
 
 
 # px: a canvas's arrays are kept in whole blocks of this side, padded past
-# the picture, so that a set of blocks is copied in one call (``paste_blocks``).
+# the picture, so that the tiles a frame changed (``incremental``) are whole
+# blocks of its arrays however near the picture's edge.
 BLOCK = 16
-
-
-def _blocks(array: np.ndarray) -> np.ndarray:
-    """A view of ``array`` (rows and columns whole BLOCKs) as (block row,
-    block column, BLOCK) rows of a block's pixels, each row one item of
-    raw bytes: numpy copies a few large items much faster than many bytes."""
-    height, width = array.shape[:2]
-    row = BLOCK * array.itemsize * (array.shape[2] if array.ndim == 3 else 1)
-    items = array.reshape(height, -1).view(f"V{row}")  # (height, block columns)
-    return items.reshape(height // BLOCK, BLOCK, width // BLOCK).swapaxes(1, 2)
 
 
 class _TileCache:
@@ -94,7 +85,7 @@ class Painter:
     @classmethod
     def blank(cls, width: int, height: int, colour: str) -> Painter:
         """A canvas of ``colour``, or a transparent one for ``"transparent"``;
-        its arrays padded to whole blocks (``paste_blocks``)."""
+        its arrays padded to whole blocks (``BLOCK``)."""
         rows, columns = -(-height // BLOCK) * BLOCK, -(-width // BLOCK) * BLOCK
         pixels = np.zeros((rows, columns, 4), np.uint8)
         if colour == TRANSPARENT:
@@ -138,15 +129,6 @@ class Painter:
         self.pixels[top:bottom, left:right] = other.pixels[top:bottom, left:right]
         if self.alpha is not None:
             self.alpha_pixels[top:bottom, left:right] = other.alpha_pixels[top:bottom, left:right]
-
-    def paste_blocks(self, other: Painter, rows: np.ndarray, columns: np.ndarray) -> None:
-        """Copy ``other``'s pixels in the BLOCK×BLOCK blocks at (``rows[i]``,
-        ``columns[i]``), counted in blocks: one call however many there are
-        (a window's outline, a sum line, a connector across the figure)."""
-        mine, theirs = _blocks(self.pixels), _blocks(other.pixels)
-        mine[rows, columns] = theirs[rows, columns]
-        if self.alpha is not None:
-            _blocks(self.alpha_pixels)[rows, columns] = _blocks(other.alpha_pixels)[rows, columns]
 
     def shift(self, box: tuple[int, int, int, int], dx: int) -> None:
         """Move the pixels inside the (left, top, right, bottom) ``box`` ``dx``

@@ -154,6 +154,12 @@ class FrameRenderer:
         """Show ``page``'s lenses in the background; the boxes that changed."""
         return self._turner.turn(self._base, page)
 
+    @property
+    def last_picture(self):
+        """The trace step indices of the last picture, where a finished
+        figure's kernels rest."""
+        return self._pictures[-1]
+
     def step(self, index: int) -> Step:
         """The trace's step ``index``, kept while it is drawn: a trace builds
         its steps (and their taps) anew each time one is read."""
@@ -186,7 +192,7 @@ class FrameRenderer:
             # Finished: the kernels rest where they last were, every output
             # written, their products still under them (where they were, a
             # band as tall as the groups would be left empty).
-            last = [self.step(i) for i in self._pictures[-1]]
+            last = [self.step(i) for i in self.last_picture]
             for step in last:
                 if not self.layout.window_bars:  # 2-D: the weights' tags keep their outline and grid
                     self._outline(p, step, step.window)

@@ -60,6 +60,7 @@ class CellType:
     widths: dict[str, float]  # the least cell of each block ("input", "kernel", "output"): its widest number fits across ...
     cell_h: float  # ... and a number stands clear over a tag in its corner
     numbers: RowNumbers
+    label_px: float = 0.0  # the labels' type (a kernel below its grid has its name under it)
 
     @property
     def sizes(self) -> dict[Row, float]:
@@ -81,4 +82,12 @@ def cell_type(numbers: RowNumbers, least_px: float, s: float, shrink: float = 1.
     widths["input"] = max(widths["input"], tag_w + 4)  # and a weight's tag in the corner
     # The number stands over the tag (``Layout2D.number_y``), both clear of the border.
     cell_h = math.ceil(CAP * value_px + tag_h + 6)
-    return CellType(value_px, tag_px, tag_w, tag_h, widths, cell_h, numbers)
+    return CellType(value_px, tag_px, tag_w, tag_h, widths, cell_h, numbers, label_size(s, least_px))
+
+
+OWNER = 0.8  # whose kernel is shown: in type this much smaller than the labels
+
+
+def label_size(s: float, least_px: float) -> float:
+    """The labels' type: its smallest use (``OWNER`` of it) at the floor or above."""
+    return max(15 * s, least_px / OWNER)

@@ -1,0 +1,72 @@
+"""A 2-D figure's sum lines, measured for the layout: how many lines each
+step's sums take broken within the room they have. A layout search (a
+canvas's widths and type sizes) asks this many times of one trace, and a
+large grid's thousand steps take seconds to write out: each trace's lines
+are written once, and lines that differ only in their digits are broken
+once."""
+
+from __future__ import annotations
+
+import weakref
+
+from ..engine import Trace
+from .fonts import text_width
+
+_DIGITS = str.maketrans("123456789", "000000000")
+
+
+def lines_needed(sums, room: float, px: float) -> int:
+    """How many lines the sums take broken within ``room`` (``sums``: each
+    step's group and lines): each group's sums get their own lines, room
+    for the longest of each. Where every digit sets as wide as 0 beside
+    every character these lines hold (tabular figures: DejaVu's), lines
+    that differ only in their digits break alike, and are broken once."""
+    alphabet = set("".join(line for _, texts in sums for line in texts))
+    if _tabular(alphabet, px):
+        sums = dict.fromkeys((group, tuple(line.translate(_DIGITS) for line in texts)) for group, texts in sums)
+    longest: dict[int, int] = {}
+    for group, texts in sums:
+        count = sum(len(broken(line, room, px)) for line in texts)
+        longest[group] = max(longest.get(group, 1), count)
+    return max(1, sum(longest.values()))
+
+
+def _tabular(alphabet: set[str], px: float) -> bool:
+    """Whether every digit, alone and beside each of ``alphabet``, sets as
+    wide as 0 does at ``px`` (so a line's width does not hang on its digits)."""
+    digits = "0123456789"
+    return all(
+        text_width(d, size=px) == text_width("0", size=px)
+        and all(text_width(d + c, size=px) == text_width("0" + c.translate(_DIGITS), size=px)
+                and text_width(c + d, size=px) == text_width(c.translate(_DIGITS) + "0", size=px) for c in alphabet | set(digits))
+        for d in digits
+    )
+
+
+def broken(line: str, room: float, px: float) -> list[str]:
+    """A sum line broken between terms where it is wider than ``room``."""
+    if text_width(line, size=px) <= room:
+        return [line]
+    words = line.split(" + ")
+    lines, current = [], ""
+    for i, word in enumerate(words):
+        piece = word if i == 0 else "+ " + word
+        candidate = f"{current} {piece}" if current else piece
+        if current and text_width(candidate, size=px) > room:
+            lines.append(current)
+            current = "  " + piece
+        else:
+            current = candidate
+    lines.append(current)
+    return lines
+
+
+# What a layout search measures once per trace: a canvas tries many widths
+# and type sizes, and a large grid's sums take seconds to write out.
+_MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def memo(trace: Trace) -> dict:
+    if trace not in _MEMO:
+        _MEMO[trace] = {}
+    return _MEMO[trace]
