@@ -136,12 +136,25 @@ def tile_boxes(touched: np.ndarray, width: int, height: int) -> list[Bounds]:
     return done
 
 
-def restore(canvas, source, touched: np.ndarray) -> None:
-    """Copy ``source``'s pixels into ``canvas`` in the ``touched`` tiles, a
-    box of them at a time (a few plain slice copies: faster than gathering
-    the tiles one by one)."""
-    for box in tile_boxes(touched, canvas.width, canvas.height):
-        canvas.paste_from(source, box)
+def restore(canvas, source, touched: np.ndarray, exact: bool = False) -> None:
+    """Copy ``source``'s pixels into ``canvas`` in the ``touched`` tiles.
+    ``exact``: those tiles only; otherwise a box for each band of tile rows
+    that touched tiles run through, as wide as they reach in it, for a
+    canvas that equals ``source`` outside the touched tiles (the copy
+    changes nothing there, and a few plain slice copies cost less than
+    many small ones)."""
+    if exact:
+        for box in tile_boxes(touched, canvas.width, canvas.height):
+            canvas.paste_from(source, box)
+        return
+    rows = touched.any(axis=1)
+    if not rows.any():
+        return
+    edges = np.flatnonzero(np.diff(rows.astype(np.int8), prepend=0, append=0))
+    for top, bottom in zip(edges[::2].tolist(), edges[1::2].tolist()):
+        columns = np.flatnonzero(touched[top:bottom].any(axis=0))
+        left, right = int(columns[0]), int(columns[-1]) + 1
+        canvas.paste_from(source, _tile_box((left, right - 1), (top, bottom - 1), canvas.width, canvas.height))
 
 
 def _tile_box(run, span, width, height) -> Bounds:

@@ -17,6 +17,7 @@ from .sizing2d import LEVELS, MAX_CELL, CellType, cell_type
 
 LABEL_COLUMN = 64  # "ch 12" beside each grid
 MARGIN = 28
+TIGHT_MARGIN = 12  # the figure's margins where grids with every number fit only so
 GRIDS_TALL = 1.0  # the grids stay within this many widths of height (a figure's own; a canvas sets its own)
 HALF = 0.5  # between two channels' grids, in cells
 CLEARLY_LARGER = 1.1  # an arrangement later in the order is taken for cells this much larger
@@ -49,15 +50,16 @@ class Placement:
 def numbered(spec, width: int, s: float, top: float, written, least_px: float, tall: float):
     """The grids with every number in its cell, at the largest type that
     some arrangement within ``tall`` px holds, and that type; None if none does."""
-    for shrink, over_tag in LEVELS:
-        kind = cell_type(written, least_px, s, shrink, over_tag)
-        placed = plain(spec, width, s, top, kind, tall)
-        if placed is not None:
-            return placed, kind
+    for margin in (MARGIN, TIGHT_MARGIN):  # last, narrower margins before an overview
+        for shrink, over_tag in LEVELS:
+            kind = cell_type(written, least_px, s, shrink, over_tag)
+            placed = plain(spec, width, s, top, kind, tall, margin)
+            if placed is not None:
+                return placed, kind
     return None
 
 
-def plain(spec, width: int, s: float, top: float, kind: CellType, tall: float) -> Placement | None:
+def plain(spec, width: int, s: float, top: float, kind: CellType, tall: float, margin: float = MARGIN) -> Placement | None:
     """The grids with cells that hold their numbers at ``kind``'s type, in
     the arrangement that draws them largest within ``tall`` pixels of
     height: the outputs beside the inputs or under them, the input's
@@ -69,13 +71,13 @@ def plain(spec, width: int, s: float, top: float, kind: CellType, tall: float) -
         for below in (False, True):
             for columns_ in range(1, spec.in_channels + 1):
                 for stacked in (False, True) if n_out == 1 else (False,):
-                    placed = _arranged(spec, width, s, top, kind, columns_, stacked, tall, below, n_out)
+                    placed = _arranged(spec, width, s, top, kind, columns_, stacked, tall, below, n_out, margin)
                     if placed is not None and (best is None or placed.cell_h > CLEARLY_LARGER * best.cell_h):
                         best = placed
     return best
 
 
-def _arranged(spec, width: int, s: float, top: float, kind: CellType, n_in: int, stacked: bool, tall: float, below: bool = False, n_out: int = 1) -> Placement | None:
+def _arranged(spec, width: int, s: float, top: float, kind: CellType, n_in: int, stacked: bool, tall: float, below: bool = False, n_out: int = 1, margin: float = MARGIN) -> Placement | None:
     """The grids with the input's channels in ``n_in`` columns of tiles (a
     channel's grid and its kernel's, beside it or ``below`` it), the
     outputs beside them (in ``n_out`` columns) or under them, no taller
@@ -102,7 +104,7 @@ def _arranged(spec, width: int, s: float, top: float, kind: CellType, n_in: int,
     # Channels' names on the left (and the outputs' on the right, in a row);
     # one channel each has no names: its grids may take the margins' room.
     names = (1 if stacked else 2) if labelled else 0
-    fixed = (LABEL_COLUMN * names + 2 * MARGIN) * s + (n_in + n_out - 2) * pitch
+    fixed = (LABEL_COLUMN * names + 2 * margin) * s + (n_in + n_out - 2) * pitch
     down = in_down + out_down + 1.5 if stacked else max(in_down, out_down)
     across = n_in * (max(columns, k_columns) if below else columns + gap_in + k_columns) + gap_out + (0 if stacked else n_out * out_columns)
     square = min(MAX_CELL * s, (width - fixed) / across, GRIDS_TALL * width / down, tall / down)
@@ -122,9 +124,9 @@ def _arranged(spec, width: int, s: float, top: float, kind: CellType, n_in: int,
         return None
     if labelled:
         left = (0 if not stacked else LABEL_COLUMN) * s
-        input_x = max((MARGIN + LABEL_COLUMN) * s, (width - used - (n_in + n_out - 2) * pitch + left) / 2)
+        input_x = max((margin + LABEL_COLUMN) * s, (width - used - (n_in + n_out - 2) * pitch + left) / 2)
     else:  # a little right of the middle, as where the names would be, where there is room
-        input_x = max(MARGIN * s, min((width - used + LABEL_COLUMN * s) / 2, width - MARGIN * s - used))
+        input_x = max(margin * s, min((width - used + LABEL_COLUMN * s) / 2, width - margin * s - used))
     # Below: where the kernel stands under the last columns (its place is the window's).
     kernel_x = input_x + (columns * w_in - k_columns * w_k if below else columns * w_in + gap_in * gap)
     tile_h = (rows + under) * h + name_px
