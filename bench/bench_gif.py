@@ -1,26 +1,41 @@
-"""Benchmark: the GIF writer alone, on the 1,024-step case's frames.
+"""Benchmark: the GIF writer alone, on the 1,024-step case's frames, as the
+renderer hands them over; and the whole command's time and memory.
 
 The renderer's frames for a 32×32 input, a 3×3 kernel and padding 1 (1,025
-frames of 1080×1238 at the default width) are drawn once and kept in
-memory as the pixels of their changed boxes, compressed; each run replays
-them (patching one picture, not timed) into the GIF writer. Reported, as the
-median of the runs: the CPU milliseconds per frame of encoding in the
-writer's own process, and the file's bytes; with ``--worker``, the encoder
-runs in its forked process as it does when a core is free, and the main
-process's cost of handing a frame over and the child's CPU per frame are
-reported apart.
+frames of about 1080×1200 at the default width) are drawn once and kept in
+memory as their changed boxes' bytes, compressed. Each run replays them as
+the command's writer gets them: the colour bytes of one RGBX canvas (padded
+to whole 16-px blocks), read in place, patched box by box (not timed), with
+the frames' boxes. Reported, as the median of the runs: the CPU
+milliseconds per frame of encoding in the writer's own process, and the
+file's bytes; with ``--worker``, the encoder runs in its second process as
+it does when a core is free, and the main process's cost of handing a frame
+over and the child's CPU per frame are reported apart (and the two files
+compared byte for byte).
 
-    python bench/bench_gif.py [--repeat N] [--worker] [--profile] [--out DIR]
+``--command`` times the whole command instead (``convanim render --size
+32,32 --kernel-size 3 --padding 1``), each run in a fresh process, sampling
+the memory of it and its child: the peak of their proportional set sizes
+added (pages they share counted once, split between them) and each one's
+peak resident set.
 
-Target: at most 3 ms of CPU per frame for encoding, and well under 1 ms
-per frame for handing a frame to the forked encoder.
+``--command --worker`` makes the command use the second process whatever
+the machine's load (a busy machine otherwise keeps the encoder inline).
+
+    python bench/bench_gif.py [--repeat N] [--worker] [--profile] [--command] [--out DIR]
+
+Targets: at most 3 ms of CPU per frame for encoding, at most 0.5 ms per
+frame for handing a frame to the second process; the command under 5 s and
+250 MB.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
+import subprocess
 import sys
 import time
 import zlib
@@ -29,46 +44,52 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET_MS, TARGET_HANDOVER_MS = 3.0, 1.0
+TARGET_MS, TARGET_HANDOVER_MS = 3.0, 0.5
+TARGET_S, TARGET_MB = 5.0, 250
+CASE = dict(size=(32, 32), kernel_size=3, padding=1)
+COMMAND = ["render", "--size", "32,32", "--kernel-size", "3", "--padding", "1"]
 
 
 def record(subject) -> list:
-    """The renderer's frames of ``subject``: the first whole, the others as
-    (duration, changed, boxes, compressed pixels of the boxes)."""
-    from convanim.render import frames
+    """The renderer's frames of ``subject`` as the command's writer gets
+    them: (duration, changed, boxes, the canvas's shape, the frame's size,
+    compressed bytes of the boxes, four a pixel); the first frame whole."""
+    from convanim.render import _counted_frames
+    from convanim.writers.boxes import four_bytes
 
     kept = []
-    for frame in frames(subject):
-        regions = frame.boxes if frame.changed is not None and frame.boxes is not None else None
-        if regions is None:
-            pixels = frame.pixels
-            regions = ((0, 0, pixels.shape[1], pixels.shape[0]),)
-            kept.append((frame.duration_ms, None, None, frame.pixels.shape, _pack(frame.pixels, regions)))
-        else:
-            kept.append((frame.duration_ms, frame.changed, frame.boxes, frame.pixels.shape, _pack(frame.pixels, regions)))
+    for frame in _counted_frames(subject, None, shared=True)[1]:
+        pixels = frame.pixels
+        height, width = pixels.shape[:2]
+        words = four_bytes(pixels)
+        canvas = pixels.base.shape if words is not None else (height, width, pixels.shape[2])
+        source = words if words is not None else pixels
+        whole = frame.changed is None or frame.boxes is None
+        regions = ((0, 0, width, height),) if whole else frame.boxes
+        packed = zlib.compress(b"".join(np.ascontiguousarray(source[t:b, l:r]).tobytes() for l, t, r, b in regions), 1)
+        kept.append((frame.duration_ms, None if whole else frame.changed, None if whole else frame.boxes,
+                     canvas, (height, width), words is not None, packed))
     return kept
 
 
-def _pack(pixels: np.ndarray, regions) -> bytes:
-    return zlib.compress(b"".join(np.ascontiguousarray(pixels[t:b, l:r]).tobytes() for l, t, r, b in regions), 1)
-
-
 def replay(kept):
-    """The recorded frames again, as Frames over one picture patched in place."""
+    """The recorded frames again, as Frames over one canvas patched in
+    place: an RGB view of an RGBX buffer, as the renderer hands them over."""
     from convanim.writers import Frame
 
-    picture = None
-    for duration, changed, boxes, shape, packed in kept:
+    canvas = None
+    for duration, changed, boxes, shape, (height, width), four, packed in kept:
         data = np.frombuffer(zlib.decompress(packed), np.uint8)
-        if picture is None or picture.shape != shape:
-            picture = np.zeros(shape, np.uint8)
-        regions = boxes if changed is not None else ((0, 0, shape[1], shape[0]),)
+        if canvas is None or canvas.shape != shape:
+            canvas = np.zeros(shape, np.uint8)
+        regions = boxes if changed is not None else ((0, 0, width, height),)
         at = 0
         for l, t, r, b in regions:
             count = (b - t) * (r - l) * shape[2]
-            picture[t:b, l:r] = data[at : at + count].reshape(b - t, r - l, shape[2])
+            canvas[t:b, l:r] = data[at : at + count].reshape(b - t, r - l, shape[2])
             at += count
-        yield Frame(picture, duration, changed, boxes=boxes)
+        pixels = canvas[:height, :width, :3] if four else canvas
+        yield Frame(pixels, duration, changed, boxes=boxes)
 
 
 def _children_cpu() -> float:
@@ -78,7 +99,7 @@ def _children_cpu() -> float:
 
 def encode(kept, path: Path, worker: bool) -> tuple[float, float, int]:
     """One run: CPU seconds in this process's ``add`` calls and close, the
-    forked encoder's CPU seconds (0 inline), and the file's bytes."""
+    second process's CPU seconds (0 inline), and the file's bytes."""
     from convanim.writers import gifworker, open_writer
 
     saved = gifworker.can_fork
@@ -97,20 +118,91 @@ def encode(kept, path: Path, worker: bool) -> tuple[float, float, int]:
     return spent, _children_cpu() - children, path.stat().st_size
 
 
+def _memory(pid: int) -> tuple[int, int]:
+    """(PSS, RSS) of ``pid`` in kB, (0, 0) once it is gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            fields = dict(line.split()[:2] for line in f if line.split()[0] in ("Rss:", "Pss:"))
+        return int(fields["Pss:"]), int(fields["Rss:"])
+    except (OSError, KeyError, ValueError):
+        return 0, 0
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds ``pid`` has used so far (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(p) for p in f.read().split()]
+    except OSError:
+        return []
+
+
+def command(path: Path, worker: bool) -> tuple:
+    """One run of the whole command in a fresh process: (wall seconds, peak
+    PSS of it and its children added, peak RSS of it, peak RSS of any child
+    (MB)), the file's bytes, and the CPU seconds of the command and of its
+    child (as last sampled). ``worker``: the encoder's second process
+    is used whatever the load (else the load decides, as it does for users)."""
+    force = "from convanim.writers import gifworker; gifworker.spare_core = lambda: True; " if worker else ""
+    code = f"import sys; {force}from convanim.cli import main; sys.argv[0] = 'convanim'; main()"
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", code, *COMMAND, "-o", str(path)], stdout=subprocess.DEVNULL)
+    peak_pss = peak_rss = peak_child = 0
+    cpu: dict[int, float] = {}  # CPU seconds of the command and its child, last seen
+    before = _children_cpu()
+    while process.poll() is None:
+        pss, rss = _memory(process.pid)
+        children = _children(process.pid)
+        memory = [_memory(child) for child in children]
+        peak_pss = max(peak_pss, pss + sum(p for p, _ in memory))
+        peak_rss = max(peak_rss, rss)
+        peak_child = max([peak_child] + [r for _, r in memory])
+        for pid in [process.pid, *children]:
+            cpu[pid] = max(cpu.get(pid, 0.0), _cpu(pid))
+        time.sleep(0.01)
+    wall = time.perf_counter() - start
+    if process.returncode:
+        raise SystemExit(f"the command failed (exit {process.returncode})")
+    total = _children_cpu() - before
+    child = sum(seconds for pid, seconds in cpu.items() if pid != process.pid)
+    return wall, peak_pss / 1024, peak_rss / 1024, peak_child / 1024, path.stat().st_size, total - child, child
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5, help="timed runs (default 5)")
-    parser.add_argument("--worker", action="store_true", help="encode in the forked process, as with a core free")
+    parser.add_argument("--worker", action="store_true", help="encode in the second process too (with --command: whatever the load)")
     parser.add_argument("--profile", action="store_true", help="print a profile of one inline run")
+    parser.add_argument("--command", action="store_true", help="time the whole command and sample its memory")
     parser.add_argument("--out", type=Path, default=ROOT / "output" / "benchgif", help="where the GIF goes")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    load = os.getloadavg()[0]
+    if args.command:
+        runs = [command(args.out / "command.gif", args.worker) for _ in range(args.repeat)]
+        print(f"convanim {' '.join(COMMAND)}: {len(runs)} runs, load {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
+        print(f"  wall             {statistics.median(r[0] for r in runs):6.2f} s median, {min(r[0] for r in runs):.2f}-{max(r[0] for r in runs):.2f} (target < {TARGET_S:g})")
+        print(f"  peak PSS, added  {statistics.median(r[1] for r in runs):6.0f} MB median, max {max(r[1] for r in runs):.0f} (target < {TARGET_MB})")
+        print(f"  peak RSS         {statistics.median(r[2] for r in runs):6.0f} MB the command, {statistics.median(r[3] for r in runs):.0f} MB its child (medians)")
+        print(f"  CPU              {statistics.median(r[5] for r in runs):6.2f} s the command, {statistics.median(r[6] for r in runs):.2f} s its child (medians)")
+        print(f"  file             {runs[-1][4]:,} bytes")
+        return 0
     from convanim import conv
 
     start = time.perf_counter()
-    kept = record(conv(size=(32, 32), kernel_size=3, padding=1))
+    kept = record(conv(**CASE))
     count = len(kept)
-    print(f"32×32, 3×3, padding 1: {count:,} frames of {kept[0][3][1]}×{kept[0][3][0]} recorded in {time.perf_counter() - start:.1f} s")
+    height, width = kept[0][4]
+    print(f"32×32, 3×3, padding 1: {count:,} frames of {width}×{height} recorded in {time.perf_counter() - start:.1f} s (load {load:.1f})")
     if args.profile:
         import cProfile
         import pstats
@@ -118,16 +210,16 @@ def main(argv: list[str] | None = None) -> int:
         profile = cProfile.Profile()
         profile.runcall(encode, kept, args.out / "profiled.gif", False)
         pstats.Stats(profile).sort_stats("tottime").print_stats(25)
-    runs = [encode(kept, args.out / "writer.gif", args.worker) for _ in range(args.repeat)]
-    own = statistics.median(r[0] for r in runs) / count * 1000
-    size = runs[-1][2]
+    inline = [encode(kept, args.out / "writer.gif", False) for _ in range(args.repeat)]
+    print(f"  encoding inline  {statistics.median(r[0] for r in inline) / count * 1000:6.2f} ms CPU per frame, median of {len(inline)} (target ≤ {TARGET_MS:g})")
+    print(f"  file             {inline[-1][2]:,} bytes")
     if args.worker:
-        child = statistics.median(r[1] for r in runs) / count * 1000
-        print(f"  handing over     {own:6.2f} ms CPU per frame, median of {len(runs)} (target < {TARGET_HANDOVER_MS:g})")
-        print(f"  forked encoder   {child:6.2f} ms CPU per frame (target ≤ {TARGET_MS:g})")
-    else:
-        print(f"  encoding inline  {own:6.2f} ms CPU per frame, median of {len(runs)} (target ≤ {TARGET_MS:g})")
-    print(f"  file             {size:,} bytes")
+        runs = [encode(kept, args.out / "worker.gif", True) for _ in range(args.repeat)]
+        same = (args.out / "worker.gif").read_bytes() == (args.out / "writer.gif").read_bytes()
+        print(f"  handing over     {statistics.median(r[0] for r in runs) / count * 1000:6.2f} ms CPU per frame, median of {len(runs)} (target ≤ {TARGET_HANDOVER_MS:g})")
+        print(f"  second process   {statistics.median(r[1] for r in runs) / count * 1000:6.2f} ms CPU per frame (target ≤ {TARGET_MS:g})")
+        print(f"  the same bytes as inline: {'yes' if same else 'NO'}")
+    print(f"  load at the end  {os.getloadavg()[0]:.1f}")
     return 0
 
 

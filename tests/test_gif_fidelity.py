@@ -23,8 +23,8 @@ from convanim.errors import WriterError
 from convanim.render import RenderOptions
 from convanim.render.theme import hex_rgb
 from convanim.writers import gifworker, open_writer, write_frames
-from convanim.writers.boxes import changed_pixels, pixels_at, put_pixels
-from convanim.writers import gif as gifmodule
+from convanim.writers.boxes import changed_pixels, changed_words, pixels_at, put_pixels, take_words
+from convanim.writers import boxes
 from convanim.writers.gif import GifEncoder
 from convanim.writers.palette import FigurePalette, _keys_to_rgb, frame_keys
 
@@ -139,14 +139,13 @@ def test_frames_read_in_place_from_the_canvas_are_written_as_drawn(second, tmp_p
     first = next(in_place)
     assert not first.pixels.flags.c_contiguous and first.pixels.strides[1] == 4  # read in place, not copied
     forks, words = [], []
-    real_fork, real_words = os.fork, gifworker.four_bytes
+    real_fork, real_words = os.fork, boxes.four_bytes
     monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
     spy = lambda pixels: words.append(real_words(pixels)) or words[-1]  # noqa: E731
-    monkeypatch.setattr(gifworker, "four_bytes", spy)
-    monkeypatch.setattr(gifmodule, "four_bytes", spy)
+    monkeypatch.setattr(boxes, "four_bytes", spy)  # (what finds the changes, in either process)
     path = write_frames(tmp_path / "in-place.gif", itertools.chain([first], in_place))
     assert forks == ([1] if second else [])
-    assert words and all(w is not None for w in words)  # handed over as the canvas's words, one plain copy
+    assert words and all(w is not None for w in words)  # compared as the canvas's words
     assert path.read_bytes() == encode_here(drawn_frames("2-D large glide"))[0]
 
 
@@ -266,6 +265,34 @@ def test_changed_pixels_are_exactly_those_that_differ_inside_the_boxes(channels)
     assert len(changed_pixels(before, before.copy(), [(0, 0, 10, 10)])) == 0
 
 
+def test_changed_words_are_the_colours_that_differ_inside_the_boxes():
+    """A canvas's words of four bytes: a change of the fourth byte alone is
+    no change, a change outside every box is not read (though inside the
+    rectangle around boxes that share rows), and the words read back at the
+    positions found are the frame's, from a canvas wider than the picture."""
+    rng = np.random.default_rng(5)
+    for trial in range(60):
+        height, width = int(rng.integers(1, 90)), int(rng.integers(1, 90))
+        canvas = rng.integers(0, 1 << 32, (height, width + int(rng.integers(0, 20))), np.uint32)
+        words = canvas[:, :width]
+        before = words.copy()
+        fourth = rng.random((height, width)) < 0.3
+        words[fourth] ^= np.uint32(rng.integers(1, 256)) << np.uint32(24)  # not colour
+        colour = rng.random((height, width)) < 0.2
+        words[colour] ^= np.uint32(1) << np.uint32(int(rng.integers(0, 24)))
+        boxes = []
+        for _ in range(int(rng.integers(1, 8))):
+            left, top = int(rng.integers(-5, width)), int(rng.integers(-5, height))
+            boxes.append((left, top, left + int(rng.integers(1, 40)), top + int(rng.integers(1, 12))))
+        inside = np.zeros((height, width), bool)
+        for left, top, right, bottom in boxes:
+            inside[max(0, top) : max(0, bottom), max(0, left) : max(0, right)] = True
+        expected = np.flatnonzero(colour & inside)
+        found = changed_words(words, before, boxes)
+        assert np.array_equal(found, expected)
+        assert np.array_equal(take_words(words, found), words.reshape(-1)[expected])
+
+
 def test_a_flat_fill_keeps_its_colour_when_new_colours_join_the_palette():
     """Arrows crossing the pending output cells bring new shades frame after
     frame; the pending grey, a fill of the first picture, never gives its
@@ -277,3 +304,24 @@ def test_a_flat_fill_keeps_its_colour_when_new_colours_join_the_palette():
     for drawn, shown in zip(frames, decoded(data)):
         flat = (drawn.pixels == pending).all(axis=2)
         assert (shown[flat] == pending).all(), f"{(shown[flat] != pending).any(axis=1).sum()} pending pixels drawn in another grey"
+
+
+def test_grey_text_is_never_drawn_in_another_hue():
+    """A glide brings new fills frame after frame (the window at fractional
+    places over replicate padding); the figure's palette used to give its
+    mid-grey text shades up to them, and the product line's grey text was
+    then drawn blue and brown (about 1,800 pixels a frame)."""
+    rng = np.random.default_rng(1)
+    arguments = dict(
+        input=rng.normal(0, 100, (1, 32, 32)).round(1).tolist(),
+        weight=[[[[-3, 3, -2, 2, -2], [0, 1, 1, 2, -1], [3, 0, -3, 1, 2]]]],
+        padding=2, padding_mode="replicate", dilation=(2, 1), stride=(1, 2),
+    )
+    frames = list(convanim.frames(convanim.conv(**arguments), RenderOptions(width=700, steps="1-4", glide=True)))
+    data, encoder, _ = encode_here(frames)
+    assert encoder._coder.palette.fits == 1
+    distinct = [f.pixels for k, f in enumerate(frames) if k == 0 or not np.array_equal(f.pixels, frames[k - 1].pixels)]
+    for index, (want, got) in enumerate(zip(distinct, decoded(data))):
+        grey = (want[..., 0] == want[..., 1]) & (want[..., 1] == want[..., 2])
+        hue = got.max(axis=2).astype(int) - got.min(axis=2) > 40
+        assert not (grey & hue).any(), f"frame {index}: {(grey & hue).sum()} grey pixels drawn in a hue"

@@ -830,13 +830,11 @@ def test_runs_coded_outside_pillow_decode_to_the_same_pixels(bits, monkeypatch):
         height, width = (int(v) for v in rng.integers(1, 120, 2))
         fill = int(rng.integers(0, 1 << bits))
         image = np.full((height, width), fill, np.uint8)
-        boxes = []
         for _ in range(int(rng.integers(0, 4))):
             left, top = int(rng.integers(0, width)), int(rng.integers(0, height))
             right, bottom = int(rng.integers(left, width + 1)), int(rng.integers(top, height + 1))
             image[top:bottom, left:right] = rng.integers(0, 1 << bits, (bottom - top, right - left))
-            boxes.append((left, top, right, bottom))
-        data = lzw.image_data(image, bits, boxes, fill)
+        data = lzw.image_data(image, bits, np.flatnonzero(image != fill), fill)
         code_size = data[0]
         decoded = lzw_decode(_unblocked(data[1:]), code_size, height * width)
         assert np.array_equal(np.array(decoded, np.uint8).reshape(height, width), image)
@@ -935,17 +933,17 @@ def test_resized_predicts_pillows_length_for_another_table_size(bits, other):
 
 
 def test_image_data_codes_a_small_rectangle_whole(monkeypatch):
-    """Below SPLIT_ABOVE pixels the boxes are ignored: one table, Pillow's bytes."""
+    """Below SPLIT_ABOVE pixels the positions are ignored: one table, Pillow's bytes."""
     from convanim.writers import lzw
 
     monkeypatch.setattr(lzw, "MIN_RUN", 64)
     image = np.zeros((100, 100), np.uint8)
     image[:5, :5] = image[-5:, -5:] = 3
-    boxes = [(0, 0, 5, 5), (95, 95, 100, 100)]
+    where = np.flatnonzero(image)
     whole = lzw.image_data(image, 2)
-    assert lzw.image_data(image, 2, boxes, 0) == whole
+    assert lzw.image_data(image, 2, where, 0) == whole
     monkeypatch.setattr(lzw, "SPLIT_ABOVE", 0)
-    assert lzw.image_data(image, 2, boxes, 0) != whole
+    assert lzw.image_data(image, 2, where, 0) != whole
 
 
 @pytest.mark.parametrize(

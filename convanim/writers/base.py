@@ -147,7 +147,7 @@ class Writer:
         duration_ms = self._check_duration(duration_ms)
         changed = self._check_box(changed)
         if boxes is not None:
-            boxes = None if changed is None else tuple(self._check_box(box) for box in boxes)
+            boxes = None if changed is None else self._check_boxes(boxes)
         item = Frame(frame, duration_ms, changed, str(caption), boxes)
         try:
             if not self._begun:
@@ -281,6 +281,21 @@ class Writer:
         left, right = max(0, left), min(width, right)
         top, bottom = max(0, top), min(height, bottom)
         return (left, top, max(left, right), max(top, bottom))
+
+    def _check_boxes(self, boxes) -> tuple[tuple[int, int, int, int], ...]:
+        """``_check_box`` for each of ``boxes`` (a frame may bring a hundred:
+        clipped all at once)."""
+        try:
+            edges = np.asarray(boxes, np.int64).reshape(-1, 4)
+        except (TypeError, ValueError, OverflowError):
+            return tuple(self._check_box(box) for box in boxes)  # (which one is wrong, in its words)
+        if edges.shape[0] != len(boxes):
+            return tuple(self._check_box(box) for box in boxes)
+        width, height = self.size
+        np.maximum(edges[:, :2], 0, out=edges[:, :2])
+        np.minimum(edges[:, 2:], (width, height), out=edges[:, 2:])
+        np.maximum(edges[:, 2:], edges[:, :2], out=edges[:, 2:])
+        return tuple(map(tuple, edges.tolist()))
 
     @staticmethod
     def _check_duration(duration_ms: float) -> float:

@@ -64,20 +64,66 @@ RGB_BITS = 0xFFFFFF  # of a pixel read as a little-endian word of four bytes (R,
 def changed_words(words: np.ndarray, before: np.ndarray, boxes) -> np.ndarray:
     """``changed_pixels`` for pictures kept as (H, W) words of four bytes a
     pixel (R, G, B and a fourth byte that is not colour): the sorted flat
-    positions inside ``boxes`` where the colours differ."""
+    positions inside ``boxes`` where the colours differ.
+
+    A frame's boxes are many small ones (tiles) over a few bands of rows, and
+    a numpy call per box costs more than the comparison in it: the boxes
+    that share rows are compared as one rectangle around them, whole words
+    at a time, with no indexing by position (which costs ten times more a
+    pixel than a pass over an array).
+    """
     height, width = words.shape
-    found = []
-    for box in boxes:
-        clipped = clip(box, width, height)
-        if clipped is None:
-            continue
-        left, top, right, bottom = clipped
-        rows, cols = np.nonzero((words[top:bottom, left:right] ^ before[top:bottom, left:right]) & RGB_BITS)
-        if len(rows):
-            found.append((rows + top) * width + cols + left)
+    found = [_differing(words, before, band, inner) for band, inner in bands(boxes, width, height)]
     if len(found) < 2:
-        return found[0] if found else np.zeros(0, np.intp)
-    return _distinct(np.sort(np.concatenate(found)))  # boxes may overlap
+        where = found[0] if found else np.zeros(0, np.intp)
+    else:
+        where = np.concatenate(found)
+    # Words that differ only in their fourth byte are rare: checked after.
+    return where[((take_words(words, where) ^ np.take(before, where)) & RGB_BITS) != 0]
+
+
+def take_words(words: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """The (H, W) ``words`` (rows of any pitch) at flat positions ``where``
+    (row-major over H x W), read as one flat array: indexing by row and
+    column costs several times more."""
+    height, width = words.shape
+    pitch = words.strides[0] // words.itemsize
+    if words.strides[1] != words.itemsize or words.strides[0] % words.itemsize:
+        return words[np.divmod(where, width)]
+    flat = np.lib.stride_tricks.as_strided(words, ((height - 1) * pitch + width,), (words.itemsize,), writeable=False)
+    return np.take(flat, where if pitch == width else where + (where // width) * (pitch - width))
+
+
+def bands(boxes, width: int, height: int) -> list[tuple[Box, list[Box]]]:
+    """Rectangles, in order from the top and apart, each the hull of the
+    ``boxes`` (clipped to a width x height picture) whose rows overlap,
+    with those boxes: what ``changed_words`` reads."""
+    bands: list[tuple[list[int], list[Box]]] = []
+    for box in sorted((box for box in (clip(box, width, height) for box in boxes) if box), key=lambda box: box[1]):
+        left, top, right, bottom = box
+        if bands and top < bands[-1][0][3]:
+            band, inner = bands[-1]
+            band[0], band[2], band[3] = min(band[0], left), max(band[2], right), max(band[3], bottom)
+            inner.append(box)
+        else:
+            bands.append(([left, top, right, bottom], [box]))
+    return [(tuple(band), inner) for band, inner in bands]
+
+
+def _differing(words: np.ndarray, before: np.ndarray, band: Box, inner: list[Box]) -> np.ndarray:
+    """The sorted flat positions in the ``inner`` boxes of ``band`` where
+    the words differ."""
+    left, top, right, bottom = band
+    shape = (bottom - top, right - left)
+    differ = np.not_equal(words[top:bottom, left:right], before[top:bottom, left:right])
+    if len(inner) > 1:  # the band holds more than its boxes
+        within = np.zeros(shape, bool)
+        for l, t, r, b in inner:
+            within[t - top : b - top, l - left : r - left] = True
+        differ &= within
+    at = np.flatnonzero(differ)
+    # (row, column) in the band to a flat position in the picture
+    return at + (at // shape[1]) * (words.shape[1] - shape[1]) + (top * words.shape[1] + left)
 
 
 def four_bytes(pixels: np.ndarray) -> np.ndarray | None:
@@ -133,3 +179,47 @@ def _distinct(ordered: np.ndarray) -> np.ndarray:
     keep = np.ones(len(ordered), bool)
     np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
     return ordered[keep]
+
+
+class LastFrame:
+    """The last frame seen, kept to find what the next one changed: the
+    first stage of GIF encoding, the same whichever process runs the rest.
+
+    ``changes(frame, boxes)`` gives what ``GifEncoder.add_changes`` takes:
+    the sorted flat positions inside ``boxes`` where ``frame`` differs from
+    the frame before and its (N, 3|4) pixels there, or (None, the whole
+    frame) for a first frame, a frame of another size or kind, or no
+    boxes. Nothing returned shares memory with ``frame``.
+    """
+
+    def __init__(self):
+        self._pixels: np.ndarray | None = None  # the last frame, as given (patched in place)
+        self._words: np.ndarray | None = None  # or as words, when given as a canvas's four bytes a pixel
+
+    def changes(self, frame: np.ndarray, boxes) -> tuple[np.ndarray | None, np.ndarray]:
+        memory = four_bytes(frame)
+        if memory is not None:  # a canvas's colour bytes in place: compared as words of four bytes
+            return self._word_changes(memory.view("<u4")[..., 0], boxes)
+        return self._pixel_changes(frame, boxes)
+
+    def _pixel_changes(self, frame: np.ndarray, boxes) -> tuple[np.ndarray | None, np.ndarray]:
+        self._words = None
+        if boxes is not None and self._pixels is not None and self._pixels.shape == frame.shape:
+            where = changed_pixels(frame, self._pixels, boxes)
+            now = pixels_at(frame, where)
+            put_pixels(self._pixels, where, now)
+            return where, now
+        if self._pixels is None or self._pixels.shape != frame.shape:
+            self._pixels = np.empty_like(frame)
+        np.copyto(self._pixels, frame)  # (into the same buffer: a new one costs its pages anew)
+        return None, self._pixels
+
+    def _word_changes(self, words: np.ndarray, boxes) -> tuple[np.ndarray | None, np.ndarray]:
+        self._pixels = None
+        if boxes is None or self._words is None or self._words.shape != words.shape:
+            self._words = words.copy()  # (the fourth byte kept: words are compared whole)
+            return None, self._words.view(np.uint8).reshape(*words.shape, 4)[..., :3]
+        where = changed_words(words, self._words, boxes)
+        now = take_words(words, where)
+        self._words.reshape(-1)[where] = now
+        return where, (now & RGB_BITS).view(np.uint8).reshape(-1, 4)[:, :3]

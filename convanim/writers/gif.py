@@ -40,7 +40,7 @@ import numpy as np
 
 from ..errors import WriterError
 from . import Frame, Writer
-from .boxes import RGB_BITS, changed_pixels, changed_words, four_bytes, pixels_at, put_pixels, union
+from .boxes import LastFrame, union
 from .gifblocks import CLEAR, DISPOSE_CLEAR, DISPOSE_NONE, FrameCoder, control, descriptor, empty, origin
 from .palette import FigurePalette, frame_keys
 
@@ -103,8 +103,7 @@ class GifEncoder:
         self.min_delay_cs = min_delay_cs
         self._screen: np.ndarray | None = None  # keys on screen once the held frame is drawn
         self._last: np.ndarray | None = None  # keys of the last frame added (patched in place)
-        self._pixels: np.ndarray | None = None  # the last frame added, as given (patched in place)
-        self._words: np.ndarray | None = None  # or its colours as words, when given as a canvas's four bytes a pixel
+        self._seen = LastFrame()  # the last frame added
         self._pending = False  # whether _last awaits its delay
         # Where _last may differ from _screen: (flat positions, keys) for each
         # frame added since the last one written, in order; None: anywhere.
@@ -138,39 +137,7 @@ class GifEncoder:
             raise ValueError(f"frame is {frame.shape[1]}x{frame.shape[0]}, the GIF is {self.size[0]}x{self.size[1]}")
         if boxes is None and changed is not None:
             boxes = [changed]
-        memory = four_bytes(frame)
-        if memory is not None:  # a canvas's colour bytes in place: compared as words of four bytes
-            where, pixels = self.word_changes(memory.view("<u4")[..., 0], boxes)
-        else:
-            where, pixels = self.pixel_changes(frame, boxes)
-        self.add_changes(duration_ms, where, pixels)
-
-    def pixel_changes(self, frame: np.ndarray, boxes) -> tuple[np.ndarray | None, np.ndarray]:
-        """What ``add_changes`` takes for (H, W, 3|4) ``frame``, whose changes
-        lie in ``boxes`` (None: anywhere), kept as the frame before the next;
-        the result shares no memory with ``frame``."""
-        self._words = None
-        if boxes is not None and self._pixels is not None and self._pixels.shape == frame.shape:
-            where = changed_pixels(frame, self._pixels, boxes)
-            now = pixels_at(frame, where)
-            put_pixels(self._pixels, where, now)
-            return where, now
-        if self._pixels is None or self._pixels.shape != frame.shape:
-            self._pixels = np.empty_like(frame)
-        np.copyto(self._pixels, frame)  # (into the same buffer: a new one costs its pages anew)
-        return None, self._pixels
-
-    def word_changes(self, words: np.ndarray, boxes) -> tuple[np.ndarray | None, np.ndarray]:
-        """``pixel_changes`` for a frame as (H, W) words of four bytes a
-        pixel, the colour in the low three."""
-        self._pixels = None
-        if boxes is None or self._words is None or self._words.shape != words.shape:
-            self._words = words & RGB_BITS
-            return None, self._words.view(np.uint8).reshape(*words.shape, 4)[..., :3]
-        where = changed_words(words, self._words, boxes)
-        now = words[np.divmod(where, words.shape[1])] & RGB_BITS
-        self._words.reshape(-1)[where] = now
-        return where, now.view(np.uint8).reshape(-1, 4)[:, :3]
+        self.add_changes(duration_ms, *self._seen.changes(frame, boxes))
 
     def add_changes(self, duration_ms: float, where: np.ndarray | None, pixels: np.ndarray) -> None:
         """``add`` a frame given as what changed: the (N, 3|4) ``pixels`` at

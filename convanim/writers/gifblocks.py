@@ -74,7 +74,7 @@ def empty(delay_cs: int, box: tuple[int, int, int, int], dispose: int) -> bytes:
         control(delay_cs, 0, dispose)
         + descriptor(left, top, width, height, local_bits=1)
         + bytes(6)
-        + image_data(np.zeros((height, width), np.uint8), 1, [], 0)
+        + image_data(np.zeros((height, width), np.uint8), 1, np.zeros(0, np.intp), 0)
     )
 
 
@@ -136,11 +136,11 @@ class FrameCoder:
         left, top, right, bottom = box
         indices = np.full((bottom - top, right - left), transparent, np.uint8)
         lut = self._table(unique, index_of)
-        inner = []
-        for (x0, y0, x1, y1), rows, cols, keys in parts:
-            np.put(indices, (rows - top) * (right - left) + (cols - left), np.take(lut, keys))
-            inner.append((x0 - left, y0 - top, x1 - left, y1 - top))
-        return image_data(indices, bits, inner, transparent)
+        where = [(rows - top) * (right - left) + (cols - left) for _, rows, cols, _ in parts]
+        for at, (*_, keys) in zip(where, parts):
+            np.put(indices, at, np.take(lut, keys))
+        where = where[0] if len(where) == 1 else np.sort(np.concatenate(where))  # (one part's are sorted)
+        return image_data(indices, bits, where, transparent)
 
     def _table(self, unique: np.ndarray, index_of: np.ndarray) -> np.ndarray:
         """The colour key -> palette index table, set for ``unique`` keys."""

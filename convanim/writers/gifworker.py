@@ -7,8 +7,10 @@ lines between them) is most of a million pixels, so a thread would not
 overlap it with drawing; a forked process does. The child runs the very
 ``GifEncoder`` the writer would run here, on the same pictures, so the file
 is the same byte for byte. It gets each frame as the pixels of its changed
-boxes that differ from the frame before (worked out here, as the encoder
-would), through a pipe whose size bounds how far drawing runs ahead.
+boxes that differ from the frame before, worked out here (as the encoder
+would: the same ``LastFrame``), so the comparison runs beside the drawing
+and the child codes; a few slots of shared memory bound how far drawing
+runs ahead.
 
 Only where ``fork`` is the platform's way (Linux), from a process's only
 thread, not inside a worker of a process pool, and while the machine has a
@@ -27,7 +29,7 @@ import traceback
 
 import numpy as np
 
-from .boxes import four_bytes
+from .boxes import LastFrame
 from .gif import GifEncoder
 
 # Frames of fewer pixels than this are encoded in the writer's process: a
@@ -63,8 +65,9 @@ def spare_core() -> bool:
 class EncoderProcess:
     """``GifEncoder``'s ``add``/``close`` for a file written by a forked child.
 
-    ``add`` copies the rows that hold the changed boxes into a buffer the two
-    processes share, sends the boxes through a pipe and returns; ``close``
+    ``add`` works out the pixels that changed (the first stage of
+    ``GifEncoder.add``), puts them in a buffer the two processes share,
+    tells the child through a pipe and returns; ``close``
     waits for the child and returns how many frames it wrote. An OSError in
     the child (a full disk) is raised here as the same OSError; ``abort``
     stops the child at once.
@@ -72,9 +75,12 @@ class EncoderProcess:
 
     def __init__(self, path, size: tuple[int, int], **options):
         self.size = size
-        self._slot_bytes = size[0] * size[1] * 4
+        # A slot holds a whole frame (4 bytes a pixel at most) or changed
+        # pixels (a position and 4 bytes at most each); pages never written
+        # cost nothing.
+        self._slot_bytes = -(-size[0] * size[1] * (np.dtype(np.intp).itemsize + 4) // 64) * 64
         self._shared = mmap.mmap(-1, _SLOTS * self._slot_bytes)  # shared with the child after the fork
-        self._shape = None  # of the last frame sent, and whether as a canvas's four bytes a pixel
+        self._seen = LastFrame()  # the last frame added: its changes are worked out here
         self._next, self._free_slots = 0, _SLOTS
         frames_read, frames_write = os.pipe()
         result_read, result_write = os.pipe()
@@ -93,30 +99,23 @@ class EncoderProcess:
         self._freed = freed_read
 
     def add(self, pixels: np.ndarray, duration_ms: float, changed, boxes) -> None:
-        height = pixels.shape[0]
-        words = four_bytes(pixels)
-        # The child keeps frames of one kind (a canvas's four bytes a pixel,
-        # or plain pixels) apart: another kind is sent whole.
-        kind = (pixels.shape, words is not None)
-        if changed is not None and kind == self._shape:
-            boxes = [changed] if boxes is None else boxes  # (inside ``changed``, as a Frame's are)
-            # The rows of ``changed``, and one more each side: the child
-            # compares whole 8-byte words, which may reach into them.
-            top, bottom = max(0, int(changed[1]) - 1), min(height, int(changed[3]) + 1)
-        else:
-            boxes, top, bottom = None, 0, height
-        self._shape = kind
+        if boxes is None and changed is not None:
+            boxes = [changed]
+        where, now = self._seen.changes(pixels, boxes)
         try:
             while not self._free_slots:  # the child is still reading them: wait
                 freed = os.read(self._freed, _SLOTS)
                 if not freed:
                     raise BrokenPipeError
                 self._free_slots += len(freed)
-            if words is not None:  # the rows as they lie in memory, four bytes a pixel: one plain copy
-                _slot(self._shared, self._next, self._slot_bytes, words.shape)[top:bottom] = words[top:bottom]
-            else:
-                _slot(self._shared, self._next, self._slot_bytes, pixels.shape)[top:bottom] = pixels[top:bottom]
-            item = (self._next, duration_ms, pixels.shape, boxes, words is not None)
+            offset = self._next * self._slot_bytes
+            if where is None:  # a whole frame
+                _view(self._shared, offset, now.shape)[...] = now
+                item = (self._next, duration_ms, None, now.shape)
+            else:  # the changed pixels: where, then what
+                _view(self._shared, offset, where.shape, np.intp)[...] = where
+                _view(self._shared, offset + where.nbytes, now.shape)[...] = now
+                item = (self._next, duration_ms, len(where), now.shape)
             pickle.dump(item, self._outbox, protocol=pickle.HIGHEST_PROTOCOL)
             self._outbox.flush()
         except BrokenPipeError:
@@ -182,9 +181,9 @@ class EncoderProcess:
         raise RuntimeError(f"the GIF encoding process failed:\n{report[1]}")
 
 
-def _slot(shared, index: int, slot_bytes: int, shape) -> np.ndarray:
-    """Slot ``index`` of the shared buffer as a picture of ``shape``."""
-    return np.frombuffer(shared, np.uint8, int(np.prod(shape)), index * slot_bytes).reshape(shape)
+def _view(shared, offset: int, shape, dtype=np.uint8) -> np.ndarray:
+    """The shared buffer from ``offset`` as an array of ``shape``."""
+    return np.frombuffer(shared, dtype, int(np.prod(shape)), offset).reshape(shape)
 
 
 def _serve(frames_fd: int, result_fd: int, freed_fd: int, shared, slot_bytes: int, path, size: tuple[int, int], options: dict) -> None:
@@ -199,13 +198,14 @@ def _serve(frames_fd: int, result_fd: int, freed_fd: int, shared, slot_bytes: in
         with os.fdopen(frames_fd, "rb") as inbox, open(path, "wb") as fp:
             encoder = GifEncoder(fp, size, **options)
             while (item := pickle.load(inbox)) is not None:
-                index, duration_ms, shape, boxes, four = item
-                if four:  # the colour is three bytes of each word of four
-                    words = _slot(shared, index, slot_bytes, (*shape[:2], 4)).view("<u4")[..., 0]
-                    where, pixels = encoder.word_changes(words, boxes)
+                index, duration_ms, count, shape = item
+                offset = index * slot_bytes
+                if count is None:
+                    where, pixels = None, _view(shared, offset, shape).copy()
                 else:
-                    where, pixels = encoder.pixel_changes(_slot(shared, index, slot_bytes, shape), boxes)
-                os.write(freed_fd, b"\1")  # read: the slot may be drawn over again
+                    where = _view(shared, offset, (count,), np.intp).copy()
+                    pixels = _view(shared, offset + where.nbytes, shape).copy()
+                os.write(freed_fd, b"\1")  # read: the slot may be written over again
                 encoder.add_changes(duration_ms, where, pixels)
             encoder.close()
         report, status = ("done", encoder.frames_written), 0

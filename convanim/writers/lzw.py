@@ -28,18 +28,19 @@ SPLIT_ABOVE = 1 << 20
 _TABLE_LIMIT = 4000  # codes in a table before a run starts a new one (GIF's limit is 4096)
 
 
-def image_data(indices: np.ndarray, bits: int, boxes=None, fill: int = 0) -> bytes:
+def image_data(indices: np.ndarray, bits: int, where: np.ndarray | None = None, fill: int = 0) -> bytes:
     """GIF image data for (H, W) uint8 ``indices`` of a ``bits``-bit colour
     table: the minimum code size, LZW sub-blocks and the terminator.
 
-    ``boxes`` (left, top, right, bottom), when given, hold every pixel that
-    is not ``fill``; in a rectangle of more than SPLIT_ABOVE pixels the runs
-    of ``fill`` between them are coded without Pillow. The image decodes the
-    same either way.
+    ``where``, when given, holds the sorted flat positions (row-major) of
+    every pixel that is not ``fill``; in a rectangle of more than
+    SPLIT_ABOVE pixels the runs of ``fill`` of MIN_RUN pixels or more
+    between them are coded without Pillow. The image decodes the same
+    either way.
     """
     code_size = max(2, bits)  # GIF's smallest LZW code size is 2
     flat = np.ascontiguousarray(indices).reshape(-1)
-    pieces = None if boxes is None or len(flat) <= SPLIT_ABOVE else _pieces(indices.shape, boxes)
+    pieces = None if where is None or len(flat) <= SPLIT_ABOVE else _pieces(len(flat), where)
     if pieces is None or (len(pieces) == 1 and pieces[0] == (0, len(flat))):
         data = _pillow(flat, code_size)
     else:
@@ -65,35 +66,21 @@ def _pillow(flat: np.ndarray, code_size: int) -> bytes:
     return image.tobytes("gif", "L", code_size, 0)
 
 
-def _pieces(shape: tuple[int, int], boxes) -> list[tuple[int, int]]:
-    """Stretches (start, end) of the row-major pixel stream that hold every
-    box, joined where the gap between them is shorter than MIN_RUN."""
-    height, width = shape
-    boxes = [(max(0, l), max(0, t), min(width, r), min(height, b)) for l, t, r, b in boxes]
-    boxes = [b for b in boxes if b[0] < b[2] and b[1] < b[3]]
-    edges = sorted({y for b in boxes for y in (b[1], b[3])})
-    spans: list[tuple[int, int]] = []
-    for y0, y1 in zip(edges, edges[1:]):
-        covering = [b for b in boxes if b[1] <= y0 and b[3] >= y1]
-        if not covering:
-            continue
-        a, b = min(c[0] for c in covering), max(c[2] for c in covering)
-        if width - b + a < MIN_RUN:  # rows follow each other closely: one stretch
-            spans.append((y0 * width + a, (y1 - 1) * width + b))
-        else:
-            spans.extend((y * width + a, y * width + b) for y in range(y0, y1))
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start - merged[-1][1] < MIN_RUN:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    if merged and merged[0][0] < MIN_RUN:
-        merged[0] = (0, merged[0][1])
-    total = height * width
-    if merged and total - merged[-1][1] < MIN_RUN:
-        merged[-1] = (merged[-1][0], total)
-    return merged
+def _pieces(total: int, where: np.ndarray) -> list[tuple[int, int]]:
+    """Stretches (start, end) of a stream of ``total`` pixels that hold
+    every position of ``where`` (sorted), split where MIN_RUN or more
+    pixels lie between two; a stretch nearer than MIN_RUN to an end of the
+    stream reaches it."""
+    if not len(where):
+        return [(0, total)]
+    gaps = np.flatnonzero(np.diff(where) >= MIN_RUN)
+    starts = [int(where[0])] + where[gaps + 1].tolist()
+    ends = (where[gaps] + 1).tolist() + [int(where[-1]) + 1]
+    if starts[0] < MIN_RUN:
+        starts[0] = 0
+    if total - ends[-1] < MIN_RUN:
+        ends[-1] = total
+    return list(zip(starts, ends))
 
 
 def _joined(flat: np.ndarray, code_size: int, pieces, fill: int) -> np.ndarray:
