@@ -26,7 +26,6 @@ NUMBERS_PX = 22  # the formula with this figure's numbers
 LEAST_FORMULA = 0.8  # a formula may shrink to this share of its size to fit
 CODE_LINE = 1.45
 GAP = 16
-MAX_TITLE_LINES = 2
 
 
 def code_runs(spec: ConvSpec) -> list[tuple[str, bool]]:
@@ -106,14 +105,13 @@ def _code_lines(spec: ConvSpec, width: float, scale: float):
 
 
 def title_lines(title: str, width: float, scale: float) -> tuple[list[str], float]:
-    """The title on up to two lines, broken between words; shrunk only if
-    two lines cannot hold it."""
+    """The title on as many lines as it needs, broken between words (a
+    panel beside the grids is narrow: a long title takes lines there, not
+    width); shrunk only where a word alone is wider than ``width``."""
     px = TITLE_PX * scale
     lines: list[str] = []
     for word in title.split(" "):
         if lines and text_width(f"{lines[-1]} {word}", size=px, bold=True) <= width:
-            lines[-1] += f" {word}"
-        elif lines and len(lines) == MAX_TITLE_LINES:
             lines[-1] += f" {word}"
         else:
             lines.append(word)
@@ -216,9 +214,10 @@ def _fitting(source: str, size: float, room: float, scale: float) -> float:
 
 def least_width(spec: ConvSpec, scale: float, title: str) -> float:
     """The narrowest panel that holds this figure's formulas (the general
-    one compact), its code's longest argument, its title on two lines and
-    the compact formula's key, none of them under the type floor: a panel
-    beside the grids is at least this wide."""
+    one compact), its code's longest argument, its title's longest word
+    (a title takes as many lines as it needs: its length never decides
+    whether a figure fits) and the compact formula's key, none of them
+    under the type floor: a panel beside the grids is at least this wide."""
     symmetric = all(f.symmetric for f in spec.size_formulas())
     sources = [(general_formula(spec.axis_names[0], symmetric, compact=True), GENERAL_PX)]
     sources += [(substituted_formula(formula, spec.axis_names if spec.ndim > 1 else ()), NUMBERS_PX) for formula in _distinct_formulas(spec)]
@@ -226,6 +225,6 @@ def least_width(spec: ConvSpec, scale: float, title: str) -> float:
     code = (max(len(text) for text, _ in code_runs(spec)) + 6) * MONO_EM * CODE_PX * scale
     words = title.split(" ")
     floor = HEADING_PX * scale
-    title_room = max(max(text_width(word, size=floor, bold=True) for word in words), 0.55 * text_width(title, size=floor, bold=True))
+    title_room = max(text_width(word, size=floor, bold=True) for word in words)
     key = max(text_width(entry, size=floor) for entry in COMPACT_KEY)
     return max(formulas, code, title_room, key) + 2
