@@ -251,3 +251,67 @@ def test_a_slide_tightens_the_rows_and_puts_a_compact_panel_beside_them():
     assert all(entry in key for entry in COMPACT_KEY), key
     # The figure at its own width keeps PyTorch's names.
     assert plain.panel is not None and general_formula("L", True) in [c.text for c in _drawn(conv, title=title)[1][0].find("math")]
+
+
+# A grouped figure with four channels a side: on a 16:9 slide the tiles
+# stand in one row, the outputs in a row under them.
+FOUR_GROUPS = dict(size=(5, 5), kernel_size=3, padding=1, in_channels=4, out_channels=4, groups=4)
+
+
+def test_four_groups_fit_a_full_hd_slide_their_outputs_in_a_row_under_the_tiles():
+    notes = []
+    layout, pictures = _drawn(convanim.conv(**FOUR_GROUPS), notes, canvas="1920x1080", panel=False, steps="3")
+    check_on_canvas(layout, pictures, (1920, 1080), 2, notes)
+    assert layout.lens is None and layout.stacked
+    assert len({y for _, y in layout.inputs}) == 1 and len({y for _, y in layout.outputs}) == 1  # a row each
+    texts = [c.text for c in pictures[0].calls if c.kind == "text"]
+    assert all(f"ch {k}" in texts for k in range(4))
+
+
+@pytest.mark.parametrize("canvas, panel", [("1920x1080", True), ("1920x2160", True), ("1080x608", True), ("1080x608", False), ("700x394", True)])
+def test_a_refusal_is_one_line_naming_a_canvas_that_fits(canvas, panel):
+    conv = convanim.conv(**FOUR_GROUPS)
+    try:
+        _drawn(conv, canvas=canvas, panel=panel, steps="3")
+        return  # it fits: nothing to name
+    except convanim.SpecError as refused:
+        message, option = str(refused), refused.option
+    assert option == "canvas" and "\n" not in message
+    assert "tall enough" not in message  # a height named as none there is
+    found = re.search(r"use (?:at least )?(\d+)x(\d+)", message)
+    if found is None:  # only --no-panel is left
+        assert panel and "--no-panel" in message, message
+        layout, pictures = _drawn(conv, notes := [], canvas=canvas, panel=False, steps="3")
+        check_on_canvas(layout, pictures, canvas_size(canvas, 1080), 2, notes)
+        return
+    named = (int(found[1]), int(found[2]))
+    assert named[0] <= 3840 and named[1] <= 3840 and named != canvas_size(canvas, 1080)
+    notes = []
+    layout, pictures = _drawn(conv, notes, canvas=f"{named[0]}x{named[1]}", panel=panel, steps="3")
+    check_on_canvas(layout, pictures, named, 2, notes)
+
+
+# A figure whose automatic title is long (fractional values, a padding mode, ...).
+LONG_TITLED = dict(
+    input=[[[0.5, 1.59, 1.1, -1.1, -0.8], [1.49, -1.98, 1.28, 1.19, -0.13], [-0.79, -0.89, -0.98, -0.22, 0.02], [0.21, 1.98, 1.17, 0.49, 1.96]],
+           [[-1.14, -1.36, 0.45, -1.82, -1.86], [0.06, -0.14, 1.67, 0.52, 0.06], [-0.01, -1.01, -1.95, -1.23, 0.77], [-1.2, -0.52, -1.99, 1.32, -1.38]],
+           [[-0.93, 1.52, 0.04, 1.39, 0.56], [0.97, -1.63, 0.16, 0.03, 1.49], [-0.55, 0.39, -1.76, -0.45, -0.71], [-1.4, 1.27, -0.48, 1.91, 0.36]]],
+    weight=[[[[0.2, 0.3, 0.4], [-0.7, -0.1, -0.5]], [[-0.2, -0.8, 0.9], [-0.6, 0.3, -0.4]], [[0.7, 0.3, -0.7], [0.7, 0.9, 0.8]]],
+            [[[0.1, -0.7, -0.6], [0.9, 0.1, -0.6]], [[0.8, 0.3, 0.1], [-0.2, -0.2, -0.5]], [[-0.9, 0.8, -0.1], [0.1, -0.4, 0.5]]]],
+    bias=[0.5, -1.25], stride=(1, 2), padding=(1, 1), padding_mode="circular",
+)
+
+
+@pytest.mark.parametrize("title", [None, "A very long title " * 8])
+def test_a_long_title_never_decides_how_a_figure_fits_a_slide(title):
+    conv = convanim.conv(**LONG_TITLED)
+    notes, short_notes = [], []
+    layout, pictures = _drawn(conv, notes, canvas="1920x1080", title=title, steps="3")
+    short, _ = _drawn(conv, short_notes, canvas="1920x1080", title="A", steps="3")
+    check_on_canvas(layout, pictures, (1920, 1080), 2, notes)
+    # The same type and grids as with a one-letter title: the title takes lines, not room.
+    assert layout.scale == pytest.approx(short.scale) and layout.cell_h == pytest.approx(short.cell_h)
+    assert isinstance(layout, PanelBeside) and isinstance(short, PanelBeside)
+    words = (title or "").split()
+    drawn = " ".join(c.text for c in pictures[0].calls if c.kind == "text" and c.bold and abs(c.x - layout.panel.x) < 0.5)
+    assert all(word in drawn for word in words)  # every word of it written, none cut off

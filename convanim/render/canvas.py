@@ -98,25 +98,48 @@ def fit(layout_at, panel_at, canvas: tuple[int, int], panel: bool, notes: list |
                 f"so its smallest type is {MIN_TYPE * low:.0f} px (no less than 1/60 of the height, {MIN_TYPE * least:.0f} px)"
             )
         return shrunk
-    need = min(tried, default=math.inf)
-    if need == math.inf:
-        raise SpecError("canvas", f"{cw}x{ch} cannot hold this figure with its type legible (none under {MIN_TYPE * least:.0f} px, 1/60 of the height)")
-    need = _least_height(lambda h: _arranged(layout_at, panel_at, (cw, h), panel, widest, []) is not None, ch, math.ceil(need))
-    bare = panel and _arranged(layout_at, panel_at, canvas, False, least, []) is not None
-    advice = f"use at least {cw}x{need}" if need <= MAX_SIDE else f"no canvas {cw} px wide is tall enough ({need} px)"
+    # One line, naming a canvas checked to fit (its type may be the least a canvas of its height allows).
+    side = "height" if least < widest else "width"
+    least = min(least, widest)
     raise SpecError(
         "canvas",
-        f"{cw}x{ch} is too short for this figure even with its type at 1/60 of the canvas's height ({MIN_TYPE * least:.0f} px): "
-        + advice + (", or --no-panel, which fits" if bare else ""),
+        f"{cw}x{ch} is too small for this figure even with its type at 1/60 of the canvas's {side} ({MIN_TYPE * least:.0f} px): "
+        + _advice(layout_at, panel_at, canvas, panel, widest, least, tried),
     )
 
 
+def _advice(layout_at, panel_at, canvas, panel: bool, widest: float, least: float, tried: list) -> str:
+    """What to use instead, each canvas named checked to fit: the same
+    width taller (type at 1/60 of the width), else a larger canvas of the
+    same shape, else no panel."""
+    cw, ch = canvas
+
+    def fits(h: int) -> bool:
+        return _arranged(layout_at, panel_at, (cw, h), panel, widest, []) is not None
+
+    # The heights tried bound the least height from below, not above: an
+    # arrangement picked for a taller canvas may differ.
+    tall = min(MAX_SIDE, math.ceil(min(tried, default=MAX_SIDE)))
+    while tall < MAX_SIDE and not fits(tall):
+        tall = min(MAX_SIDE, math.ceil(tall * 1.25))
+    if tall > ch and fits(tall):
+        return f"use at least {cw}x{_least_height(fits, ch, tall)}"
+    # The same shape, larger (``fit`` draws it, its type shrunk if need be).
+    most = MAX_SIDE / max(cw, ch)
+    factors = [f for f in (1.25, 1.5, 1.75, 2.0, 2.5, 3.0) if f < most] + ([most] if most > 1 else [])
+    for factor in factors:
+        size = (math.floor(cw * factor), math.floor(ch * factor))
+        scales = {size[0] / BASE_WIDTH, min(size[0], max(size[1], LEAST_PX * 60)) / BASE_WIDTH}
+        if any(_arranged(layout_at, panel_at, size, panel, scale, []) is not None for scale in sorted(scales)):
+            return f"use {size[0]}x{size[1]} (the same shape, larger), which fits"
+    if panel and _arranged(layout_at, panel_at, canvas, False, least, []) is not None:
+        return "use --no-panel, which fits"
+    return f"no canvas up to {MAX_SIDE} px holds it; use --no-panel or a smaller figure"
+
+
 def _least_height(fits, short: int, tall: int) -> int:
-    """The least canvas height, over ``short`` and at most ``tall`` (the
-    height of an arrangement tried), that ``fits``: an arrangement picked
-    for a taller canvas may differ, so the heights tried only bound it."""
-    if tall > MAX_SIDE or not fits(tall):
-        return tall
+    """The least canvas height, over ``short`` and at most ``tall`` (which
+    fits), that ``fits``."""
     while tall - short > 1:
         middle = (short + tall) // 2
         short, tall = (short, middle) if fits(middle) else (middle, tall)

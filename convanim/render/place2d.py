@@ -70,7 +70,7 @@ def plain(spec, width: int, s: float, top: float, kind: CellType, tall: float, m
     for n_out in range(1, spec.out_channels + 1):
         for below in (False, True):
             for columns_ in range(1, spec.in_channels + 1):
-                for stacked in (False, True) if n_out == 1 else (False,):
+                for stacked in (False, True):
                     placed = _arranged(spec, width, s, top, kind, columns_, stacked, tall, below, n_out, margin)
                     if placed is not None and (best is None or placed.cell_h > CLEARLY_LARGER * best.cell_h):
                         best = placed
@@ -104,7 +104,9 @@ def _arranged(spec, width: int, s: float, top: float, kind: CellType, n_in: int,
     # Channels' names on the left (and the outputs' on the right, in a row);
     # one channel each has no names: its grids may take the margins' room.
     names = (1 if stacked else 2) if labelled else 0
-    fixed = (LABEL_COLUMN * names + 2 * margin) * s + (n_in + n_out - 2) * pitch
+    # Stacked, the rows of tiles and of outputs are side by side no more.
+    pitches = (n_in - 1 if stacked else n_in + n_out - 2) * pitch
+    fixed = (LABEL_COLUMN * names + 2 * margin) * s + pitches
     down = in_down + out_down + 1.5 if stacked else max(in_down, out_down)
     across = n_in * (max(columns, k_columns) if below else columns + gap_in + k_columns) + gap_out + (0 if stacked else n_out * out_columns)
     square = min(MAX_CELL * s, (width - fixed) / across, GRIDS_TALL * width / down, tall / down)
@@ -118,13 +120,13 @@ def _arranged(spec, width: int, s: float, top: float, kind: CellType, n_in: int,
     used = n_in * tile + gap_out * gap
     if not stacked:
         used += n_out * out_columns * w_out
-    elif out_columns * w_out > n_in * tile:
-        return None
+    elif n_out * out_columns * w_out + (n_out - 1) * pitch > n_in * tile + (n_in - 1) * pitch:
+        return None  # the outputs' row no wider than the tiles': the arrows run down their right
     if used > width - fixed + 0.5 or down * h > tall + 0.5:
         return None
     if labelled:
         left = (0 if not stacked else LABEL_COLUMN) * s
-        input_x = max((margin + LABEL_COLUMN) * s, (width - used - (n_in + n_out - 2) * pitch + left) / 2)
+        input_x = max((margin + LABEL_COLUMN) * s, (width - used - pitches + left) / 2)
     else:  # a little right of the middle, as where the names would be, where there is room
         input_x = max(margin * s, min((width - used + LABEL_COLUMN * s) / 2, width - margin * s - used))
     # Below: where the kernel stands under the last columns (its place is the window's).
