@@ -100,18 +100,20 @@ def fit(layout_at, panel_at, canvas: tuple[int, int], panel: bool, notes: list |
         return shrunk
     # One line, naming a canvas checked to fit (its type may be the least a canvas of its height allows).
     side = "height" if least < widest else "width"
+    bare = panel and _arranged(layout_at, panel_at, canvas, False, min(least, widest), []) is not None
     least = min(least, widest)
     raise SpecError(
         "canvas",
         f"{cw}x{ch} is too small for this figure even with its type at 1/60 of the canvas's {side} ({MIN_TYPE * least:.0f} px): "
-        + _advice(layout_at, panel_at, canvas, panel, widest, least, tried),
+        + _advice(layout_at, panel_at, canvas, panel, widest, least, tried)
+        + (", or --no-panel, which fits" if bare else ""),
     )
 
 
 def _advice(layout_at, panel_at, canvas, panel: bool, widest: float, least: float, tried: list) -> str:
     """What to use instead, each canvas named checked to fit: the same
     width taller (type at 1/60 of the width), else a larger canvas of the
-    same shape, else no panel."""
+    same shape (``fit`` tells --no-panel apart)."""
     cw, ch = canvas
 
     def fits(h: int) -> bool:
@@ -132,9 +134,7 @@ def _advice(layout_at, panel_at, canvas, panel: bool, widest: float, least: floa
         scales = {size[0] / BASE_WIDTH, min(size[0], max(size[1], LEAST_PX * 60)) / BASE_WIDTH}
         if any(_arranged(layout_at, panel_at, size, panel, scale, []) is not None for scale in sorted(scales)):
             return f"use {size[0]}x{size[1]} (the same shape, larger), which fits"
-    if panel and _arranged(layout_at, panel_at, canvas, False, least, []) is not None:
-        return "use --no-panel, which fits"
-    return f"no canvas up to {MAX_SIDE} px holds it; use --no-panel or a smaller figure"
+    return f"no canvas up to {MAX_SIDE} px holds it" + ("" if panel else "; draw a smaller figure")
 
 
 def _least_height(fits, short: int, tall: int) -> int:
