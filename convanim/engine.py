@@ -23,7 +23,7 @@ import numpy as np
 
 from .errors import SpecError
 from .spec import Conv, ConvSpec
-from .traces import Step, Tap, Trace, settle
+from .traces import Step, Tap, Trace, product_decimals, settle
 
 __all__ = ["MAX_PADDED", "MAX_TAPS", "Step", "Tap", "Trace", "tap_count", "trace"]
 
@@ -194,11 +194,13 @@ def trace(conv: Conv) -> Trace:
     for m in index_maps:
         m.setflags(write=False)
     padded = pad(conv, index_maps)
-    total, largest = _sums(conv, padded)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused below, in one line
+        total, largest = _sums(conv, padded)
     terms = math.prod(spec.weight_shape[1:])
     if conv.bias is not None:
         bias = conv.bias.reshape((-1,) + (1,) * spec.ndim)
-        output = total + bias
+        with np.errstate(over="ignore", invalid="ignore"):
+            output = total + bias
         largest = np.maximum(largest, np.abs(bias))
         terms += 1
     else:
@@ -206,7 +208,7 @@ def trace(conv: Conv) -> Trace:
     if not np.all(np.isfinite(output)):
         # float64 overflowed: a trace of infinities explains nothing (and is not valid JSON).
         raise SpecError("input", "values too large: a product or sum exceeds the range of 64-bit floats")
-    shown = settle(output, terms, largest)
+    shown = settle(output, terms, largest, product_decimals(conv.input, conv.weight, conv.bias))
     for array in (output, shown):
         array.setflags(write=False)
     return Trace(conv, padded, padded_roles(spec, index_maps), output, shown, index_maps)

@@ -201,6 +201,19 @@ def test_a_real_process_fails_in_one_line():
     assert done.stderr == "convanim: error: --kernel-size: must be at least 1, got 0\n"
 
 
+def test_an_overflow_fails_in_one_line_with_no_warning_before_it(tmp_path):
+    """numpy warns of an overflow on stderr, before convanim's own line."""
+    target = tmp_path / "big.gif"
+    done = subprocess.run(
+        [sys.executable, "-m", "convanim", "render", "--input", "[[[1e200,1]]]", "--weight", "[[[[1e200]]]]", "-o", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and not target.exists()
+    assert done.stderr == "convanim: error: --input: values too large: a product or sum exceeds the range of 64-bit floats\n"
+
+
 def test_trace_table_for_two_dimensions(run_cli):
     code, out, _ = run_cli("trace", "--length", "3,4", "--kernel-size", "2,2", "--in-channels", "2", "--groups", "2", "--bias", "1,-1")
     assert code == 0

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import convanim
 from convanim import engine
+from convanim.traces import shown_partial_sums
 from strategies import valid_cases
 
 NP_PAD_MODE = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
@@ -183,6 +184,23 @@ def test_shown_results_hide_rounding_noise_only():
     assert exact.steps[0].shown == 0.5
     small = convanim.trace(convanim.conv([1e-3], [1e-3]))
     assert small.steps[0].shown == 1e-6
+
+
+def test_a_sum_of_short_decimals_is_shown_as_the_decimal_it_is():
+    # float64 makes 0.1 + 0.2 - 0.27 into 0.030000000000000027; the exact
+    # sum of two-decimal numbers has two decimals: 0.03, not "≈0.03".
+    t = convanim.trace(convanim.conv([1, 1, 1], [0.1, 0.2, -0.27]))
+    assert t.steps[0].result == 0.1 + 0.2 - 0.27 != 0.03 and t.steps[0].shown == 0.03
+    assert convanim.trace(convanim.conv([0.7, 1.25, 0.1], [0.1, 0.2, 0.3], bias=[0.25])).steps[0].shown == 0.6
+    # Only noise goes: a real last digit stays, however large the terms.
+    real = convanim.trace(convanim.conv([1e6, 1e6], [1e6, -1e6], bias=[0.4996]))
+    assert real.steps[0].shown == 0.4996
+    # Numbers that are not short decimals (a float32 0.7, 0.1 + 0.2) are shown as they are.
+    odd = convanim.trace(convanim.conv([float(np.float32(0.7)), 0.1 + 0.2], [3, 1]))
+    assert odd.steps[0].shown == odd.steps[0].result
+    # A channel's partial sum follows the same rule.
+    two = convanim.trace(convanim.conv([[[1, 1, 1], [2, 2, 2]]], [[[0.1, 0.2, -0.27], [1, 1, 1]]]))
+    assert shown_partial_sums(two.steps[0]) == (0.03, 6.0)
 
 
 @settings(max_examples=80, deadline=None)
