@@ -304,3 +304,24 @@ def test_a_flat_fill_keeps_its_colour_when_new_colours_join_the_palette():
     for drawn, shown in zip(frames, decoded(data)):
         flat = (drawn.pixels == pending).all(axis=2)
         assert (shown[flat] == pending).all(), f"{(shown[flat] != pending).any(axis=1).sum()} pending pixels drawn in another grey"
+
+
+def test_grey_text_is_never_drawn_in_another_hue():
+    """A glide brings new fills frame after frame (the window at fractional
+    places over replicate padding); the figure's palette used to give its
+    mid-grey text shades up to them, and the product line's grey text was
+    then drawn blue and brown (about 1,800 pixels a frame)."""
+    rng = np.random.default_rng(1)
+    arguments = dict(
+        input=rng.normal(0, 100, (1, 32, 32)).round(1).tolist(),
+        weight=[[[[-3, 3, -2, 2, -2], [0, 1, 1, 2, -1], [3, 0, -3, 1, 2]]]],
+        padding=2, padding_mode="replicate", dilation=(2, 1), stride=(1, 2),
+    )
+    frames = list(convanim.frames(convanim.conv(**arguments), RenderOptions(width=700, steps="1-4", glide=True)))
+    data, encoder, _ = encode_here(frames)
+    assert encoder._coder.palette.fits == 1
+    distinct = [f.pixels for k, f in enumerate(frames) if k == 0 or not np.array_equal(f.pixels, frames[k - 1].pixels)]
+    for index, (want, got) in enumerate(zip(distinct, decoded(data))):
+        grey = (want[..., 0] == want[..., 1]) & (want[..., 1] == want[..., 2])
+        hue = got.max(axis=2).astype(int) - got.min(axis=2) > 40
+        assert not (grey & hue).any(), f"frame {index}: {(grey & hue).sum()} grey pixels drawn in a hue"

@@ -171,9 +171,9 @@ class FigurePalette:
     The first frame is fitted by ``choose_palette``; that palette is the
     figure's (the GIF's global table). Later frames draw from it: each
     colour takes its nearest entry, decided once and remembered, so nothing
-    is clustered again. Only a frame that brings a new flat fill (a
-    frequent colour far from every entry) is fitted on its own, so that the
-    fill stays exact; that fit is not remembered.
+    is clustered again. A new flat fill (a frequent colour far from every
+    entry) joins the figure's palette, exact. A frame whose colours take
+    more than ``MOST_ENTRIES`` entries is fitted on its own; that fit is not remembered.
     """
 
     def __init__(self, n: int):
@@ -210,7 +210,6 @@ class FigurePalette:
                 exact = (counts[new] >= max(16, int(counts.sum()) // 256)) & (distance > _NEW_FILL_DISTANCE)
             if exact.any():
                 self._add_fills(colors[new[exact]])
-                entries[known] = self._entries[pos[known]]  # (some may have moved)
             _, nearest = self._nearest(colors[new])
             entries[new] = self.figure[nearest]
             colors_all = np.concatenate([self._colors, colors[new]])
@@ -218,36 +217,19 @@ class FigurePalette:
             self._colors = colors_all[order]
             self._entries = np.concatenate([self._entries, entries[new]])[order]
         palette, index = np.unique(entries, return_inverse=True)
-        if len(palette) > self.n:  # this frame's colours map to too many entries
+        if len(palette) > MOST_ENTRIES:  # this frame's colours map to more entries than a GIF table holds
             self.fits += 1
             return choose_palette(colors, counts, self.n)
         return palette, index
 
     def _add_fills(self, fills: np.ndarray) -> None:
-        """Add new ``fills`` to the figure's palette, keeping it to ``n``
-        entries: while it is over, the entry nearest another one (a shade
-        of a text ramp, whose neighbour draws it nearly as well) gives way,
-        and every colour it drew is drawn by its nearest remaining entry
-        from then on. So no frame ever needs more than ``n`` entries, and
-        a colour is drawn the same way in every frame until its entry gives
-        way (its pixels on screen stay as drawn until redrawn)."""
-        figure = _distinct(np.concatenate([self.figure, fills]))
+        """Add new ``fills`` to the figure's palette. No entry gives way to
+        them: a shade of a text ramp that did would leave its colours to
+        the nearest entry left, which after a few such fills can be another
+        hue (mid-grey text drawn blue). A frame draws only with the entries
+        its own colours take (its local table), ``MOST_ENTRIES`` at most."""
+        self.figure = _distinct(np.concatenate([self.figure, fills]))
         self._fills = _distinct(np.concatenate([self._fills, fills]))
-        scale = np.sqrt(_WEIGHTS)
-        while len(figure) > self.n:
-            rgb = _keys_to_rgb(figure).astype(np.float64) * scale
-            distance = ((rgb[:, None] - rgb[None]) ** 2).sum(2)
-            np.fill_diagonal(distance, np.inf)
-            distance[_among(figure, self._fills)] = np.inf  # fills, new and old, stay exact
-            closest = distance.min(1)
-            if not np.isfinite(closest).any():
-                break  # only new fills left: the frame is fitted on its own below
-            figure = np.delete(figure, int(np.argmin(closest)))
-        self.figure = figure
-        gone = ~_among(self._entries, figure)
-        if gone.any():
-            _, nearest = self._nearest(self._entries[gone])
-            self._entries[gone] = figure[nearest]
 
     def _nearest(self, colors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each colour's distance to its nearest entry of the figure's palette, and that entry's index."""
@@ -257,6 +239,13 @@ class FigurePalette:
         nearest = _nearest(points, table)
         return np.sqrt(((points - table[nearest]) ** 2).sum(1)), nearest
 
+
+# A frame's own colour table holds 256 entries; one is left for the
+# transparent index. A frame whose colours take more than ``n`` of the
+# figure's entries (new fills joined them) draws with a wider local table
+# rather than another fit: a code a bit wider in that frame, every colour
+# as it was drawn before.
+MOST_ENTRIES = 255
 
 # A frequent colour this far (weighted RGB levels) from every entry of the
 # figure's palette is a new fill, not a shade of text: it must stay exact.
