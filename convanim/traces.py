@@ -9,6 +9,7 @@ thousands of taps; most readers look at a few.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
@@ -69,6 +70,13 @@ def product_decimals(inputs, weights, bias=None) -> int | None:
         extra = short_decimals(bias)
         found = None if extra is None else max(found, extra)
     return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _product_decimals_of(values: bytes, weights: bytes) -> int | None:
+    """``product_decimals`` of float64 arrays given as bytes: a step's sums
+    are written several times a frame, its numbers read once."""
+    return product_decimals(np.frombuffer(values), np.frombuffer(weights))
 
 
 def settle(result, terms: int, largest, decimals: int | None = None):
@@ -364,7 +372,7 @@ def shown_partial_sums(step: Step) -> tuple[float, ...]:
     if arrays is not None:  # a traced step: from its arrays, without building its taps
         weights, values = arrays
         largest = np.abs(weights * values).max(axis=1)
-        decimals = product_decimals(values, weights)
+        decimals = _product_decimals_of(values.tobytes(), weights.tobytes())
         return tuple(settle(np.asarray(step.partial_sums), weights.shape[1], largest, decimals).tolist())
     sizes: dict[int, list[float]] = {}
     for tap in step.taps:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+import numpy as np
+
 from convanim import conv
+from convanim import describe as describe_module
 from convanim.describe import MAX_ALT, describe
 from convanim.engine import trace
 from convanim.templates import list_templates, load_template
@@ -62,3 +65,17 @@ def test_long_lists_are_elided_but_keep_first_and_last():
 def test_float_noise_is_said_as_zero():
     d = words(input=[0.1, 0.2, 0.3], weight=[1, 1, -2.0 / 3 * 1.5 + 0.0], padding=0)
     assert "e-17" not in d.alt and "e-16" not in d.alt
+
+
+def test_an_alt_text_cut_short_ends_at_a_word():
+    rng = np.random.default_rng(1)  # cut short: "… and give 4 c" before
+    c = conv(
+        input=rng.normal(size=(3, 6, 7)).round(3).tolist(), weight=rng.normal(size=(4, 3, 3, 2)).round(3).tolist(),
+        bias=rng.normal(size=4).round(3).tolist(), padding=(1, 2), stride=(2, 1), dilation=(1, 2), padding_mode="reflect",
+    )
+    t = trace(c)
+    alt = describe(t).alt
+    assert len(alt) <= MAX_ALT and alt.endswith("…")
+    whole = describe_module._alt(t, describe_module._shown_outputs(t), 2, terse=True)  # before it was cut
+    kept = alt[:-1]
+    assert whole.startswith(kept) and whole[len(kept)] in " ,;:"  # cut where a word ends, not inside a number
