@@ -12,7 +12,7 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import convanim
@@ -85,8 +85,19 @@ def _cells(layout, trace, done: bool, page=None):
                 yield lens.output_cell(channel, out_origin, position), ("output", channel, position)
 
 
+# Found: a weight too long for a cell's tag at 320 px makes an overview
+# whose lenses stand under each other; their cells kept too short for a
+# number over a tag.
+_LONG_TAG = np.zeros((2, 1, 2, 3))
+_LONG_TAG[1, 0, 1, 2] = -99999.5
+
+
 @settings(max_examples=30, deadline=None)
 @given(arguments=odd_cases(), width=st.sampled_from(WIDTHS))
+@example(
+    arguments=dict(input=np.zeros((2, 2, 4)), weight=_LONG_TAG, bias=np.array([0.0, -10.0]), stride=(1, 1), padding=1, dilation=(1, 2), groups=2, padding_mode="zeros"),
+    width=320,
+)
 def test_every_2d_text_is_legible_in_its_place(arguments, width):
     trace = convanim.trace(convanim.conv(**arguments))
     try:

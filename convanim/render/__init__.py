@@ -74,7 +74,6 @@ def _figure(subject, options, painter=None, notes: list | None = None):
         layout = compute_layout(result, options.width, options.panel, **look)
     else:
         from .canvas import canvas_size, fit
-        from .layout import Box
         from .panel import least_width, panel_height
 
         def layout_at(width: int, panel: bool, scale: float, height: float | None = None):
@@ -83,13 +82,7 @@ def _figure(subject, options, painter=None, notes: list | None = None):
         def panel_at(scale: float):
             return least_width(result.spec, scale, title), lambda width: panel_height(result.spec, width, scale, title)
 
-        def readable(layout) -> bool:
-            """Whether a lens writes every output in its cell (narrowed, lenses shrink; type does not)."""
-            cell = Box(0, 0, layout.lens.cell, layout.lens.cell)
-            shown = {(step.out_channel, step.shown) for step in result.steps}
-            return all(layout.cell_label(value, box=cell, row=("output", channel))[0] for channel, value in shown)
-
-        layout = fit(layout_at, panel_at, canvas_size(options.canvas, options.width), options.panel, readable, notes)
+        layout = fit(layout_at, panel_at, canvas_size(options.canvas, options.width), options.panel, notes)
     renderer = FrameRenderer(
         result, layout, options.theme, FigureText(title, options.credit), painter or Painter, show_pending=options.show_pending
     )

@@ -63,7 +63,7 @@ class PanelBeside:
         return replace(label, x=label.x + self.width - self.grids.width, y=label.y + self.height - self.grids.height)
 
 
-def fit(layout_at, panel_at, canvas: tuple[int, int], panel: bool, readable=None, notes: list | None = None):
+def fit(layout_at, panel_at, canvas: tuple[int, int], panel: bool, notes: list | None = None):
     """The figure's layout for ``canvas``, type sized for the canvas's width
     (no text under 1/60 of it, as for a figure that wide): the panel under
     the grids or beside them, whichever draws the grids larger, the grids
@@ -75,21 +75,22 @@ def fit(layout_at, panel_at, canvas: tuple[int, int], panel: bool, readable=None
 
     ``layout_at(width, panel, scale, height)`` lays the figure out;
     ``panel_at(scale)`` gives ``(least width, height at a width)`` of the
-    panel; ``readable(layout)`` says whether an overview's lenses have room
-    for its numbers. Refuses, naming what would fit, where nothing does."""
+    panel (a layout refuses, raising ``SpecError``, where it cannot write
+    its numbers: that arrangement does not fit). Refuses, naming what would
+    fit, where nothing does."""
     cw, ch = canvas
     widest = cw / BASE_WIDTH
     tried = []  # the height of each arrangement tried at the full type
-    layout = _arranged(layout_at, panel_at, canvas, panel, readable, widest, tried)
+    layout = _arranged(layout_at, panel_at, canvas, panel, widest, tried)
     if layout is not None:
         return layout
     least = max(ch, LEAST_PX * 60) / BASE_WIDTH  # type at 1/60 of the height
-    shrunk = _arranged(layout_at, panel_at, canvas, panel, readable, least, []) if least < widest else None
+    shrunk = _arranged(layout_at, panel_at, canvas, panel, least, []) if least < widest else None
     if shrunk is not None:
         low, high = least, widest  # the largest type that fits lies between
         while high - low > widest / 100:
             middle = (low + high) / 2
-            layout = _arranged(layout_at, panel_at, canvas, panel, readable, middle, [])
+            layout = _arranged(layout_at, panel_at, canvas, panel, middle, [])
             low, high, shrunk = (middle, high, layout) if layout is not None else (low, middle, shrunk)
         if notes is not None:
             notes.append(
@@ -100,8 +101,8 @@ def fit(layout_at, panel_at, canvas: tuple[int, int], panel: bool, readable=None
     need = min(tried, default=math.inf)
     if need == math.inf:
         raise SpecError("canvas", f"{cw}x{ch} cannot hold this figure with its type legible (none under {MIN_TYPE * least:.0f} px, 1/60 of the height)")
-    need = _least_height(lambda h: _arranged(layout_at, panel_at, (cw, h), panel, readable, widest, []) is not None, ch, math.ceil(need))
-    bare = panel and _arranged(layout_at, panel_at, canvas, False, readable, least, []) is not None
+    need = _least_height(lambda h: _arranged(layout_at, panel_at, (cw, h), panel, widest, []) is not None, ch, math.ceil(need))
+    bare = panel and _arranged(layout_at, panel_at, canvas, False, least, []) is not None
     advice = f"use at least {cw}x{need}" if need <= MAX_SIDE else f"no canvas {cw} px wide is tall enough ({need} px)"
     raise SpecError(
         "canvas",
@@ -122,7 +123,7 @@ def _least_height(fits, short: int, tall: int) -> int:
     return tall
 
 
-def _arranged(layout_at, panel_at, canvas, panel: bool, readable, scale: float, tried: list):
+def _arranged(layout_at, panel_at, canvas, panel: bool, scale: float, tried: list):
     """The best arrangement of the figure on ``canvas`` with type at
     ``scale``, or None; ``tried`` gets the heights of those that did not fit."""
     cw, ch = canvas
@@ -148,11 +149,8 @@ def _arranged(layout_at, panel_at, canvas, panel: bool, readable, scale: float, 
         tried.append(below.height)
 
     def allowed(layout) -> bool:
-        """Not an overview of a numbered figure, nor lenses too small for
-        their numbers, nor a panel too narrow for its formulas."""
+        """Not an overview of a numbered figure, nor a panel too narrow for its formulas."""
         if layout is None or numbered and layout.lens is not None:
-            return False
-        if layout.lens is not None and readable is not None and not readable(layout):
             return False
         return layout.panel is None or layout.panel.w >= panel_size[0]
 

@@ -117,8 +117,8 @@ def geometry(trace, width: int, s: float, top: float, least_px: float, numbers, 
 
         ring, out_ring = next((level for level in RINGS if widest_lens(level) <= room), RINGS[-1])
         in_span, out_span = needs(spec, ring, out_ring)
-        shrink = min(1.0, room / widest_lens((ring, out_ring)))
-        cell, in_cw, out_cw = (max(1, math.floor(v * shrink)) for v in (cell, in_cw, out_cw))
+        shrink = min(1.0, room / widest_lens((ring, out_ring)))  # narrower cells, as tall (a number over a tag)
+        in_cw, out_cw = (max(1, math.floor(v * shrink)) for v in (in_cw, out_cw))
         high = min(largest, TALL * width / max(rows, out_rows), STACKED_OVERVIEW * max(in_span[0], out_span[0]) * cell / max(rows, out_rows))
         oc = max(min(LEAST_OVERVIEW, high), min(high, room / max(columns, out_columns)))
     else:
