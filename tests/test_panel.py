@@ -64,3 +64,22 @@ def test_the_formula_has_the_figures_numbers():
     )
     causal = convanim.conv(**CASES["causal-dilated"]).spec
     assert r"(4 + 0)" in substituted_formula(causal.size_formulas()[0])
+
+
+@pytest.mark.parametrize("width", [320, 360, 700])
+@pytest.mark.parametrize(
+    "arguments",
+    [dict(size=(5, 5), kernel_size=3, padding=1), dict(input=list(range(1, 13)), weight=[1, -1, 2, 1], padding="same", dilation=3)],
+    ids=["2-D", "1-D, uneven padding"],
+)
+def test_every_formula_stays_inside_the_figure(arguments, width):
+    # At 320 px the formula with the numbers ran past the right edge; its
+    # rule now goes on a line of its own where the whole does not fit.
+    from convanim.render import RenderOptions
+    from convanim.render.record import record
+
+    trace = convanim.trace(convanim.conv(**arguments))
+    (picture, *_) = record(trace, RenderOptions(width=width, steps="1"))
+    formulas = [c for c in picture.calls if c.kind == "math"]
+    assert formulas and all(c.x >= 0 and c.x + c.w <= width for c in formulas), [(c.text, c.x, c.w) for c in formulas]
+    assert any("lfloor" in c.text and any(ch.isdigit() for ch in c.text) for c in formulas)

@@ -88,15 +88,23 @@ COMPACT_KEY = ("p: padding,", "d: dilation,", "k: kernel_size,", "s: stride")  #
 def substituted_formula(formula: SizeFormula, names: tuple[str, ...] = ()) -> str:
     """The formula with this figure's numbers; ``names`` (2-D and up) say
     which axes it is for: ``H_out = W_out = 3 = …``."""
+    size, rule = _substituted_sides(formula, names)
+    return f"${size} = {rule}$"
+
+
+def _substituted_sides(formula: SizeFormula, names: tuple[str, ...]) -> tuple[str, str]:
+    """The substituted formula's two sides (mathtext, without the dollars):
+    the size it gives, and the rule with the numbers in it."""
     axes = "".join(f"{_axis_symbol(name, 'out')} = " for name in names)
     if formula.symmetric:
         padding = f"2 \\times {formula.pad_before}"
     else:
         padding = f"({formula.pad_before} + {formula.pad_after})"
-    return (
-        f"${axes}{formula.size_out} = \\left\\lfloor \\dfrac{{{formula.size_in} + {padding} - {formula.dilation} \\times "
-        f"({formula.kernel} - 1) - 1}}{{{formula.stride}}} + 1 \\right\\rfloor$"
+    rule = (
+        f"\\left\\lfloor \\dfrac{{{formula.size_in} + {padding} - {formula.dilation} \\times "
+        f"({formula.kernel} - 1) - 1}}{{{formula.stride}}} + 1 \\right\\rfloor"
     )
+    return f"{axes}{formula.size_out}", rule
 
 
 def _code_lines(spec: ConvSpec, width: float, scale: float):
@@ -142,9 +150,15 @@ def _formulas(spec: ConvSpec, width: float, scale: float) -> list[tuple[str, flo
     """(mathtext source, size) of each formula, the general one first."""
     symmetric = all(f.symmetric for f in spec.size_formulas())
     sources = [(general_formula(spec.axis_names[0], symmetric, _compact(spec, width, scale)), GENERAL_PX * scale)]
+    px = NUMBERS_PX * scale
     for formula in _distinct_formulas(spec):
         names = tuple(n for n, f in zip(spec.axis_names, spec.size_formulas()) if f == formula) if spec.ndim > 1 else ()
-        sources.append((substituted_formula(formula, names), NUMBERS_PX * scale))
+        whole = substituted_formula(formula, names)
+        if math_size(whole, _least_formula(px, scale))[0] <= width:
+            sources.append((whole, px))
+        else:  # a narrow panel (a phone's column): the rule goes on a line of its own, not past the edge
+            size, rule = _substituted_sides(formula, names)
+            sources += [(f"${size}$", px), (f"$= {rule}$", px)]
     return [(source, _fitting(source, size, width, scale)) for source, size in sources]
 
 
