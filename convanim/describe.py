@@ -40,7 +40,7 @@ def describe(trace: Trace) -> Description:
     else:
         alt = _alt(trace, outputs, 2, terse=True)
     if len(alt) > MAX_ALT:
-        alt = alt[: MAX_ALT - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"  # at a word's end, never inside a number
+        alt = alt[:MAX_ALT].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"  # at a word's end, never inside a number
     # A few sums in full; a long one in d2l's form, a bracket per input channel.
     shown_steps = 4 if len(trace.steps[0].taps) <= 9 else 2
     sums = [" ".join(sum_lines(step, mark_padding=True)) for step in trace.steps[:shown_steps]]

@@ -23,7 +23,8 @@ import numpy as np
 
 from .errors import SpecError
 from .spec import Conv, ConvSpec
-from .traces import Step, Tap, Trace, product_decimals, settle
+from .shown import product_decimals, settle
+from .traces import Step, Tap, Trace
 
 __all__ = ["MAX_PADDED", "MAX_TAPS", "Step", "Tap", "Trace", "tap_count", "trace"]
 

@@ -9,7 +9,6 @@ thousands of taps; most readers look at a few.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import json
 import math
@@ -19,6 +18,7 @@ from functools import cached_property
 
 import numpy as np
 
+from .shown import product_decimals, settle
 from .spec import Conv, ConvSpec
 
 @dataclass(frozen=True)
@@ -43,61 +43,6 @@ class Tap:
             "value": self.value,
             "product": self.product,
         }
-
-
-EPSILON = 2.0**-52  # float64's relative rounding step
-MOST_DECIMALS = 8  # values written with more decimals than this are not read as short decimals
-
-
-def short_decimals(values) -> int | None:
-    """The fewest decimals, up to MOST_DECIMALS, that write every one of
-    ``values`` exactly (0.27 has 2, 3 has 0); None where some value needs
-    more (0.1 + 0.2, or a float32 0.7)."""
-    values = np.asarray(values, np.float64)
-    finite = values[np.isfinite(values)]
-    return next((d for d in range(MOST_DECIMALS + 1) if np.array_equal(np.round(finite, d), finite)), None)
-
-
-def product_decimals(inputs, weights, bias=None) -> int | None:
-    """The decimals a sum of ``inputs``×``weights`` products (and ``bias``)
-    has when worked out exactly in decimals: those of the factors added, or
-    the bias's where more; None where the numbers are not short decimals."""
-    parts = [short_decimals(inputs), short_decimals(weights)]
-    if None in parts:
-        return None
-    found = parts[0] + parts[1]
-    if bias is not None:
-        extra = short_decimals(bias)
-        found = None if extra is None else max(found, extra)
-    return found
-
-
-@functools.lru_cache(maxsize=4096)
-def _product_decimals_of(values: bytes, weights: bytes) -> int | None:
-    """``product_decimals`` of float64 arrays given as bytes: a step's sums
-    are written several times a frame, its numbers read once."""
-    return product_decimals(np.frombuffer(values), np.frombuffer(weights))
-
-
-def settle(result, terms: int, largest, decimals: int | None = None):
-    """Results as a reader should see them: 0 where a sum of ``terms`` terms,
-    the largest ``largest`` in size, cancels to rounding noise; where the
-    terms are products of numbers with few decimals (``decimals`` in all,
-    see ``product_decimals``), the decimal the exact sum is, where the
-    result is within rounding noise of it; else the result as it is.
-
-    Summing n terms in float64 can be off by n rounding steps of the largest
-    term, so a result that small cannot be told from 0: 0.1×0.1 + 0.2×0.2 −
-    0.05 gives 6.9e−18, while 10⁶×10⁶ − 10⁶×10⁶ + 0.5 is a true 0.5. In the
-    same way 1×0.1 + 1×0.2 + 1×(−0.27) gives 0.030000000000000027, which is
-    0.03 with noise (the sum of two-decimal numbers has two decimals), while
-    10⁶×10⁶ − 10⁶×10⁶ + 0.4996 stays 0.4996 (four decimals, not 0.5)."""
-    result = np.asarray(result, np.float64)
-    bound = terms * EPSILON * np.asarray(largest, np.float64)
-    if decimals is not None and decimals + 1 + np.log10(max(1.0, float(np.max(np.abs(result), initial=0.0)))) <= 15:
-        exact = np.round(result, decimals)
-        result = np.where(np.abs(exact - result) <= bound, exact, result)
-    return np.where(np.abs(result) <= bound, 0.0, result)
 
 
 @dataclass(frozen=True)
@@ -169,6 +114,13 @@ class Trace:
     @property
     def spec(self) -> ConvSpec:
         return self.conv.spec
+
+    @cached_property
+    def decimals(self) -> int | None:
+        """The decimals a sum of this convolution's products has, worked out
+        exactly (``shown.product_decimals``); None where its numbers are
+        not short decimals. Results and partial sums are shown by it."""
+        return product_decimals(self.conv.input, self.conv.weight, self.conv.bias)
 
     @cached_property
     def sources(self) -> Mapping[tuple[int, ...], tuple[int, ...] | None]:
@@ -323,6 +275,12 @@ class Taps(_Lazy):
         return trace.conv.weight[self._out_channel].reshape(in_per_group, -1), values
 
     @property
+    def decimals(self) -> int | None:
+        """The trace's ``decimals``: a step's partial sums are shown by the
+        rule its result is."""
+        return self._trace.decimals
+
+    @property
     def first_channel(self) -> int:
         """The first input channel the step reads (its group's first)."""
         return self._group * (self._trace.spec.in_channels // self._trace.spec.groups)
@@ -372,12 +330,11 @@ def shown_partial_sums(step: Step) -> tuple[float, ...]:
     if arrays is not None:  # a traced step: from its arrays, without building its taps
         weights, values = arrays
         largest = np.abs(weights * values).max(axis=1)
-        decimals = _product_decimals_of(values.tobytes(), weights.tobytes())
-        return tuple(settle(np.asarray(step.partial_sums), weights.shape[1], largest, decimals).tolist())
+        return tuple(settle(np.asarray(step.partial_sums), weights.shape[1], largest, step.taps.decimals).tolist())
     sizes: dict[int, list[float]] = {}
     for tap in step.taps:
         sizes.setdefault(tap.in_channel, []).append(abs(tap.product))
-    decimals = product_decimals([tap.value for tap in step.taps], [tap.weight for tap in step.taps])
+    decimals = product_decimals([tap.value for tap in step.taps], [tap.weight for tap in step.taps], [step.bias] if step.bias is not None else None)
     return tuple(float(settle(partial, len(found), max(found), decimals)) for partial, found in zip(step.partial_sums, sizes.values(), strict=True))
 
 

@@ -203,6 +203,16 @@ def test_a_sum_of_short_decimals_is_shown_as_the_decimal_it_is():
     assert shown_partial_sums(two.steps[0]) == (0.03, 6.0)
 
 
+def test_a_steps_result_and_its_partial_sums_are_shown_by_one_rule():
+    # A value that is no short decimal (1/3), outside the first window:
+    # neither the result nor the partial sums are then read as decimals
+    # (they were: "ch 0: … = 0.03", "0.03 + 0 ≈ 0.03").
+    t = convanim.trace(convanim.conv([[1, 1, 1, 1 / 3], [0, 0, 0, 0]], [[[0.1, 0.2, -0.27], [1, 1, 1]]]))
+    step = t.steps[0]
+    assert step.shown == step.result != 0.03
+    assert shown_partial_sums(step) == tuple(step.partial_sums)
+
+
 @settings(max_examples=80, deadline=None)
 @given(valid_cases(ndims=(1, 2, 3)))
 def test_roles_and_windows_agree_with_the_taps(case):

@@ -136,17 +136,13 @@ def tile_boxes(touched: np.ndarray, width: int, height: int) -> list[Bounds]:
     return done
 
 
-def restore(canvas, source, touched: np.ndarray, exact: bool = False) -> None:
-    """Copy ``source``'s pixels into ``canvas`` in the ``touched`` tiles.
-    ``exact``: those tiles only; otherwise a box for each band of tile rows
-    that touched tiles run through, as wide as they reach in it, for a
-    canvas that equals ``source`` outside the touched tiles (the copy
-    changes nothing there, and a few plain slice copies cost less than
-    many small ones)."""
-    if exact:
-        for box in tile_boxes(touched, canvas.width, canvas.height):
-            canvas.paste_from(source, box)
-        return
+def restore(canvas, source, touched: np.ndarray) -> None:
+    """Copy ``source``'s pixels into ``canvas`` in the ``touched`` tiles: a
+    box for each band of tile rows that touched tiles run through, as wide
+    as they reach in it. The boxes take in tiles not touched, where the
+    canvas should equal ``source`` or is redrawn after (a lens page's cells
+    are pasted back over the base); a few plain slice copies cost less than
+    many small ones."""
     rows = touched.any(axis=1)
     if not rows.any():
         return

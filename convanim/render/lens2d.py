@@ -25,6 +25,7 @@ moves over them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .layout import Box
@@ -143,10 +144,16 @@ def spans(spec, ring: int, out_ring: int, room: float, widths: tuple[float, floa
             return (need_in[0], c_in), (need_out[0], c_out)
 
 
-def lens_cell(widest: float, value_px: float, tag_px: float, scale: float) -> float:
-    """A lens cell wide enough for a number ``widest`` pixels wide and tall
-    enough for a number over a weight's tag."""
-    return max(54 * scale, widest + 12, value_px * 1.3 + tag_px * 1.3 + 8)
+def lens_cells(numbers, value_px: float, tag_px: float, scale: float) -> tuple[int, int, int]:
+    """Whole-pixel lens cells: the rows' height (a number over a weight's
+    tag), and the input and output cells' widths, each as wide as its own
+    lens's widest number (``numbers``: ``RowNumbers``; outputs often run a
+    digit longer), and an input cell as wide as a weight's tag. Whole
+    pixels: every number in a lens then stands on the same fraction of a
+    pixel, and is drawn again as a copy."""
+    height = math.ceil(max(54 * scale, value_px * 1.3 + tag_px * 1.3 + 8))
+    inputs = max(numbers.block_width("input", value_px) + 12, numbers.block_width("kernel", tag_px) + 10)
+    return height, max(height, math.ceil(inputs)), max(height, math.ceil(numbers.block_width("output", value_px) + 12))
 
 
 def turn_pages(needed, span, size) -> list[tuple[int, ...]]:

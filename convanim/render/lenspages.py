@@ -74,7 +74,7 @@ class PageTurner:
         # new ones are drawn over both.
         old = self._region_bounds
         width, height = self.size
-        restore(self.background, base, tiles(old, width, height), exact=True)  # the lenses stand beside these tiles
+        restore(self.background, base, tiles(old, width, height))
         for part in (INPUT, OUTPUT):
             for box in self._boxes(part):
                 self.background.paste_from(self._layer, box)

@@ -19,7 +19,7 @@ import math
 from .cells import row_values
 from .labels2d import HEADER
 from .layout import Box
-from .lens2d import RINGS, Lenses, lens_cell, needs, spans
+from .lens2d import RINGS, Lenses, lens_cells, needs, spans
 from .place2d import Placement, lane
 from .sizing2d import OVER_TAG, quarter
 
@@ -50,14 +50,9 @@ def geometry(trace, width: int, s: float, top: float, least_px: float, numbers, 
     value_px = quarter(max(OVER_TAG * least_px, 18 * s))
     tag_px = quarter(max(least_px, value_px / OVER_TAG))
     title_px = least_px
-    # Whole pixels: every number in a lens then stands on the same fraction
-    # of a pixel, and is drawn again as a copy. Rows as tall as a number
-    # over a tag needs; each lens's cells as wide as its own numbers (the
-    # outputs are often a digit longer): lenses that show more cells turn
-    # their pages less often, and a window three rows tall covers less.
-    cell = math.ceil(lens_cell(0, value_px, tag_px, s))
-    in_cw = max(cell, math.ceil(max(numbers.block_width("input", value_px) + 12, numbers.block_width("kernel", tag_px) + 10)))
-    out_cw = max(cell, math.ceil(numbers.block_width("output", value_px) + 12))
+    # Lenses whose cells are no wider than their numbers show more cells:
+    # their pages turn less often, and a window three rows tall covers less.
+    cell, in_cw, out_cw = lens_cells(numbers, value_px, tag_px, s)
     room = width - (2 * margin + label_column + GAP) * s
     title_room = 1.5 * title_px
     under, apart, pitch = UNDER * s, APART * s, label_column * s  # a tile's column: its names beside it

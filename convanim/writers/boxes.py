@@ -72,6 +72,11 @@ def changed_words(words: np.ndarray, before: np.ndarray, boxes) -> np.ndarray:
     at a time, with no indexing by position (which costs ten times more a
     pixel than a pass over an array).
     """
+    return changed_words_now(words, before, boxes)[0]
+
+
+def changed_words_now(words: np.ndarray, before: np.ndarray, boxes) -> tuple[np.ndarray, np.ndarray]:
+    """``changed_words``, and the words of ``words`` there."""
     height, width = words.shape
     found = [_differing(words, before, band, inner) for band, inner in bands(boxes, width, height)]
     if len(found) < 2:
@@ -79,7 +84,9 @@ def changed_words(words: np.ndarray, before: np.ndarray, boxes) -> np.ndarray:
     else:
         where = np.concatenate(found)
     # Words that differ only in their fourth byte are rare: checked after.
-    return where[((take_words(words, where) ^ np.take(before, where)) & RGB_BITS) != 0]
+    now = take_words(words, where)
+    colour = ((now ^ np.take(before, where)) & RGB_BITS) != 0
+    return where[colour], now[colour]
 
 
 def take_words(words: np.ndarray, where: np.ndarray) -> np.ndarray:
@@ -219,7 +226,6 @@ class LastFrame:
         if boxes is None or self._words is None or self._words.shape != words.shape:
             self._words = words.copy()  # (the fourth byte kept: words are compared whole)
             return None, self._words.view(np.uint8).reshape(*words.shape, 4)[..., :3]
-        where = changed_words(words, self._words, boxes)
-        now = take_words(words, where)
+        where, now = changed_words_now(words, self._words, boxes)
         self._words.reshape(-1)[where] = now
         return where, (now & RGB_BITS).view(np.uint8).reshape(-1, 4)[:, :3]

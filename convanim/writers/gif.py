@@ -234,11 +234,11 @@ class GifEncoder:
         if self._changes is None:
             where = np.flatnonzero(keys != self._screen)
             return where, keys.reshape(-1)[where]
-        if len(self._changes) == 1:
-            where = self._changes[0][0]
+        if len(self._changes) == 1:  # (its keys are those of ``keys`` there: no frame came after)
+            where, now = self._changes[0]
         else:  # frames dropped since the last one written: every pixel they changed
             where = np.unique(np.concatenate([w for w, _ in self._changes]))
-        now = np.take(keys, where)
+            now = np.take(keys, where)
         differ = now != np.take(screen, where)
         return where[differ], now[differ]
 

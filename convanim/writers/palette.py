@@ -181,7 +181,6 @@ class FigurePalette:
         self.figure = np.zeros(0, np.uint32)  # the figure's palette, sorted
         self._colors = np.zeros(0, np.uint32)  # every colour mapped so far, sorted
         self._entries = np.zeros(0, np.uint32)  # the entry each one is drawn with
-        self._fills = np.zeros(0, np.uint32)  # entries that are flat fills, sorted: never given up
         self.fits = 0  # how many times choose_palette ran (for tests and benchmarks)
 
     def __call__(self, colors: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -190,11 +189,6 @@ class FigurePalette:
             self.fits += 1
             palette, index = choose_palette(colors, counts, self.n)
             self.figure, self._colors, self._entries = palette, colors, palette[index]
-            # The first picture's flat fills (a background, pending cells) keep
-            # their entries: giving one way would draw the fill in another
-            # colour wherever it is redrawn, beside the same fill drawn before.
-            frequent = colors[counts >= max(16, int(counts.sum()) // 256)]
-            self._fills = _distinct(frequent[_among(frequent, palette)])
             return palette, index
         pos = np.minimum(np.searchsorted(self._colors, colors), len(self._colors) - 1)
         known = self._colors[pos] == colors
@@ -229,7 +223,6 @@ class FigurePalette:
         hue (mid-grey text drawn blue). A frame draws only with the entries
         its own colours take (its local table), ``MOST_ENTRIES`` at most."""
         self.figure = _distinct(np.concatenate([self.figure, fills]))
-        self._fills = _distinct(np.concatenate([self._fills, fills]))
 
     def _nearest(self, colors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each colour's distance to its nearest entry of the figure's palette, and that entry's index."""
