@@ -315,3 +315,31 @@ def test_the_finished_picture_keeps_the_kernel_grid_under_its_heading_and_the_wi
     span = layout.outline(0, last.window)
     edge = layout.heavy_edge
     assert [c for c in done.calls if c.kind == "rect" and c.colour is None and abs(c.x + edge - span.x) < 1 and abs(c.w - 2 * edge - span.w) < 1]
+
+
+def _along_one_line(a, b) -> float:
+    """How long two shafts run along the same line, one over the other."""
+    total = 0.0
+    for (ax0, ay0), (ax1, ay1) in zip(a.points, a.points[1:]):
+        for (bx0, by0), (bx1, by1) in zip(b.points, b.points[1:]):
+            if ax0 == ax1 and bx0 == bx1 and abs(ax0 - bx0) < 1:  # both down one line
+                total += max(0.0, min(max(ay0, ay1), max(by0, by1)) - max(min(ay0, ay1), min(by0, by1)))
+            if ay0 == ay1 and by0 == by1 and abs(ay0 - by0) < 1:  # both along one line
+                total += max(0.0, min(max(ax0, ax1), max(bx0, bx1)) - max(min(ax0, ax1), min(bx0, bx1)))
+    return total
+
+
+def test_arrows_of_different_groups_never_run_along_one_line():
+    # Input tiles in two columns, the outputs under them (a slide the
+    # canvas names): both groups' arrows turned down the same gutter, one
+    # colour over the other, so a group's kernel looked wired to the other's output.
+    rng = np.random.default_rng(5)
+    arguments = dict(input=rng.integers(0, 10, (4, 6, 6)).tolist(), weight=rng.integers(-2, 3, (4, 2, 3, 3)).tolist(), groups=2, padding=1)
+    trace = convanim.trace(convanim.conv(**arguments))
+    (picture, *_) = record(trace, RenderOptions(canvas="1920x3034", steps="3"))
+    shafts = arrow_shafts(picture)
+    assert len({s.colour for s in shafts}) == 2
+    for a in shafts:
+        for b in shafts:
+            if a.colour != b.colour:
+                assert _along_one_line(a, b) < 1, (a.colour, b.colour)

@@ -23,6 +23,10 @@ def arrows(L: Layout2D, target: Box, window, channels) -> list[Arrow]:
     s = L.scale
     if L.stacked:
         gutter_x = L.kernel_x + max(x for x, _ in L.inputs) - L.input_x + L.kernel_size[1] * L.kernel_w + L.cell_h / 2
+        # Groups advance together, an arrow each: each group's runs down a
+        # line of its own (they would otherwise share the gutter's, one
+        # colour over another), further out for later groups.
+        gutter_x += _group_of(L, target) * min(8 * s, L.cell_h / 3)
     else:
         gutter_x = L.output_x - min(L.cell_h, 14 * s)
     head = 9 * s
@@ -68,6 +72,14 @@ def _output_grid(L: Layout2D, target: Box) -> tuple[float, float] | None:
         if x - 0.5 <= target.x < x + width and y - 0.5 <= target.y < y + height:
             return x, y
     return None
+
+
+def _group_of(L: Layout2D, target: Box) -> int:
+    """The group whose output grid ``target`` is a cell of (0 where unknown)."""
+    grid = _output_grid(L, target)
+    if grid is None or L.groups < 2:
+        return 0
+    return L.outputs.index(grid) // max(1, L.out_channels // L.groups)
 
 
 def _first_in_its_row(L: Layout2D, target: Box) -> bool:
