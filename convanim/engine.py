@@ -195,21 +195,21 @@ def trace(conv: Conv) -> Trace:
     for m in index_maps:
         m.setflags(write=False)
     padded = pad(conv, index_maps)
+    terms = math.prod(spec.weight_shape[1:])
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused below, in one line
         total, largest = _sums(conv, padded)
-    terms = math.prod(spec.weight_shape[1:])
-    if conv.bias is not None:
-        bias = conv.bias.reshape((-1,) + (1,) * spec.ndim)
-        with np.errstate(over="ignore", invalid="ignore"):
+        if conv.bias is not None:
+            bias = conv.bias.reshape((-1,) + (1,) * spec.ndim)
             output = total + bias
-        largest = np.maximum(largest, np.abs(bias))
-        terms += 1
-    else:
-        output = total + 0.0
+            largest = np.maximum(largest, np.abs(bias))
+            terms += 1
+        else:
+            output = total + 0.0
     if not np.all(np.isfinite(output)):
         # float64 overflowed: a trace of infinities explains nothing (and is not valid JSON).
         raise SpecError("input", "values too large: a product or sum exceeds the range of 64-bit floats")
-    shown = settle(output, terms, largest, product_decimals(conv.input, conv.weight, conv.bias))
+    decimals = product_decimals(conv.input, conv.weight, conv.bias)
+    shown = settle(output, terms, largest, decimals)
     for array in (output, shown):
         array.setflags(write=False)
-    return Trace(conv, padded, padded_roles(spec, index_maps), output, shown, index_maps)
+    return Trace(conv, padded, padded_roles(spec, index_maps), output, shown, index_maps, decimals)

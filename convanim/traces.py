@@ -109,18 +109,15 @@ class Trace:
     output: np.ndarray
     shown: np.ndarray
     index_maps: tuple[np.ndarray, ...]  # per axis: the input index each padded index shows, −1 for zero padding
+    # The decimals a sum of the products has, worked out exactly
+    # (``shown.product_decimals``; None: not short decimals): results and
+    # partial sums are shown by it.
+    decimals: int | None = None
     op: str = "conv"
 
     @property
     def spec(self) -> ConvSpec:
         return self.conv.spec
-
-    @cached_property
-    def decimals(self) -> int | None:
-        """The decimals a sum of this convolution's products has, worked out
-        exactly (``shown.product_decimals``); None where its numbers are
-        not short decimals. Results and partial sums are shown by it."""
-        return product_decimals(self.conv.input, self.conv.weight, self.conv.bias)
 
     @cached_property
     def sources(self) -> Mapping[tuple[int, ...], tuple[int, ...] | None]:

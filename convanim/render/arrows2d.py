@@ -21,17 +21,18 @@ def arrows(L: Layout2D, target: Box, window, channels) -> list[Arrow]:
     along the gutter under the target's grid and up into the cell from
     below, never across a cell already written."""
     s = L.scale
+    grid = _output_grid(L, target)
     if L.stacked:
         gutter_x = L.kernel_x + max(x for x, _ in L.inputs) - L.input_x + L.kernel_size[1] * L.kernel_w + L.cell_h / 2
         # Groups advance together, an arrow each: each group's runs down a
         # line of its own (they would otherwise share the gutter's, one
         # colour over another), further out for later groups.
-        gutter_x += _group_of(L, target) * min(8 * s, L.cell_h / 3)
+        gutter_x += _group_of(L, grid) * min(8 * s, L.cell_h / 3)
     else:
         gutter_x = L.output_x - min(L.cell_h, 14 * s)
     head = 9 * s
-    gutter_y = _output_grid_bottom(L, target) + min(0.25 * L.cell_h, 10 * s)
-    if L.lens is not None and _first_in_its_row(L, target):
+    gutter_y = (target.bottom if grid is None else grid[1] + L.output_shape[0] * L.cell_h) + min(0.25 * L.cell_h, 10 * s)
+    if L.lens is not None and _first_in_its_row(L, grid):
         # An overview: the arrow turns up into the cell from just under it
         # (through cells not yet written), not from under the whole grid.
         # So it stays near the row being written and what moves each step
@@ -74,25 +75,17 @@ def _output_grid(L: Layout2D, target: Box) -> tuple[float, float] | None:
     return None
 
 
-def _group_of(L: Layout2D, target: Box) -> int:
-    """The group whose output grid ``target`` is a cell of (0 where unknown)."""
-    grid = _output_grid(L, target)
+def _group_of(L: Layout2D, grid) -> int:
+    """The group whose output ``grid`` (its top left) is (0 where unknown)."""
     if grid is None or L.groups < 2:
         return 0
     return L.outputs.index(grid) // max(1, L.out_channels // L.groups)
 
 
-def _first_in_its_row(L: Layout2D, target: Box) -> bool:
-    """Whether no other output grid stands left of ``target``'s (the
-    gutter's side), so a lane across its rows crosses no other grid."""
-    grid = _output_grid(L, target)
+def _first_in_its_row(L: Layout2D, grid) -> bool:
+    """Whether no other output grid stands left of ``grid`` (the gutter's
+    side), so a lane across its rows crosses no other grid."""
     return grid is not None and all(x >= grid[0] - 0.5 for x, y in L.outputs if abs(y - grid[1]) < 0.5)
-
-
-def _output_grid_bottom(L: Layout2D, target: Box) -> float:
-    """The bottom edge of the output grid ``target`` is a cell of."""
-    grid = _output_grid(L, target)
-    return target.bottom if grid is None else grid[1] + L.output_shape[0] * L.cell_h
 
 
 def _arrow(shaft: list[tuple[float, float]], end: tuple[float, float], head: float, width_px: int) -> Arrow:

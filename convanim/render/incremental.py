@@ -149,8 +149,7 @@ def restore(canvas, source, touched: np.ndarray) -> None:
     edges = np.flatnonzero(np.diff(rows.astype(np.int8), prepend=0, append=0))
     for top, bottom in zip(edges[::2].tolist(), edges[1::2].tolist()):
         columns = np.flatnonzero(touched[top:bottom].any(axis=0))
-        left, right = int(columns[0]), int(columns[-1]) + 1
-        canvas.paste_from(source, _tile_box((left, right - 1), (top, bottom - 1), canvas.width, canvas.height))
+        canvas.paste_from(source, _tile_box((int(columns[0]), int(columns[-1])), (top, bottom - 1), canvas.width, canvas.height))
 
 
 def _tile_box(run, span, width, height) -> Bounds:
