@@ -17,10 +17,8 @@ pixels) are drawn whole.
 
 from __future__ import annotations
 
-import numpy as np
-
 from . import lens2d
-from .incremental import Tracked, each_bounds, restore, tiles
+from .incremental import Covered, Tracked, restore
 from .layout import Box
 
 Bounds = tuple[int, int, int, int]
@@ -37,7 +35,6 @@ class PageTurner:
         self.size = renderer.layout.width, renderer.layout.height
         self.page = None  # the page shown
         self.regions: list[Box] = []  # where its outlines and connectors are drawn
-        self._region_bounds = np.zeros((0, 4), np.int64)
         lens = self.lens
         corners = [*lens.inputs, *lens.outputs]
         # Cells moved by whole pixels land where they would be drawn only on
@@ -50,7 +47,7 @@ class PageTurner:
         self.background = base.copy()
         self._layer = base.copy() if self._movable else None  # the lenses' cells alone
         self.page, self.regions = None, []
-        self._region_bounds = np.zeros((0, 4), np.int64)
+        self._drawn = Covered(*self.size)  # what the outlines and connectors cover
 
     # -- turning ----------------------------------------------------------------
     def turn(self, base, page) -> list[Bounds] | None:
@@ -72,17 +69,16 @@ class PageTurner:
         # The old outlines and connectors give way to the base; the lenses
         # come from their layer (a connector ends on a lens's corner); the
         # new ones are drawn over both.
-        old = self._region_bounds
-        width, height = self.size
-        restore(self.background, base, tiles(old, width, height))
+        old = self._drawn
+        restore(self.background, base, old.tiles)
         for part in (INPUT, OUTPUT):
             for box in self._boxes(part):
                 self.background.paste_from(self._layer, box)
         tracked = Tracked(self.background)
         self.regions = lens2d.draw_regions(self.renderer, tracked, page)
-        self._region_bounds = each_bounds(tracked.boxes, width, height)
+        self._drawn = tracked.covered
         self.page = page
-        return changed + [tuple(row) for row in np.concatenate([old, self._region_bounds]).tolist()]
+        return changed + old.bounds + self._drawn.bounds
 
     def write_output(self, channel: int, position) -> Box | None:
         """An output just written, into its lens cell if the page shows it;
