@@ -33,17 +33,38 @@ class Covered:
         self.width, self.height = width, height
         self.bounds: list[Bounds] = []
         self.tiles = np.zeros(tile_shape(width, height), bool)
-        self.extent: Bounds | None = None
+        self._extent = [width, height, 0, 0]
+
+    @property
+    def extent(self) -> Bounds | None:
+        """The box around them all (None: nothing on the canvas)."""
+        return tuple(self._extent) if self.bounds else None
 
     def add(self, x0, y0, x1, y1) -> None:
         """The box (x0, y0)-(x1, y1) in pixels, fractions allowed."""
         # Plain Python: a frame has a few dozen boxes, each too small for numpy to pay.
-        left, top, right, bottom = max(0, floor(x0) - 2), max(0, floor(y0) - 2), min(self.width, ceil(x1) + 3), min(self.height, ceil(y1) + 3)
+        left, top, right, bottom = floor(x0) - 2, floor(y0) - 2, ceil(x1) + 3, ceil(y1) + 3
+        if left < 0:
+            left = 0
+        if top < 0:
+            top = 0
+        if right > self.width:
+            right = self.width
+        if bottom > self.height:
+            bottom = self.height
         if left >= right or top >= bottom:
             return  # wholly outside the canvas
         self.bounds.append((left, top, right, bottom))
         self.tiles[top // TILE : (bottom - 1) // TILE + 1, left // TILE : (right - 1) // TILE + 1] = True
-        self.extent = _union(self.extent, (left, top, right, bottom))
+        extent = self._extent
+        if left < extent[0]:
+            extent[0] = left
+        if top < extent[1]:
+            extent[1] = top
+        if right > extent[2]:
+            extent[2] = right
+        if bottom > extent[3]:
+            extent[3] = bottom
 
 
 class Tracked:
