@@ -27,12 +27,13 @@ TILE = BLOCK  # px: changes are tracked, restored and told to the writer in whol
 class Covered:
     """What a frame's drawing calls cover, kept as they come: each box as
     whole pixels (a little to each side, for anti-aliasing; clipped to the
-    canvas), the TILE×TILE tiles they touch, and the box around them all."""
+    canvas), the TILE×TILE tiles they touch (``Tiles``), and the box around
+    them all."""
 
     def __init__(self, width: int, height: int):
         self.width, self.height = width, height
         self.bounds: list[Bounds] = []
-        self.tiles = np.zeros(tile_shape(width, height), bool)
+        self.tiles = no_tiles(width, height)
         self._extent = [width, height, 0, 0]
 
     @property
@@ -55,7 +56,11 @@ class Covered:
         if left >= right or top >= bottom:
             return  # wholly outside the canvas
         self.bounds.append((left, top, right, bottom))
-        self.tiles[top // TILE : (bottom - 1) // TILE + 1, left // TILE : (right - 1) // TILE + 1] = True
+        first = left // TILE
+        columns = (((1 << ((right - 1) // TILE + 1 - first)) - 1)) << first
+        rows = self.tiles
+        for row in range(top // TILE, (bottom - 1) // TILE + 1):
+            rows[row] |= columns
         extent = self._extent
         if left < extent[0]:
             extent[0] = left
@@ -108,7 +113,8 @@ class Tracked:
         self._add(x, y, x + w, y + h)
         if text:  # inside the cell, but for a number too wide for it
             half = 0.5 * text_width(text, family, size, bold) + 0.2 * size
-            self._add(tx - half, ty - size, tx + half, ty + size)
+            if tx - half < x or ty - size < y or tx + half > x + w or ty + size > y + h:
+                self._add(tx - half, ty - size, tx + half, ty + size)
         self.painter.cell(x, y, w, h, fill, edge, edge_px, text, tx, ty, size, colour, family=family, bold=bold)
 
     def math(self, x, y, source, size, colour) -> tuple[int, int]:
@@ -127,69 +133,93 @@ class Tracked:
             if pieces == 1 or x0 == x1 or y0 == y1:  # its own box takes in nothing it does not touch
                 add(min(x0, x1) - pad, min(y0, y1) - pad, max(x0, x1) + pad, max(y0, y1) + pad)
                 continue
-            t = np.arange(pieces + 1) / pieces
-            xs, ys = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
-            boxes = np.column_stack((np.minimum(xs[:-1], xs[1:]) - pad, np.minimum(ys[:-1], ys[1:]) - pad,
-                                     np.maximum(xs[:-1], xs[1:]) + pad, np.maximum(ys[:-1], ys[1:]) + pad))
-            for box in boxes.tolist():
-                add(*box)
+            xs = [x0 + (x1 - x0) * (i / pieces) for i in range(pieces + 1)]
+            ys = [y0 + (y1 - y0) * (i / pieces) for i in range(pieces + 1)]
+            for a, b, c, d in zip(xs, ys, xs[1:], ys[1:]):
+                add(min(a, c) - pad, min(b, d) - pad, max(a, c) + pad, max(b, d) + pad)
 
 
-def tile_shape(width: int, height: int) -> tuple[int, int]:
-    """Rows and columns of TILE×TILE tiles on a ``width`` × ``height`` canvas."""
-    return (height - 1) // TILE + 1, (width - 1) // TILE + 1
+# A canvas's tiles, some marked: a list with an int per row of tiles, bit
+# c set where the row's tile c is marked. A frame marks a few dozen boxes
+# and asks for the runs of tiles they make: as bits, a box marks a row in
+# one operation and a row's runs are found a few operations each, where
+# numpy's per-call cost on arrays this small would be most of the work.
+Tiles = list[int]
 
 
-def tiles(boxes, width: int, height: int) -> np.ndarray:
+def no_tiles(width: int, height: int) -> Tiles:
+    """No tile marked of a ``width`` × ``height`` canvas."""
+    return [0] * ((height - 1) // TILE + 1)
+
+
+def all_tiles(width: int, height: int) -> Tiles:
+    """Every tile of a ``width`` × ``height`` canvas marked."""
+    return [(1 << ((width - 1) // TILE + 1)) - 1] * ((height - 1) // TILE + 1)
+
+
+def either(a: Tiles, b: Tiles) -> Tiles:
+    """The tiles marked in ``a`` or ``b``."""
+    return [x | y for x, y in zip(a, b)]
+
+
+def tiles(boxes, width: int, height: int) -> Tiles:
     """The TILE×TILE tiles of a ``width`` × ``height`` canvas that ``boxes``
-    (whole-pixel bounds inside it, as ``Covered`` keeps them) touch, as a bool array."""
-    marks = np.zeros(tile_shape(width, height), bool)
+    (whole-pixel bounds inside it, as ``Covered`` keeps them) touch."""
+    marks = no_tiles(width, height)
     for left, top, right, bottom in boxes:
         if left < right and top < bottom:
-            marks[top // TILE : (bottom - 1) // TILE + 1, left // TILE : (right - 1) // TILE + 1] = True
+            first = left // TILE
+            columns = ((1 << ((right - 1) // TILE + 1 - first)) - 1) << first
+            for row in range(top // TILE, (bottom - 1) // TILE + 1):
+                marks[row] |= columns
     return marks
 
 
-def tile_boxes(touched: np.ndarray, width: int, height: int) -> list[Bounds]:
+def _runs(mask: int):
+    """(first, last) column of each run of marked tiles in a row, left to right."""
+    while mask:
+        low = mask & -mask
+        past = mask + low  # the run's bits carry into the one past it
+        yield low.bit_length() - 1, (past & -past).bit_length() - 2
+        mask &= past  # the run cleared, the bits above it kept
+
+
+def tile_boxes(touched: Tiles, width: int, height: int) -> list[Bounds]:
     """A few boxes covering the ``touched`` tiles: runs along each row of
     tiles, joined down where runs line up (for a reader of boxes, whose
     every box costs a fixed overhead)."""
-    rows, columns = touched.shape
-    # The rows end to end, each followed by an untouched tile, after one:
-    # a run starts and ends where a tile differs from the one before.
-    flat = np.zeros(rows * (columns + 1) + 1, np.int8)
-    flat[1:].reshape(rows, columns + 1)[:, :columns] = touched
-    changes = np.flatnonzero(flat[1:] != flat[:-1])
-    starts, first = np.divmod(changes[0::2], columns + 1)
-    last = (changes[1::2] - 1) % (columns + 1)
     done: list[Bounds] = []
     open_runs: dict[tuple[int, int], list[int]] = {}  # (first, last column) -> [top row, bottom row]
-    for row, run in zip(starts.tolist(), zip(first.tolist(), last.tolist())):
-        span = open_runs.get(run)
-        if span is not None and span[1] == row - 1:
-            span[1] = row
-            continue
-        if span is not None:
-            done.append(_tile_box(run, span, width, height))
-        open_runs[run] = [row, row]
+    for row, mask in enumerate(touched):
+        for run in _runs(mask) if mask else ():
+            span = open_runs.get(run)
+            if span is not None and span[1] == row - 1:
+                span[1] = row
+                continue
+            if span is not None:
+                done.append(_tile_box(run, span, width, height))
+            open_runs[run] = [row, row]
     done.extend(_tile_box(run, span, width, height) for run, span in open_runs.items())
     return done
 
 
-def restore(canvas, source, touched: np.ndarray) -> None:
+def restore(canvas, source, touched: Tiles) -> None:
     """Copy ``source``'s pixels into ``canvas`` in the ``touched`` tiles: a
     box for each band of tile rows that touched tiles run through, as wide
     as they reach in it. The boxes take in tiles not touched, where the
     canvas should equal ``source`` or is redrawn after (a lens page's cells
     are pasted back over the base); a few plain slice copies cost less than
     many small ones."""
-    rows = touched.any(axis=1)
-    if not rows.any():
-        return
-    edges = np.flatnonzero(np.diff(rows.astype(np.int8), prepend=0, append=0))
-    for top, bottom in zip(edges[::2].tolist(), edges[1::2].tolist()):
-        columns = np.flatnonzero(touched[top:bottom].any(axis=0))
-        canvas.paste_from(source, _tile_box((int(columns[0]), int(columns[-1])), (top, bottom - 1), canvas.width, canvas.height))
+    top, columns = None, 0
+    for row, mask in enumerate([*touched, 0]):
+        if mask:
+            if top is None:
+                top = row
+            columns |= mask
+        elif top is not None:
+            first, last = (columns & -columns).bit_length() - 1, columns.bit_length() - 1
+            canvas.paste_from(source, _tile_box((first, last), (top, row - 1), canvas.width, canvas.height))
+            top, columns = None, 0
 
 
 def _tile_box(run, span, width, height) -> Bounds:
@@ -224,13 +254,13 @@ class FrameCanvas:
         painter for this frame's marks."""
         if written is None:
             self._restored = (0, 0, self._width, self._height)
-            self._restored_tiles = np.ones_like(self._drawn.tiles)
+            self._restored_tiles = all_tiles(self._width, self._height)
         else:
             changed = Covered(self._width, self._height)
             for box in written:
                 changed.add(*box)
             self._restored = _union(self._drawn.extent, changed.extent)
-            self._restored_tiles = self._drawn.tiles | changed.tiles
+            self._restored_tiles = either(self._drawn.tiles, changed.tiles)
         restore(self._canvas, background, self._restored_tiles)
         return Tracked(self._canvas)
 
@@ -241,7 +271,7 @@ class FrameCanvas:
         change more closely (None, None for the first frame)."""
         self._drawn = tracked.covered
         touched = _union(self._restored, self._drawn.extent)
-        boxes = tile_boxes(self._restored_tiles | self._drawn.tiles, self._width, self._height)
+        boxes = tile_boxes(either(self._restored_tiles, self._drawn.tiles), self._width, self._height)
         if not self._in_place:
             for box in boxes:
                 self._canvas.read_into(self._pixels, box)
