@@ -135,7 +135,7 @@ def test_frames_read_in_place_from_the_canvas_are_written_as_drawn(second, tmp_p
         pytest.skip("large frames are encoded in a second process on Linux only")
     arguments, options = CASES["2-D large glide"]
     monkeypatch.setattr(gifworker, "PROCESS_ABOVE", 1 << 16 if second else 1 << 40)
-    in_place = _counted_frames(convanim.conv(**arguments), RenderOptions(**options), shared=True)[1]
+    in_place = iter(_counted_frames(convanim.conv(**arguments), RenderOptions(**options), shared=True)[1])
     first = next(in_place)
     assert not first.pixels.flags.c_contiguous and first.pixels.strides[1] == 4  # read in place, not copied
     forks, words = [], []
