@@ -31,9 +31,16 @@ OPTIONS = RenderOptions(width=480)
 def segments(monkeypatch):
     """This small figure counts as long; ``forks`` lists each fork."""
     monkeypatch.setattr(gif, "SEGMENT_WORK", 1)
-    forks = []
+    forks = []  # the children's process ids
     real_fork = os.fork
-    monkeypatch.setattr(os, "fork", lambda: forks.append(os.getpid()) or real_fork())
+
+    def fork():
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
     return forks
 
 
@@ -153,7 +160,7 @@ def test_ctrl_c_in_the_first_half_stops_the_second_process_and_leaves_no_file(se
     assert len(segments) == 1
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # the second process is gone, and reaped
+        os.waitpid(segments[0], os.WNOHANG)  # the second process is gone, and reaped
 
 
 def test_the_finished_figure_still_is_drawn_here_when_the_end_was_drawn_there(segments, tmp_path, monkeypatch):
