@@ -11,7 +11,9 @@ milliseconds per frame of encoding in the writer's own process, and the
 file's bytes; with ``--worker``, the encoder runs in its second process as
 it does when a core is free, and the main process's cost of handing a frame
 over and the child's CPU per frame are reported apart (and the two files
-compared byte for byte).
+compared byte for byte); with ``--parts``, the inline encoding's CPU
+per frame split into finding the changes, the rest of the encoder's
+``add_changes``, the frame's blocks outside LZW, and LZW.
 
 ``--command`` times the whole command instead (``convanim render --size
 32,32 --kernel-size 3 --padding 1``), each run in a fresh process, sampling
@@ -22,7 +24,7 @@ peak resident set.
 ``--command --worker`` makes the command use the second process whatever
 the machine's load (a busy machine otherwise keeps the encoder inline).
 
-    python bench/bench_gif.py [--repeat N] [--worker] [--profile] [--command] [--out DIR]
+    python bench/bench_gif.py [--repeat N] [--worker] [--profile] [--parts] [--command] [--out DIR]
 
 Targets: at most 3 ms of CPU per frame for encoding, at most 0.5 ms per
 frame for handing a frame to the second process; the command under 5 s and
@@ -90,6 +92,45 @@ def replay(kept):
             at += count
         pixels = canvas[:height, :width, :3] if four else canvas
         yield Frame(pixels, duration, changed, boxes=boxes)
+
+
+def parts(kept, path: Path) -> dict[str, float]:
+    """One inline run, CPU seconds spent in each part of encoding: finding
+    the changes, the keys and what else the encoder does with them, the
+    frame's blocks outside LZW, and LZW (each without the parts inside it)."""
+    spent: dict[str, float] = {}
+    saved = []
+
+    def timed(owner, name):
+        real = getattr(owner, name)
+
+        def run(*args, **kwargs):
+            start = time.process_time()
+            try:
+                return real(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.process_time() - start
+
+        saved.append((owner, name, real))
+        setattr(owner, name, run)
+
+    from convanim.writers import boxes, gif, gifblocks
+
+    timed(boxes.LastFrame, "changes")
+    timed(gif.GifEncoder, "add_changes")
+    timed(gifblocks.FrameCoder, "delta")
+    timed(gifblocks, "image_data")  # (as the frame coder calls it)
+    try:
+        encode(kept, path, False)
+    finally:
+        for owner, name, real in reversed(saved):
+            setattr(owner, name, real)
+    return {
+        "changes found": spent["changes"],
+        "keys, the rest of add_changes": spent["add_changes"] - spent["delta"],
+        "blocks outside LZW": spent["delta"] - spent["image_data"],
+        "LZW": spent["image_data"],
+    }
 
 
 def _children_cpu() -> float:
@@ -182,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs (default 5)")
     parser.add_argument("--worker", action="store_true", help="encode in the second process too (with --command: whatever the load)")
     parser.add_argument("--profile", action="store_true", help="print a profile of one inline run")
+    parser.add_argument("--parts", action="store_true", help="also time the parts of inline encoding apart")
     parser.add_argument("--command", action="store_true", help="time the whole command and sample its memory")
     parser.add_argument("--out", type=Path, default=ROOT / "output" / "benchgif", help="where the GIF goes")
     args = parser.parse_args(argv)
@@ -213,6 +255,10 @@ def main(argv: list[str] | None = None) -> int:
     inline = [encode(kept, args.out / "writer.gif", False) for _ in range(args.repeat)]
     print(f"  encoding inline  {statistics.median(r[0] for r in inline) / count * 1000:6.2f} ms CPU per frame, median of {len(inline)} (target ≤ {TARGET_MS:g})")
     print(f"  file             {inline[-1][2]:,} bytes")
+    if args.parts:
+        runs = [parts(kept, args.out / "parts.gif") for _ in range(args.repeat)]
+        for name in runs[0]:
+            print(f"    {name:<30} {statistics.median(r[name] for r in runs) / count * 1000:6.2f} ms CPU per frame")
     if args.worker:
         runs = [encode(kept, args.out / "worker.gif", True) for _ in range(args.repeat)]
         same = (args.out / "worker.gif").read_bytes() == (args.out / "writer.gif").read_bytes()

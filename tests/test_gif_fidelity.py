@@ -135,7 +135,7 @@ def test_frames_read_in_place_from_the_canvas_are_written_as_drawn(second, tmp_p
         pytest.skip("large frames are encoded in a second process on Linux only")
     arguments, options = CASES["2-D large glide"]
     monkeypatch.setattr(gifworker, "PROCESS_ABOVE", 1 << 16 if second else 1 << 40)
-    in_place = _counted_frames(convanim.conv(**arguments), RenderOptions(**options), shared=True)[1]
+    in_place = iter(_counted_frames(convanim.conv(**arguments), RenderOptions(**options), shared=True)[1])
     first = next(in_place)
     assert not first.pixels.flags.c_contiguous and first.pixels.strides[1] == 4  # read in place, not copied
     forks, words = [], []
@@ -325,3 +325,56 @@ def test_grey_text_is_never_drawn_in_another_hue():
         grey = (want[..., 0] == want[..., 1]) & (want[..., 1] == want[..., 2])
         hue = got.max(axis=2).astype(int) - got.min(axis=2) > 40
         assert not (grey & hue).any(), f"frame {index}: {(grey & hue).sum()} grey pixels drawn in a hue"
+
+
+def test_colour_keys_of_pixels_four_bytes_apart_are_read_in_place():
+    """An RGB view of four bytes a pixel (a canvas, or the changed words
+    ``LastFrame`` gives) keys as its packed copy does, read in place; a view
+    whose last pixel's fourth byte lies past the memory under it is packed."""
+    from convanim.writers.palette import _words_under
+
+    rng = np.random.default_rng(7)
+    canvas = rng.integers(0, 256, (9, 13, 4), np.uint8)
+    for view in (canvas[..., :3], canvas[2:7, 3:11, :3], canvas.reshape(1, -1, 4)[:, 5:40, :3]):
+        assert _words_under(view) is not None
+        assert np.array_equal(frame_keys(view), frame_keys(np.ascontiguousarray(view)))
+    words = rng.integers(0, 1 << 32, 50, dtype=np.uint32)
+    changed = words.view(np.uint8).reshape(-1, 4)[:, :3]
+    assert np.array_equal(frame_keys(changed[None])[0], words & 0xFFFFFF)
+    short = np.lib.stride_tricks.as_strided(np.frombuffer(bytes(4 * 10 - 1), np.uint8), (1, 10, 3), (40, 4, 1))
+    assert _words_under(short) is None and frame_keys(short).shape == (1, 10)
+
+
+def test_the_last_frame_never_reads_what_later_boxes_leave_out():
+    """What one frame's boxes marked is forgotten: a later frame's change
+    there, outside that frame's boxes (though on their rows), is not read;
+    each frame's changes are exactly its boxes' pixels that differ."""
+    canvas = np.full((40, 60, 4), 200, np.uint8)
+    view = canvas[:, :50, :3]
+    seen = boxes.LastFrame()
+    assert seen.changes(view, None)[0] is None
+    canvas[5, 5, 0] = 1
+    where, _ = seen.changes(view, [(0, 0, 10, 10)])
+    assert where.tolist() == [5 * 50 + 5]
+    canvas[5, 5, 0] = 2  # inside the last frame's box, outside this one's
+    canvas[6, 25, 2] = 3
+    where, pixels = seen.changes(view, [(20, 0, 30, 10)])
+    assert where.tolist() == [6 * 50 + 25] and pixels.tolist() == [[200, 200, 3]]
+    where, pixels = seen.changes(view, [(0, 0, 10, 10), (20, 0, 30, 10)])
+    assert where.tolist() == [5 * 50 + 5] and pixels.tolist() == [[2, 200, 200]], "read once its box comes"
+
+
+def test_a_frames_palette_is_the_entries_its_colours_take():
+    """The figure's palette remembers each colour's entry; a frame's own
+    palette is the entries its colours take, in order, as ``np.unique`` gives."""
+    from convanim.writers.palette import _entries_used
+
+    rng = np.random.default_rng(2)
+    figure = np.unique(rng.integers(0, 1 << 24, 40).astype(np.uint32))
+    for count in (1, 5, 300):
+        entries = figure[rng.integers(0, len(figure), count)]
+        got, want = _entries_used(figure, entries), np.unique(entries, return_inverse=True)
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+    stray = np.append(figure[:3], figure[0] + 1)  # (a colour not in the figure's palette)
+    got, want = _entries_used(figure, stray), np.unique(stray, return_inverse=True)
+    assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])

@@ -64,28 +64,38 @@ RGB_BITS = 0xFFFFFF  # of a pixel read as a little-endian word of four bytes (R,
 def changed_words(words: np.ndarray, before: np.ndarray, boxes) -> np.ndarray:
     """``changed_pixels`` for pictures kept as (H, W) words of four bytes a
     pixel (R, G, B and a fourth byte that is not colour): the sorted flat
-    positions inside ``boxes`` where the colours differ.
-
-    A frame's boxes are many small ones (tiles) over a few bands of rows, and
-    a numpy call per box costs more than the comparison in it: the boxes
-    that share rows are compared as one rectangle around them, whole words
-    at a time, with no indexing by position (which costs ten times more a
-    pixel than a pass over an array).
-    """
+    positions inside ``boxes`` where the colours differ."""
     return changed_words_now(words, before, boxes)[0]
 
 
-def changed_words_now(words: np.ndarray, before: np.ndarray, boxes) -> tuple[np.ndarray, np.ndarray]:
-    """``changed_words``, and the words of ``words`` there."""
+def changed_words_now(words: np.ndarray, before: np.ndarray, boxes, marks: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``changed_words``, and the words of ``words`` there. ``before`` is
+    C-contiguous; ``marks``, when given, an (H, W) bool array all False,
+    left so (it saves a new one a frame).
+
+    A frame's boxes are many small tiles: each is compared into ``marks``
+    (only the boxes' words are read), and one scan of the rows they span
+    finds the positions, already in order: no position worked out box by
+    box, no sorting, no indexing by position beyond the changed words.
+    """
     height, width = words.shape
-    found = [_differing(words, before, band, inner) for band, inner in bands(boxes, width, height)]
-    if len(found) < 2:
-        where = found[0] if found else np.zeros(0, np.intp)
-    else:
-        where = np.concatenate(found)
+    boxes = [box for box in (clip(box, width, height) for box in boxes) if box]
+    if not boxes:
+        return np.zeros(0, np.intp), np.zeros(0, words.dtype)
+    if marks is None:
+        marks = np.zeros((height, width), bool)
+    for left, top, right, bottom in boxes:
+        np.not_equal(words[top:bottom, left:right], before[top:bottom, left:right], out=marks[top:bottom, left:right])
+    top, bottom = min(box[1] for box in boxes), max(box[3] for box in boxes)
+    rows = marks[top:bottom].reshape(-1)
+    where = np.flatnonzero(rows)
+    rows.fill(False)
+    where += top * width
     # Words that differ only in their fourth byte are rare: checked after.
     now = take_words(words, where)
-    colour = ((now ^ np.take(before, where)) & RGB_BITS) != 0
+    colour = ((now ^ np.take(before.reshape(-1), where)) & RGB_BITS) != 0
+    if colour.all():
+        return where, now
     return where[colour], now[colour]
 
 
@@ -99,38 +109,6 @@ def take_words(words: np.ndarray, where: np.ndarray) -> np.ndarray:
         return words[np.divmod(where, width)]
     flat = np.lib.stride_tricks.as_strided(words, ((height - 1) * pitch + width,), (words.itemsize,), writeable=False)
     return np.take(flat, where if pitch == width else where + (where // width) * (pitch - width))
-
-
-def bands(boxes, width: int, height: int) -> list[tuple[Box, list[Box]]]:
-    """Rectangles, in order from the top and apart, each the hull of the
-    ``boxes`` (clipped to a width x height picture) whose rows overlap,
-    with those boxes: what ``changed_words`` reads."""
-    bands: list[tuple[list[int], list[Box]]] = []
-    for box in sorted((box for box in (clip(box, width, height) for box in boxes) if box), key=lambda box: box[1]):
-        left, top, right, bottom = box
-        if bands and top < bands[-1][0][3]:
-            band, inner = bands[-1]
-            band[0], band[2], band[3] = min(band[0], left), max(band[2], right), max(band[3], bottom)
-            inner.append(box)
-        else:
-            bands.append(([left, top, right, bottom], [box]))
-    return [(tuple(band), inner) for band, inner in bands]
-
-
-def _differing(words: np.ndarray, before: np.ndarray, band: Box, inner: list[Box]) -> np.ndarray:
-    """The sorted flat positions in the ``inner`` boxes of ``band`` where
-    the words differ."""
-    left, top, right, bottom = band
-    shape = (bottom - top, right - left)
-    differ = np.not_equal(words[top:bottom, left:right], before[top:bottom, left:right])
-    if len(inner) > 1:  # the band holds more than its boxes
-        within = np.zeros(shape, bool)
-        for l, t, r, b in inner:
-            within[t - top : b - top, l - left : r - left] = True
-        differ &= within
-    at = np.flatnonzero(differ)
-    # (row, column) in the band to a flat position in the picture
-    return at + (at // shape[1]) * (words.shape[1] - shape[1]) + (top * words.shape[1] + left)
 
 
 def four_bytes(pixels: np.ndarray) -> np.ndarray | None:
@@ -202,6 +180,7 @@ class LastFrame:
     def __init__(self):
         self._pixels: np.ndarray | None = None  # the last frame, as given (patched in place)
         self._words: np.ndarray | None = None  # or as words, when given as a canvas's four bytes a pixel
+        self._marks: np.ndarray | None = None  # where the words differ, False between frames (see changed_words_now)
 
     def changes(self, frame: np.ndarray, boxes) -> tuple[np.ndarray | None, np.ndarray]:
         memory = four_bytes(frame)
@@ -225,7 +204,8 @@ class LastFrame:
         self._pixels = None
         if boxes is None or self._words is None or self._words.shape != words.shape:
             self._words = words.copy()  # (the fourth byte kept: words are compared whole)
+            self._marks = np.zeros(words.shape, bool)
             return None, self._words.view(np.uint8).reshape(*words.shape, 4)[..., :3]
-        where, now = changed_words_now(words, self._words, boxes)
+        where, now = changed_words_now(words, self._words, boxes, self._marks)
         self._words.reshape(-1)[where] = now
         return where, (now & RGB_BITS).view(np.uint8).reshape(-1, 4)[:, :3]

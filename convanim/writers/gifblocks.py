@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .lzw import image_data, resized
-from .palette import FigurePalette, _keys_to_rgb
+from .palette import FigurePalette, _among, _keys_to_rgb
 
 DISPOSE_NONE = 1  # "do not dispose": the next frame is drawn over this one
 DISPOSE_CLEAR = 2  # "restore to background": the frame's box becomes transparent
@@ -87,6 +87,7 @@ class FrameCoder:
         self.global_keys = np.zeros(0, np.uint32)  # the global colour table's keys, sorted
         self.global_bits = 1
         self._lut: np.ndarray | None = None  # colour key -> palette index, reused
+        self._indices = np.zeros(0, np.uint8)  # a frame's rectangle of palette indices, reused
 
     def first(self, keys: np.ndarray) -> tuple[bytes, bytes, int | None]:
         """Set the global table from the first frame's ``keys``; return that
@@ -105,14 +106,15 @@ class FrameCoder:
     def delta(self, parts: list, box, delay_cs: int, dispose: int) -> bytes:
         """A frame over ``box`` drawing the changed pixels of ``parts``
         ((box, rows, columns, keys) each); the others are the transparent index."""
-        changed = np.concatenate([keys for *_, keys in parts])
+        changed = parts[0][3] if len(parts) == 1 else np.concatenate([keys for *_, keys in parts])
         unique, counts = np.unique(changed, return_counts=True)
         opaque = unique != CLEAR
-        palette, index_of = self.palette(unique[opaque], counts[opaque])
+        colours = unique[opaque]
+        palette, index_of = self.palette(colours, counts[opaque])
         transparent = len(palette)
         bits = table_bits(transparent + 1)
         table = color_table(palette, bits)
-        if len(palette) == opaque.sum() and np.isin(unique[opaque], self.global_keys).all():
+        if len(palette) == len(colours) and _among(colours, self.global_keys).all():
             # Every colour is already in the global table: drawing with it
             # saves the local table but may need wider codes. The codes are
             # as many either way, so the widths tell which is smaller; where
@@ -122,7 +124,7 @@ class FrameCoder:
             margin = resized(len(lzw), bits, self.global_bits) - local
             if margin < _CLOSE or len(lzw) < _SMALL:
                 g_transparent = len(self.global_keys)
-                g_index_of = with_clear(np.searchsorted(self.global_keys, unique[opaque]), opaque, g_transparent)
+                g_index_of = with_clear(np.searchsorted(self.global_keys, colours), opaque, g_transparent)
                 g_lzw = self._image(parts, box, unique, g_index_of, g_transparent, self.global_bits)
                 if len(g_lzw) < local:
                     return control(delay_cs, g_transparent, dispose) + descriptor(*origin(box), local_bits=None) + g_lzw
@@ -134,13 +136,21 @@ class FrameCoder:
         """The LZW image data of ``box``: ``parts``' changed pixels as palette
         indices, everything else ``transparent``."""
         left, top, right, bottom = box
-        indices = np.full((bottom - top, right - left), transparent, np.uint8)
+        width, count = right - left, (bottom - top) * (right - left)
+        if len(self._indices) < count:
+            self._indices = np.empty(count, np.uint8)
+        indices = self._indices[:count]  # (reused: a new rectangle a frame costs its pages anew)
+        indices.fill(transparent)
         lut = self._table(unique, index_of)
-        where = [(rows - top) * (right - left) + (cols - left) for _, rows, cols, _ in parts]
-        for at, (*_, keys) in zip(where, parts):
-            np.put(indices, at, np.take(lut, keys))
+        where = []
+        for _, rows, cols, keys in parts:
+            at = rows * width  # (in place from here: each new array of positions costs as much as the sums)
+            at += cols
+            at -= top * width + left
+            indices[at] = np.take(lut, keys)
+            where.append(at)
         where = where[0] if len(where) == 1 else np.sort(np.concatenate(where))  # (one part's are sorted)
-        return image_data(indices, bits, where, transparent)
+        return image_data(indices.reshape(bottom - top, width), bits, where, transparent)
 
     def _table(self, unique: np.ndarray, index_of: np.ndarray) -> np.ndarray:
         """The colour key -> palette index table, set for ``unique`` keys."""

@@ -42,6 +42,9 @@ def frame_keys(frame: np.ndarray, matte: tuple[int, int, int] = (255, 255, 255))
             channels = 3
         elif frame.flags.c_contiguous:
             return frame.view("<u4")[..., 0] & _RGB_MASK
+    words = _words_under(frame)
+    if words is not None:  # the colour bytes of four bytes a pixel: read as words in place
+        return words & _RGB_MASK
     # Read each pixel as 4 bytes starting at its 3-byte offset (one spare byte
     # at the end), then mask the neighbour's byte off: one copy, one AND.
     buffer = np.empty(height * width * 3 + 1, np.uint8)
@@ -49,6 +52,27 @@ def frame_keys(frame: np.ndarray, matte: tuple[int, int, int] = (255, 255, 255))
     buffer[-1] = 0
     packed = np.ndarray((height, width), "<u4", buffer.data, 0, (width * 3, 3))
     return packed & _RGB_MASK
+
+
+def _words_under(frame: np.ndarray) -> np.ndarray | None:
+    """For an (H, W, 3) uint8 ``frame`` whose pixels lie four bytes apart
+    (the colour bytes of a canvas, or of the changed words ``LastFrame``
+    gives), the (H, W) little-endian words that start at its pixels, read in
+    place; None unless the memory under it holds every pixel's fourth byte.
+    Masking those words is one pass, where packing three bytes of every four
+    first is a copy several times slower."""
+    owner = frame.base
+    if (
+        frame.ndim != 3 or frame.shape[2] != 3 or frame.dtype != np.uint8 or frame.strides[1:] != (4, 1)
+        or frame.strides[0] < 0 or not frame.size
+        or not isinstance(owner, np.ndarray) or not (owner.flags.c_contiguous or owner.flags.f_contiguous)
+    ):
+        return None
+    start, low = frame.__array_interface__["data"][0], owner.__array_interface__["data"][0]
+    last = start + (frame.shape[0] - 1) * frame.strides[0] + (frame.shape[1] - 1) * 4 + 3  # the last pixel's fourth byte
+    if start < low or last >= low + owner.nbytes:
+        return None
+    return np.ndarray(frame.shape[:2], "<u4", owner, start - low, frame.strides[:2])
 
 
 def _keys_to_rgb(keys: np.ndarray) -> np.ndarray:
@@ -117,6 +141,18 @@ def _among(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
     if not len(sorted_keys):
         return np.zeros(len(keys), bool)
     return sorted_keys[np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)] == keys
+
+
+def _entries_used(figure: np.ndarray, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(entries, return_inverse=True)`` for ``entries`` of the
+    sorted ``figure`` palette (what every colour is drawn with), found by
+    place in it rather than by sorting: a few times faster a frame."""
+    at = np.minimum(np.searchsorted(figure, entries), max(len(figure) - 1, 0))
+    if not len(figure) or not np.array_equal(figure[at], entries):
+        return np.unique(entries, return_inverse=True)  # (not all from the figure's palette)
+    used = np.zeros(len(figure), bool)
+    used[at] = True
+    return figure[used], (np.cumsum(used) - 1)[at]
 
 
 def _kmeans(points: np.ndarray, weight: np.ndarray, fixed: np.ndarray, n_free: int) -> np.ndarray:
@@ -210,7 +246,7 @@ class FigurePalette:
             order = np.argsort(colors_all, kind="stable")
             self._colors = colors_all[order]
             self._entries = np.concatenate([self._entries, entries[new]])[order]
-        palette, index = np.unique(entries, return_inverse=True)
+        palette, index = _entries_used(self.figure, entries)
         if len(palette) > MOST_ENTRIES:  # this frame's colours map to more entries than a GIF table holds
             self.fits += 1
             return choose_palette(colors, counts, self.n)
