@@ -17,9 +17,8 @@ from convanim.errors import SpecError
 from convanim.render import RenderOptions, write_figure
 from convanim.render.renderer import FrameRenderer
 from convanim.writers import gif, gifworker
-from convanim.writers.palette import FigurePalette
 
-from test_gif_fidelity import mapped
+from test_gif_fidelity import encode_here, mapped
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a second process is forked on Linux only")
 
@@ -28,20 +27,10 @@ OPTIONS = RenderOptions(width=480)
 
 
 @pytest.fixture
-def segments(monkeypatch):
-    """This small figure counts as long; ``forks`` lists each fork."""
+def segments(monkeypatch, forked_children):
+    """This small figure counts as long; the ids of the children forked."""
     monkeypatch.setattr(gif, "SEGMENT_WORK", 1)
-    forks = []  # the children's process ids
-    real_fork = os.fork
-
-    def fork():
-        pid = real_fork()
-        if pid:
-            forks.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", fork)
-    return forks
+    return forked_children
 
 
 def spare(monkeypatch, free: bool) -> None:
@@ -79,30 +68,13 @@ def test_each_frame_decodes_to_the_drawn_frame_in_its_segments_colours(segments,
     of its segment draws it, and the rest as frame k - 1 showed them; the
     file the command writes (second half in a second process) is this one."""
     frames = list(convanim.frames(convanim.conv(**SUBJECT), OPTIONS))
-    mappings = []
-    real = FigurePalette.__call__
-
-    def recording(self, colors, counts):
-        result = real(self, colors, counts)
-        mappings.append((self._colors.copy(), self._entries.copy()))
-        return result
-
-    monkeypatch.setattr(FigurePalette, "__call__", recording)
-    out = io.BytesIO()
-    encoder = gif.GifEncoder(out, (frames[0].pixels.shape[1], frames[0].pixels.shape[0]))
     second = (len(frames) + 1) // 2
-    for index, frame in enumerate(frames):
-        if index == second:
-            encoder.close(trailer=False)
-            encoder.next_segment()
-        encoder.add(frame.pixels, frame.duration_ms, frame.changed, frame.boxes)
-    encoder.close()
-    monkeypatch.setattr(FigurePalette, "__call__", real)
+    data, _, mappings = encode_here(frames, monkeypatch, second)
     spare(monkeypatch, True)
-    assert written(tmp_path, "two.gif") == out.getvalue()
+    assert written(tmp_path, "two.gif") == data
     assert len(segments) == 1
 
-    shown, durations = decoded(out.getvalue())
+    shown, durations = decoded(data)
     assert len(shown) == len(frames) == len(mappings) == 37  # (no two pictures alike here)
     assert durations == [round(f.duration_ms) for f in frames]
     expected = None

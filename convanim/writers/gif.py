@@ -114,6 +114,7 @@ class GifEncoder:
         # frame added since the last one written, in order; None: anywhere.
         self._changes: list[tuple[np.ndarray, np.ndarray]] | None = None
         self._clear_seen = False  # whether any frame had fully transparent pixels
+        self._keys_are_colours = True  # whether every frame came as colours (3 channels), each its own key
         self._coder = FrameCoder(FigurePalette(max_colors - 1))
         self._time_ms = 0.0  # end time of the pending frame, in the caller's clock
         self._written_cs = 0  # end time of the last frame written
@@ -146,16 +147,19 @@ class GifEncoder:
 
     def add_changes(self, duration_ms: float, where: np.ndarray | None, pixels: np.ndarray) -> None:
         """``add`` a frame given as what changed: the (N, 3|4) ``pixels`` at
-        the sorted flat positions ``where`` (row-major) of the frame before;
-        with ``where`` None, ``pixels`` is the whole (H, W, 3|4) frame."""
-        if pixels.shape[-1] == 4 and self.matte is None:
-            self._clear_seen = True
+        the sorted flat positions ``where`` (row-major) where it differs
+        from the frame before (``LastFrame.changes``); with ``where`` None,
+        ``pixels`` is the whole (H, W, 3|4) frame."""
+        if pixels.shape[-1] == 4:
+            self._clear_seen |= self.matte is None
+            self._keys_are_colours = False  # (two colours may give one key)
         if where is None:
             keys = _keys(pixels, self.matte)
             same = self._last is not None and np.array_equal(keys, self._last)
         else:
             keys = _keys(pixels[None], self.matte)[0] if len(where) else np.zeros(0, np.uint32)
-            same = np.array_equal(keys, np.take(self._last, where))
+            # Pixels of three channels are their keys: every one given differs.
+            same = not len(where) if self._keys_are_colours else np.array_equal(keys, np.take(self._last, where))
         if self._pending:
             if same:
                 self._time_ms += duration_ms
@@ -273,6 +277,8 @@ class GifEncoder:
             return where, keys.reshape(-1)[where]
         if len(self._changes) == 1:  # (its keys are those of ``keys`` there: no frame came after)
             where, now = self._changes[0]
+            if self._keys_are_colours:  # (and they differ from the last frame added, which is on screen)
+                return where, now
         else:  # frames dropped since the last one written: every pixel they changed
             where = np.unique(np.concatenate([w for w, _ in self._changes]))
             now = np.take(keys, where)

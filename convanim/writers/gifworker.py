@@ -71,7 +71,37 @@ def spare_core() -> bool:
     return cores >= 2 and load < cores - 0.5
 
 
-class EncoderProcess:
+class _Child:
+    """What a parent holds of its forked child: its process id (``_pid``)
+    and the pipe its one report comes on (``_result``)."""
+
+    _pid = 0
+    _result: int | None = None
+
+    def _report(self) -> tuple:
+        """Wait for the child's report and for its end."""
+        with os.fdopen(self._result, "rb") as inbox:
+            data = inbox.read()
+        self._result = None
+        os.waitpid(self._pid, 0)
+        self._pid = 0
+        return pickle.loads(data) if data else ("error", "the GIF's second process ended without a word")
+
+    def _kill(self) -> None:
+        """Stop the child at once and reap it."""
+        if self._pid:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(self._pid, 0)
+            self._pid = 0
+        if self._result is not None:
+            os.close(self._result)
+            self._result = None
+
+
+class EncoderProcess(_Child):
     """``GifEncoder``'s ``add``/``close`` for a file written by a forked child.
 
     ``add`` works out the pixels that changed (the first stage of
@@ -151,18 +181,9 @@ class EncoderProcess:
 
     def abort(self) -> None:
         """Stop the child now (its half-written file is the caller's to remove)."""
-        if self._pid:
-            try:
-                os.kill(self._pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(self._pid, 0)
-            self._pid = 0
+        self._kill()
         if self._outbox is not None:
             self._close_outbox()
-        if self._result is not None:
-            os.close(self._result)
-            self._result = None
         self._release()
 
     def _release(self) -> None:
@@ -176,19 +197,14 @@ class EncoderProcess:
             pass  # a view of it is still alive; it goes with the process
 
     def _finish_child(self) -> int:
-        with os.fdopen(self._result, "rb") as inbox:
-            data = inbox.read()
-        self._result = None
-        os.waitpid(self._pid, 0)
-        self._pid = 0
+        report = self._report()
         self._release()
-        report = pickle.loads(data) if data else ("error", "the GIF encoding process ended without a word")
         if report[0] == "done":
             return report[1]
         _raise(report)
 
 
-class TailProcess:
+class TailProcess(_Child):
     """The frames of ``source`` from ``start`` on, drawn and encoded by a
     forked child as the GIF's second segment (``GifEncoder.resume``) while
     this process does the first; ``join`` appends the child's blocks.
@@ -221,12 +237,7 @@ class TailProcess:
         return the frames in it."""
         while waiting is not None and not select.select([self._result], [], [], 0.1)[0]:
             waiting(self.done())
-        with os.fdopen(self._result, "rb") as inbox:
-            data = inbox.read()
-        self._result = None
-        os.waitpid(self._pid, 0)
-        self._pid = 0
-        report = pickle.loads(data) if data else ("error", "the GIF's second process ended without a word")
+        report = self._report()
         if report[0] == "done":
             if waiting is not None:
                 waiting(self.done())
@@ -239,16 +250,7 @@ class TailProcess:
 
     def abort(self) -> None:
         """Stop the child now."""
-        if self._pid:
-            try:
-                os.kill(self._pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(self._pid, 0)
-            self._pid = 0
-        if self._result is not None:
-            os.close(self._result)
-            self._result = None
+        self._kill()
         self._release()
 
     def _release(self) -> None:
