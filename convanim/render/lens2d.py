@@ -300,15 +300,26 @@ def draw_marks(renderer, p, shot, page: Page, before=None, before_page: Page | N
             taps = [tap for tap in step.taps if tap.in_channel == channel]
             was = [tap for tap in old.taps if tap.in_channel == channel] if old is not None else taps
             for tap, then in zip(taps, was):
-                text = renderer.cell_label(tap.weight, False, Box(0, 0, lens.in_w, lens.tag_h), ("kernel", channel))[0]
-                tag = lens.tag(lens.input_cell(channel, origin, tap.position), text)
+                tag = _tag(renderer, channel, origin, tap.position, tap.weight)
                 if old is not None:
-                    tag = lens.tag(lens.input_cell(channel, origin, then.position), text).toward(tag, shot.progress)
+                    tag = _tag(renderer, channel, origin, then.position, tap.weight).toward(tag, shot.progress)
                 renderer.kernel_cell(p, tag, channel, tap.weight)
     if shot.phase == "step":
         for step in steps:
             box = lens.output_cell(step.out_channel, page[1], step.position)
             _number_cell(renderer, p, box, theme.output_current, step.shown, ("output", step.out_channel), edge_px=edge)
+
+
+def _tag(renderer, channel: int, origin, position, weight: float) -> Box:
+    """The tag of ``weight`` in the lens cell at padded ``position`` (worked
+    out once: the window passes over a page's cells step after step)."""
+    lens: Lenses = renderer.layout.lens
+
+    def tag():
+        text = renderer.cell_label(weight, False, Box(0, 0, lens.in_w, lens.tag_h), ("kernel", channel))[0]
+        return lens.tag(lens.input_cell(channel, origin, position), text)
+
+    return renderer.remembered(("lens tag", channel, origin, position, weight, math.copysign(1.0, weight)), tag)
 
 
 def _window_box(lens: Lenses, L, channel: int, origin, window) -> Box:
@@ -319,13 +330,5 @@ def _window_box(lens: Lenses, L, channel: int, origin, window) -> Box:
 
 
 def _number_cell(renderer, p, box: Box, fill: str, value: float, row, italic: bool = False, tagged: bool = False, edge_px: int = 1) -> None:
-    L = renderer.layout
-    text, px = renderer.cell_label(value, italic, box, row)
-    if not text:
-        p.rect(box.x, box.y, box.w, box.h, fill, renderer.theme.cell_edge, edge_px)
-        return
-    y = L.lens.value_y(box) if tagged else box.cy
-    p.cell(
-        box.x, box.y, box.w, box.h, fill, renderer.theme.cell_edge, edge_px, text, box.cx, y, px,
-        renderer.text_on(fill), family="sans-italic" if italic else "sans", bold=True,
-    )
+    y = renderer.layout.lens.value_y(box) if tagged else box.cy
+    renderer.cell(p, box, fill, value, row, edge_px, italic, number_y=y)

@@ -35,6 +35,7 @@ from .theme import Theme
 
 
 RECENT_STEPS = 256  # steps kept built while drawn: a few pictures' worth
+MAX_REMEMBERED = 1 << 16  # drawing calls kept worked out (see ``cell``), a few MB
 
 
 def text_colour_on(fill: str, theme: Theme) -> str:
@@ -73,6 +74,8 @@ class FrameRenderer:
         self._picture_of = {step: k for k, picture in enumerate(self._pictures) for step in picture}
         self._labels: dict[tuple, tuple[str, float]] = {}  # see ``cell_label``
         self._inks: dict[str, str] = {}  # see ``text_on``
+        self._cells: dict[tuple, tuple] = {}  # see ``cell``
+        self._memo: dict = {}  # see ``remembered``
         self._static = painter.blank(layout.width, layout.height, theme.background)
         draw_static(self, self._static)
         self._written = 0  # pictures whose output cells are in the background
@@ -378,16 +381,44 @@ class FrameRenderer:
         fill = self.theme.kernel if in_channel % 2 == 0 else self.theme.kernel_alt
         self.cell(p, box, fill, weight, ("kernel", in_channel))
 
-    def cell(self, p, box: Box, fill: str, value: float | None, row=None, edge_px: int = 1, italic: bool = False) -> None:
-        """A cell and, unless ``value`` is None, its number in ``row``'s format."""
+    def cell(self, p, box: Box, fill: str, value: float | None, row=None, edge_px: int = 1, italic: bool = False,
+             number_y: float | None = None) -> None:
+        """A cell and, unless ``value`` is None, its number in ``row``'s format,
+        standing at ``number_y`` (None: where the layout puts a number in such a cell)."""
+        key = (box.x, box.y, box.w, box.h, fill, value, value is not None and math.copysign(1.0, value), row, edge_px, italic, number_y)
+        call = self._cells.get(key)
+        if call is None:
+            if len(self._cells) >= MAX_REMEMBERED:
+                self._cells.clear()
+            call = self._cells[key] = self._cell_call(box, fill, value, row, edge_px, italic, number_y)
+        args, family = call
+        if family is None:
+            p.rect(*args)
+        else:
+            p.cell(*args, family=family, bold=True)
+
+    def _cell_call(self, box: Box, fill: str, value: float | None, row, edge_px: int, italic: bool, number_y: float | None):
+        """``cell``'s drawing call: the painter's ``rect`` arguments and None,
+        or its ``cell`` arguments and the number's family. A figure draws the
+        same cells at the same places over and over (a weight's tag at every
+        step): each call is worked out once."""
         label, px = self.cell_label(value, italic, box, row) if value is not None else ("", 0.0)
         if not label:
-            p.rect(box.x, box.y, box.w, box.h, fill, self.theme.cell_edge, edge_px)
-            return
-        p.cell(
-            box.x, box.y, box.w, box.h, fill, self.theme.cell_edge, edge_px, label, box.cx, self.layout.number_y(box, row), px,
-            self.text_on(fill), family="sans-italic" if italic else "sans", bold=True,
+            return (box.x, box.y, box.w, box.h, fill, self.theme.cell_edge, edge_px), None
+        y = self.layout.number_y(box, row) if number_y is None else number_y
+        return (box.x, box.y, box.w, box.h, fill, self.theme.cell_edge, edge_px, label, box.cx, y, px, self.text_on(fill)), (
+            "sans-italic" if italic else "sans"
         )
+
+    def remembered(self, key, make):
+        """``make()``, worked out once per ``key`` for this figure (what a
+        figure draws step after step: a weight's tag on a lens page)."""
+        value = self._memo.get(key)
+        if value is None:
+            if len(self._memo) >= MAX_REMEMBERED:
+                self._memo.clear()
+            value = self._memo[key] = make()
+        return value
 
     def cell_label(self, value: float, italic: bool, box: Box, row) -> tuple[str, float]:
         """The layout's text and type size for ``value`` in a cell the size of
