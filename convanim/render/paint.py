@@ -45,6 +45,8 @@ class _TileCache:
 
 
 _TILES = _TileCache(24 << 20)
+_SCRATCH = None  # the canvas cells are drawn on before they are kept (``Painter._cell_tile``)
+_INKS: dict[str, int] = {}  # Pillow's ink of each colour on an RGBX image (``Painter._ink``)
 
 # Where each cell drawn goes, by ``Painter.cell``'s arguments: its whole
 # pixels, its number's coverage and place in it. A figure draws a cell at
@@ -168,29 +170,39 @@ class Painter:
 
     def rect(self, x: float, y: float, w: float, h: float, fill: str | None, edge: str | None = None, edge_px: int = 1) -> None:
         """A rectangle snapped to whole pixels; the edge is drawn inside it."""
-        x0, y0 = round(x), round(y)
-        x1, y1 = round(x + w), round(y + h)
-        self.draw.rectangle(
-            (x0, y0, x1, y1),
-            fill=hex_rgb(fill) if fill else None,
-            outline=hex_rgb(edge) if edge else None,
-            width=edge_px if edge else 0,
-        )
+        box = (round(x), round(y), round(x + w), round(y + h))
+        # What ImageDraw.rectangle does, with the inks looked up once (``_ink``).
+        fill_ink = self._ink(fill) if fill else None
+        if fill_ink is not None:
+            self.draw.draw.draw_rectangle(box, fill_ink, 1)
+        if edge and edge_px != 0:
+            ink = self._ink(edge)
+            if ink != fill_ink:
+                self.draw.draw.draw_rectangle(box, ink, 0, edge_px)
         if self._alpha_draw is not None:
-            self._alpha_draw.rectangle((x0, y0, x1, y1), fill=255 if fill else None, outline=255 if edge else None, width=edge_px if edge else 0)
+            self._alpha_draw.rectangle(box, fill=255 if fill else None, outline=255 if edge else None, width=edge_px if edge else 0)
 
     def line(self, points: list[tuple[float, float]], colour: str, width_px: int = 1) -> None:
         points = [(round(x), round(y)) for x, y in points]
-        self.draw.line(points, fill=hex_rgb(colour), width=width_px)
+        if width_px != 0:
+            self.draw.draw.draw_lines(points, self._ink(colour), width_px)  # ImageDraw.line, its ink looked up once
         if self._alpha_draw is not None:
             self._alpha_draw.line(points, fill=255, width=width_px)
 
     def polygon(self, points: list[tuple[float, float]], colour: str) -> None:
         """A filled polygon, its corners snapped to whole pixels."""
         points = [(round(x), round(y)) for x, y in points]
-        self.draw.polygon(points, fill=hex_rgb(colour))
+        self.draw.draw.draw_polygon(points, self._ink(colour), 1)  # ImageDraw.polygon, its ink looked up once
         if self._alpha_draw is not None:
             self._alpha_draw.polygon(points, fill=255)
+
+    def _ink(self, colour: str) -> int:
+        """Pillow's ink for ``colour`` on these pixels, worked out once per
+        colour (ImageDraw works it out again at every stroke)."""
+        ink = _INKS.get(colour)
+        if ink is None:
+            ink = _INKS[colour] = self.draw.draw.draw_ink(hex_rgb(colour))
+        return ink
 
     def text(
         self,
@@ -218,7 +230,7 @@ class Painter:
         return text_width(text, family, size, bold)
 
     def _stamp(self, mask, where: tuple[int, int], colour: str) -> None:
-        self.draw.draw.draw_bitmap(where, mask, self.draw._getink(hex_rgb(colour))[0])
+        self.draw.draw.draw_bitmap(where, mask, self._ink(colour))
         if self._alpha_draw is not None:
             self._alpha_draw.draw.draw_bitmap(where, mask, self._alpha_draw._getink(255)[0])
 
@@ -292,15 +304,18 @@ class Painter:
 
     @staticmethod
     def _cell_tile(width, height, fill, edge, edge_px, mask, at, colour) -> np.ndarray:
-        """A cell drawn alone, its top-left corner at (0, 0)."""
-        tile = Painter(np.zeros((height, width, 4), np.uint8))
-        tile.draw.rectangle(
-            (0, 0, width - 1, height - 1), fill=hex_rgb(fill), outline=hex_rgb(edge) if edge else None, width=edge_px if edge else 0
-        )
+        """A cell drawn alone, its top-left corner at (0, 0): on a scratch
+        canvas (making a canvas costs as much as drawing a cell), whose
+        corner the cell's filled rectangle covers whole."""
+        global _SCRATCH
+        if _SCRATCH is None or width > _SCRATCH.width or height > _SCRATCH.height:
+            _SCRATCH = Painter(np.zeros((max(height, 256), max(width, 256), 4), np.uint8))
+        _SCRATCH.rect(0, 0, width - 1, height - 1, fill, edge, edge_px if edge else 0)
         if mask is not None:
-            tile.draw.draw.draw_bitmap(at, mask, tile.draw._getink(hex_rgb(colour))[0])
-        tile.pixels.setflags(write=False)
-        return tile.pixels
+            _SCRATCH.draw.draw.draw_bitmap(at, mask, _SCRATCH._ink(colour))
+        tile = _SCRATCH.pixels[:height, :width].copy()
+        tile.setflags(write=False)
+        return tile
 
     def math(self, x: float, y: float, source: str, size: float, colour: str) -> tuple[int, int]:
         """Typeset ``source`` (mathtext) with its top-left corner at (x, y)."""
