@@ -85,6 +85,19 @@ class PageTurner:
         self.page = page
         return changed + old.bounds + self._drawn.bounds
 
+    def crossed(self, cells: list[Box]) -> bool:
+        """Whether drawing ``cells`` may have drawn over the page's outlines
+        or connectors (a pixel to spare each side): where this page's strokes
+        are known (``_drawn``), over the strokes themselves; else anywhere
+        in their boxes."""
+        if self._layer is None:
+            return any(_overlap(cell, region) for cell in cells for region in self.regions)
+        return any(
+            cell.x - 1 <= right and left <= cell.right + 1 and cell.y - 1 <= bottom and top <= cell.bottom + 1
+            for cell in cells
+            for left, top, right, bottom in self._drawn.bounds
+        )
+
     def write_output(self, channel: int, position) -> Box | None:
         """An output just written, into its lens cell if the page shows it;
         the box drawn (None where not shown)."""
@@ -127,3 +140,8 @@ def _within(a: Bounds, b: Bounds) -> Bounds | None:
     """The part of box ``a`` inside box ``b`` (None: none)."""
     left, top, right, bottom = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
     return (left, top, right, bottom) if left < right and top < bottom else None
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    """Whether two boxes share a pixel (a pixel to spare each side)."""
+    return a.x - 1 <= b.right + 1 and b.x - 1 <= a.right + 1 and a.y - 1 <= b.bottom + 1 and b.y - 1 <= a.bottom + 1

@@ -51,11 +51,6 @@ class FigureText:
     credit: str | None = None
 
 
-def _overlap(a: Box, b: Box) -> bool:
-    """Whether two boxes share a pixel (a pixel to spare each side)."""
-    return a.x - 1 <= b.right + 1 and b.x - 1 <= a.right + 1 and a.y - 1 <= b.bottom + 1 and b.y - 1 <= a.bottom + 1
-
-
 def step_keys(trace: Trace) -> list[tuple[tuple[int, ...], int]]:
     """Each step's (output position, group): what the storyboard composes pictures from."""
     return [(step.position, step.group) for step in trace.steps]
@@ -360,7 +355,7 @@ class FrameRenderer:
                     # Its lens cell, if the page shows it; the region's outline and
                     # connectors again where either cell was drawn over them.
                     drawn.append(turner.write_output(step.out_channel, step.position))
-                    if any(_overlap(cell, region) for cell in drawn if cell is not None for region in turner.regions):
+                    if turner.crossed([cell for cell in drawn if cell is not None]):
                         lens2d.draw_regions(self, turner.background, turner.page)
                 if boxes is not None:
                     boxes.extend((b.x, b.y, b.right, b.bottom) for b in drawn if b is not None)
