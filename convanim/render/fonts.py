@@ -129,6 +129,7 @@ def advance(text: str, family: str, size: float, bold: bool) -> float:
     )
 
 
+@functools.lru_cache(maxsize=1024)  # a step's sum line is measured to break it, to place it and to draw it
 def text_width(text: str, family: str = "sans", size: float = 15, bold: bool = False) -> float:
     """How wide ``text`` is drawn: a long line as its words and spaces, as ``Painter.text`` sets it."""
     if len(text) >= COMPOSED and " " in text:

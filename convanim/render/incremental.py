@@ -175,15 +175,6 @@ def tiles(boxes, width: int, height: int) -> Tiles:
     return marks
 
 
-def _runs(mask: int):
-    """(first, last) column of each run of marked tiles in a row, left to right."""
-    while mask:
-        low = mask & -mask
-        past = mask + low  # the run's bits carry into the one past it
-        yield low.bit_length() - 1, (past & -past).bit_length() - 2
-        mask &= past  # the run cleared, the bits above it kept
-
-
 def tile_boxes(touched: Tiles, width: int, height: int) -> list[Bounds]:
     """A few boxes covering the ``touched`` tiles: runs along each row of
     tiles, joined down where runs line up (for a reader of boxes, whose
@@ -191,7 +182,11 @@ def tile_boxes(touched: Tiles, width: int, height: int) -> list[Bounds]:
     done: list[Bounds] = []
     open_runs: dict[tuple[int, int], list[int]] = {}  # (first, last column) -> [top row, bottom row]
     for row, mask in enumerate(touched):
-        for run in _runs(mask) if mask else ():
+        while mask:  # each run of the row's marked tiles, left to right: (first, last) column
+            low = mask & -mask
+            past = mask + low  # the run's bits carry into the one past it
+            run = low.bit_length() - 1, (past & -past).bit_length() - 2
+            mask &= past  # the run cleared, the bits above it kept
             span = open_runs.get(run)
             if span is not None and span[1] == row - 1:
                 span[1] = row

@@ -311,15 +311,17 @@ def draw_marks(renderer, p, shot, page: Page, before=None, before_page: Page | N
 
 
 def _tag(renderer, channel: int, origin, position, weight: float) -> Box:
-    """The tag of ``weight`` in the lens cell at padded ``position`` (worked
-    out once: the window passes over a page's cells step after step)."""
+    """The tag of ``weight`` in the lens cell at padded ``position`` of the
+    page at ``origin`` (worked out once per cell of the lens: the window
+    passes over the same cells step after step, page after page)."""
     lens: Lenses = renderer.layout.lens
 
     def tag():
         text = renderer.cell_label(weight, False, Box(0, 0, lens.in_w, lens.tag_h), ("kernel", channel))[0]
         return lens.tag(lens.input_cell(channel, origin, position), text)
 
-    return renderer.remembered(("lens tag", channel, origin, position, weight, math.copysign(1.0, weight)), tag)
+    cell = (position[0] - origin[0], position[1] - origin[1])  # where in the lens: all a lens cell's place hangs on
+    return renderer.remembered(("lens tag", channel, cell, weight, math.copysign(1.0, weight)), tag)
 
 
 def _window_box(lens: Lenses, L, channel: int, origin, window) -> Box:
