@@ -105,3 +105,21 @@ ARTICLE_CASES = {
 @pytest.fixture(params=list(ARTICLE_CASES.values()), ids=list(ARTICLE_CASES))
 def article_case(request):
     return request.param
+
+
+@pytest.fixture
+def forked_children(monkeypatch):
+    """The process ids of the children forked while the test runs, in order."""
+    import os
+
+    children = []
+    real_fork = os.fork
+
+    def fork():
+        pid = real_fork()
+        if pid:
+            children.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    return children

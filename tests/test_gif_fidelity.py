@@ -67,9 +67,10 @@ def mapped(frame: np.ndarray, colors: np.ndarray, entries: np.ndarray) -> np.nda
     return _keys_to_rgb(entries[at].reshape(-1)).reshape(frame.shape[:2] + (3,))
 
 
-def encode_here(frames, monkeypatch=None) -> tuple[bytes, GifEncoder, list]:
+def encode_here(frames, monkeypatch=None, second: int | None = None) -> tuple[bytes, GifEncoder, list]:
     """The GIF of ``frames`` written in this process, its encoder, and the
-    palette's mapping (colours, entries) as each picture was coded."""
+    palette's mapping (colours, entries) as each picture was coded; with a
+    ``second`` segment starting at that frame."""
     mappings = []
     if monkeypatch is not None:
         real = FigurePalette.__call__
@@ -82,9 +83,14 @@ def encode_here(frames, monkeypatch=None) -> tuple[bytes, GifEncoder, list]:
         monkeypatch.setattr(FigurePalette, "__call__", recording)
     out = io.BytesIO()
     encoder = GifEncoder(out, (frames[0].pixels.shape[1], frames[0].pixels.shape[0]))
-    for frame in frames:
+    for index, frame in enumerate(frames):
+        if index == second:
+            encoder.close(trailer=False)
+            encoder.next_segment()
         encoder.add(frame.pixels, frame.duration_ms, frame.changed, frame.boxes)
     encoder.close()
+    if monkeypatch is not None:
+        monkeypatch.setattr(FigurePalette, "__call__", real)
     return out.getvalue(), encoder, mappings
 
 
@@ -135,7 +141,7 @@ def test_frames_read_in_place_from_the_canvas_are_written_as_drawn(second, tmp_p
         pytest.skip("large frames are encoded in a second process on Linux only")
     arguments, options = CASES["2-D large glide"]
     monkeypatch.setattr(gifworker, "PROCESS_ABOVE", 1 << 16 if second else 1 << 40)
-    in_place = _counted_frames(convanim.conv(**arguments), RenderOptions(**options), shared=True)[1]
+    in_place = iter(_counted_frames(convanim.conv(**arguments), RenderOptions(**options), shared=True)[1])
     first = next(in_place)
     assert not first.pixels.flags.c_contiguous and first.pixels.strides[1] == 4  # read in place, not copied
     forks, words = [], []
@@ -209,18 +215,8 @@ def test_an_os_error_in_the_second_process_is_one_writer_error_and_no_file(tmp_p
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="large frames are encoded in a second process on Linux only")
-def test_an_interrupt_stops_the_second_process_and_leaves_nothing(tmp_path, monkeypatch):
-    children = []
-    real_fork = os.fork
-
-    def fork():
-        pid = real_fork()
-        if pid:
-            children.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", fork)
-
+def test_an_interrupt_stops_the_second_process_and_leaves_nothing(tmp_path, forked_children):
+    children = forked_children
     def interrupted():
         yield from large_frames(3)
         raise KeyboardInterrupt

@@ -14,6 +14,7 @@ from convanim.render.layout import compute_layout
 from convanim.render.record import record
 from convanim.render.theme import DEFAULT_THEME as THEME
 from convanim.report import sum_lines
+from convanim.templates import load_template
 
 from arrows2d import arrow_shafts, passes, written_cells_crossed
 
@@ -329,17 +330,45 @@ def _along_one_line(a, b) -> float:
     return total
 
 
-def test_arrows_of_different_groups_never_run_along_one_line():
+def _crossings(a, b) -> int:
+    """How many times two shafts (legs across and down) cross."""
+    count = 0
+    for p0, p1 in zip(a.points, a.points[1:]):
+        for q0, q1 in zip(b.points, b.points[1:]):
+            for (h0, h1), (v0, v1) in (((p0, p1), (q0, q1)), ((q0, q1), (p0, p1))):
+                if h0[1] == h1[1] and v0[0] == v1[0]:
+                    if min(h0[0], h1[0]) < v0[0] < max(h0[0], h1[0]) and min(v0[1], v1[1]) < h0[1] < max(v0[1], v1[1]):
+                        count += 1
+    return count
+
+
+_rng = np.random.default_rng(5)
+
+
+@pytest.mark.parametrize("arguments, options, one_row", [
     # Input tiles in two columns, the outputs under them (a slide the
     # canvas names): both groups' arrows turned down the same gutter, one
     # colour over the other, so a group's kernel looked wired to the other's output.
-    rng = np.random.default_rng(5)
-    arguments = dict(input=rng.integers(0, 10, (4, 6, 6)).tolist(), weight=rng.integers(-2, 3, (4, 2, 3, 3)).tolist(), groups=2, padding=1)
-    trace = convanim.trace(convanim.conv(**arguments))
-    (picture, *_) = record(trace, RenderOptions(canvas="1920x3034", steps="3"))
+    (dict(input=_rng.integers(0, 10, (4, 6, 6)).tolist(), weight=_rng.integers(-2, 3, (4, 2, 3, 3)).tolist(), groups=2, padding=1),
+     dict(canvas="1920x3041", steps="3"), False),
+    # Tiles in one row, outputs in one row under them: the groups' arrows
+    # ran along one lane under the tiles and one under the outputs.
+    ("depthwise_3x3", dict(canvas="1920x1080", steps="5"), True),
+    (dict(input=_rng.integers(0, 10, (4, 5, 5)).tolist(), weight=_rng.integers(-2, 3, (4, 1, 3, 3)).tolist(), groups=4, padding=1),
+     dict(canvas="1920x1080", steps="7"), True),
+])
+def test_arrows_of_different_groups_never_run_along_one_line(arguments, options, one_row):
+    if isinstance(arguments, str):
+        template = load_template(arguments)
+        trace, options = convanim.trace(template.conv()), RenderOptions(**{**template.render_kwargs(), **options})
+    else:
+        trace, options = convanim.trace(convanim.conv(**arguments)), RenderOptions(**options)
+    (picture, *_) = record(trace, options)
     shafts = arrow_shafts(picture)
-    assert len({s.colour for s in shafts}) == 2
+    assert len({s.colour for s in shafts}) == trace.spec.groups
     for a in shafts:
         for b in shafts:
             if a.colour != b.colour:
                 assert _along_one_line(a, b) < 1, (a.colour, b.colour)
+                if one_row:  # and, all in one row, across each other once (a kernel's path to its output must cross an earlier group's loop)
+                    assert _crossings(a, b) <= 1, (a.colour, b.colour)

@@ -30,29 +30,32 @@ def frames(subject: Conv | Trace, options: RenderOptions | None = None):
     return _counted_frames(subject, options)[1]
 
 
-def _counted_frames(subject, options, shared: bool = False, notes: list | None = None):
+def _counted_frames(subject, options, shared: bool = False, notes: list | None = None, progress=None):
     """``(how many frames, the frames)``: the storyboard knows the count before any is drawn.
-    ``shared``: the frames' pixels are one buffer, redrawn for the next frame
-    (for a writer, which is done with a frame when it asks for the next);
-    ``notes`` gets what the user should know of the figure's layout."""
+    The frames are a ``writers.FrameSource``: they can be drawn from any
+    index on, so that a writer may have another process draw a long
+    figure's second half. ``shared``: the frames' pixels are one buffer,
+    redrawn for the next frame (for a writer, which is done with a frame
+    when it asks for the next); ``notes`` gets what the user should know of
+    the figure's layout; ``progress(done, total)`` is called as each frame
+    is handed on."""
+    from ..writers import FrameSource
+
     options = _options(options)
     renderer, shots = _figure(subject, options, notes=notes)
-    pictures = renderer.frames(shots, shared)
-    if options.canvas is not None:
-        from .canvas import canvas_size, on_canvas
-        from .theme import TRANSPARENT, hex_rgb
 
-        background = options.theme.background
-        fill = (0, 0, 0, 0) if background == TRANSPARENT else (*hex_rgb(background), 255)  # RGBA frames get the alpha too
-        pictures = on_canvas(pictures, canvas_size(options.canvas, options.width), fill)
-    return len(shots), pictures
+    def start(index: int):
+        pictures = renderer.frames(shots[index:], shared)
+        if options.canvas is not None:
+            from .canvas import canvas_size, on_canvas
+            from .theme import TRANSPARENT, hex_rgb
 
+            background = options.theme.background
+            fill = (0, 0, 0, 0) if background == TRANSPARENT else (*hex_rgb(background), 255)  # RGBA frames get the alpha too
+            pictures = on_canvas(pictures, canvas_size(options.canvas, options.width), fill)
+        return pictures
 
-def _reporting(frames, total: int, progress):
-    """``frames``, calling ``progress(done, total)`` as each one is handed on."""
-    for done, frame in enumerate(frames, 1):
-        yield frame
-        progress(done, total)
+    return len(shots), FrameSource(len(shots), start, progress)
 
 
 def _figure(subject, options, painter=None, notes: list | None = None):
@@ -146,9 +149,7 @@ def write_figure(subject: Conv | Trace, path, options: RenderOptions | None = No
     path = output_path(path, folder=named is not None and named.kind == "folder")
     fmt = format_for(path, wanted.get("format"))
     check_request(fmt, wanted.get("step"), wanted.get("storyboard", False))
-    total, pictures = _counted_frames(subject, options, shared=True, notes=notes)
-    if progress is not None:
-        pictures = _reporting(pictures, total, progress)
+    _, pictures = _counted_frames(subject, options, shared=True, notes=notes, progress=progress)
     return write(path, pictures, still=still, **wanted, **(writer_options or {}))
 
 

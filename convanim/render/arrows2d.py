@@ -22,16 +22,23 @@ def arrows(L: Layout2D, target: Box, window, channels) -> list[Arrow]:
     below, never across a cell already written."""
     s = L.scale
     grid = _output_grid(L, target)
+    group = _group_of(L, grid)
+    # Stacked, groups advance together, an arrow each, down the same gap and
+    # along the same gaps under the tiles and the outputs: each group's runs
+    # on lines of its own (they would otherwise lie one colour over another),
+    # a later group's further out down the gap, higher under the tiles and
+    # lower under the outputs, so that no two cross either.
+    across, down = 0.0, 0.0
     if L.stacked:
         gutter_x = L.kernel_x + max(x for x, _ in L.inputs) - L.input_x + L.kernel_size[1] * L.kernel_w + L.cell_h / 2
-        # Groups advance together, an arrow each: each group's runs down a
-        # line of its own (they would otherwise share the gutter's, one
-        # colour over another), further out for later groups.
-        gutter_x += _group_of(L, grid) * min(8 * s, L.cell_h / 3)
+        gutter_x += group * min(8 * s, L.cell_h / 3)
+        if L.lens is None:
+            down = group_lane_step(s, L.cell_h, L.groups)
+            across = ((L.groups - 1) / 2 - group) * down
     else:
         gutter_x = L.output_x - min(L.cell_h, 14 * s)
     head = 9 * s
-    gutter_y = (target.bottom if grid is None else grid[1] + L.output_shape[0] * L.cell_h) + min(0.25 * L.cell_h, 10 * s)
+    gutter_y = (target.bottom if grid is None else grid[1] + L.output_shape[0] * L.cell_h) + min(0.25 * L.cell_h, 10 * s) + group * down
     if L.lens is not None and _first_in_its_row(L, grid):
         # An overview: the arrow turns up into the cell from just under it
         # (through cells not yet written), not from under the whole grid.
@@ -51,10 +58,18 @@ def arrows(L: Layout2D, target: Box, window, channels) -> list[Arrow]:
         if lane is None:
             shaft = [start, (gutter_x, start[1])]
         else:  # a tile with another on its right: round it, under both
+            lane = (lane[0], lane[1] + across)
             shaft = [start, (lane[0], start[1]), lane, (gutter_x, lane[1])]
         shaft += [(gutter_x, gutter_y), (end[0], gutter_y)]
         result.append(_arrow(shaft, end, head, max(2, round(2 * s))))  # bolder than the connectors
     return result
+
+
+def group_lane_step(s: float, cell_h: float, groups: int) -> float:
+    """How far apart stacked groups' arrows run along the gaps: as far as
+    the gap under a tile leaves room for (it is half a cell), at most twice
+    an arrow's width."""
+    return 0.0 if groups < 2 else min(4 * s, 0.5 * cell_h / (groups + 1))
 
 
 def _lane_under(L: Layout2D, target: Box, head: float) -> float:

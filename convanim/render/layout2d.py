@@ -400,7 +400,9 @@ def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, l
 
     legend_top = 0.0
     if spec.groups > 1:  # under the grids: what the stripes' colours mean
-        legend_top = y + 18 * s + label_px * 0.4
+        # (After the groups' arrows' lanes under the outputs: see arrows2d.)
+        lanes = (spec.groups - 1) * arrows2d.group_lane_step(s, placed.cell_h, spec.groups) if placed.stacked and placed.lens is None else 0.0
+        legend_top = y + 18 * s + lanes + label_px * 0.4
         y = labels2d.legend_bottom(spec.groups, width, s, label_px * 0.8, legend_top) + label_px * 0.4
     y += 26 * s + sums_line  # the step counter over the sums
     sums_top = y

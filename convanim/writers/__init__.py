@@ -33,10 +33,10 @@ from typing import Any
 import numpy as np
 
 from ..errors import WriterError
-from .base import OUTPUT, Frame, Writer, as_frame, changed_box
+from .base import OUTPUT, Frame, FrameSource, Writer, as_frame, changed_box
 
 __all__ = [
-    "FORMATS", "Format", "Frame", "Writer", "as_frame", "changed_box", "format_for", "format_named",
+    "FORMATS", "Format", "Frame", "FrameSource", "Writer", "as_frame", "changed_box", "format_for", "format_named",
     "format_names", "known_formats", "open_writer", "write", "write_frames", "Written",
 ]
 
@@ -238,10 +238,15 @@ def write(
         stream = storyboard_sheet(stream)
     last = None
     with open_writer(path, None, fmt.name if format is not None else None, **options) as writer:
+        if isinstance(frames, FrameSource) and step is None and not storyboard:
+            stream = (as_frame(item) for item in writer.share(frames))
         for frame in stream:
             writer.add(frame.pixels, frame.duration_ms, frame.changed, frame.caption, frame.boxes)
             last = frame
     if still is not None and last is not None:
+        if isinstance(frames, FrameSource) and writer.frames_added < len(frames):
+            # The last frames were drawn by another process: draw the last one here.
+            last = as_frame(next(iter(frames.start(len(frames) - 1))))
         still = write_frames(still, [(last.pixels, last.duration_ms)])
     # The file's own picture size, where the format changes it (video: even sides).
     size = getattr(writer, "picture_size", writer.size)

@@ -53,6 +53,48 @@ class Frame:
         return 2
 
 
+class FrameSource:
+    """Frames that can be drawn from any index on, not only from the first:
+    what lets a writer hand the second half of a long animation to another
+    process, which draws and encodes it while this one does the first half.
+
+    ``start(index)`` yields the Frames from ``index`` to the end, the first
+    of them drawn whole (as if it were the animation's first), the rest as
+    usual; ``count`` is how many there are. Iterating the source yields them
+    all from the first, calling ``progress(done, count)`` after each, where
+    ``done`` also counts the frames a writer says were done elsewhere
+    (``done_elsewhere``).
+    """
+
+    def __init__(self, count: int, start, progress=None):
+        self.count = count
+        self.start = start
+        self.progress = progress
+        self._done_here = 0
+        self._done_elsewhere = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self):
+        for frame in self.start(0):
+            try:
+                yield frame
+            finally:  # the frame is done with when the next is asked for, or when iteration stops
+                self._done_here += 1
+                self._report()
+
+    def done_elsewhere(self, done: int) -> None:
+        """Say that ``done`` frames (in all) are done by another process."""
+        if done != self._done_elsewhere:
+            self._done_elsewhere = done
+            self._report()
+
+    def _report(self) -> None:
+        if self.progress is not None:
+            self.progress(min(self._done_here + self._done_elsewhere, self.count), self.count)
+
+
 def as_frame(item) -> Frame:
     """A Frame, or a ``(pixels, duration_ms)`` pair made into one."""
     if isinstance(item, Frame):
@@ -143,12 +185,7 @@ class Writer:
         """
         if not self._open:
             raise WriterError(OUTPUT, "add frames inside `with open_writer(...) as w:`")
-        frame = self._check_frame(frame)
-        duration_ms = self._check_duration(duration_ms)
-        changed = self._check_box(changed)
-        if boxes is not None:
-            boxes = None if changed is None else self._check_boxes(boxes)
-        item = Frame(frame, duration_ms, changed, str(caption), boxes)
+        item = self.checked(Frame(frame, duration_ms, changed, caption, boxes))
         try:
             if not self._begun:
                 self._begun = True
@@ -160,6 +197,21 @@ class Writer:
         except OSError as e:  # a full disk, a file-size limit: one line, not a traceback
             raise WriterError(OUTPUT, f"cannot write {str(self.path)!r}: {e.strerror or e}") from None
         self.frames_added += 1
+
+    def checked(self, frame: Frame) -> Frame:
+        """``frame`` as ``add`` takes it: checked, its boxes clipped to the picture."""
+        pixels = self._check_frame(frame.pixels)
+        duration_ms = self._check_duration(frame.duration_ms)
+        changed = self._check_box(frame.changed)
+        boxes = frame.boxes
+        if boxes is not None:
+            boxes = None if changed is None else self._check_boxes(boxes)
+        return Frame(pixels, duration_ms, changed, str(frame.caption), boxes)
+
+    def share(self, source: FrameSource):
+        """The frames of ``source`` to ``add`` here. A writer that can have
+        part of them drawn and written by another process yields fewer."""
+        return source
 
     def _merge(self, item: Frame) -> None:
         pending = self._pending

@@ -44,6 +44,11 @@ from .boxes import LastFrame, union
 from .gifblocks import CLEAR, DISPOSE_CLEAR, DISPOSE_NONE, FrameCoder, control, descriptor, empty, origin
 from .palette import FigurePalette, frame_keys
 
+# A figure of at least this many frames, and this many pixels in all its
+# frames (about a second's work), is coded in two segments (see GifWriter._start).
+SEGMENT_FRAMES = 32
+SEGMENT_WORK = 1 << 27
+
 # Browsers play a delay of 0 or 1 centisecond as about 10 cs, so a frame is
 # never given less than this; shorter frames are dropped and their time goes
 # to the next frame (see GifEncoder._flush).
@@ -109,6 +114,7 @@ class GifEncoder:
         # frame added since the last one written, in order; None: anywhere.
         self._changes: list[tuple[np.ndarray, np.ndarray]] | None = None
         self._clear_seen = False  # whether any frame had fully transparent pixels
+        self._keys_are_colours = True  # whether every frame came as colours (3 channels), each its own key
         self._coder = FrameCoder(FigurePalette(max_colors - 1))
         self._time_ms = 0.0  # end time of the pending frame, in the caller's clock
         self._written_cs = 0  # end time of the last frame written
@@ -141,16 +147,19 @@ class GifEncoder:
 
     def add_changes(self, duration_ms: float, where: np.ndarray | None, pixels: np.ndarray) -> None:
         """``add`` a frame given as what changed: the (N, 3|4) ``pixels`` at
-        the sorted flat positions ``where`` (row-major) of the frame before;
-        with ``where`` None, ``pixels`` is the whole (H, W, 3|4) frame."""
-        if pixels.shape[-1] == 4 and self.matte is None:
-            self._clear_seen = True
+        the sorted flat positions ``where`` (row-major) where it differs
+        from the frame before (``LastFrame.changes``); with ``where`` None,
+        ``pixels`` is the whole (H, W, 3|4) frame."""
+        if pixels.shape[-1] == 4:
+            self._clear_seen |= self.matte is None
+            self._keys_are_colours = False  # (two colours may give one key)
         if where is None:
             keys = _keys(pixels, self.matte)
             same = self._last is not None and np.array_equal(keys, self._last)
         else:
             keys = _keys(pixels[None], self.matte)[0] if len(where) else np.zeros(0, np.uint32)
-            same = np.array_equal(keys, np.take(self._last, where))
+            # Pixels of three channels are their keys: every one given differs.
+            same = not len(where) if self._keys_are_colours else np.array_equal(keys, np.take(self._last, where))
         if self._pending:
             if same:
                 self._time_ms += duration_ms
@@ -166,8 +175,9 @@ class GifEncoder:
         self._pending = True
         self._time_ms += duration_ms
 
-    def close(self) -> None:
-        """Write the pending frame and the trailer; ``fp`` stays open."""
+    def close(self, trailer: bool = True) -> None:
+        """Write the pending frame and the trailer; ``fp`` stays open.
+        Without the ``trailer``, the file goes on with another segment."""
         if self._closed:
             return
         if self._pending:
@@ -175,9 +185,40 @@ class GifEncoder:
         if self._held is not None:
             self._emit(self._held, self._held[0], DISPOSE_NONE)
             self._held = None
-        if self.frames_written:
+        if self.frames_written and trailer:
             self._fp.write(b";")
         self._closed = True
+
+    # -- segments ------------------------------------------------------------
+    # A long animation may be encoded as two segments, the second in another
+    # process (see gifworker.TailProcess). So that the file is the same
+    # whichever process codes it, a segment depends on the one before only
+    # through the picture on screen when it starts: its clock starts at
+    # nought, its palette is learnt afresh, and it draws with local colour
+    # tables only (the global table is the first segment's first frame's).
+
+    def next_segment(self) -> None:
+        """After ``close(trailer=False)``: start the next segment, over the
+        picture the last frame left on screen."""
+        self._begin_segment()
+
+    def resume(self, pixels: np.ndarray) -> None:
+        """Start with a segment that follows one coded elsewhere, whose
+        last picture was ``pixels``; the header is that segment's."""
+        if pixels.shape[:2] != self.size[::-1]:
+            raise ValueError(f"frame is {pixels.shape[1]}x{pixels.shape[0]}, the GIF is {self.size[0]}x{self.size[1]}")
+        if pixels.shape[-1] == 4 and self.matte is None:
+            raise ValueError("a GIF with a transparent background is coded in one segment")
+        _, whole = self._seen.changes(pixels, None)
+        self._last = _keys(whole, self.matte)
+        self._screen = self._last.copy()
+        self._begin_segment()
+
+    def _begin_segment(self) -> None:
+        self._coder = FrameCoder(FigurePalette(self.max_colors - 1))
+        self._changes, self._pending = [], False
+        self._time_ms, self._written_cs = 0.0, 0
+        self._closed = False
 
     # -- frames ------------------------------------------------------------
 
@@ -195,7 +236,7 @@ class GifEncoder:
 
     def _write_frame(self, keys: np.ndarray, delay_cs: int) -> None:
         full = (0, 0, *self.size)
-        if self._held is None:
+        if self._screen is None:  # the first frame
             self._held = (full, self._write_header(keys), delay_cs)
             self._screen, self._changes = keys.copy(), []
             return
@@ -236,6 +277,8 @@ class GifEncoder:
             return where, keys.reshape(-1)[where]
         if len(self._changes) == 1:  # (its keys are those of ``keys`` there: no frame came after)
             where, now = self._changes[0]
+            if self._keys_are_colours:  # (and they differ from the last frame added, which is on screen)
+                return where, now
         else:  # frames dropped since the last one written: every pixel they changed
             where = np.unique(np.concatenate([w for w, _ in self._changes]))
             now = np.take(keys, where)
@@ -306,6 +349,13 @@ class GifEncoder:
         self._fp.write(empty(delay_cs, box, dispose))
         self.frames_written += 1
 
+def gifworker():
+    """The module that runs an encoder in a second process (it imports this one)."""
+    from . import gifworker
+
+    return gifworker
+
+
 class GifWriter(Writer):
     """The ``.gif`` writer: ``GifEncoder`` behind the ``Writer`` protocol.
 
@@ -341,39 +391,89 @@ class GifWriter(Writer):
             raise WriterError("matte", f"must be an (r, g, b) colour of 0-255 levels; got {matte!r}")
         self.max_colors, self.loop, self.matte = max_colors, loop, matte
         self._file: BinaryIO | None = None
+        self._temp = None  # the file being written
         self._encoder: GifEncoder | None = None
         self._process = None  # the encoder in a second process, for large frames
         self._frames_written = 0  # what that process reported
+        self._source = None  # the FrameSource shared with this writer, if any
+        self._second = None  # where the second segment starts, for a long figure
+        self._tail = None  # the process drawing and coding that segment
+        self._frames_in = 0
 
     @property
     def frames_written(self) -> int:
         """Frames in the file (repeats merged, too-short frames dropped); with
         the encoder in a second process, known once the file is finished."""
-        return self._frames_written if self._encoder is None else self._encoder.frames_written
+        return self._frames_written + (0 if self._encoder is None else self._encoder.frames_written)
+
+    def share(self, source):
+        """``source``'s frames to add here: all of them, or, for a long
+        figure that another process draws the second half of, the first half."""
+        self._source = source
+        frames = iter(source)
+        for index, frame in enumerate(frames):
+            yield frame
+            if self._tail is not None:
+                source.done_elsewhere(self._tail.done())
+                if index + 1 == self._second:
+                    frames.close()  # (the last one here is done)
+                    return
 
     def _begin(self, temp_path) -> None:
-        from . import gifworker
-
-        options = {"max_colors": self.max_colors, "loop": self.loop, "matte": self.matte}
-        if gifworker.can_fork(self.size):
-            self._process = gifworker.EncoderProcess(temp_path, self.size, **options)
-            return
-        self._file = open(temp_path, "wb")
-        self._encoder = GifEncoder(self._file, self.size, **options)
+        self._temp = temp_path  # the file is opened with the first frame, which says how to code it
 
     def _add(self, frame: Frame) -> None:
-        (self._process or self._encoder).add(frame.pixels, frame.duration_ms, frame.changed, frame.boxes)
+        if not self._frames_in:
+            self._start(frame)
+        self._frames_in += 1
+        if self._process is not None:
+            self._process.add(frame.pixels, frame.duration_ms, frame.changed, frame.boxes)
+            return
+        if self._frames_in - 1 == self._second:  # (here only when coding both segments here)
+            self._encoder.close(trailer=False)
+            self._encoder.next_segment()
+        self._encoder.add(frame.pixels, frame.duration_ms, frame.changed, frame.boxes)
+        if self._frames_in == 1 and self._second is not None and gifworker().may_fork():
+            self._tail = gifworker().TailProcess(
+                self._source, self._second, self.checked, self._temp.parent, self.size, **self._options()
+            )
+
+    def _start(self, first: Frame) -> None:
+        """Choose how the file is coded: in two segments (a long figure
+        whose frames can be drawn from any index), the second in a process
+        of its own where a core is free; else in one, by a second process
+        (large frames) or here. Whether there are two segments never
+        depends on the machine: the file is the same either way."""
+        count = len(self._source) if self._source is not None else 0
+        transparent = first.pixels.shape[2] == 4 and self.matte is None  # (coded in one segment: see GifEncoder)
+        if count >= SEGMENT_FRAMES and count * self.size[0] * self.size[1] >= SEGMENT_WORK and not transparent:
+            self._second = (count + 1) // 2
+        elif gifworker().can_fork(self.size):
+            self._process = gifworker().EncoderProcess(self._temp, self.size, **self._options())
+            return
+        self._file = open(self._temp, "wb")
+        self._encoder = GifEncoder(self._file, self.size, **self._options())
+
+    def _options(self) -> dict:
+        return {"max_colors": self.max_colors, "loop": self.loop, "matte": self.matte}
 
     def _finish(self) -> None:
         if self._process is not None:
             self._frames_written = self._process.close()
             return
         try:
-            self._encoder.close()
+            if self._tail is not None:
+                self._encoder.close(trailer=False)
+                self._frames_written = self._tail.join(self._file, self._source.done_elsewhere)
+                self._tail = None
+            else:
+                self._encoder.close()
         finally:
             self._file.close()
 
     def _abort(self) -> None:
+        if self._tail is not None:
+            self._tail.abort()
         if self._process is not None:
             self._process.abort()
         if self._file is not None:

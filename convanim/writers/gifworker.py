@@ -22,13 +22,17 @@ from __future__ import annotations
 import mmap
 import os
 import pickle
+import select
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import traceback
 
 import numpy as np
 
+from ..errors import ConvanimError
 from .boxes import LastFrame
 from .gif import GifEncoder
 
@@ -40,7 +44,12 @@ _SLOTS = 3  # frames drawing may run ahead of encoding (each a picture-sized slo
 
 def can_fork(size: tuple[int, int]) -> bool:
     """Whether frames of ``size`` are worth encoding in a forked child here."""
-    if size[0] * size[1] < PROCESS_ABOVE or not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+    return size[0] * size[1] >= PROCESS_ABOVE and may_fork()
+
+
+def may_fork() -> bool:
+    """Whether a forked child may work beside this process here and now."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return False
     if not spare_core():
         return False  # measured: with no core free the two processes only wait on each other
@@ -62,7 +71,37 @@ def spare_core() -> bool:
     return cores >= 2 and load < cores - 0.5
 
 
-class EncoderProcess:
+class _Child:
+    """What a parent holds of its forked child: its process id (``_pid``)
+    and the pipe its one report comes on (``_result``)."""
+
+    _pid = 0
+    _result: int | None = None
+
+    def _report(self) -> tuple:
+        """Wait for the child's report and for its end."""
+        with os.fdopen(self._result, "rb") as inbox:
+            data = inbox.read()
+        self._result = None
+        os.waitpid(self._pid, 0)
+        self._pid = 0
+        return pickle.loads(data) if data else ("error", "the GIF's second process ended without a word")
+
+    def _kill(self) -> None:
+        """Stop the child at once and reap it."""
+        if self._pid:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(self._pid, 0)
+            self._pid = 0
+        if self._result is not None:
+            os.close(self._result)
+            self._result = None
+
+
+class EncoderProcess(_Child):
     """``GifEncoder``'s ``add``/``close`` for a file written by a forked child.
 
     ``add`` works out the pixels that changed (the first stage of
@@ -142,18 +181,9 @@ class EncoderProcess:
 
     def abort(self) -> None:
         """Stop the child now (its half-written file is the caller's to remove)."""
-        if self._pid:
-            try:
-                os.kill(self._pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(self._pid, 0)
-            self._pid = 0
+        self._kill()
         if self._outbox is not None:
             self._close_outbox()
-        if self._result is not None:
-            os.close(self._result)
-            self._result = None
         self._release()
 
     def _release(self) -> None:
@@ -167,18 +197,114 @@ class EncoderProcess:
             pass  # a view of it is still alive; it goes with the process
 
     def _finish_child(self) -> int:
-        with os.fdopen(self._result, "rb") as inbox:
-            data = inbox.read()
-        self._result = None
-        os.waitpid(self._pid, 0)
-        self._pid = 0
+        report = self._report()
         self._release()
-        report = pickle.loads(data) if data else ("error", "the GIF encoding process ended without a word")
         if report[0] == "done":
             return report[1]
-        if report[0] == "oserror":
-            raise OSError(report[1], report[2])
-        raise RuntimeError(f"the GIF encoding process failed:\n{report[1]}")
+        _raise(report)
+
+
+class TailProcess(_Child):
+    """The frames of ``source`` from ``start`` on, drawn and encoded by a
+    forked child as the GIF's second segment (``GifEncoder.resume``) while
+    this process does the first; ``join`` appends the child's blocks.
+
+    The child draws frame ``start - 1`` whole as the picture its segment
+    starts over, then the rest as usual, checks each with ``checked`` (the
+    writer's own checks) and codes it into an unnamed temporary file in
+    ``folder``, which leaves nothing behind however the child ends. A
+    convanim error in the child is raised here as itself.
+    """
+
+    def __init__(self, source, start: int, checked, folder, size: tuple[int, int], **options):
+        self._part = tempfile.TemporaryFile(dir=folder)
+        self._counter = mmap.mmap(-1, 8)  # frames the child has coded, for progress
+        result_read, result_write = os.pipe()
+        self._pid = os.fork()
+        if self._pid == 0:  # the child never returns from here
+            os.close(result_read)
+            _tail(source, start, checked, self._part, self._counter, result_write, size, options)
+        os.close(result_write)
+        self._result = result_read
+
+    def done(self) -> int:
+        """How many frames the child has coded so far."""
+        return int.from_bytes(self._counter[:8], "little")
+
+    def join(self, fp, waiting=None) -> int:
+        """Wait for the child (telling ``waiting`` how many frames it has
+        done, every tenth of a second), append its segment to ``fp``;
+        return the frames in it."""
+        while waiting is not None and not select.select([self._result], [], [], 0.1)[0]:
+            waiting(self.done())
+        report = self._report()
+        if report[0] == "done":
+            if waiting is not None:
+                waiting(self.done())
+            self._part.seek(0)
+            shutil.copyfileobj(self._part, fp, 1 << 20)
+            self._release()
+            return report[1]
+        self._release()
+        _raise(report)
+
+    def abort(self) -> None:
+        """Stop the child now."""
+        self._kill()
+        self._release()
+
+    def _release(self) -> None:
+        self._part.close()
+        self._counter.close()
+
+
+def _tail(source, start: int, checked, part, counter, result_fd: int, size, options: dict) -> None:
+    """The child of a ``TailProcess``: draw, check and code, report, exit."""
+    _as_child()
+    status = 1
+    try:
+        frames = iter(source.start(start - 1))
+        encoder = GifEncoder(part, size, **options)
+        encoder.resume(checked(next(frames)).pixels)
+        for done, frame in enumerate(frames, 1):
+            frame = checked(frame)
+            encoder.add(frame.pixels, frame.duration_ms, frame.changed, frame.boxes)
+            counter[:8] = done.to_bytes(8, "little")
+        encoder.close()
+        part.flush()
+        report, status = ("done", encoder.frames_written), 0
+    except ConvanimError as error:  # a refusal, as the parent would have raised it
+        report = ("convanim", error)
+    except OSError as error:
+        report = ("oserror", error.errno, error.strerror or str(error))
+    except BaseException:  # a bug: its traceback goes to the parent
+        report = ("error", traceback.format_exc())
+    try:
+        try:
+            data = pickle.dumps(report)
+        except Exception:  # an error that does not pickle: its words
+            data = pickle.dumps(("error", "".join(traceback.format_exception_only(report[1]))))
+        os.write(result_fd, data)
+    finally:
+        os._exit(status)
+
+
+def _as_child() -> None:
+    """Signals for a forked child. Ctrl-C reaches the whole process group:
+    the parent decides, and kills the child if it gives up. Nothing of the
+    parent's may run at the child's exit (its handlers, its writer's
+    clean-up), hence os._exit after this."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _raise(report: tuple):
+    """Raise what a child's ``report`` says went wrong."""
+    if report[0] == "convanim":
+        raise report[1]
+    if report[0] == "oserror":
+        raise OSError(report[1], report[2])
+    raise RuntimeError(f"the GIF encoding process failed:\n{report[1]}")
 
 
 def _view(shared, offset: int, shape, dtype=np.uint8) -> np.ndarray:
@@ -188,11 +314,7 @@ def _view(shared, offset: int, shape, dtype=np.uint8) -> np.ndarray:
 
 def _serve(frames_fd: int, result_fd: int, freed_fd: int, shared, slot_bytes: int, path, size: tuple[int, int], options: dict) -> None:
     """The child: read frames until the end, encode them, report, exit."""
-    # Ctrl-C reaches the whole process group: the parent decides, and kills
-    # this process if it gives up. Nothing of the parent's may run here at
-    # exit (its handlers, its writer's clean-up), hence os._exit.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _as_child()
     status = 1
     try:
         with os.fdopen(frames_fd, "rb") as inbox, open(path, "wb") as fp:

@@ -1,0 +1,153 @@
+"""A long figure's GIF is coded in two segments, the second drawn and coded
+by a second process where a core is free; the file is the same either way,
+and shows what one segment would."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import convanim
+from convanim.errors import SpecError
+from convanim.render import RenderOptions, write_figure
+from convanim.render.renderer import FrameRenderer
+from convanim.writers import gif, gifworker
+
+from test_gif_fidelity import encode_here, mapped
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a second process is forked on Linux only")
+
+SUBJECT = dict(size=(6, 6), kernel_size=3, padding=1)  # 36 steps: 37 frames
+OPTIONS = RenderOptions(width=480)
+
+
+@pytest.fixture
+def segments(monkeypatch, forked_children):
+    """This small figure counts as long; the ids of the children forked."""
+    monkeypatch.setattr(gif, "SEGMENT_WORK", 1)
+    return forked_children
+
+
+def spare(monkeypatch, free: bool) -> None:
+    monkeypatch.setattr(gifworker, "spare_core", lambda: free)
+
+
+def written(tmp_path, name: str, **request) -> bytes:
+    path = write_figure(convanim.conv(**SUBJECT), tmp_path / name, OPTIONS, **request).path
+    return path.read_bytes()
+
+
+def decoded(data: bytes) -> tuple[list[np.ndarray], list[int]]:
+    with Image.open(io.BytesIO(data)) as im:
+        pictures, durations = [], []
+        for index in range(im.n_frames):
+            im.seek(index)
+            pictures.append(np.asarray(im.convert("RGB")))
+            durations.append(im.info["duration"])
+    return pictures, durations
+
+
+def test_the_second_half_is_coded_by_a_second_process_into_the_same_file(segments, tmp_path, monkeypatch):
+    spare(monkeypatch, True)
+    forked = written(tmp_path, "forked.gif")
+    assert len(segments) == 1, "the second segment is drawn and coded in a second process"
+    spare(monkeypatch, False)
+    here = written(tmp_path, "here.gif")
+    assert len(segments) == 1, "no core to spare: both segments are coded here"
+    assert forked == here
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["forked.gif", "here.gif"]  # no part left behind
+
+
+def test_each_frame_decodes_to_the_drawn_frame_in_its_segments_colours(segments, tmp_path, monkeypatch):
+    """Frame k shows the pixels drawn new in it, each colour as the palette
+    of its segment draws it, and the rest as frame k - 1 showed them; the
+    file the command writes (second half in a second process) is this one."""
+    frames = list(convanim.frames(convanim.conv(**SUBJECT), OPTIONS))
+    second = (len(frames) + 1) // 2
+    data, _, mappings = encode_here(frames, monkeypatch, second)
+    spare(monkeypatch, True)
+    assert written(tmp_path, "two.gif") == data
+    assert len(segments) == 1
+
+    shown, durations = decoded(data)
+    assert len(shown) == len(frames) == len(mappings) == 37  # (no two pictures alike here)
+    assert durations == [round(f.duration_ms) for f in frames]
+    expected = None
+    for index, (got, frame, mapping) in enumerate(zip(shown, frames, mappings)):
+        if expected is None:
+            expected = mapped(frame.pixels, *mapping)
+        else:
+            new = (frame.pixels != frames[index - 1].pixels).any(axis=2)
+            expected[new] = mapped(frame.pixels[new][None], *mapping)[0]  # (a palette knows the colours drawn with it)
+        assert np.array_equal(got, expected), f"frame {index}: {(got != expected).any(axis=2).sum()} pixels differ"
+    assert not all(np.array_equal(a, b) for a, b in zip(mappings[second:], mappings[1:]))  # (its own palette)
+
+
+def test_progress_counts_both_halves(segments, tmp_path, monkeypatch):
+    spare(monkeypatch, True)
+    seen = []
+    write_figure(convanim.conv(**SUBJECT), tmp_path / "p.gif", OPTIONS, progress=lambda done, total: seen.append((done, total)))
+    assert len(segments) == 1
+    assert {total for _, total in seen} == {37}
+    done = [d for d, _ in seen]
+    assert done == sorted(done) and done[-1] == 37
+    assert max(d for d in done[:18]) < 37  # (counted as they come, not all at the end)
+
+
+def test_a_refusal_in_the_second_process_is_raised_here_as_itself(segments, tmp_path, monkeypatch):
+    spare(monkeypatch, True)
+    parent = os.getpid()
+    real_caption = FrameRenderer.caption
+
+    def caption(self, shot):
+        if os.getpid() != parent and shot.phase != "done" and shot.steps[0] == 30:
+            raise SpecError("input", "an error the second half meets")
+        return real_caption(self, shot)
+
+    monkeypatch.setattr(FrameRenderer, "caption", caption)
+    with pytest.raises(SpecError, match="input: an error the second half meets"):
+        written(tmp_path, "bad.gif")
+    assert len(segments) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_in_the_first_half_stops_the_second_process_and_leaves_no_file(segments, tmp_path, monkeypatch):
+    spare(monkeypatch, True)
+    parent = os.getpid()
+    real_caption = FrameRenderer.caption
+
+    def caption(self, shot):
+        if os.getpid() == parent and shot.phase != "done" and shot.steps[0] == 10:
+            raise KeyboardInterrupt
+        return real_caption(self, shot)
+
+    monkeypatch.setattr(FrameRenderer, "caption", caption)
+    with pytest.raises(KeyboardInterrupt):
+        written(tmp_path, "stopped.gif")
+    assert len(segments) == 1
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ChildProcessError):
+        os.waitpid(segments[0], os.WNOHANG)  # the second process is gone, and reaped
+
+
+def test_the_finished_figure_still_is_drawn_here_when_the_end_was_drawn_there(segments, tmp_path, monkeypatch):
+    spare(monkeypatch, True)
+    write_figure(convanim.conv(**SUBJECT), tmp_path / "f.gif", OPTIONS, still=tmp_path / "still.png")
+    assert len(segments) == 1
+    drawn = list(convanim.frames(convanim.conv(**SUBJECT), OPTIONS))[-1].pixels
+    with Image.open(tmp_path / "still.png") as still:
+        assert np.array_equal(np.asarray(still.convert("RGB")), np.asarray(drawn)[..., :3])
+
+
+def test_a_transparent_background_is_coded_in_one_segment(segments, tmp_path, monkeypatch):
+    spare(monkeypatch, True)
+    options = RenderOptions(width=480, theme="transparent")
+    data = write_figure(convanim.conv(**SUBJECT), tmp_path / "t.gif", options).path.read_bytes()
+    assert segments == []
+    monkeypatch.setattr(gif, "SEGMENT_WORK", 1 << 60)
+    assert write_figure(convanim.conv(**SUBJECT), tmp_path / "one.gif", options).path.read_bytes() == data
