@@ -71,13 +71,23 @@ def step_terms(step: Step, mark_padding: bool = False, formats: Formats = None) 
     ``mark_padding`` tags values read from zero padding, which a figure
     shows by colour but a table cannot. ``formats``: a figure's row formats
     (the bias and sums are written as the output row writes them)."""
-    terms = [
-        f"{_factor(value, ('input', channel), formats, '(pad)' if padding else '')}×{_factor(weight, ('kernel', channel), formats)}"
-        for channel, value, weight, padding in _products(step, mark_padding)
-    ]
+    terms = [term for words in _grouped_terms(step, mark_padding, formats).values() for term in words]
     if step.bias is not None:
         terms.append(f"{_factor(step.bias, ('output', step.out_channel), formats)} (bias)")
     return terms
+
+
+def _grouped_terms(step: Step, mark_padding: bool, formats: Formats) -> dict[int, list[str]]:
+    """A step's products as terms (no bias), by input channel, in tap order."""
+    groups: dict[int, list[str]] = {}
+    for channel, value, weight, padding in _products(step, mark_padding):
+        term = f"{_factor(value, ('input', channel), formats, '(pad)' if padding else '')}×{_factor(weight, ('kernel', channel), formats)}"
+        words = groups.get(channel)
+        if words is None:
+            groups[channel] = [term]
+        else:
+            words.append(term)
+    return groups
 
 
 def _products(step: Step, mark_padding: bool):
@@ -138,9 +148,7 @@ def channel_terms(step: Step, mark_padding: bool = False, formats: Formats = Non
     """A step's products grouped by input channel, in tap order:
     ``(channel, terms, partial sum)`` for each channel it reads (the
     partial sums are the trace's, rounding noise shown as 0)."""
-    groups: dict[int, list[str]] = {}
-    for (channel, *_), term in zip(_products(step, False), step_terms(step, mark_padding, formats)):
-        groups.setdefault(channel, []).append(term)
+    groups = _grouped_terms(step, mark_padding, formats)
     return [(channel, words, partial) for (channel, words), partial in zip(groups.items(), shown_partial_sums(step), strict=True)]
 
 
@@ -161,18 +169,19 @@ def sum_lines(
         ch 1: 25 products = 12
         45 + 12 + 1 (bias) = 58
     """
-    channels = channel_terms(step, mark_padding, formats)
+    groups = _grouped_terms(step, mark_padding, formats)
     out = ("output", step.out_channel)
     bias = f" + {_factor(step.bias, out, formats)} (bias)" if step.bias is not None else ""
     result = f" = {step_result(step, formats)}"
-    many = max_terms is not None and len(channels) > 1 and any(len(words) > max_terms for _, words, _ in channels)
-    if many:
+    many = max_terms is not None and len(groups) > 1 and any(len(words) > max_terms for words in groups.values())
+    if many:  # only here are the partial sums written (a figure draws thousands of sums)
+        channels = channel_terms(step, mark_padding, formats)
         lines = [f"ch {channel}: {len(words)} products = {written(partial, out, formats)}" for channel, words, partial in channels]
         lines.append(" + ".join(_factor(partial, out, formats) for _, _, partial in channels) + bias + result)
         return [approximately(line) for line in lines]
-    if len(channels) == 1 or all(len(words) == 1 for _, words, _ in channels):
-        return [approximately(" + ".join(term for _, words, _ in channels for term in words) + bias + result)]
-    lines = [("+ " if i else "") + "(" + " + ".join(words) + ")" for i, (_, words, _) in enumerate(channels)]
+    if len(groups) == 1 or all(len(words) == 1 for words in groups.values()):
+        return [approximately(" + ".join(term for words in groups.values() for term in words) + bias + result)]
+    lines = [("+ " if i else "") + "(" + " + ".join(words) + ")" for i, words in enumerate(groups.values())]
     lines[-1] = approximately(lines[-1] + bias + result)
     return lines
 

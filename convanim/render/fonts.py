@@ -72,22 +72,37 @@ def glyphs(family: str, size: float, bold: bool, text: str, anchor: str):
     if len(text) < 2 or "\n" in text:
         return font(family, size, bold).getmask2(text, "L", anchor=anchor)
     pen, places = 0.0, []
+    last = len(text) - 1
+    left = top = math.inf
+    right = bottom = -math.inf
     for i, character in enumerate(text):
         coverage, dx, dy = glyph(family, size, bold, character)
-        places.append((coverage, math.floor(pen + 0.5) + dx, dy))
-        if i + 1 < len(text):
+        x = math.floor(pen + 0.5) + dx
+        height, width = coverage.shape
+        places.append((coverage, x, dy, height, width))
+        left, top = min(left, x), min(top, dy)
+        right, bottom = max(right, x + width), max(bottom, dy + height)
+        if i < last:
             pair = text[i : i + 2]
             pen += advance(pair, family, size, bold) - advance(pair[1], family, size, bold)
-    left, top = min(x for _, x, _ in places), min(y for _, _, y in places)
-    right = max(x + c.shape[1] for c, x, _ in places)
-    bottom = max(y + c.shape[0] for c, _, y in places)
     mask = np.zeros((bottom - top, right - left), np.uint8)
-    for coverage, x, y in places:
-        area = mask[y - top : y - top + coverage.shape[0], x - left : x - left + coverage.shape[1]]
-        np.maximum(area, coverage, out=area)
-    along = {"l": 0.0, "m": advance(text, family, size, bold) / 2, "r": advance(text, family, size, bold)}[anchor[0]]
+    reach = left  # nothing is set right of this yet
+    for coverage, x, y, height, width in places:
+        area = mask[y - top : y - top + height, x - left : x - left + width]
+        if x >= reach:  # over nothing set yet: a copy is the maximum
+            area[...] = coverage
+        else:
+            np.maximum(area, coverage, out=area)
+        reach = max(reach, x + width)
+    if anchor[0] == "l":
+        along = 0.0
+    else:
+        along = advance(text, family, size, bold) / (2 if anchor[0] == "m" else 1)
     down = 0 if anchor[1] == "s" else font(family, size, bold).getmetrics()[0]  # "a": from the ascender line
-    return Image.fromarray(mask, "L").im, (left - math.floor(along + 0.5), top + down)
+    # An image over the mask's own bytes, as Image.frombuffer maps them (it
+    # keeps them alive): no copy, and none of a whole Image's making.
+    image = Image.core.map_buffer(mask, (right - left, bottom - top), "raw", 0, ("L", 0, 1))
+    return image, (left - math.floor(along + 0.5), top + down)
 
 
 @functools.lru_cache(maxsize=4096)

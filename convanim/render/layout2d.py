@@ -17,7 +17,7 @@ keep the width asked for and are drawn as overviews with lenses
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..engine import Step, Trace
 from ..errors import SpecError
@@ -87,6 +87,9 @@ class Layout2D:
     legend_top: float = 0.0  # the middle of the group legend's first line
     lens: Lenses | None = None  # a grid too large for numbers in its cells: where its lenses go
     kernel_below: bool = False  # each kernel under its channel's grid, level with the window's columns
+    # Each step's sum lines, unbroken, by step index: written out once for
+    # the layout (it counts them), read again as each step is drawn.
+    sums: tuple | None = field(default=None, compare=False, repr=False)
 
     # -- cells ---------------------------------------------------------------
     def input_cell(self, channel: int, position: tuple[int, ...]) -> Box:
@@ -195,7 +198,8 @@ class Layout2D:
     def lines(self, step: Step) -> list[str]:
         """The step's sum lines, each broken where it is wider than the room."""
         result = []
-        for line in sum_lines(step, formats=self.formats):
+        unbroken = self.sums[step.index][1] if self.sums is not None else sum_lines(step, formats=self.formats)
+        for line in unbroken:
             result.extend(sums2d.broken(line, self.expression_room, self.expression_px))
         return result
 
@@ -391,12 +395,10 @@ def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, l
         groups=spec.groups, padded=bool((trace.roles != "input").any()), formats=numbers.formats, least_px=least_px,
         sizes=sizes, lens=placed.lens, kernel_below=placed.kernel_below,
     )
-    written = tuple(numbers.formats.items())
-    key = (round(expression_room), expression_px, written)
+    sums = sums2d.unbroken(trace, numbers.formats)
+    key = (round(expression_room), expression_px, tuple(numbers.formats.items()))
     if key not in lines:
-        if written not in lines:  # every step's sum lines, unbroken: the same at any width
-            lines[written] = [(step.group, tuple(sum_lines(step, formats=numbers.formats))) for step in trace.steps]
-        lines[key] = sums2d.lines_needed(lines[written], expression_room, expression_px)
+        lines[key] = sums2d.lines_needed(sums, expression_room, expression_px)
 
     legend_top = 0.0
     if spec.groups > 1:  # under the grids: what the stripes' colours mean
@@ -415,4 +417,4 @@ def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, l
         panel_box = Box(MARGIN * s, y, panel_width, height)
         y += height
     y += 30 * s  # room for the credit line
-    return Layout2D(**{**probe.__dict__, "height": int(math.ceil(y)), "sums_top": sums_top, "panel": panel_box, "legend_top": legend_top})
+    return Layout2D(**{**probe.__dict__, "height": int(math.ceil(y)), "sums_top": sums_top, "panel": panel_box, "legend_top": legend_top, "sums": sums})

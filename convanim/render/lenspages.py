@@ -17,10 +17,8 @@ pixels) are drawn whole.
 
 from __future__ import annotations
 
-import numpy as np
-
 from . import lens2d
-from .incremental import Tracked, each_bounds, restore, tiles
+from .incremental import Covered, Tracked, tile_boxes
 from .layout import Box
 
 Bounds = tuple[int, int, int, int]
@@ -37,7 +35,6 @@ class PageTurner:
         self.size = renderer.layout.width, renderer.layout.height
         self.page = None  # the page shown
         self.regions: list[Box] = []  # where its outlines and connectors are drawn
-        self._region_bounds = np.zeros((0, 4), np.int64)
         lens = self.lens
         corners = [*lens.inputs, *lens.outputs]
         # Cells moved by whole pixels land where they would be drawn only on
@@ -50,7 +47,7 @@ class PageTurner:
         self.background = base.copy()
         self._layer = base.copy() if self._movable else None  # the lenses' cells alone
         self.page, self.regions = None, []
-        self._region_bounds = np.zeros((0, 4), np.int64)
+        self._drawn = Covered(*self.size)  # what the outlines and connectors cover
 
     # -- turning ----------------------------------------------------------------
     def turn(self, base, page) -> list[Bounds] | None:
@@ -64,25 +61,29 @@ class PageTurner:
             self.page = page
             return None
         changed: list[Bounds] = []
-        for part in (INPUT, OUTPUT):
-            before = None if self.page is None else self.page[part]
-            if page[part] != before:
-                self._move(part, before, page[part])
-                changed += self._boxes(part)
-        # The old outlines and connectors give way to the base; the lenses
-        # come from their layer (a connector ends on a lens's corner); the
+        moved = [part for part in (INPUT, OUTPUT) if page[part] != (None if self.page is None else self.page[part])]
+        for part in moved:
+            self._move(part, None if self.page is None else self.page[part], page[part])
+            changed += self._boxes(part)
+        # The old outlines and connectors give way to the base, tile by tile
+        # (the connectors slant across much of the picture); the lenses come
+        # from their layer: those that moved whole, the others where the base
+        # was put back over them (a connector ends on a lens's corner). The
         # new ones are drawn over both.
-        old = self._region_bounds
-        width, height = self.size
-        restore(self.background, base, tiles(old, width, height))
+        old = self._drawn
+        cleared = tile_boxes(old.tiles, *self.size)
+        for box in cleared:
+            self.background.paste_from(base, box)
         for part in (INPUT, OUTPUT):
-            for box in self._boxes(part):
-                self.background.paste_from(self._layer, box)
+            for lens_box in self._boxes(part):
+                for box in [lens_box] if part in moved else (_within(lens_box, box) for box in cleared):
+                    if box is not None:
+                        self.background.paste_from(self._layer, box)
         tracked = Tracked(self.background)
         self.regions = lens2d.draw_regions(self.renderer, tracked, page)
-        self._region_bounds = each_bounds(tracked.boxes, width, height)
+        self._drawn = tracked.covered
         self.page = page
-        return changed + [tuple(row) for row in np.concatenate([old, self._region_bounds]).tolist()]
+        return changed + old.bounds + self._drawn.bounds
 
     def write_output(self, channel: int, position) -> Box | None:
         """An output just written, into its lens cell if the page shows it;
@@ -120,3 +121,9 @@ class PageTurner:
 def _bounds(box: Box, size) -> Bounds:
     """The whole pixels a cell's ``rect`` of ``box`` paints (its far edge included)."""
     return (max(0, round(box.x)), max(0, round(box.y)), min(size[0], round(box.right) + 1), min(size[1], round(box.bottom) + 1))
+
+
+def _within(a: Bounds, b: Bounds) -> Bounds | None:
+    """The part of box ``a`` inside box ``b`` (None: none)."""
+    left, top, right, bottom = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
+    return (left, top, right, bottom) if left < right and top < bottom else None

@@ -46,6 +46,31 @@ class _TileCache:
 
 _TILES = _TileCache(24 << 20)
 
+# Where each cell drawn goes, by ``Painter.cell``'s arguments: its whole
+# pixels, its number's coverage and place in it. A figure draws a cell at
+# the same place with the same number many times (a weight's tag at every
+# step); this is worked out once.
+_PLACED: dict = {}
+MAX_PLACED = 1 << 16
+
+
+def _place_cell(x, y, w, h, text, tx, ty, size, family, bold):
+    """(x0, y0, x1, y1, mask, at): the cell's whole pixels (far edges
+    included), its number's coverage (None: no number, or one that leans
+    out of the cell, drawn as ``text`` draws it) and where the coverage's
+    corner goes, from the cell's."""
+    x0, y0, x1, y1 = round(x), round(y), round(x + w), round(y + h)
+    if not text:
+        return x0, y0, x1, y1, None, None
+    # Placed from the cell's corner, so that a number sits the same in
+    # every cell of a size (rounding ties on the page would put it half
+    # a pixel either way by the cell's place), and a row of cells moved
+    # by whole pixels is the row drawn there.
+    mask, (left, top) = Painter._text_mask(tx - x0, ty - y0, text, size, family, bold, "centre", "middle")
+    if not (0 <= left and 0 <= top and x0 + left + mask.size[0] <= x1 + 1 and y0 + top + mask.size[1] <= y1 + 1):
+        return x0, y0, x1, y1, None, None  # the number leans out of its cell
+    return x0, y0, x1, y1, mask, (left, top)
+
 
 def _shared(pixels: np.ndarray, mode: str) -> Image.Image:
     """A Pillow image drawn straight into ``pixels`` (C-contiguous)."""
@@ -245,28 +270,22 @@ class Painter:
         A figure draws the same cells over and over (a lens page turning, a
         weight's tag at every step); what a filled cell shows depends on
         nothing beneath it, so each is drawn once, kept, and copied in."""
-        x0, y0, x1, y1 = round(x), round(y), round(x + w), round(y + h)
-        mask = None
-        if text:
-            # Placed from the cell's corner, so that a number sits the same in
-            # every cell of a size (rounding ties on the page would put it half
-            # a pixel either way by the cell's place), and a row of cells moved
-            # by whole pixels is the row drawn there.
-            mask, at = self._text_mask(tx - x0, ty - y0, text, size, family, bold, "centre", "middle")
-            at = (at[0] + x0, at[1] + y0)
-            left, top = at
-            if not (x0 <= left and y0 <= top and left + mask.size[0] <= x1 + 1 and top + mask.size[1] <= y1 + 1):
-                mask = None  # the number leans out of its cell: drawn as it is
-        height, width = self.height, self.width
-        if (text and mask is None) or not (0 <= x0 and 0 <= y0 and x1 < width and y1 < height):
+        args = (x, y, w, h, text, tx, ty, size, family, bold)
+        placed = _PLACED.get(args)
+        if placed is None:
+            if len(_PLACED) >= MAX_PLACED:
+                _PLACED.clear()
+            placed = _PLACED[args] = _place_cell(*args)
+        x0, y0, x1, y1, mask, at = placed
+        if (text and mask is None) or not (0 <= x0 and 0 <= y0 and x1 < self.width and y1 < self.height):
             self.rect(x, y, w, h, fill, edge, edge_px)
             if text:
                 self.text(tx, ty, text, size, colour, family=family, bold=bold)
             return
-        key = (x1 - x0, y1 - y0, fill, edge, edge_px, text, size, colour, family, bold, *((at[0] - x0, at[1] - y0) if text else ()))
+        key = (x1 - x0, y1 - y0, fill, edge, edge_px, text, size, colour, family, bold, at)
         tile = _TILES.get(key)
         if tile is None:
-            tile = _TILES.put(key, self._cell_tile(x1 - x0 + 1, y1 - y0 + 1, fill, edge, edge_px, mask, (at[0] - x0, at[1] - y0) if text else None, colour))
+            tile = _TILES.put(key, self._cell_tile(x1 - x0 + 1, y1 - y0 + 1, fill, edge, edge_px, mask, at, colour))
         self.pixels[y0 : y1 + 1, x0 : x1 + 1] = tile
         if self.alpha is not None:
             self.alpha_pixels[y0 : y1 + 1, x0 : x1 + 1] = 255  # a filled cell is opaque throughout

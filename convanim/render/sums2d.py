@@ -10,6 +10,7 @@ from __future__ import annotations
 import weakref
 
 from ..engine import Trace
+from ..report import sum_lines
 from .fonts import text_width
 
 _DIGITS = str.maketrans("123456789", "000000000")
@@ -70,3 +71,14 @@ def memo(trace: Trace) -> dict:
     if trace not in _MEMO:
         _MEMO[trace] = {}
     return _MEMO[trace]
+
+
+def unbroken(trace: Trace, formats) -> tuple:
+    """Each step's group and sum lines, unbroken, by step index: the same at
+    any width, so written once per trace and row formats (the layout counts
+    them; the renderer draws them)."""
+    written = memo(trace).setdefault("unbroken", {})
+    key = tuple(formats.items())
+    if key not in written:
+        written[key] = tuple((step.group, tuple(sum_lines(step, formats=formats))) for step in trace.steps)
+    return written[key]
