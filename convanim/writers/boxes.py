@@ -58,9 +58,6 @@ def changed_pixels(frame: np.ndarray, before: np.ndarray, boxes) -> np.ndarray:
     return _distinct(found // channels)
 
 
-RGB_BITS = 0xFFFFFF  # of a pixel read as a little-endian word of four bytes (R, G, B, X): its colour
-
-
 def changed_words(words: np.ndarray, before: np.ndarray, boxes) -> np.ndarray:
     """``changed_pixels`` for pictures kept as (H, W) words of four bytes a
     pixel (R, G, B and a fourth byte that is not colour): the sorted flat
@@ -93,9 +90,11 @@ def changed_words_now(words: np.ndarray, before: np.ndarray, boxes, marks: np.nd
     where += top * width
     # Words that differ only in their fourth byte are rare: checked after.
     now = take_words(words, where)
-    colour = ((now ^ np.take(before.reshape(-1), where)) & RGB_BITS) != 0
-    if colour.all():
+    differ = now ^ np.take(before.reshape(-1), where)
+    differ <<= 8  # (the fourth byte shifted out: what is left is the colours' difference)
+    if np.count_nonzero(differ) == len(differ):
         return where, now
+    colour = differ != 0
     return where[colour], now[colour]
 
 
@@ -208,4 +207,4 @@ class LastFrame:
             return None, self._words.view(np.uint8).reshape(*words.shape, 4)[..., :3]
         where, now = changed_words_now(words, self._words, boxes, self._marks)
         self._words.reshape(-1)[where] = now
-        return where, (now & RGB_BITS).view(np.uint8).reshape(-1, 4)[:, :3]
+        return where, now.view(np.uint8).reshape(-1, 4)[:, :3]  # (its fourth bytes are left out)
