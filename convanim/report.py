@@ -59,7 +59,14 @@ def _full(fmt: RowFormat, x: float) -> str:
 
 
 def _factor(x: float, row: tuple[str, int], formats: Formats = None, mark: str = "") -> str:
-    text = written(x, row, formats) + mark
+    return _factored(None if formats is None else formats[row], x, mark)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _factored(fmt: RowFormat | None, x: float, mark: str) -> str:
+    """``_factor`` in ``fmt`` (None: ``shown``), worked out once: a figure's
+    captions write the same few values and weights thousands of times."""
+    text = (_shown(x) if fmt is None else _full(fmt, x)) + mark
     # A power of ten's × is not the product's: (1.2×10⁻⁴)×2, as (−3)×2.
     return f"({text})" if x < 0 or TIMES_TEN in text else text
 

@@ -167,6 +167,11 @@ class Trace:
         spans = tuple(f.span for f in spec.size_formulas())
         return cells, offsets, spans, spec.output_shape[1:], spec.out_channels // spec.groups
 
+    @cached_property
+    def _zero_padding(self) -> np.ndarray:
+        """Where ``roles`` is zero padding, as booleans (compared once, not at every step)."""
+        return self.roles == "zero"
+
     def _step(self, index: int) -> Step:
         spec = self.spec
         _, _, spans, out_spatial, out_per_group = self._geometry
@@ -287,7 +292,7 @@ class Taps(_Lazy):
         """Per kernel cell, in tap order: whether it reads zero padding."""
         trace = self._trace
         positions = np.asarray(self._origin) + trace._geometry[1]  # (K, ndim)
-        return tuple((trace.roles[tuple(positions.T)] == "zero").tolist())
+        return tuple(trace._zero_padding[tuple(positions.T)].tolist())
 
     @cached_property
     def _items(self) -> tuple[Tap, ...]:
