@@ -168,6 +168,11 @@ class Trace:
         return cells, offsets, spans, spec.output_shape[1:], spec.out_channels // spec.groups
 
     @cached_property
+    def _kernel_cells(self) -> list[tuple[int, ...]]:
+        """``_geometry``'s kernel cells as tuples, in tap order (each step's taps name them)."""
+        return list(map(tuple, self._geometry[0].tolist()))
+
+    @cached_property
     def _zero_padding(self) -> np.ndarray:
         """Where ``roles`` is zero padding, as booleans (compared once, not at every step)."""
         return self.roles == "zero"
@@ -297,19 +302,19 @@ class Taps(_Lazy):
     @cached_property
     def _items(self) -> tuple[Tap, ...]:
         trace = self._trace
-        cells, offsets, *_ = trace._geometry
+        _, offsets, *_ = trace._geometry
         first = self._group * (trace.spec.in_channels // trace.spec.groups)
         positions = np.asarray(self._origin) + offsets  # (K, ndim)
         weights, values = (array.tolist() for array in self.arrays)
         sources = np.stack([m[p] for m, p in zip(trace.index_maps, positions.T)], axis=1)
         shows = [None if min(s) < 0 else tuple(s) for s in sources.tolist()]
-        cells = list(map(tuple, cells.tolist()))
+        cells = trace._kernel_cells
         positions = list(map(tuple, positions.tolist()))
-        return tuple(
+        return tuple([
             Tap(first + c, cell, at, source, weight, value, weight * value)
             for c, (channel_weights, channel_values) in enumerate(zip(weights, values))
             for cell, at, source, weight, value in zip(cells, positions, shows, channel_weights, channel_values)
-        )
+        ])
 
 
 class PartialSums(_Lazy):
