@@ -35,7 +35,7 @@ from .theme import Theme
 
 
 RECENT_STEPS = 256  # steps kept built while drawn: a few pictures' worth
-MAX_REMEMBERED = 1 << 16  # drawing calls kept worked out (see ``cell``), a few MB
+MAX_REMEMBERED = 1 << 16  # things kept worked out (``remembered``): a few MB
 
 
 def text_colour_on(fill: str, theme: Theme) -> str:
@@ -67,9 +67,6 @@ class FrameRenderer:
         self.text = text
         self._pictures = pictures(step_keys(trace))
         self._picture_of = {step: k for k, picture in enumerate(self._pictures) for step in picture}
-        self._labels: dict[tuple, tuple[str, float]] = {}  # see ``cell_label``
-        self._inks: dict[str, str] = {}  # see ``text_on``
-        self._cells: dict[tuple, tuple] = {}  # see ``cell``
         self._memo: dict = {}  # see ``remembered``
         self._static = painter.blank(layout.width, layout.height, theme.background)
         draw_static(self, self._static)
@@ -380,13 +377,8 @@ class FrameRenderer:
              number_y: float | None = None) -> None:
         """A cell and, unless ``value`` is None, its number in ``row``'s format,
         standing at ``number_y`` (None: where the layout puts a number in such a cell)."""
-        key = (box.x, box.y, box.w, box.h, fill, value, value is not None and math.copysign(1.0, value), row, edge_px, italic, number_y)
-        call = self._cells.get(key)
-        if call is None:
-            if len(self._cells) >= MAX_REMEMBERED:
-                self._cells.clear()
-            call = self._cells[key] = self._cell_call(box, fill, value, row, edge_px, italic, number_y)
-        args, family = call
+        key = ("cell", box.x, box.y, box.w, box.h, fill, value, value is not None and math.copysign(1.0, value), row, edge_px, italic, number_y)
+        args, family = self.remembered(key, lambda: self._cell_call(box, fill, value, row, edge_px, italic, number_y))
         if family is None:
             p.rect(*args)
         else:
@@ -407,7 +399,7 @@ class FrameRenderer:
 
     def remembered(self, key, make):
         """``make()``, worked out once per ``key`` for this figure (what a
-        figure draws step after step: a weight's tag on a lens page)."""
+        figure draws step after step: a cell, its number, a lens tag)."""
         value = self._memo.get(key)
         if value is None:
             if len(self._memo) >= MAX_REMEMBERED:
@@ -419,15 +411,9 @@ class FrameRenderer:
         """The layout's text and type size for ``value`` in a cell the size of
         ``box``, worked out once: a figure writes the same numbers in the same
         cells frame after frame (the weights, every step)."""
-        key = (value, math.copysign(1.0, value), italic, box.w, box.h, row)
-        label = self._labels.get(key)
-        if label is None:
-            label = self._labels[key] = self.layout.cell_label(value, italic, box, row)
-        return label
+        key = ("label", value, math.copysign(1.0, value), italic, box.w, box.h, row)
+        return self.remembered(key, lambda: self.layout.cell_label(value, italic, box, row))
 
     def text_on(self, fill: str) -> str:
         """The theme's cell text colour that reads best on ``fill``."""
-        ink = self._inks.get(fill)
-        if ink is None:
-            ink = self._inks[fill] = text_colour_on(fill, self.theme)
-        return ink
+        return self.remembered(("ink", fill), lambda: text_colour_on(fill, self.theme))
