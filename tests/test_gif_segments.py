@@ -68,7 +68,7 @@ def test_each_frame_decodes_to_the_drawn_frame_in_its_segments_colours(segments,
     of its segment draws it, and the rest as frame k - 1 showed them; the
     file the command writes (second half in a second process) is this one."""
     frames = list(convanim.frames(convanim.conv(**SUBJECT), OPTIONS))
-    second = (len(frames) + 1) // 2
+    second = round(len(frames) * gif.SECOND_SEGMENT_AT)
     data, _, mappings = encode_here(frames, monkeypatch, second)
     spare(monkeypatch, True)
     assert written(tmp_path, "two.gif") == data
