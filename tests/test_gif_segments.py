@@ -57,10 +57,14 @@ def test_the_second_half_is_coded_by_a_second_process_into_the_same_file(segment
     forked = written(tmp_path, "forked.gif")
     assert len(segments) == 1, "the second segment is drawn and coded in a second process"
     spare(monkeypatch, False)
+    busy = written(tmp_path, "busy.gif")
+    assert len(segments) == 2, "two halves never wait on each other: forked on a busy machine too"
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
     here = written(tmp_path, "here.gif")
-    assert len(segments) == 1, "no core to spare: both segments are coded here"
+    assert len(segments) == 2, "one core: both segments are coded here"
+    assert busy == forked
     assert forked == here
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["forked.gif", "here.gif"]  # no part left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["busy.gif", "forked.gif", "here.gif"]  # no part left behind
 
 
 def test_each_frame_decodes_to_the_drawn_frame_in_its_segments_colours(segments, tmp_path, monkeypatch):

@@ -43,16 +43,18 @@ _SLOTS = 3  # frames drawing may run ahead of encoding (each a picture-sized slo
 
 
 def can_fork(size: tuple[int, int]) -> bool:
-    """Whether frames of ``size`` are worth encoding in a forked child here."""
-    return size[0] * size[1] >= PROCESS_ABOVE and may_fork()
+    """Whether frames of ``size`` are worth encoding in a forked child here,
+    now: the child codes while this process draws, each waiting on the
+    other, so only while the machine has a core to spare (measured: with
+    none, the two processes only wait on each other)."""
+    return size[0] * size[1] >= PROCESS_ABOVE and spare_core() and may_fork()
 
 
 def may_fork() -> bool:
-    """Whether a forked child may work beside this process here and now."""
-    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+    """Whether a forked child may work beside this process here: Linux, two
+    cores or more for this process, no other thread, not a pool's worker."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork") or cores() < 2:
         return False
-    if not spare_core():
-        return False  # measured: with no core free the two processes only wait on each other
     if threading.active_count() != 1:
         return False  # forking a process that holds threads may deadlock the child
     multiprocessing = sys.modules.get("multiprocessing")
@@ -60,15 +62,22 @@ def may_fork() -> bool:
     return multiprocessing is None or multiprocessing.parent_process() is None
 
 
+def cores() -> int:
+    """How many cores this process may run on (0 where that is not known)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return 0
+
+
 def spare_core() -> bool:
     """Whether a core is free for the child: two or more for this process,
     and the last minute's load leaves one (this process counts about one)."""
     try:
-        cores = len(os.sched_getaffinity(0))
         load = os.getloadavg()[0]
     except (AttributeError, OSError):
         return False
-    return cores >= 2 and load < cores - 0.5
+    return cores() >= 2 and load < cores() - 0.5
 
 
 class _Child:
