@@ -3,8 +3,10 @@
 Prints, for each 2-D template rendered at 1080 px, the median wall time (over
 several repetitions, in one process) and the file's size; then the 1,024-step
 case (a 32×32 input, a 3×3 kernel, padding 1, at the default width): the
-whole `convanim render` command's wall time and peak memory (its own and its
-GIF encoding process's, added), each in a fresh process, and the time per
+whole `convanim render` command's wall time, each run in a fresh process,
+and its peak memory (the proportional set sizes of it and its second
+process added, so that pages they share count once; sampled in runs of
+its own, as sampling costs time: `bench_gif.py --command`), and the time per
 picture beside a naive matplotlib script's, measured in the same run; then
 the GIF writer alone, in this process, per frame: on the 1,024-step case's
 frames and on a synthetic stream of 1080×1301 frames that change in a few
@@ -30,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench_gif import command  # (beside this script)
 from convanim.render import RenderOptions, _counted_frames, frames, render
 from convanim import conv
 from convanim.templates import list_templates, load_template
@@ -58,18 +61,6 @@ def time_templates(out: Path, repeat: int) -> list[tuple[str, float, int]]:
     return rows
 
 
-# Runs convanim's command line and reports its own peak memory on stderr's
-# last line. Given its arguments as a list, main raises SystemExit rather than
-# ending the process at once, so the report gets written.
-MEASURED = (
-    "import resource, sys\n"
-    "from convanim.cli import main\n"
-    "try:\n    main(sys.argv[1:])\n"
-    "finally:\n    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss"
-    " + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
-)
-
-
 def run(command: list[str]) -> float:
     """Wall seconds of a fresh process running ``command``."""
     start = time.perf_counter()
@@ -79,14 +70,9 @@ def run(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def run_convanim(arguments: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MB of ``convanim ARGUMENTS`` in a fresh process."""
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", MEASURED, *arguments], capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    if done.returncode:
-        raise SystemExit(f"failed: convanim {' '.join(arguments)}\n{done.stderr}")
-    return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024  # Linux reports KiB
+def run_convanim(arguments: list[str]) -> float:
+    """Wall seconds of ``convanim ARGUMENTS`` in a fresh process."""
+    return run([sys.executable, "-m", "convanim", *arguments])
 
 
 def per_picture_ms(repeat: int) -> tuple[float, int]:
@@ -206,13 +192,16 @@ def main(argv: list[str] | None = None) -> int:
     naive = naive_ms(args.naive.resolve(), args.out, args.repeat)
     ours, pictures = per_picture_ms(args.repeat)
     runs = [run_convanim(["render", *LARGE, "-o", str(args.out / "large.gif")]) for _ in range(args.repeat)]
-    seconds = statistics.median(s for s, _ in runs)
-    peak = max(mb for _, mb in runs)  # the target bounds the peak: the worst run counts (both processes)
+    seconds = statistics.median(runs)
+    # Memory in runs of its own (sampling it costs time): the peak of the
+    # command's and its second process's proportional set sizes added, so
+    # the pages they share are counted once; the worst run counts.
+    peak = max(command(args.out / "memory.gif", False)[1] for _ in range(min(2, args.repeat)))
     size = (args.out / "large.gif").stat().st_size
     print()
     print(f"32×32, 3×3, padding 1: {pictures:,} pictures, {size:,} bytes")
     print(f"  whole command      {seconds:8.2f} s   median of {len(runs)} (target < {TARGET_SECONDS:g} s)")
-    print(f"  peak memory        {peak:8.0f} MB  highest of {len(runs)} (target < {TARGET_MB} MB)")
+    print(f"  peak memory        {peak:8.0f} MB  PSS of both processes added, highest of {min(2, len(runs))} (target < {TARGET_MB} MB)")
     print(f"  per picture        {ours:8.2f} ms  drawn, no file")
     print(f"  per picture, file  {seconds / pictures * 1000:8.2f} ms  whole command")
     large = conv(size=(32, 32), kernel_size=3, padding=1)
