@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import sys
 
 import numpy as np
@@ -13,8 +14,8 @@ import pytest
 from PIL import Image
 
 import convanim
-from convanim.errors import SpecError
-from convanim.render import RenderOptions, write_figure
+from convanim.errors import SpecError, WriterError
+from convanim.render import RenderOptions, _counted_frames, write_figure
 from convanim.render.renderer import FrameRenderer
 from convanim.writers import gif, gifworker
 
@@ -155,3 +156,62 @@ def test_a_transparent_background_is_coded_in_one_segment(segments, tmp_path, mo
     assert segments == []
     monkeypatch.setattr(gif, "SEGMENT_WORK", 1 << 60)
     assert write_figure(convanim.conv(**SUBJECT), tmp_path / "one.gif", options).path.read_bytes() == data
+
+
+def test_a_repeated_picture_where_the_second_segment_starts(segments, tmp_path, monkeypatch):
+    """A glide held longer than a frame repeats pictures: one may be the
+    first of the second segment, which then starts by changing nothing."""
+    spare(monkeypatch, True)
+    subject = convanim.conv(size=(4, 5), kernel_size=2)
+    options = RenderOptions(width=480, glide=True, fps=50, hold=5)
+    frames = list(convanim.frames(subject, options))
+    second = round(len(frames) * gif.SECOND_SEGMENT_AT)
+    monkeypatch.setattr(gif, "SECOND_SEGMENT_AT", next(
+        k / len(frames) for k in range(second, len(frames)) if np.array_equal(frames[k].pixels, frames[k - 1].pixels)
+        and round(len(frames) * (k / len(frames))) == k
+    ))
+    forked = write_figure(subject, tmp_path / "f.gif", options).path.read_bytes()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    here = write_figure(subject, tmp_path / "h.gif", options).path.read_bytes()
+    assert forked == here and len(segments) == 1
+    _, durations = decoded(here)
+    assert sum(durations) == pytest.approx(sum(f.duration_ms for f in frames), abs=10 * len(durations))
+
+
+def test_a_second_process_killed_is_one_writer_error_and_no_file(segments, tmp_path, monkeypatch):
+    spare(monkeypatch, True)
+    parent = os.getpid()
+    real_caption = FrameRenderer.caption
+
+    def caption(self, shot):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real_caption(self, shot)
+
+    monkeypatch.setattr(FrameRenderer, "caption", caption)
+    with pytest.raises(WriterError, match="second process was stopped by SIGKILL") as raised:
+        written(tmp_path, "killed.gif")
+    assert raised.value.option == "output"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_process_to_be_had_codes_both_segments_here(segments, tmp_path, monkeypatch):
+    spare(monkeypatch, True)
+    here = written(tmp_path, "forked.gif")
+    open_before = len(os.listdir("/proc/self/fd"))
+
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert written(tmp_path, "here.gif") == here
+    assert len(os.listdir("/proc/self/fd")) == open_before  # (nothing left open)
+
+
+def test_frames_is_an_iterator_and_a_source_counts_afresh(tmp_path):
+    subject = convanim.conv(size=(3, 3), kernel_size=2)
+    assert next(convanim.frames(subject, OPTIONS)).pixels.shape[2] in (3, 4)
+    seen = []
+    _, source = _counted_frames(subject, OPTIONS, progress=lambda done, total: seen.append(done))
+    list(source), list(source)
+    assert seen == [1, 2, 3, 4, 5] * 2

@@ -27,7 +27,7 @@ def default_title(trace: Trace) -> str:
 def frames(subject: Conv | Trace, options: RenderOptions | None = None):
     """The figure's frames (``writers.Frame``: pixels, duration, the box that
     changed, a caption), streamed."""
-    return _counted_frames(subject, options)[1]
+    return iter(_counted_frames(subject, options)[1])
 
 
 def _counted_frames(subject, options, shared: bool = False, notes: list | None = None, progress=None):

@@ -77,12 +77,15 @@ class FrameSource:
         return self.count
 
     def __iter__(self):
+        self._done_here = self._done_elsewhere = 0
         for frame in self.start(0):
-            try:
-                yield frame
-            finally:  # the frame is done with when the next is asked for, or when iteration stops
-                self._done_here += 1
-                self._report()
+            yield frame
+            self.done_here(self._done_here + 1)  # (done with when the next one is asked for)
+
+    def done_here(self, done: int) -> None:
+        """Say that the first ``done`` frames iterated here are done with."""
+        self._done_here = done
+        self._report()
 
     def done_elsewhere(self, done: int) -> None:
         """Say that ``done`` frames (in all) are done by another process."""

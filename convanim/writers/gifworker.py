@@ -19,6 +19,7 @@ core to spare; elsewhere the encoder runs in the writer's own process.
 
 from __future__ import annotations
 
+import ctypes
 import mmap
 import os
 import pickle
@@ -32,9 +33,9 @@ import traceback
 
 import numpy as np
 
-from ..errors import ConvanimError
+from ..errors import ConvanimError, WriterError
 from .boxes import LastFrame
-from .gif import GifEncoder
+from .gifencoder import GifEncoder
 
 # Frames of fewer pixels than this are encoded in the writer's process: a
 # small figure is done before a second process would pay for its start.
@@ -92,9 +93,13 @@ class _Child:
         with os.fdopen(self._result, "rb") as inbox:
             data = inbox.read()
         self._result = None
-        os.waitpid(self._pid, 0)
+        _, status = os.waitpid(self._pid, 0)
         self._pid = 0
-        return pickle.loads(data) if data else ("error", "the GIF's second process ended without a word")
+        if data:
+            return pickle.loads(data)
+        if os.WIFSIGNALED(status):  # killed before it could say (the out-of-memory killer, say)
+            return ("signal", os.WTERMSIG(status))
+        return ("error", "the GIF's second process ended without a word")
 
     def _kill(self) -> None:
         """Stop the child at once and reap it."""
@@ -133,7 +138,13 @@ class EncoderProcess(_Child):
         frames_read, frames_write = os.pipe()
         result_read, result_write = os.pipe()
         freed_read, freed_write = os.pipe()
-        self._pid = os.fork()
+        try:
+            self._pid = _fork()
+        except OSError:
+            for fd in (frames_read, frames_write, result_read, result_write, freed_read, freed_write):
+                os.close(fd)
+            self._shared.close()
+            raise
         if self._pid == 0:  # the child never returns from here
             os.close(frames_write)
             os.close(result_read)
@@ -229,7 +240,13 @@ class TailProcess(_Child):
         self._part = tempfile.TemporaryFile(dir=folder)
         self._counter = mmap.mmap(-1, 8)  # frames the child has coded, for progress
         result_read, result_write = os.pipe()
-        self._pid = os.fork()
+        try:
+            self._pid = _fork()
+        except OSError:
+            os.close(result_read)
+            os.close(result_write)
+            self._release()
+            raise
         if self._pid == 0:  # the child never returns from here
             os.close(result_read)
             _tail(source, start, checked, self._part, self._counter, result_write, size, options)
@@ -269,7 +286,6 @@ class TailProcess(_Child):
 
 def _tail(source, start: int, checked, part, counter, result_fd: int, size, options: dict) -> None:
     """The child of a ``TailProcess``: draw, check and code, report, exit."""
-    _as_child()
     status = 1
     try:
         frames = iter(source.start(start - 1))
@@ -298,13 +314,25 @@ def _tail(source, start: int, checked, part, counter, result_fd: int, size, opti
         os._exit(status)
 
 
-def _as_child() -> None:
-    """Signals for a forked child. Ctrl-C reaches the whole process group:
-    the parent decides, and kills the child if it gives up. Nothing of the
-    parent's may run at the child's exit (its handlers, its writer's
-    clean-up), hence os._exit after this."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+def _fork() -> int:
+    """``os.fork``, the child given its own signal handling before any
+    signal can reach it: Ctrl-C reaches the whole process group, and the
+    parent decides (it kills the child if it gives up); the child dies with
+    the parent. Nothing of the parent's may run in the child (its handlers,
+    its writer's clean-up), hence the child's os._exit at its end."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            try:  # PR_SET_PDEATHSIG: no orphan drawing on if the parent is killed
+                ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+            except (OSError, AttributeError):
+                pass
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    return pid
 
 
 def _raise(report: tuple):
@@ -313,6 +341,8 @@ def _raise(report: tuple):
         raise report[1]
     if report[0] == "oserror":
         raise OSError(report[1], report[2])
+    if report[0] == "signal":
+        raise WriterError("output", f"the GIF's second process was stopped by {signal.Signals(report[1]).name}; nothing was written")
     raise RuntimeError(f"the GIF encoding process failed:\n{report[1]}")
 
 
@@ -323,7 +353,6 @@ def _view(shared, offset: int, shape, dtype=np.uint8) -> np.ndarray:
 
 def _serve(frames_fd: int, result_fd: int, freed_fd: int, shared, slot_bytes: int, path, size: tuple[int, int], options: dict) -> None:
     """The child: read frames until the end, encode them, report, exit."""
-    _as_child()
     status = 1
     try:
         with os.fdopen(frames_fd, "rb") as inbox, open(path, "wb") as fp:
