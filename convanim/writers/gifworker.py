@@ -286,8 +286,8 @@ class TailProcess(_Child):
 
 def _tail(source, start: int, checked, part, counter, result_fd: int, size, options: dict) -> None:
     """The child of a ``TailProcess``: draw, check and code, report, exit."""
-    status = 1
-    try:
+
+    def work() -> int:
         frames = iter(source.start(start - 1))
         encoder = GifEncoder(part, size, **options)
         encoder.resume(checked(next(frames)).pixels)
@@ -297,7 +297,17 @@ def _tail(source, start: int, checked, part, counter, result_fd: int, size, opti
             counter[:8] = done.to_bytes(8, "little")
         encoder.close()
         part.flush()
-        report, status = ("done", encoder.frames_written), 0
+        return encoder.frames_written
+
+    _child_main(work, result_fd)
+
+
+def _child_main(work, result_fd: int) -> None:
+    """Run ``work`` (it returns the frames it wrote) in a forked child, send
+    the parent its report (the frames, or what went wrong), and exit."""
+    status = 1
+    try:
+        report, status = ("done", work()), 0
     except ConvanimError as error:  # a refusal, as the parent would have raised it
         report = ("convanim", error)
     except OSError as error:
@@ -353,8 +363,8 @@ def _view(shared, offset: int, shape, dtype=np.uint8) -> np.ndarray:
 
 def _serve(frames_fd: int, result_fd: int, freed_fd: int, shared, slot_bytes: int, path, size: tuple[int, int], options: dict) -> None:
     """The child: read frames until the end, encode them, report, exit."""
-    status = 1
-    try:
+
+    def work() -> int:
         with os.fdopen(frames_fd, "rb") as inbox, open(path, "wb") as fp:
             encoder = GifEncoder(fp, size, **options)
             while (item := pickle.load(inbox)) is not None:
@@ -368,12 +378,6 @@ def _serve(frames_fd: int, result_fd: int, freed_fd: int, shared, slot_bytes: in
                 os.write(freed_fd, b"\1")  # read: the slot may be written over again
                 encoder.add_changes(duration_ms, where, pixels)
             encoder.close()
-        report, status = ("done", encoder.frames_written), 0
-    except OSError as error:
-        report = ("oserror", error.errno, error.strerror or str(error))
-    except BaseException:  # a bug: its traceback goes to the parent
-        report = ("error", traceback.format_exc())
-    try:
-        os.write(result_fd, pickle.dumps(report))
-    finally:
-        os._exit(status)
+        return encoder.frames_written
+
+    _child_main(work, result_fd)
