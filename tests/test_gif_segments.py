@@ -75,6 +75,7 @@ def test_each_frame_decodes_to_the_drawn_frame_in_its_segments_colours(segments,
     frames = list(convanim.frames(convanim.conv(**SUBJECT), OPTIONS))
     second = round(len(frames) * gif.SECOND_SEGMENT_AT)
     data, _, mappings = encode_here(frames, monkeypatch, second)
+    del mappings[second]  # (the second segment's palette fitted on the picture it starts over, before its first frame)
     spare(monkeypatch, True)
     assert written(tmp_path, "two.gif") == data
     assert len(segments) == 1
@@ -215,3 +216,21 @@ def test_frames_is_an_iterator_and_a_source_counts_afresh(tmp_path):
     _, source = _counted_frames(subject, OPTIONS, progress=lambda done, total: seen.append(done))
     list(source), list(source)
     assert seen == [1, 2, 3, 4, 5] * 2
+
+
+def test_flat_colours_stay_exact_in_the_second_segment(segments, tmp_path, monkeypatch):
+    """A flat fill the second segment meets only after its first frame (the
+    padding ring, drawn again in a late step) is drawn in its own colour,
+    not the nearest entry of a palette fitted on a few changed pixels."""
+    spare(monkeypatch, True)
+    subject, options = convanim.conv(size=(16, 16), kernel_size=3, padding=1), RenderOptions()  # (the padding ring went grey here)
+    frames = [np.asarray(f.pixels)[..., :3] for f in convanim.frames(subject, options)]
+    shown, _ = decoded(write_figure(subject, tmp_path / "flat.gif", options).path.read_bytes())
+    assert len(segments) == 1
+    colours, counts = np.unique(frames[0].reshape(-1, 3), axis=0, return_counts=True)
+    flat = colours[counts >= 0.005 * counts.sum()]  # the figure's fills, its text's ink, its background
+    assert len(flat) >= 4
+    for index, (got, want) in enumerate(zip(shown, frames)):
+        for colour in flat:
+            at = (want == colour).all(axis=2)
+            assert (got[at] == colour).all(), f"frame {index}: {colour} drawn as {np.unique(got[at], axis=0)[:3]}"

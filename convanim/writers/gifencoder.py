@@ -209,6 +209,12 @@ class GifEncoder:
 
     def _begin_segment(self) -> None:
         self._coder = FrameCoder(FigurePalette(self.max_colors - 1))
+        # The palette is fitted on the whole picture the segment starts over,
+        # as the first segment's is on its first picture: fitted on a first
+        # frame's few changed pixels (text's shades), it had no room left for
+        # a flat fill met later, which took the nearest entry (padding grey).
+        unique, counts = np.unique(self._screen, return_counts=True)
+        self._coder.palette(unique, counts)
         self._changes, self._pending = [], False
         self._time_ms, self._written_cs = 0.0, 0
         self._closed = False
