@@ -56,11 +56,7 @@ class Covered:
         if left >= right or top >= bottom:
             return  # wholly outside the canvas
         self.bounds.append((left, top, right, bottom))
-        first = left // TILE
-        columns = (((1 << ((right - 1) // TILE + 1 - first)) - 1)) << first
-        rows = self.tiles
-        for row in range(top // TILE, (bottom - 1) // TILE + 1):
-            rows[row] |= columns
+        _mark(self.tiles, left, top, right, bottom)
         extent = self._extent
         if left < extent[0]:
             extent[0] = left
@@ -168,11 +164,16 @@ def tiles(boxes, width: int, height: int) -> Tiles:
     marks = no_tiles(width, height)
     for left, top, right, bottom in boxes:
         if left < right and top < bottom:
-            first = left // TILE
-            columns = ((1 << ((right - 1) // TILE + 1 - first)) - 1) << first
-            for row in range(top // TILE, (bottom - 1) // TILE + 1):
-                marks[row] |= columns
+            _mark(marks, left, top, right, bottom)
     return marks
+
+
+def _mark(marks: Tiles, left: int, top: int, right: int, bottom: int) -> None:
+    """Mark in ``marks`` the tiles a (non-empty, whole-pixel) box touches."""
+    first = left // TILE
+    columns = ((1 << ((right - 1) // TILE + 1 - first)) - 1) << first
+    for row in range(top // TILE, (bottom - 1) // TILE + 1):
+        marks[row] |= columns
 
 
 def tile_boxes(touched: Tiles, width: int, height: int) -> list[Bounds]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from ..errors import WriterError
-from . import Frame, Writer
+from . import Frame, Writer, gifworker
 from .gifencoder import GifEncoder
 
 # A figure of at least this many frames, and this many pixels in all its
@@ -24,12 +24,6 @@ SEGMENT_WORK = 1 << 27
 # taller). Measured on the 1,024-step case: at the middle the first process
 # finished last, by about a tenth; at 46% the second did.
 SECOND_SEGMENT_AT = 0.48
-
-def gifworker():
-    """The module that runs an encoder in a second process (it imports this one)."""
-    from . import gifworker
-
-    return gifworker
 
 
 class GifWriter(Writer):
@@ -116,9 +110,9 @@ class GifWriter(Writer):
         # also counts this command's own last run, if it came just before).
         # Measured on the 1,024-step case beside two busy processes: 11-12 s
         # forked, 15-16 s in one process.
-        if self._frames_in == 1 and self._second is not None and gifworker().may_fork():
+        if self._frames_in == 1 and self._second is not None and gifworker.may_fork():
             try:
-                self._tail = gifworker().TailProcess(
+                self._tail = gifworker.TailProcess(
                     self._source, self._second, self.checked, self._temp.parent, self.size, **self._options()
                 )
             except OSError:  # no process to be had (a limit, no memory): both segments here, the same file
@@ -134,9 +128,9 @@ class GifWriter(Writer):
         transparent = first.pixels.shape[2] == 4 and self.matte is None  # (coded in one segment: see GifEncoder)
         if count >= SEGMENT_FRAMES and count * self.size[0] * self.size[1] >= SEGMENT_WORK and not transparent:
             self._second = round(count * SECOND_SEGMENT_AT)
-        elif gifworker().can_fork(self.size):
+        elif gifworker.can_fork(self.size):
             try:
-                self._process = gifworker().EncoderProcess(self._temp, self.size, **self._options())
+                self._process = gifworker.EncoderProcess(self._temp, self.size, **self._options())
                 return
             except OSError:  # no process to be had: encoded here, the same file
                 pass

@@ -132,8 +132,7 @@ class GifEncoder:
         where ``frame`` differs from the previous frame; ``boxes``, a list of
         such boxes, holds them more closely. Only what they cover is read.
         """
-        if frame.shape[:2] != self.size[::-1]:
-            raise ValueError(f"frame is {frame.shape[1]}x{frame.shape[0]}, the GIF is {self.size[0]}x{self.size[1]}")
+        self._check_size(frame)
         if boxes is None and changed is not None:
             boxes = [changed]
         self.add_changes(duration_ms, *self._seen.changes(frame, boxes))
@@ -198,14 +197,17 @@ class GifEncoder:
     def resume(self, pixels: np.ndarray) -> None:
         """Start with a segment that follows one coded elsewhere, whose
         last picture was ``pixels``; the header is that segment's."""
-        if pixels.shape[:2] != self.size[::-1]:
-            raise ValueError(f"frame is {pixels.shape[1]}x{pixels.shape[0]}, the GIF is {self.size[0]}x{self.size[1]}")
+        self._check_size(pixels)
         if pixels.shape[-1] == 4 and self.matte is None:
             raise ValueError("a GIF with a transparent background is coded in one segment")
         _, whole = self._seen.changes(pixels, None)
         self._last = _keys(whole, self.matte)
         self._screen = self._last.copy()
         self._begin_segment()
+
+    def _check_size(self, frame: np.ndarray) -> None:
+        if frame.shape[:2] != self.size[::-1]:
+            raise ValueError(f"frame is {frame.shape[1]}x{frame.shape[0]}, the GIF is {self.size[0]}x{self.size[1]}")
 
     def _begin_segment(self) -> None:
         self._coder = FrameCoder(FigurePalette(self.max_colors - 1))

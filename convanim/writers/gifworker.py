@@ -19,7 +19,6 @@ core to spare; elsewhere the encoder runs in the writer's own process.
 
 from __future__ import annotations
 
-import ctypes
 import mmap
 import os
 import pickle
@@ -337,6 +336,8 @@ def _fork() -> int:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             try:  # PR_SET_PDEATHSIG: no orphan drawing on if the parent is killed
+                import ctypes  # (here: only a child needs it)
+
                 ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
             except (OSError, AttributeError):
                 pass
