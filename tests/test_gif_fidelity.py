@@ -22,7 +22,7 @@ import convanim
 from convanim.errors import WriterError
 from convanim.render import RenderOptions
 from convanim.render.theme import hex_rgb
-from convanim.writers import gifworker, open_writer, write_frames
+from convanim.writers import gifworker, lzw, open_writer, write_frames
 from convanim.writers.boxes import changed_pixels, changed_words, pixels_at, put_pixels, take_words
 from convanim.writers import boxes
 from convanim.writers.gif import GifEncoder
@@ -70,7 +70,8 @@ def mapped(frame: np.ndarray, colors: np.ndarray, entries: np.ndarray) -> np.nda
 def encode_here(frames, monkeypatch=None, second: int | None = None) -> tuple[bytes, GifEncoder, list]:
     """The GIF of ``frames`` written in this process, its encoder, and the
     palette's mapping (colours, entries) as each picture was coded; with a
-    ``second`` segment starting at that frame."""
+    ``second`` segment starting at that frame (a long figure: long runs of
+    unchanged pixels coded without Pillow, as the writer codes one)."""
     mappings = []
     if monkeypatch is not None:
         real = FigurePalette.__call__
@@ -82,7 +83,8 @@ def encode_here(frames, monkeypatch=None, second: int | None = None) -> tuple[by
 
         monkeypatch.setattr(FigurePalette, "__call__", recording)
     out = io.BytesIO()
-    encoder = GifEncoder(out, (frames[0].pixels.shape[1], frames[0].pixels.shape[0]))
+    quick = None if second is None else lzw.QUICK_RUN
+    encoder = GifEncoder(out, (frames[0].pixels.shape[1], frames[0].pixels.shape[0]), min_run=quick)
     for index, frame in enumerate(frames):
         if index == second:
             encoder.close(trailer=False)

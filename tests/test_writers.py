@@ -834,10 +834,10 @@ def test_runs_coded_outside_pillow_decode_to_the_same_pixels(bits, monkeypatch):
             left, top = int(rng.integers(0, width)), int(rng.integers(0, height))
             right, bottom = int(rng.integers(left, width + 1)), int(rng.integers(top, height + 1))
             image[top:bottom, left:right] = rng.integers(0, 1 << bits, (bottom - top, right - left))
-        data = lzw.image_data(image, bits, np.flatnonzero(image != fill), fill)
-        code_size = data[0]
-        decoded = lzw_decode(_unblocked(data[1:]), code_size, height * width)
-        assert np.array_equal(np.array(decoded, np.uint8).reshape(height, width), image)
+        where = np.flatnonzero(image != fill)
+        for data in (lzw.image_data(image, bits, where, fill), lzw.image_data(image, bits, where, fill, min_run=32)):
+            decoded = lzw_decode(_unblocked(data[1:]), data[0], height * width)
+            assert np.array_equal(np.array(decoded, np.uint8).reshape(height, width), image)
 
 
 def _two_corners(step: int) -> np.ndarray:
@@ -910,11 +910,10 @@ def test_pillow_codes_closed_form_equals_the_search(bits):
     for length in [1, 2, 3, 17, 255, 4093, 4094, 4095, 4096, 9000, 30000]:
         for colours in {1, 2, 1 << bits}:
             flat = rng.integers(0, colours, length).astype(np.uint8)
-            stream = lzw._pillow_bits(flat, code_size)
-            found = lzw._closed_form(stream, code_size)
+            data = lzw._unblock(lzw._pillow(flat, code_size))
+            found = lzw._closed_form(int.from_bytes(data, "little"), code_size)
             assert found is not None, (length, colours)
-            searched = lzw._searched(stream, code_size)
-            assert np.array_equal(found[0], searched[0]) and found[1] == searched[1], (length, colours)
+            assert found == lzw._searched(lzw._bits_of(data), code_size), (length, colours)
 
 
 @pytest.mark.parametrize("bits,other", [(1, 8), (8, 1), (4, 6), (5, 5), (2, 3)])
@@ -942,6 +941,7 @@ def test_image_data_codes_a_small_rectangle_whole(monkeypatch):
     where = np.flatnonzero(image)
     whole = lzw.image_data(image, 2)
     assert lzw.image_data(image, 2, where, 0) == whole
+    assert lzw.image_data(image, 2, where, 0, min_run=64) != whole, "asked to, it splits any rectangle"
     monkeypatch.setattr(lzw, "SPLIT_ABOVE", 0)
     assert lzw.image_data(image, 2, where, 0) != whole
 

@@ -82,8 +82,9 @@ class FrameCoder:
     """Colour keys to GIF frame blocks, with the figure's palette and the
     global colour table (set once, from the first frame)."""
 
-    def __init__(self, palette: FigurePalette):
+    def __init__(self, palette: FigurePalette, min_run: int | None = None):
         self.palette = palette
+        self.min_run = min_run  # runs of the transparent index coded without Pillow (lzw.image_data)
         self.global_keys = np.zeros(0, np.uint32)  # the global colour table's keys, sorted
         self.global_bits = 1
         self._lut: np.ndarray | None = None  # colour key -> palette index, reused
@@ -150,7 +151,7 @@ class FrameCoder:
             indices[at] = np.take(lut, keys)
             where.append(at)
         where = where[0] if len(where) == 1 else np.sort(np.concatenate(where))  # (one part's are sorted)
-        return image_data(indices.reshape(bottom - top, width), bits, where, transparent)
+        return image_data(indices.reshape(bottom - top, width), bits, where, transparent, self.min_run)
 
     def _table(self, unique: np.ndarray, index_of: np.ndarray) -> np.ndarray:
         """The colour key -> palette index table, set for ``unique`` keys."""

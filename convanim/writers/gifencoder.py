@@ -75,7 +75,9 @@ class GifEncoder:
     add up; a frame that would get less than ``min_delay_cs`` is dropped and
     its time given to the next one (the last frame gets at least that).
     ``max_colors`` counts the transparent index, so a frame shows at most
-    ``max_colors - 1`` colours. ``loop=0`` loops forever.
+    ``max_colors - 1`` colours. ``loop=0`` loops forever. ``min_run``: runs
+    of unchanged pixels from this long are coded without Pillow, faster and
+    a few percent larger (None: only in very large frames; lzw.image_data).
 
     Cost follows what changed: the pixels of the last frame added are kept
     and compared, inside the changed boxes, with the new frame's; only the
@@ -92,6 +94,7 @@ class GifEncoder:
         loop: int = 0,
         matte: tuple[int, int, int] | None = None,
         min_delay_cs: int = MIN_DELAY_CS,
+        min_run: int | None = None,
     ):
         self._fp = fp
         self.size = (int(size[0]), int(size[1]))
@@ -99,6 +102,7 @@ class GifEncoder:
         self.loop = loop
         self.matte = matte
         self.min_delay_cs = min_delay_cs
+        self.min_run = min_run
         self._screen: np.ndarray | None = None  # keys on screen once the held frame is drawn
         self._last: np.ndarray | None = None  # keys of the last frame added (patched in place)
         self._seen = LastFrame()  # the last frame added
@@ -108,7 +112,7 @@ class GifEncoder:
         self._changes: list[tuple[np.ndarray, np.ndarray]] | None = None
         self._clear_seen = False  # whether any frame had fully transparent pixels
         self._keys_are_colours = True  # whether every frame came as colours (3 channels), each its own key
-        self._coder = FrameCoder(FigurePalette(max_colors - 1))
+        self._coder = FrameCoder(FigurePalette(max_colors - 1), min_run)
         self._time_ms = 0.0  # end time of the pending frame, in the caller's clock
         self._written_cs = 0  # end time of the last frame written
         # The frame encoded last, held until the next one says how to dispose
@@ -210,7 +214,7 @@ class GifEncoder:
             raise ValueError(f"frame is {frame.shape[1]}x{frame.shape[0]}, the GIF is {self.size[0]}x{self.size[1]}")
 
     def _begin_segment(self) -> None:
-        self._coder = FrameCoder(FigurePalette(self.max_colors - 1))
+        self._coder = FrameCoder(FigurePalette(self.max_colors - 1), self.min_run)
         # The palette is fitted on the whole picture the segment starts over,
         # as the first segment's is on its first picture: fitted on a first
         # frame's few changed pixels (text's shades), it had no room left for

@@ -14,6 +14,9 @@ Only numpy and Pillow are imported; the module knows nothing of convolutions.
 
 from __future__ import annotations
 
+import functools
+import math
+
 import numpy as np
 from PIL import Image
 
@@ -25,22 +28,30 @@ MIN_RUN = 1 << 16
 # fresh table, which costs bytes (a 1-D figure grew by about 1%), and below
 # it Pillow codes the rectangle in well under a millisecond anyway.
 SPLIT_ABOVE = 1 << 20
+# Where time counts for more than bytes (a long figure, see gif.py), runs
+# from this long are coded here in any rectangle: on the 1,024-step case
+# Pillow then reads 330,000 of a frame's 540,000 pixels, and LZW takes
+# 2.4 ms instead of 3.2; the pieces' fresh tables cost 5% more bytes
+# (runs from 8K: slower again, from 32K or 64K: as many bytes, a little slower).
+QUICK_RUN = 1 << 14
 _TABLE_LIMIT = 4000  # codes in a table before a run starts a new one (GIF's limit is 4096)
 
 
-def image_data(indices: np.ndarray, bits: int, where: np.ndarray | None = None, fill: int = 0) -> bytes:
+def image_data(indices: np.ndarray, bits: int, where: np.ndarray | None = None, fill: int = 0, min_run: int | None = None) -> bytes:
     """GIF image data for (H, W) uint8 ``indices`` of a ``bits``-bit colour
     table: the minimum code size, LZW sub-blocks and the terminator.
 
     ``where``, when given, holds the sorted flat positions (row-major) of
-    every pixel that is not ``fill``; in a rectangle of more than
-    SPLIT_ABOVE pixels the runs of ``fill`` of MIN_RUN pixels or more
-    between them are coded without Pillow. The image decodes the same
-    either way.
+    every pixel that is not ``fill``; the runs of ``fill`` between them of
+    ``min_run`` pixels or more are coded without Pillow (faster, a little
+    larger); without ``min_run``, runs of MIN_RUN pixels or more in a
+    rectangle of more than SPLIT_ABOVE. The image decodes the same either way.
     """
     code_size = max(2, bits)  # GIF's smallest LZW code size is 2
     flat = np.ascontiguousarray(indices).reshape(-1)
-    pieces = None if where is None or len(flat) <= SPLIT_ABOVE else _pieces(len(flat), where)
+    if min_run is None:
+        min_run = MIN_RUN if len(flat) > SPLIT_ABOVE else None
+    pieces = None if where is None or min_run is None else _pieces(len(flat), where, min_run)
     if pieces is None or (len(pieces) == 1 and pieces[0] == (0, len(flat))):
         data = _pillow(flat, code_size)
     else:
@@ -66,48 +77,54 @@ def _pillow(flat: np.ndarray, code_size: int) -> bytes:
     return image.tobytes("gif", "L", code_size, 0)
 
 
-def _pieces(total: int, where: np.ndarray) -> list[tuple[int, int]]:
+def _pieces(total: int, where: np.ndarray, min_run: int) -> list[tuple[int, int]]:
     """Stretches (start, end) of a stream of ``total`` pixels that hold
-    every position of ``where`` (sorted), split where MIN_RUN or more
-    pixels lie between two; a stretch nearer than MIN_RUN to an end of the
-    stream reaches it."""
+    every position of ``where`` (sorted), split where ``min_run`` or more
+    pixels lie between two; a stretch nearer than ``min_run`` to an end of
+    the stream reaches it."""
     if not len(where):
         return [(0, total)]
-    gaps = np.flatnonzero(np.diff(where) >= MIN_RUN)
+    gaps = np.flatnonzero(np.diff(where) >= min_run)
     starts = [int(where[0])] + where[gaps + 1].tolist()
     ends = (where[gaps] + 1).tolist() + [int(where[-1]) + 1]
-    if starts[0] < MIN_RUN:
+    if starts[0] < min_run:
         starts[0] = 0
-    if total - ends[-1] < MIN_RUN:
+    if total - ends[-1] < min_run:
         ends[-1] = total
     return list(zip(starts, ends))
 
 
-def _joined(flat: np.ndarray, code_size: int, pieces, fill: int) -> np.ndarray:
-    """The LZW bit stream (one bit a byte, first bit first) of ``flat``:
-    ``pieces`` through Pillow, the runs of ``fill`` between them here."""
+def _joined(flat: np.ndarray, code_size: int, pieces, fill: int) -> bytes:
+    """The LZW data of ``flat`` (without its sub-block framing): ``pieces``
+    through Pillow, the runs of ``fill`` between them here.
+
+    The stream is one Python integer, the first code in its lowest bits
+    (GIF's bit order): joining a piece at any bit is a shift and an or, not
+    a bit array the size of the stream.
+    """
     clear = 1 << code_size
-    parts = [_bits([clear], [code_size + 1])]
-    width, at = code_size + 1, 0
-    stretches = []
+    stream, at, width = clear, code_size + 1, code_size + 1
+    stretches, done = [], 0
     for start, end in pieces:
-        if start > at:
-            stretches.append((at, start, True))
+        if start > done:
+            stretches.append((done, start, True))
         stretches.append((start, end, False))
-        at = end
-    if at < len(flat):
-        stretches.append((at, len(flat), True))
+        done = end
+    if done < len(flat):
+        stretches.append((done, len(flat), True))
     for k, (start, end, is_run) in enumerate(stretches):
         if k:
-            parts.append(_bits([clear], [width]))  # every piece starts from an empty table
+            stream |= clear << at  # every piece starts from an empty table
+            at += width
         if is_run:
-            codes, widths, width = _run(fill, end - start, code_size)
-            parts.append(_bits(codes, widths))
+            codes, count, width = _run(fill, end - start, code_size)
         else:
-            body, width = _pillow_codes(flat[start:end], code_size)
-            parts.append(body)
-    parts.append(_bits([clear + 1], [width]))  # end of information
-    return np.concatenate(parts)
+            codes, count, width = _pillow_codes(flat[start:end], code_size)
+        stream |= codes << at
+        at += count
+    stream |= (clear + 1) << at  # end of information
+    at += width
+    return stream.to_bytes((at + 7) // 8, "little")
 
 
 def _schedule(code_size: int, count: int) -> np.ndarray:
@@ -118,9 +135,10 @@ def _schedule(code_size: int, count: int) -> np.ndarray:
     return np.minimum(MAX_WIDTH, np.floor(np.log2(entries)).astype(np.int64) + 1)
 
 
-def _run(value: int, length: int, code_size: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """Codes and widths for ``length`` pixels of ``value`` after a clear
-    code, and the width of the code that would come next.
+def _run(value: int, length: int, code_size: int) -> tuple[int, int, int]:
+    """The codes for ``length`` pixels of ``value`` after a clear code, as
+    a stream (an integer, first code lowest) and its length in bits, and
+    the width of the code that would come next.
 
     The k-th code after a clear stands for k + 1 pixels (the first is the
     value itself, each later one the entry its predecessor made); what is
@@ -128,39 +146,56 @@ def _run(value: int, length: int, code_size: int) -> tuple[np.ndarray, np.ndarra
     another with a clear code.
     """
     clear = 1 << code_size
-    first_free = clear + 2
-    per_table = _TABLE_LIMIT - first_free
-    codes, widths = [], []
-    while length > 0:
+    codes, offsets, schedule = _run_table(value, code_size)
+    per_table = len(offsets) - 1
+    stream = at = 0
+    while True:
         # The largest k with 1 + 2 + ... + k <= length, within one table.
-        k = min(per_table, int((np.sqrt(8 * length + 1) - 1) // 2))
-        lengths = np.arange(1, k + 1)
-        rest = length - int(lengths.sum())
+        k = min(per_table, (math.isqrt(8 * length + 1) - 1) // 2)
+        rest = length - k * (k + 1) // 2
+        stream |= (codes & ((1 << int(offsets[k])) - 1)) << at
+        at += int(offsets[k])
         if 0 < rest and k < per_table:
-            lengths = np.append(lengths, rest)
-            rest = 0
-        table = np.where(lengths == 1, value, first_free + lengths - 2)
-        schedule = _schedule(code_size, len(lengths) + 1)
-        codes.append(table)
-        widths.append(schedule[:-1])
+            # ``rest`` <= k pixels: the first code, or the entry made for them
+            stream |= (value if rest == 1 else clear + rest) << at
+            at += int(schedule[k])
+            return stream, at, int(schedule[k + 1])
+        if not rest:
+            return stream, at, int(schedule[k])
+        stream |= clear << at  # the table is full: clear it and go on
+        at += int(schedule[k])
         length = rest
-        if length > 0:  # the table is full: clear it and go on
-            codes.append(np.array([clear]))
-            widths.append(schedule[-1:])
-    return np.concatenate(codes), np.concatenate(widths), int(schedule[-1])
 
 
-def _pillow_codes(flat: np.ndarray, code_size: int) -> tuple[np.ndarray, int]:
-    """Pillow's bit stream for ``flat`` without its first clear code and its
-    end code, and the width the end code had (what the next code must have)."""
-    bits = _pillow_bits(flat, code_size)
-    found = _closed_form(bits, code_size)
-    return found if found is not None else _searched(bits, code_size)
+@functools.lru_cache(maxsize=None)
+def _run_table(value: int, code_size: int) -> tuple[int, np.ndarray, np.ndarray]:
+    """A whole table's run of ``value`` after a clear code: its codes as a
+    stream, where each code starts in it (and where the last ends), and the
+    widths of a table's codes."""
+    clear = 1 << code_size
+    per_table = _TABLE_LIMIT - clear - 2
+    lengths = np.arange(1, per_table + 1)
+    table = np.where(lengths == 1, value, clear + lengths)
+    schedule = _schedule(code_size, per_table + 1)
+    bits = _bits(table, schedule[:-1])
+    stream = int.from_bytes(np.packbits(bits, bitorder="little").tobytes(), "little")
+    return stream, np.concatenate(([0], np.cumsum(schedule[:-1]))), schedule
 
 
-def _pillow_bits(flat: np.ndarray, code_size: int) -> np.ndarray:
-    """Pillow's LZW data for ``flat`` as bits (one a byte), zeros after."""
+def _pillow_codes(flat: np.ndarray, code_size: int) -> tuple[int, int, int]:
+    """Pillow's codes for ``flat`` without its first clear code and its end
+    code, as a stream (an integer, first code lowest) and its length in
+    bits, and the width the end code had (what the next code must have)."""
     data = _unblock(_pillow(flat, code_size))
+    stream = int.from_bytes(data, "little")
+    found = _closed_form(stream, code_size) or _searched(_bits_of(data), code_size)
+    last, width = found
+    start = code_size + 1  # after the opening clear code
+    return (stream >> start) & ((1 << (last - start)) - 1), last - start, width
+
+
+def _bits_of(data: bytes) -> np.ndarray:
+    """LZW data as bits (one a byte, first bit first), zeros after."""
     bits = np.unpackbits(np.frombuffer(data, np.uint8), bitorder="little")
     # Zeros after the end: Pillow may write its end code a bit narrower
     # than a decoder reads it (the table had just grown), which is harmless
@@ -168,9 +203,10 @@ def _pillow_bits(flat: np.ndarray, code_size: int) -> np.ndarray:
     return np.concatenate([bits, np.zeros(MAX_WIDTH, np.uint8)])
 
 
-def _closed_form(bits: np.ndarray, code_size: int) -> tuple[np.ndarray, int] | None:
+def _closed_form(stream: int, code_size: int) -> tuple[int, int] | None:
     """What ``_searched`` finds, worked out from where the end code falls
-    (None when the clear codes or the end code do not read back)."""
+    in Pillow's ``stream`` (None when the clear codes or the end code do
+    not read back): where the end code starts, and its width."""
     clear, end = 1 << code_size, (1 << code_size) + 1
     at = code_size + 1  # after the opening clear code
     schedule, offsets = _SCHEDULES[code_size]
@@ -178,25 +214,26 @@ def _closed_form(bits: np.ndarray, code_size: int) -> tuple[np.ndarray, int] | N
     # Pillow clears its table when it is full, after as many codes each
     # time, so every full table takes as many bits: where the end code
     # falls says how many tables came before it and which code it is.
-    last = int(np.flatnonzero(bits)[-1]) - code_size
+    last = stream.bit_length() - 1 - code_size
     full = (1 << MAX_WIDTH) + 1 - clear - 2  # codes in a full table
     table_bits = int(offsets[full] + schedule[full])  # with its clear code
     tables = (last - at) // table_bits
     k = int(np.searchsorted(offsets, last - at - tables * table_bits))
     clears = at + table_bits * np.arange(1, tables + 1) - MAX_WIDTH
     if (
-        k <= full
+        last >= at
+        and k <= full
         and offsets[k] == last - at - tables * table_bits
-        and _read(bits, last, int(schedule[k])) == end
-        and all(_read(bits, int(place), MAX_WIDTH) == clear for place in clears)
+        and _read(stream, last, int(schedule[k])) == end
+        and all(_read(stream, int(place), MAX_WIDTH) == clear for place in clears)
     ):
-        return bits[at:last], int(schedule[k])
+        return last, int(schedule[k])
     return None
 
 
-def _searched(bits: np.ndarray, code_size: int) -> tuple[np.ndarray, int]:
-    """The codes between the first clear code and the end code, and the end
-    code's width, found by reading the stream table by table."""
+def _searched(bits: np.ndarray, code_size: int) -> tuple[int, int]:
+    """Where the end code starts in Pillow's stream of ``bits`` (one a
+    byte), and its width, found by reading the stream table by table."""
     clear, end = 1 << code_size, (1 << code_size) + 1
     at = code_size + 1  # after the opening clear code
     schedule, offsets = _SCHEDULES[code_size]
@@ -213,7 +250,7 @@ def _searched(bits: np.ndarray, code_size: int) -> tuple[np.ndarray, int]:
             raise ValueError("no end code in Pillow's LZW data")
         k = int(hits[0])
         if values[k] == end:
-            return bits[code_size + 1 : starts[k]], int(schedule[k])
+            return int(starts[k]), int(schedule[k])
         at = int(starts[k] + schedule[k])
 
 
@@ -224,11 +261,9 @@ _SCHEDULES = {
 }
 
 
-def _read(bits: np.ndarray, at: int, width: int) -> int:
-    """The code of ``width`` bits at bit ``at`` (-1 past the end)."""
-    if at < 0 or at + width > len(bits):
-        return -1
-    return int(bits[at : at + width] @ (1 << np.arange(width)))
+def _read(stream: int, at: int, width: int) -> int:
+    """The code of ``width`` bits at bit ``at`` of ``stream`` (-1 before it)."""
+    return -1 if at < 0 else (stream >> at) & ((1 << width) - 1)
 
 
 def _unblock(data: bytes) -> bytes:
@@ -240,9 +275,8 @@ def _unblock(data: bytes) -> bytes:
     return b"".join(out)
 
 
-def _blocks(bits: np.ndarray) -> bytes:
-    """A bit stream as GIF data sub-blocks of at most 255 bytes."""
-    data = np.packbits(bits, bitorder="little").tobytes()
+def _blocks(data: bytes) -> bytes:
+    """LZW data as GIF data sub-blocks of at most 255 bytes."""
     return b"".join(bytes([len(data[i : i + 255])]) + data[i : i + 255] for i in range(0, len(data), 255))
 
 
