@@ -7,11 +7,13 @@ memory as their changed boxes' bytes, compressed. Each run replays them as
 the command's writer gets them: the colour bytes of one RGBX canvas (padded
 to whole 16-px blocks), read in place, patched box by box (not timed), with
 the frames' boxes. Reported, as the median of the runs: the CPU
-milliseconds per frame of encoding in the writer's own process, and the
-file's bytes; with ``--worker``, the encoder runs in its second process as
-it does when a core is free, and the main process's cost of handing a frame
-over and the child's CPU per frame are reported apart (and the two files
-compared byte for byte); with ``--parts``, the inline encoding's CPU
+milliseconds per frame of encoding as the command codes this figure (two
+segments, long runs of unchanged pixels coded outside Pillow), both
+segments in this process, and the file's bytes; with ``--worker``, the
+frames go one by one to the encoder in its second process, as a short
+figure's do when a core is free, and the main process's cost of handing a
+frame over and the child's CPU per frame are reported apart (and the file
+compared byte for byte with one coded here); with ``--parts``, the CPU
 per frame split into finding the changes, the rest of the encoder's
 ``add_changes``, the frame's blocks outside LZW, and LZW.
 
@@ -121,7 +123,7 @@ def parts(kept, path: Path) -> dict[str, float]:
     timed(gifblocks.FrameCoder, "delta")
     timed(gifblocks, "image_data")  # (as the frame coder calls it)
     try:
-        encode(kept, path, False)
+        encode(kept, path)
     finally:
         for owner, name, real in reversed(saved):
             setattr(owner, name, real)
@@ -138,24 +140,45 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def encode(kept, path: Path, worker: bool) -> tuple[float, float, int]:
+def source(kept):
+    """The recorded frames as a ``FrameSource``, as the renderer hands a
+    figure to the writer: from any index on, the first of them whole."""
+    from convanim.writers import Frame, FrameSource
+
+    def start(index: int):
+        for at, frame in enumerate(replay(kept)):
+            if at == index:
+                yield Frame(frame.pixels, frame.duration_ms)
+            elif at > index:
+                yield frame
+
+    return FrameSource(len(kept), start)
+
+
+def encode(kept, path: Path, how: str = "command") -> tuple[float, float, int]:
     """One run: CPU seconds in this process's ``add`` calls and close, the
-    second process's CPU seconds (0 inline), and the file's bytes."""
+    second process's CPU seconds (0 but for "worker"), and the file's bytes.
+    ``how``: "command", as the command codes the figure (a long one in two
+    segments, long runs of unchanged pixels outside Pillow), both segments
+    here; "inline", frame by frame as one segment here; "worker", so with
+    the encoder in its second process."""
     from convanim.writers import gifworker, open_writer
 
-    saved = gifworker.can_fork
-    gifworker.can_fork = (lambda size: True) if worker else (lambda size: False)
+    saved = gifworker.can_fork, gifworker.may_fork
+    gifworker.can_fork = (lambda size: True) if how == "worker" else (lambda size: False)
+    gifworker.may_fork = lambda: False
     spent, children = 0.0, _children_cpu()
     try:
         with open_writer(path) as writer:
-            for frame in replay(kept):
+            frames = writer.share(source(kept)) if how == "command" else replay(kept)
+            for frame in frames:
                 start = time.process_time()
                 writer.add(frame.pixels, frame.duration_ms, frame.changed, boxes=frame.boxes)
                 spent += time.process_time() - start
             start = time.process_time()
         spent += time.process_time() - start
     finally:
-        gifworker.can_fork = saved
+        gifworker.can_fork, gifworker.may_fork = saved
     return spent, _children_cpu() - children, path.stat().st_size
 
 
@@ -250,9 +273,9 @@ def main(argv: list[str] | None = None) -> int:
         import pstats
 
         profile = cProfile.Profile()
-        profile.runcall(encode, kept, args.out / "profiled.gif", False)
+        profile.runcall(encode, kept, args.out / "profiled.gif")
         pstats.Stats(profile).sort_stats("tottime").print_stats(25)
-    inline = [encode(kept, args.out / "writer.gif", False) for _ in range(args.repeat)]
+    inline = [encode(kept, args.out / "writer.gif") for _ in range(args.repeat)]
     print(f"  encoding inline  {statistics.median(r[0] for r in inline) / count * 1000:6.2f} ms CPU per frame, median of {len(inline)} (target ≤ {TARGET_MS:g})")
     print(f"  file             {inline[-1][2]:,} bytes")
     if args.parts:
@@ -260,8 +283,9 @@ def main(argv: list[str] | None = None) -> int:
         for name in runs[0]:
             print(f"    {name:<30} {statistics.median(r[name] for r in runs) / count * 1000:6.2f} ms CPU per frame")
     if args.worker:
-        runs = [encode(kept, args.out / "worker.gif", True) for _ in range(args.repeat)]
-        same = (args.out / "worker.gif").read_bytes() == (args.out / "writer.gif").read_bytes()
+        runs = [encode(kept, args.out / "worker.gif", "worker") for _ in range(args.repeat)]
+        encode(kept, args.out / "one.gif", "inline")
+        same = (args.out / "worker.gif").read_bytes() == (args.out / "one.gif").read_bytes()
         print(f"  handing over     {statistics.median(r[0] for r in runs) / count * 1000:6.2f} ms CPU per frame, median of {len(runs)} (target ≤ {TARGET_HANDOVER_MS:g})")
         print(f"  second process   {statistics.median(r[1] for r in runs) / count * 1000:6.2f} ms CPU per frame (target ≤ {TARGET_MS:g})")
         print(f"  the same bytes as inline: {'yes' if same else 'NO'}")

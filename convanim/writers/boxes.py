@@ -83,11 +83,16 @@ def changed_words_now(words: np.ndarray, before: np.ndarray, boxes, marks: np.nd
         marks = np.zeros((height, width), bool)
     for left, top, right, bottom in boxes:
         np.not_equal(words[top:bottom, left:right], before[top:bottom, left:right], out=marks[top:bottom, left:right])
-    top, bottom = min(box[1] for box in boxes), max(box[3] for box in boxes)
-    rows = marks[top:bottom].reshape(-1)
-    where = np.flatnonzero(rows)
-    rows.fill(False)
-    where += top * width
+    # Only the bands of rows the boxes span are scanned, in order (a window
+    # at the top and a sum line at the bottom leave most rows between out).
+    found = []
+    for top, bottom in _bands(boxes):
+        rows = marks[top:bottom].reshape(-1)
+        at = np.flatnonzero(rows)
+        rows.fill(False)
+        at += top * width
+        found.append(at)
+    where = found[0] if len(found) == 1 else np.concatenate(found)
     # Words that differ only in their fourth byte are rare: checked after.
     now = take_words(words, where)
     differ = now ^ np.take(before.reshape(-1), where)
@@ -96,6 +101,17 @@ def changed_words_now(words: np.ndarray, before: np.ndarray, boxes, marks: np.nd
         return where, now
     colour = differ != 0
     return where[colour], now[colour]
+
+
+def _bands(boxes) -> list[tuple[int, int]]:
+    """The rows ``boxes`` span, as (top, bottom) bands, top to bottom."""
+    bands: list[list[int]] = []
+    for _, top, _, bottom in sorted(boxes, key=lambda box: box[1]):
+        if bands and top <= bands[-1][1]:
+            bands[-1][1] = max(bands[-1][1], bottom)
+        else:
+            bands.append([top, bottom])
+    return [(top, bottom) for top, bottom in bands]
 
 
 def take_words(words: np.ndarray, where: np.ndarray) -> np.ndarray:
