@@ -268,9 +268,8 @@ def test_no_text_overlaps_another_and_all_is_at_the_type_floor(name):
             assert not _overlap(_box(a), _box(b)), (a.text, b.text)
 
 
-@pytest.mark.parametrize("name", IDS, ids=IDS)
-def test_lenses_overlap_no_grid_and_no_other_lens(name):
-    trace, layout, _ = _figure(name, steps="1")
+def _areas(trace, layout):
+    """Each lens with its title and each overview grid, as (left, top, right, bottom)."""
     lens = layout.lens
     rows, columns = trace.roles.shape
     out_rows, out_columns = layout.output_shape
@@ -283,9 +282,56 @@ def test_lenses_overlap_no_grid_and_no_other_lens(name):
         areas.append((x, y, x + lens.out_size[0], y + lens.out_size[1] + lens.title_room))
         first = layout.output_cell(channel, (0, 0))
         areas.append((first.x, first.y, first.x + out_columns * layout.cell, first.y + out_rows * layout.cell))
+    return areas
+
+
+@pytest.mark.parametrize("name", IDS, ids=IDS)
+def test_lenses_overlap_no_grid_and_no_other_lens(name):
+    trace, layout, _ = _figure(name, steps="1")
+    areas = _areas(trace, layout)
     for a, b in itertools.combinations(areas, 2):
         assert not _overlap(a, b), (a, b)
     assert max(a[2] for a in areas) <= layout.width
+
+
+@pytest.mark.parametrize("name", IDS, ids=IDS)
+def test_the_sum_goes_under_the_output_lens_where_it_fits_and_over_nothing(name):
+    """One group, an output lens shorter than the input lens, room for the
+    step's lines: the counter and the sum go under the output lens, by the
+    cell they write (the figure is shorter); else under the grids. Either
+    way they cross no lens, no grid and no other text."""
+    trace, layout, pictures = _figure(name)
+    lens, areas = layout.lens, _areas(trace, layout)
+    beside = layout.expression_left == min(x for x, _ in lens.outputs)
+    if name == "32x32, 3x3, padding 1":
+        assert beside, "room under the output lens: the sum goes there"
+    if trace.spec.groups > 1:
+        assert not beside, "with groups, the legend and the sums go under the grids"
+    for picture in pictures[:-1]:
+        written = {line.strip() for step in _steps(trace, picture) for line in layout.lines(step)}
+        counter = [c for c in picture.calls if c.kind == "text" and " of " in c.text and c.text.split()[0] == "step"]
+        sums = [c for c in picture.calls if c.kind == "text" and c.text.strip() in written]
+        assert sums and len(counter) == 1 and len(sums) >= len(written)
+        for c in sums + counter:
+            assert all(not _overlap(_box(c), area) for area in areas), (c.text, _box(c))
+            assert _box(c)[2] <= layout.width
+        lowest_lens = max(area[3] for area in areas)
+        if beside:
+            assert all(c.x >= lens.outputs[0][0] and _box(c)[3] <= lowest_lens for c in sums + counter), "beside the input lens"
+        else:
+            assert all(_box(c)[1] >= lowest_lens for c in sums + counter), "under the grids and lenses"
+
+
+def test_a_sum_breaks_into_as_few_lines_as_it_must_each_as_full_as_the_others():
+    """Nine products too wide for their room in two lines break three to a
+    line, as the window's rows, not as many as fit on the first."""
+    trace, layout, pictures = _figure("32x32, 3x3, padding 1")
+    step = trace.steps[300]  # (three-digit values: three lines)
+    lines = layout.lines(step)
+    assert [line.count("×") for line in lines] == [3, 3, 3]
+    values = [tap.value for tap in step.taps]
+    assert [[float(term.split("×")[0].strip(" +(")) for term in line.split(" + ") if "×" in term] for line in lines] == [values[0:3], values[3:6], values[6:9]]
+    assert [line.count("×") for line in layout.lines(trace.steps[40])] == [5, 4], "two lines, as even as they go"
 
 
 @pytest.mark.parametrize("name", IDS, ids=IDS)

@@ -151,6 +151,17 @@ def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, l
     expression_left = max(MARGIN * s, input_x - LABEL_COLUMN * s * 0.6)
     expression_room = width - MARGIN * s - expression_left
     sums_line = 1.45 * expression_px
+    sums = sums2d.unbroken(trace, numbers.formats)
+
+    def needed(room: float) -> int:
+        key = (round(room), expression_px, tuple(numbers.formats.items()))
+        if key not in lines:
+            lines[key] = sums2d.lines_needed(sums, room, expression_px)
+        return lines[key]
+
+    beside = _under_output_lens(placed.lens, width, s, sums_line, needed) if kind is None and spec.groups == 1 else None
+    if beside is not None:
+        expression_left, expression_room, sums_top = beside
     probe = Layout2D(
         width=int(width), height=0, scale=s, cell=placed.cell, cell_h=placed.cell_h, kernel_w=placed.kernel_w, output_w=placed.output_w, input_x=input_x, kernel_x=placed.kernel_x,
         output_x=placed.output_x, grid_top=placed.grid_top, output_top=placed.output_top, inputs=placed.inputs,
@@ -161,10 +172,6 @@ def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, l
         groups=spec.groups, padded=bool((trace.roles != "input").any()), formats=numbers.formats, least_px=least_px,
         sizes=sizes, lens=placed.lens, kernel_below=placed.kernel_below,
     )
-    sums = sums2d.unbroken(trace, numbers.formats)
-    key = (round(expression_room), expression_px, tuple(numbers.formats.items()))
-    if key not in lines:
-        lines[key] = sums2d.lines_needed(sums, expression_room, expression_px)
 
     legend_top = 0.0
     if spec.groups > 1:  # under the grids: what the stripes' colours mean
@@ -172,9 +179,10 @@ def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, l
         lanes = (spec.groups - 1) * arrows2d.group_lane_step(s, placed.cell_h, spec.groups) if placed.stacked and placed.lens is None else 0.0
         legend_top = y + 18 * s + lanes + label_px * 0.4
         y = labels2d.legend_bottom(spec.groups, width, s, label_px * 0.8, legend_top) + label_px * 0.4
-    y += 26 * s + sums_line  # the step counter over the sums
-    sums_top = y
-    y += lines[key] * sums_line + 10 * s
+    if beside is None:
+        y += 26 * s + sums_line  # the step counter over the sums
+        sums_top = y
+        y += needed(expression_room) * sums_line + 10 * s
     panel_box = None
     if panel:
         y += 24 * s
@@ -184,3 +192,24 @@ def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, l
         y += height
     y += 30 * s  # room for the credit line
     return Layout2D(**{**probe.__dict__, "height": int(math.ceil(y)), "sums_top": sums_top, "panel": panel_box, "legend_top": legend_top, "sums": sums})
+
+
+def _under_output_lens(lens, width: int, s: float, sums_line: float, needed) -> tuple[float, float, float] | None:
+    """Where an overview's step counter and sums go when they fit under its
+    output lens, beside the input lens (which is taller): their left edge,
+    width and first line's top; else None (they go under the grids).
+
+    There the sum sits by the cell it writes, the figure is shorter, and
+    what a step changes (the window, the cells, the sum) lies closer
+    together: a GIF frame's rectangle is a third smaller.
+    """
+    left = min(x for x, _ in lens.outputs)
+    if left < max(x + lens.in_size[0] for x, _ in lens.inputs) + 12 * s:
+        return None  # the lenses are not side by side
+    top = max(y + lens.out_size[1] for _, y in lens.outputs) + lens.title_room
+    bottom = max(y + lens.in_size[1] for _, y in lens.inputs) + lens.title_room  # (its title is under it, to the left)
+    room = width - MARGIN * s - left
+    sums_top = top + 12 * s + sums_line  # (the counter's line first)
+    if sums_top + needed(room) * sums_line > bottom:
+        return None
+    return left, room, sums_top

@@ -45,7 +45,9 @@ def _tabular(alphabet: set[str], px: float) -> bool:
 
 
 def broken(line: str, room: float, px: float) -> list[str]:
-    """A sum line broken between terms where it is wider than ``room``."""
+    """A sum line broken between terms where it is wider than ``room``: in
+    as few lines as it takes, with as many terms on each as may be (a 3×3
+    window's nine products three to a line, a row of the window each)."""
     if text_width(line, size=px) <= room:
         return [line]
     words = line.split(" + ")
@@ -59,6 +61,13 @@ def broken(line: str, room: float, px: float) -> list[str]:
         else:
             current = candidate
     lines.append(current)
+    count = len(lines)
+    if count > 1:
+        per_line = -(-len(words) // count)
+        even = [" + ".join(words[at : at + per_line]) for at in range(0, len(words), per_line)]
+        even = [text if i == 0 else "  + " + text for i, text in enumerate(even)]
+        if len(even) == count and all(text_width(text, size=px) <= room for text in even):
+            return even
     return lines
 
 

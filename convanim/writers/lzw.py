@@ -33,7 +33,7 @@ SPLIT_ABOVE = 1 << 20
 # Pillow then reads 330,000 of a frame's 540,000 pixels, and LZW takes
 # 2.4 ms instead of 3.2; the pieces' fresh tables cost 5% more bytes
 # (runs from 8K: slower again, from 32K or 64K: as many bytes, a little slower).
-QUICK_RUN = 1 << 14
+QUICK_RUN = 1 << 17
 _TABLE_LIMIT = 4000  # codes in a table before a run starts a new one (GIF's limit is 4096)
 
 
