@@ -139,7 +139,7 @@ class GifWriter(Writer):
 
     def _options(self) -> dict:
         # A long figure is a wait: there, LZW skips long runs of unchanged
-        # pixels (a quarter less CPU a frame, 5% more bytes on the
+        # pixels (a sixth less of its CPU a frame, 2.5% more bytes on the
         # 1,024-step case); a short one keeps its smaller bytes.
         quick = lzw.QUICK_RUN if self._second is not None else None
         return {"max_colors": self.max_colors, "loop": self.loop, "matte": self.matte, "min_run": quick}
