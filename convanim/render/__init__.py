@@ -6,13 +6,12 @@
 from __future__ import annotations
 
 import os
-from dataclasses import fields, replace
 from pathlib import Path
 
 from ..engine import Trace, trace
 from ..errors import SpecError, WriterError
 from ..spec import Conv
-from .options import RenderOptions
+from .options import RenderOptions, options_with
 from .selection import choose
 from .storyboard import storyboard
 
@@ -24,10 +23,11 @@ def default_title(trace: Trace) -> str:
     return conv_title(trace.spec)
 
 
-def frames(subject: Conv | Trace, options: RenderOptions | None = None):
+def frames(subject: Conv | Trace, options: RenderOptions | None = None, **changes):
     """The figure's frames (``writers.Frame``: pixels, duration, the box that
-    changed, a caption), streamed."""
-    return iter(_counted_frames(subject, options)[1])
+    changed, a caption), streamed. ``changes`` override fields of
+    ``options``, as in ``render``: ``frames(c, width=700)``."""
+    return iter(_counted_frames(subject, options_with(options, changes))[1])
 
 
 def _counted_frames(subject, options, shared: bool = False, notes: list | None = None, progress=None):
@@ -41,7 +41,7 @@ def _counted_frames(subject, options, shared: bool = False, notes: list | None =
     is handed on."""
     from ..writers import FrameSource
 
-    options = _options(options)
+    options = options_with(options)
     renderer, shots = _figure(subject, options, notes=notes)
 
     def start(index: int):
@@ -66,7 +66,7 @@ def _figure(subject, options, painter=None, notes: list | None = None):
     from .paint import Painter
     from .renderer import FigureText, FrameRenderer, step_keys
 
-    options = _options(options)
+    options = options_with(options)
     result = drawable_trace(subject)
     # The frame budget is checked before any drawing.
     shots = choose(storyboard(step_keys(result), options.timing), options.every, options.steps, options.max_frames)
@@ -116,12 +116,9 @@ def render(subject: Conv | Trace, path=None, options: RenderOptions | None = Non
     if isinstance(path, RenderOptions) and options is None:  # render(c, options)
         path, options = None, path
     if path is None:
-        unknown = sorted(set(changes) - {f.name for f in fields(RenderOptions)})
-        if unknown:
-            raise SpecError(unknown[0], f"is not a render option; they are {', '.join(f.name for f in fields(RenderOptions))}")
         from ..animation import Animation
 
-        return Animation(drawable_trace(subject), replace(_options(options), **changes))
+        return Animation(drawable_trace(subject), options_with(options, changes))
     return write_figure(subject, path, options, format=format, step=step, storyboard=storyboard, **changes).path
 
 
@@ -140,10 +137,7 @@ def write_figure(subject: Conv | Trace, path, options: RenderOptions | None = No
     if not isinstance(path, (str, os.PathLike)) or not str(path):
         raise WriterError("output", f"must be a file path such as 'output/figure.gif', got {path!r}")
     wanted = {key: request.pop(key) for key in ("format", "step", "storyboard") if key in request}
-    unknown = sorted(set(request) - {f.name for f in fields(RenderOptions)})
-    if unknown:
-        raise SpecError(unknown[0], f"is not a render option; they are {', '.join(f.name for f in fields(RenderOptions))}")
-    options = replace(_options(options), **request)
+    options = options_with(options, request)
     # Refused before anything is drawn.
     named = format_named(wanted["format"]) if wanted.get("format") is not None else None
     path = output_path(path, folder=named is not None and named.kind == "folder")
@@ -165,11 +159,3 @@ def output_path(path, folder: bool = False) -> Path:
     if is_dir and not folder:
         raise WriterError("output", f"{str(path)!r} is a folder; give a file name in it, such as {str(path / 'figure.gif')!r}")
     return path
-
-
-def _options(options) -> RenderOptions:
-    if options is None:
-        return RenderOptions()
-    if not isinstance(options, RenderOptions):
-        raise SpecError("options", f"must be a RenderOptions (or keyword arguments), got {type(options).__name__}")
-    return options
