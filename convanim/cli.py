@@ -147,7 +147,7 @@ def code(template, **options):
 @cli.command(short_help="Render a convolution as a GIF, video, player or picture.")
 @conv_options
 @template_option
-@click.option("-o", "--output", metavar="PATH", help="File to write; the suffix picks the format (.gif .mp4 .webm .webp .apng .html; .png or .pdf with --step or --storyboard). Default: output/NAME.gif.")
+@click.option("-o", "--output", metavar="PATH", help="File to write; the suffix picks the format (.gif .mp4 .webm .webp .apng .html; .png or .pdf with --step or --storyboard); missing folders are made. Default: output/NAME.gif.")
 @click.option("--format", "format_", metavar="NAME", help="The format, whatever the suffix: gif, mp4, webm, webp, apng, png, pdf, html, or frames (a folder of numbered PNGs for LaTeX).")
 @click.option("--step", type=int, metavar="N", help="Write only step N (as the figure's counter numbers it) as a picture (.png or .pdf).")
 @click.option("--storyboard", is_flag=True, help="Write one sheet with every step in a grid, for print (.png or .pdf).")
@@ -264,7 +264,7 @@ def templates_command():
 
 @cli.command(short_help="Render every template, with an index.html to copy from.")
 @click.argument("templates", nargs=-1, metavar="[TEMPLATE]...")
-@click.option("-o", "--output", "out_dir", metavar="DIR", help="Folder for the figures and index.html. Default: output/gallery.")
+@click.option("-o", "--output", "out_dir", metavar="DIR", help="Folder for the figures and index.html (made if missing). Default: output/gallery.")
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="Processes rendering at once. Default: one per CPU; 1 renders in this process.")
 @click.option("--width", type=int, metavar="PX", help="Width of every figure, instead of each template's own (default 1080).")
 @click.option("--theme", metavar=RENDER_OPTIONS["theme"].metavar, help=RENDER_HELP["theme"])
@@ -272,13 +272,17 @@ def templates_command():
 def gallery(templates, out_dir, jobs, width, theme, format_):
     """Render every template (or the TEMPLATEs named: built-in names or .toml
     files) into DIR, with an index.html of embed snippets to copy."""
+    from pathlib import Path
+
     from .gallery import DEFAULT_DIR, build_gallery
+    from .writers.base import missing_folder
 
     def report(figure):
         click.echo(f"{figure.file:<20} {figure.kib:8.1f} KiB  {figure.title}")
 
+    made = missing_folder(Path(out_dir or DEFAULT_DIR).expanduser())
     index = build_gallery(out_dir or DEFAULT_DIR, templates=templates or None, jobs=jobs, width=width, theme=theme, format=format_, on_figure=report)
-    click.echo(f"wrote {index}")
+    click.echo(f"wrote {index}" + (f", in the new folder {index.parent}" if made is not None else ""))
 
 
 def _option_name(option: str | None, argv: list[str] | None = None) -> str | None:

@@ -59,7 +59,8 @@ def publish(subject, path: Path, options, *, format=None, step=None, storyboard=
         subject, path, options, format=format, step=step, storyboard=storyboard,
         writer_options=writer_options, still=still, progress=progress, notes=notes,
     )  # fmt: skip
-    lines = [f"wrote {written.path} ({_size(written.path) / 1024:.1f} KiB)"]
+    made = f", in the new folder {written.path.parent}" if written.created is not None else ""
+    lines = [f"wrote {written.path} ({_size(written.path) / 1024:.1f} KiB){made}"]
     lines += [f"convanim: note: {note}" for note in notes]
     if written.still is not None:
         lines.append(f"wrote {written.still} ({_size(written.still) / 1024:.1f} KiB), the still for reduced motion")

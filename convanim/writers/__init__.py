@@ -192,6 +192,7 @@ class Written:
     size: tuple[int, int]
     note: str = ""
     still: Path | None = None  # the finished figure as a picture, when asked for
+    created: Path | None = None  # the outermost folder made for the file, where one was missing
 
 
 def check_request(fmt: Format, step: int | None = None, storyboard: bool = False) -> None:
@@ -250,4 +251,4 @@ def write(
         still = write_frames(still, [(last.pixels, last.duration_ms)])
     # The file's own picture size, where the format changes it (video: even sides).
     size = getattr(writer, "picture_size", writer.size)
-    return Written(writer.path, fmt, size, getattr(writer, "latex", ""), still)
+    return Written(writer.path, fmt, size, getattr(writer, "latex", ""), still, writer.created)
