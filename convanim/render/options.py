@@ -21,7 +21,7 @@ import numpy as np
 from ..arguments import is_int, is_number, kind
 from ..errors import SpecError
 from .selection import DEFAULT_MAX_FRAMES, parse_steps
-from .storyboard import Timing
+from .storyboard import FPS_RANGE, HOLD_RANGE, Timing
 from .theme import DEFAULT, Theme, load_theme
 
 MIN_WIDTH, MAX_WIDTH = 320, 3840
@@ -72,7 +72,7 @@ def _width(value, name, options):
 
 def _seconds(value, name, options):  # hold and fps; Timing checks their ranges
     if not is_number(value):
-        raise SpecError(name, f"must be a number, got {value!r}")
+        raise SpecError(name, f"must be a number {HOLD_RANGE if name == 'hold' else FPS_RANGE}, got {value!r}")
     return value
 
 

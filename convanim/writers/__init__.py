@@ -197,6 +197,8 @@ class Written:
 
 def check_request(fmt: Format, step: int | None = None, storyboard: bool = False) -> None:
     """Refuse a combination of format and choice of pictures that cannot be written."""
+    if step is not None and (isinstance(step, bool) or not isinstance(step, int) or step < 1):
+        raise WriterError("step", f"must be a step number from 1, as the figure's counter shows it; got {step!r}")
     if step is not None and storyboard:
         raise WriterError("step", "shows one step and --storyboard shows them all; give one of the two")
     chosen = "step" if step is not None else "storyboard" if storyboard else None
@@ -208,8 +210,6 @@ def check_request(fmt: Format, step: int | None = None, storyboard: bool = False
             "output", f"a {fmt.name} file holds one picture: add --step N or --storyboard"
             + (" (or --format apng for an animated PNG)" if fmt.name == "png" else "")
         )
-    if step is not None and (isinstance(step, bool) or not isinstance(step, int) or step < 1):
-        raise WriterError("step", f"must be a step number from 1, as the figure's counter shows it; got {step!r}")
 
 
 def write(
