@@ -44,9 +44,9 @@ class Timing:
         # GIF counts time in hundredths and browsers will not show a frame
         # for less than two: shorter holds or faster glides would lose steps.
         if not (MIN_HOLD <= self.hold <= MAX_HOLD):
-            raise SpecError("hold", f"must be {HOLD_RANGE}, got {self.hold:g}")
+            raise SpecError("hold", f"must be {HOLD_RANGE}, got {self.hold}")
         if not (1 <= self.fps <= MAX_FPS):
-            raise SpecError("fps", f"must be {FPS_RANGE}, got {self.fps:g}")
+            raise SpecError("fps", f"must be {FPS_RANGE}, got {self.fps}")
 
 
 @dataclass(frozen=True)
