@@ -34,10 +34,11 @@ def publish(subject, path: Path, options, *, format=None, step=None, storyboard=
     from .render import output_path, write_figure
     from .writers import check_request, format_for, format_named
 
-    from .writers.embed import STYLES
+    if embed is not None:
+        from .writers.embed import STYLES  # only here: a plain figure does not import the snippets
 
-    if embed is not None and embed not in STYLES:
-        raise WriterError("embed", f"must be {' or '.join(STYLES)}, got {embed!r}")
+        if embed not in STYLES:
+            raise WriterError("embed", f"must be {' or '.join(STYLES)}, got {embed!r}")
     path = output_path(path, folder=format is not None and format_named(format).kind == "folder")
     fmt = format_for(path, format)
     check_request(fmt, step, storyboard)
