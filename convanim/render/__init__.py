@@ -30,7 +30,7 @@ def frames(subject: Conv | Trace, options: RenderOptions | None = None, **change
     return iter(_counted_frames(subject, options_with(options, changes))[1])
 
 
-def _counted_frames(subject, options, shared: bool = False, notes: list | None = None, progress=None):
+def _counted_frames(subject, options, shared: bool = False, notes: list | None = None, progress=None, least_type: list | None = None):
     """``(how many frames, the frames)``: the storyboard knows the count before any is drawn.
     The frames are a ``writers.FrameSource``: they can be drawn from any
     index on, so that a writer may have another process draw a long
@@ -38,11 +38,14 @@ def _counted_frames(subject, options, shared: bool = False, notes: list | None =
     redrawn for the next frame (for a writer, which is done with a frame
     when it asks for the next); ``notes`` gets what the user should know of
     the figure's layout; ``progress(done, total)`` is called as each frame
-    is handed on."""
+    is handed on; ``least_type`` gets the figure's smallest type size, in pixels."""
     from ..writers import FrameSource
+    from .canvas import MIN_TYPE
 
     options = options_with(options)
     renderer, shots = _figure(subject, options, notes=notes)
+    if least_type is not None:
+        least_type.append(MIN_TYPE * renderer.layout.scale)
 
     def start(index: int):
         pictures = renderer.frames(shots[index:], shared)
@@ -143,8 +146,9 @@ def write_figure(subject: Conv | Trace, path, options: RenderOptions | None = No
     path = output_path(path, folder=named is not None and named.kind == "folder")
     fmt = format_for(path, wanted.get("format"))
     check_request(fmt, wanted.get("step"), wanted.get("storyboard", False))
-    _, pictures = _counted_frames(subject, options, shared=True, notes=notes, progress=progress)
-    return write(path, pictures, still=still, **wanted, **(writer_options or {}))
+    least_type = []  # a storyboard keeps the figure's smallest type legible
+    _, pictures = _counted_frames(subject, options, shared=True, notes=notes, progress=progress, least_type=least_type)
+    return write(path, pictures, still=still, least_type=least_type[0], **wanted, **(writer_options or {}))
 
 
 def output_path(path, folder: bool = False) -> Path:

@@ -220,13 +220,15 @@ def write(
     step: int | None = None,
     storyboard: bool = False,
     still: str | os.PathLike | None = None,
+    least_type: float | None = None,
     **options: Any,
 ) -> Written:
     """Write ``frames`` to ``path`` as ``format`` (default: by suffix) and say what was written.
 
     ``step`` keeps only that step's picture and ``storyboard`` makes a sheet
-    of them all (both for a still format: .png, .pdf). ``still``, a path,
-    also writes the last picture (the finished figure) there as a PNG.
+    of them all (both for a still format: .png, .pdf), whose tiles keep
+    type of ``least_type`` pixels (the frames' smallest) legible. ``still``,
+    a path, also writes the last picture (the finished figure) there as a PNG.
     """
     from .sheet import pick_step, storyboard_sheet
 
@@ -236,7 +238,7 @@ def write(
     if step is not None:
         stream = pick_step(stream, step)
     elif storyboard:
-        stream = storyboard_sheet(stream)
+        stream = storyboard_sheet(stream, least_type=least_type)
     last = None
     with open_writer(path, None, fmt.name if format is not None else None, **options) as writer:
         if isinstance(frames, FrameSource) and step is None and not storyboard:
