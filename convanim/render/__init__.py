@@ -79,7 +79,7 @@ def _figure(subject, options, painter=None, notes: list | None = None):
     if options.canvas is None:
         layout = compute_layout(result, options.width, options.panel, **look)
     else:
-        from .canvas import canvas_size, fit
+        from .canvas import canvas_ratio, canvas_size, fit
         from .panel import least_width, panel_height
 
         def layout_at(width: int, panel: bool, scale: float, height: float | None = None):
@@ -88,7 +88,8 @@ def _figure(subject, options, painter=None, notes: list | None = None):
         def panel_at(scale: float):
             return least_width(result.spec, scale, title), lambda width: panel_height(result.spec, width, scale, title)
 
-        layout = fit(layout_at, panel_at, canvas_size(options.canvas, options.width), options.panel, notes)
+        canvas = canvas_size(options.canvas, options.width)
+        layout = fit(layout_at, panel_at, canvas, options.panel, notes, ratio=canvas_ratio(options.canvas))
     renderer = FrameRenderer(
         result, layout, options.theme, FigureText(title, options.credit), painter or Painter, show_pending=options.show_pending
     )
