@@ -8,7 +8,7 @@ import pytest
 
 import convanim
 from convanim.render import RenderOptions, _figure
-from convanim.render.incremental import tile_boxes, tiles
+from convanim.render.incremental import Covered, tile_boxes
 
 CASES = {
     "1-D padding, glide": (dict(input=[1, 2, 3, 4, 5, 6], weight=[2, 2, 2], padding=1), dict(glide=True)),
@@ -65,15 +65,17 @@ def test_a_frames_changed_box_is_small_when_little_moves():
 
 
 def test_coalesced_tiles_cover_every_box():
+    """The boxes a frame tells its writer hold every box drawn on it."""
     rng = np.random.default_rng(5)
     for _ in range(50):
-        boxes = []
+        boxes, drawn = [], Covered(600, 400)
         for _ in range(rng.integers(1, 30)):
             x, y = rng.integers(0, 500, 2)
             w, h = rng.integers(1, 120, 2)
             boxes.append((int(x), int(y), int(min(600, x + w)), int(min(400, y + h))))
+            drawn.add(*boxes[-1])
         covered = np.zeros((400, 600), bool)
-        for left, top, right, bottom in tile_boxes(tiles(boxes, 600, 400), 600, 400):
+        for left, top, right, bottom in tile_boxes(drawn.tiles, 600, 400):
             covered[top:bottom, left:right] = True
         for left, top, right, bottom in boxes:
             assert covered[top:bottom, left:right].all()

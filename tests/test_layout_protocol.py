@@ -9,7 +9,7 @@ import inspect
 import pytest
 
 import convanim
-from convanim.render import renderer
+from convanim.render import moving, renderer
 from convanim.render.layout import Box, Label, Layout, compute_layout
 
 CASES = {
@@ -42,9 +42,9 @@ def test_every_layout_has_every_member_of_the_interface(case):
 def test_the_renderer_asks_a_layout_only_for_members_of_the_interface():
     """No getattr with a default and no member outside Layout: what the
     renderer asks is what every layout provides."""
-    tree = ast.parse(inspect.getsource(renderer))
+    trees = [ast.parse(inspect.getsource(module)) for module in (renderer, moving)]
     asked = set()
-    for node in ast.walk(tree):
+    for node in (node for tree in trees for node in ast.walk(tree)):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr":
             assert not (isinstance(node.args[0], ast.Attribute) and node.args[0].attr == "layout"), ast.unparse(node)
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute) and node.value.attr == "layout":

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from .layout import Arrow, Box
 
 if TYPE_CHECKING:
-    from .layout2d import Layout2D
+    from .grid2d import Layout2D
 
 
 def arrows(L: Layout2D, target: Box, window, channels) -> list[Arrow]:

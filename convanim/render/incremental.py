@@ -158,16 +158,6 @@ def either(a: Tiles, b: Tiles) -> Tiles:
     return [x | y for x, y in zip(a, b)]
 
 
-def tiles(boxes, width: int, height: int) -> Tiles:
-    """The TILE×TILE tiles of a ``width`` × ``height`` canvas that ``boxes``
-    (whole-pixel bounds inside it, as ``Covered`` keeps them) touch."""
-    marks = no_tiles(width, height)
-    for left, top, right, bottom in boxes:
-        if left < right and top < bottom:
-            _mark(marks, left, top, right, bottom)
-    return marks
-
-
 def _mark(marks: Tiles, left: int, top: int, right: int, bottom: int) -> None:
     """Mark in ``marks`` the tiles a (non-empty, whole-pixel) box touches."""
     first = left // TILE

@@ -10,7 +10,7 @@ from .layout import Box, Label
 from .fonts import text_width
 
 if TYPE_CHECKING:
-    from .layout2d import Layout2D
+    from .grid2d import Layout2D
 
 HEADER = 34  # px at 1080: the block names' line over the grids
 

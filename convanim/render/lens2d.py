@@ -85,7 +85,7 @@ class Lenses:
         the rows around it, and along its row the cells written before it
         (those after it are still empty: a page that need not show them
         lasts longer)."""
-        (row, column), (rows, columns) = position, self.output_shape
+        (row, column), rows = position, self.output_shape[0]
         ring = self.out_ring
         return (max(0, row - ring), min(rows, row + ring + 1)), (max(0, column - ring), column + 1)
 
@@ -128,7 +128,7 @@ def spans(spec, ring: int, out_ring: int, room: float, widths: tuple[float, floa
     steps (the window moves a stride a step, the cell being written one),
     so both turn pages as rarely as they can."""
     need_in, need_out = needs(spec, ring, out_ring)
-    (rows, cols), (out_rows, out_cols) = spec.padded_shape, spec.output_shape[1:]
+    cols, out_cols = spec.padded_shape[1], spec.output_shape[-1]
     c_in, c_out = need_in[1], need_out[1]
     stride = spec.stride[1]
     w_in, w_out = widths

@@ -4,9 +4,9 @@ Everything that never changes (labels, input cells, pending output cells, the
 info panel: ``static.py``) is drawn once into a background; so is each output
 cell once it is written, and a large grid's lens pages (``lenspages.py``:
 their numbers move only when a page turns). A frame is that background plus
-what moves: the kernels, the tap marks, the product lines and the cells
-being written, drawn on one canvas patched from frame to frame
-(``incremental.py``).
+what moves (``moving.py``): the kernels, the tap marks, the product lines
+and the cells being written, drawn on one canvas patched from frame to
+frame (``incremental.py``).
 
 Every number drawn is read from the trace; every place comes from the
 layout; every stroke goes through a painter (``paint.Painter`` for pixels,
@@ -16,7 +16,7 @@ layout; every stroke goes through a painter (``paint.Painter`` for pixels,
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Iterator
 
 import numpy as np
@@ -27,6 +27,7 @@ from ..writers import Frame
 from .layout import Box, Label, Layout
 from .incremental import FrameCanvas
 from .lenspages import PageTurner
+from .moving import draw_moving
 from .static import draw_static
 from . import lens2d
 from .paint import Painter
@@ -72,7 +73,6 @@ class FrameRenderer:
         draw_static(self, self._static)
         self._written = 0  # pictures whose output cells are in the background
         self._recent: dict[int, Step] = {}  # steps being drawn, by index (see ``step``)
-        self._line_cache: dict[int, list[str]] = {}
         self._base = self._static.copy()  # the static drawing and the outputs written
         self._turner = None  # on an overview: the lens pages, shown over the base
         if layout.lens is not None:
@@ -171,163 +171,13 @@ class FrameRenderer:
         return len(self._pictures) if shot.phase == "done" else self._picture_of[shot.steps[0]]
 
     def _draw_moving(self, p, shot: Shot) -> None:
-        """What a shot adds to the background: kernels, sums, the counter."""
-        if self.layout.lens is not None:  # a large 2-D grid: what moves in its lenses, under all the rest
+        """What a shot adds to the background (``moving``); on an overview,
+        first what moves in its lenses, under all the rest."""
+        if self.layout.lens is not None:
             page = self._pages[self._picture_index(shot)]
             before = self._pages[self._picture_of[shot.origin[0]]] if shot.phase == "glide" else None
             lens2d.draw_marks(self, p, shot, page, shot.origin if shot.phase == "glide" else None, before)
-        if shot.phase == "step":
-            self._draw_step(p, [self.step(i) for i in shot.steps])
-        elif shot.phase == "glide":
-            # The counter and product lines go ahead with the kernel, never behind it.
-            arriving = [self.step(i) for i in shot.steps]
-            self._draw_glide(p, [self.step(i) for i in shot.origin], arriving, shot.progress)
-            self._draw_products(p, arriving)
-        else:
-            # Finished: the kernels rest where they last were, every output
-            # written, their products still under them (where they were, a
-            # band as tall as the groups would be left empty).
-            last = [self.step(i) for i in self.last_picture]
-            for step in last:
-                if not self.layout.window_bars:  # 2-D: the weights' tags keep their outline and grid
-                    self._outline(p, step, step.window)
-                    self._kernel_grid(p, step)
-                self._draw_kernel(p, step)
-            self._kernel_owner(p, last)
-            if self.trace.spec.ndim == 1:
-                self._draw_products(p, last)
-        self._draw_counter(p, shot)
-
-    # -- what moves ---------------------------------------------------------
-    def _draw_step(self, p, steps: list[Step]) -> None:
-        L, theme = self.layout, self.theme
-        marks = {L.tap_mark(tap.in_channel, tap.position): None for step in steps for tap in step.taps}
-        for mark in marks:  # once each: a mark drawn twice would come out bolder
-            if mark is not None:
-                self.label(p, mark)
-        for step in steps:
-            self._outline(p, step, step.window)
-            self._draw_kernel(p, step)
-            self._kernel_grid(p, step)
-        self._kernel_owner(p, steps)
-        total = self._draw_products(p, steps)
-        for step in steps:
-            target = L.output_cell(step.out_channel, step.position)
-            ink = self._ink(step) if self.trace.spec.groups > 1 else theme.output_current  # each group's arrow its colour
-            for arrow in L.arrows(total, target, step.window, self._channels(step)):
-                p.line(list(arrow.shaft), ink, arrow.width_px)
-                p.polygon(list(arrow.head), ink)
-            self.cell(p, target, theme.output_current, step.shown, ("output", step.out_channel), edge_px=L.heavy_edge)
-
-    def _draw_kernel(self, p, step: Step) -> None:
-        for tap in step.taps:
-            self.kernel_cell(p, self.layout.kernel_cell(tap.in_channel, tap.position), tap.in_channel, tap.weight)
-
-    def _draw_products(self, p, steps: list[Step]) -> int:
-        """Each step's product line(s), in its group's colour; how many lines."""
-        L = self.layout
-        lines = [self._lines(step) for step in steps]
-        placed = L.product_lines([step.window for step in steps], lines)
-        for step, step_lines, places in zip(steps, lines, placed):
-            for line, (x, y) in zip(step_lines, places):
-                p.text(x, y, line, L.expression_px, self._ink(step))
-        return sum(len(step_lines) for step_lines in lines)
-
-    def _lines(self, step: Step) -> list[str]:
-        """A step's product lines, worked out once (a glide shows them in many frames)."""
-        lines = self._line_cache.get(step.index)
-        if lines is None:
-            lines = self._line_cache[step.index] = self.layout.lines(step)
-        return lines
-
-    def _ink(self, step: Step) -> str:
-        """A step's product line: in its group's colour where groups share a picture."""
-        return self.theme.group_ink(step.group) if self.trace.spec.groups > 1 else self.theme.text
-
-    def _draw_glide(self, p, before: list[Step], after: list[Step], progress: float) -> None:
-        L = self.layout
-        # Tap i of one step and tap i of the next are the same kernel cell. The
-        # next kernel slides along its own rows: moving across rows would pass
-        # over channels it never reads.
-        for old, new in zip(before, after):
-            for channel in self._channels(new):
-                start, end = L.outline(channel, old.window), L.outline(channel, new.window)
-                if start is not None and end is not None and self._same_line(start, end):
-                    self._outline_box(p, start.toward(end, progress))
-            if not any(L.outline(channel, new.window) is not None for channel in self._channels(new)):
-                self._outline(p, new, new.window)  # a window split across lines: its cells, where it lands
-            for a, b in zip(old.taps, new.taps):
-                start = L.kernel_cell(b.in_channel, a.position)
-                end = L.kernel_cell(b.in_channel, b.position)
-                # Within a line of a wrapped figure the kernel slides; onto another line it jumps,
-                # rather than sweep diagonally across the rows between.
-                box = start.toward(end, progress) if self._same_line(start, end) else end
-                self.kernel_cell(p, box, b.in_channel, b.weight)
-            self._kernel_grid(p, new, old, progress)
-        self._kernel_owner(p, after)
-
-    def _same_line(self, start: Box, end: Box) -> bool:
-        """Whether a glide from ``start`` to ``end`` stays on one line of
-        cells (a wrapped 1-D figure has several; others one)."""
-        return self.layout.same_band(start, end)
-
-    @staticmethod
-    def _channels(step: Step) -> list[int]:
-        """The input channels a step reads, in order."""
-        return list(dict.fromkeys(tap.in_channel for tap in step.taps))
-
-    def _outline(self, p, step: Step, span) -> None:
-        """The window's outline on every channel the step reads, tied to the
-        kernel's grid (2-D)."""
-        for channel in self._channels(step):
-            box = self.layout.outline(channel, span)
-            if box is not None:
-                self._outline_box(p, box)
-            else:  # no window box (1-D): each input cell read, so dilation's gaps show
-                edge = self.layout.heavy_edge
-                for tap in step.taps:
-                    if tap.in_channel == channel:
-                        cell = self.layout.input_cell(channel, tap.position)
-                        p.rect(cell.x, cell.y, cell.w, cell.h, None, self.theme.kernel, edge)
-            for link in self.layout.links(channel, span):
-                p.line(list(link), self.theme.kernel, 1)
-
-    def _outline_box(self, p, box: Box) -> None:
-        edge = self.layout.heavy_edge
-        if self.layout.window_bars:
-            # A bar over and under the window: as plain as a box, and a
-            # fraction of the bytes per frame (no edges down every row).
-            for y in (box.y - edge, box.bottom):
-                p.rect(box.x, y, box.w, edge - 1, self.theme.kernel)
-            return
-        p.rect(box.x - edge, box.y - edge, box.w + 2 * edge, box.h + 2 * edge, None, self.theme.kernel, edge)
-
-    def _kernel_grid(self, p, step: Step, before: Step | None = None, progress: float = 0.0) -> None:
-        """The kernel as a grid of its own, beside each channel it reads,
-        level with its window (2-D); while gliding, on its way from ``before``'s."""
-        L = self.layout
-        for tap in step.taps:
-            box = L.kernel_grid_cell(tap.in_channel, tap.kernel_index, step.window)
-            if box is None:
-                return
-            if before is not None:
-                box = L.kernel_grid_cell(tap.in_channel, tap.kernel_index, before.window).toward(box, progress)
-            self.kernel_cell(p, box, tap.in_channel, tap.weight)
-
-    def _kernel_owner(self, p, steps: list[Step]) -> None:
-        """Where a group's output channels take turns, say whose kernels are
-        shown (with one output channel per group, the stripes say it)."""
-        spec = self.trace.spec
-        owner = None
-        if spec.out_channels > spec.groups:
-            owners = ", ".join(str(step.out_channel) for step in steps)
-            owner = f"of out ch {owners}"
-        for label in self.layout.kernel_labels(steps, owner):
-            self.label(p, label)
-
-    def _draw_counter(self, p, shot: Shot) -> None:
-        position = self.step(shot.steps[0]).position if shot.steps else None
-        self.label(p, replace(self.layout.counter(position), text=self._count(shot)))
+        draw_moving(self, p, shot, self._count(shot))
 
     # -- the background -----------------------------------------------------
     def _write_outputs(self, written: int) -> list[Box] | None:
