@@ -108,6 +108,14 @@ def test_a_canvas_shows_legible_type_or_refuses_naming_what_fits(name, ndim, can
         layout, pictures = _drawn(conv, notes, width=width, canvas=canvas, title=title)
     except convanim.SpecError as refused:
         assert refused.option == "canvas"
+        if ":" in canvas and "canvas up to" not in str(refused):  # a ratio: a wider canvas of that shape, as --width
+            found = re.search(rf"use --width (\d+) \(a {canvas} canvas, (\d+)x(\d+)\)", str(refused))
+            assert found and (int(found[2]), int(found[3])) == canvas_size(canvas, int(found[1])), str(refused)
+            layout, pictures = _drawn(conv, notes, width=int(found[1]), canvas=canvas, title=title)
+            check_on_canvas(layout, pictures, canvas_size(canvas, int(found[1])), ndim, notes)
+            with pytest.raises(convanim.SpecError):  # the least such width
+                _drawn(conv, width=int(found[1]) - 1, canvas=canvas, title=title)
+            return
         needed = _refusal_size(str(refused))
         assert needed and needed[0] == size[0] and needed[1] > size[1], str(refused)
         # What it says fits, fits, at 1/60 of the width.
@@ -223,10 +231,10 @@ def test_a_refused_canvas_writes_nothing_and_says_what_to_change(run_cli, tmp_pa
     code, _, err = run_cli("render", *tall, "--canvas", "16:9", "--width", "700", "-o", str(out))
     assert code == 2 and not out.exists()
     assert err.count("\n") == 1 and "--canvas" in err and "1/60 of the canvas's height" in err, err
-    needed = _refusal_size(err)
-    assert needed[0] == 700
-    code, _, err = run_cli("render", *tall, "--canvas", f"{needed[0]}x{needed[1]}", "-o", str(out))
-    assert code == 0 and out.exists() and "note" not in err
+    needed = re.search(r"use --width (\d+) \(a 16:9 canvas, \d+x\d+\)", err)
+    assert needed and int(needed[1]) > 700, err
+    code, _, err = run_cli("render", *tall, "--canvas", "16:9", "--width", needed[1], "-o", str(out))
+    assert code == 0 and out.exists(), err
 
 
 def test_a_canvas_that_needs_smaller_type_says_so_in_one_note(run_cli, tmp_path):

@@ -110,11 +110,12 @@ def fit(layout_at, panel_at, canvas: tuple[int, int], panel: bool, notes: list |
     bare = panel and _fits(layout_at, panel_at, canvas, False)
     least = min(least, widest)
     shape = f" ({ratio[0]:g}:{ratio[1]:g} at --width {cw})" if ratio else ""
-    if ratio:
-        advice = _advice_shaped(layout_at, panel_at, canvas, panel, ratio)
-        advice += (", or --no-panel on this one: both fit" if bare else ", which fits") if advice.startswith("use") else (", but --no-panel fits" if bare else "")
-    else:
-        advice = _advice(layout_at, panel_at, canvas, panel, widest, least, tried) + (", or --no-panel, which fits" if bare else "")
+    shaped = _advice_shaped(layout_at, panel_at, canvas, panel, ratio) if ratio else None
+    if shaped is not None:
+        advice = shaped + (", or --no-panel on this one: both fit" if bare else ", which fits")
+    else:  # (a shape whose every size scales the figure with it, 1:1 say: another shape)
+        nothing = f"no {ratio[0]:g}:{ratio[1]:g} canvas up to {MAX_SIDE} px wide holds it; " if ratio else ""
+        advice = nothing + _advice(layout_at, panel_at, canvas, panel, widest, least, tried) + (", or --no-panel, which fits" if bare else "")
     raise SpecError(
         "canvas",
         f"{cw}x{ch}{shape} is too small for this figure even with its type at 1/60 of the canvas's {side} ({MIN_TYPE * least:.0f} px): {advice}",
@@ -129,9 +130,10 @@ def _fits(layout_at, panel_at, canvas, panel: bool) -> bool:
     return any(_arranged(layout_at, panel_at, canvas, panel, scale, []) is not None for scale in scales)
 
 
-def _advice_shaped(layout_at, panel_at, canvas, panel: bool, ratio) -> str:
+def _advice_shaped(layout_at, panel_at, canvas, panel: bool, ratio) -> str | None:
     """The least canvas of the shape ``ratio`` that fits, checked: wider than
-    ``canvas`` (type grows with a canvas, but not its floor), as ``--width``."""
+    ``canvas`` (type grows with a canvas, but not its floor), as ``--width``;
+    None if none up to ``MAX_SIDE`` does."""
     cw, _ = canvas
 
     def sized(width: int) -> tuple[int, int]:
@@ -144,7 +146,7 @@ def _advice_shaped(layout_at, panel_at, canvas, panel: bool, ratio) -> str:
     short, wide = cw, min(MAX_SIDE, math.ceil(cw * 1.25))
     while not fits(wide):
         if wide == MAX_SIDE:
-            return f"no {ratio[0]:g}:{ratio[1]:g} canvas up to {MAX_SIDE} px wide holds it" + ("" if panel else "; draw a smaller figure")
+            return None
         short, wide = wide, min(MAX_SIDE, math.ceil(wide * 1.25))
     while wide - short > 1:
         middle = (short + wide) // 2
