@@ -273,10 +273,12 @@ def test_player_page(tmp_path):
 def test_video_decodes_with_ffmpeg(tmp_path, suffix, codec):
     frames = movie(size=(95, 63))  # odd: padded to even, not scaled
     path = write_frames(tmp_path / f"a{suffix}", frames)
-    meta, decoded = read_video(path)
-    assert meta["codec"] == codec and meta["fps"] == 30 and "yuv420p" in meta["pix_fmt"]
+    meta, coded = read_video(path)
+    assert meta["codec"] == codec and "yuv420p" in meta["pix_fmt"]
     assert meta["size"] == (96, 64)
-    assert len(decoded) == 7 * 30, "7 s at 30 fps: holds repeated"
+    assert len(coded) == len(frames), "each picture coded once, held as long as it lasts"
+    meta, decoded = read_video(path, fps=30)
+    assert len(decoded) == 7 * 30, "7 s: a player at 30 fps shows every hold's frames"
     # Lossy: compare with a tolerance, inside the picture.
     for index, frame in ((0, frames[0]), (-1, frames[-1])):
         diff = np.abs(decoded[index][:63, :95].astype(int) - frame.pixels.astype(int))
@@ -289,20 +291,42 @@ def test_video_decodes_with_ffmpeg(tmp_path, suffix, codec):
 def test_video_rounds_time_on_one_clock(tmp_path):
     frames = [Frame(picture(i), 45, caption=str(i)) for i in range(20)]  # 900 ms at 30 fps: 27 frames
     path = write_frames(tmp_path / "a.mp4", frames)
-    assert len(read_video(path)[1]) == 27
+    assert len(read_video(path, fps=30)[1]) == 27
+    assert len(read_video(path)[1]) == 20  # every picture starts on its own frame of the clock: none dropped
 
 
-def read_video(path):
-    """(metadata, RGB frames) as ffmpeg decodes the file."""
+@needs_ffmpeg
+def test_a_video_holds_no_picture_but_the_current_one(tmp_path):
+    """Memory does not grow with length: the writer lets go of each picture
+    once it is sent (and sends it once, however long it is held)."""
+    import weakref
+
+    from convanim.writers import open_writer
+
+    alive = []
+    with open_writer(tmp_path / "long.mp4") as writer:
+        for i in range(60):
+            pixels = picture(i % 7)
+            alive.append(weakref.ref(pixels))
+            writer.add(pixels, 500)
+            del pixels
+            assert sum(ref() is not None for ref in alive) <= 1, f"pictures kept after {i + 1} were added"
+    assert writer.pictures_sent == 60 and writer.frames_sent == 60 * 15
+
+
+def read_video(path, fps=None):
+    """(metadata, RGB frames) as ffmpeg decodes the file: each coded picture
+    once, or (``fps``) the frames a player showing it at that rate shows."""
+    rate = ["-r", str(fps)] if fps else ["-fps_mode", "passthrough"]
     result = subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path), *rate, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
         capture_output=True, check=True,
     )
-    stream = re.search(r"Video: (\w+).*?, (yuv\w+)\(.*?, (\d+)x(\d+)\b.*?, ([\d.]+) fps", result.stderr.decode())
-    codec, pix_fmt, width, height, fps = stream.groups()
+    stream = re.search(r"Video: (\w+).*?, (yuv\w+)\(.*?, (\d+)x(\d+)\b", result.stderr.decode())
+    codec, pix_fmt, width, height = stream.groups()
     width, height = int(width), int(height)
     frames = np.frombuffer(result.stdout, np.uint8).reshape(-1, height, width, 3)
-    return {"codec": codec, "pix_fmt": pix_fmt, "size": (width, height), "fps": float(fps)}, list(frames)
+    return {"codec": codec, "pix_fmt": pix_fmt, "size": (width, height)}, list(frames)
 
 
 # -- the same bytes, every time, every format ---------------------------------------

@@ -12,6 +12,8 @@ import convanim
 from convanim.render import RenderOptions
 from convanim.render.layout import compute_layout
 from convanim.render.record import record
+from convanim.render.renderer import step_keys
+from convanim.render.storyboard import pictures as storyboard_pictures
 from convanim.render.theme import DEFAULT_THEME as THEME
 from convanim.report import sum_lines
 from convanim.templates import load_template
@@ -372,3 +374,41 @@ def test_arrows_of_different_groups_never_run_along_one_line(arguments, options,
                 assert _along_one_line(a, b) < 1, (a.colour, b.colour)
                 if one_row:  # and, all in one row, across each other once (a kernel's path to its output must cross an earlier group's loop)
                     assert _crossings(a, b) <= 1, (a.colour, b.colour)
+
+
+FINISHED = {
+    **{name: (arguments, {}) for name, arguments in HELD_OUT.items()},
+    "overview with lenses": (dict(size=(24, 24), weight=[[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]], padding=1), {"steps": "1-2"}),
+}
+
+
+@pytest.mark.parametrize("name", list(FINISHED), ids=list(FINISHED))
+def test_the_finished_picture_keeps_the_last_steps_sum_with_every_output_written(name):
+    """A finished figure reads as finished, not emptied: the last step's sum
+    lines stay written out (where that step wrote them, in its colours, when
+    it was drawn); every output is in its cell, none marked as being written,
+    no arrow, and the counter says all are done."""
+    arguments, options = FINISHED[name]
+    trace, layout, pictures = _figure(arguments, **options)
+    done = pictures[-1]
+    assert done.shot.phase == "done"
+    last_steps = [trace.steps[i] for i in storyboard_pictures(step_keys(trace))[-1]]
+
+    def sums(picture):
+        return [(c.text, c.colour, round(c.x, 1), round(c.y, 1)) for c in picture.calls
+                if c.kind == "text" and c.size == layout.expression_px and c.y > layout.sums_top]
+
+    written = [line for step in last_steps for line in layout.lines(step)]
+    assert [text for text, *_ in sums(done)] == written and written
+    assert written[-1].endswith("= " + layout.formats[("output", last_steps[-1].out_channel)].text(last_steps[-1].shown))
+    total = len(storyboard_pictures(step_keys(trace)))
+    assert f"{total} of {total} done" in [c.text for c in done.calls if c.kind == "text"]
+    if not options:  # every step drawn: the last one wrote them there, in these colours
+        assert list(pictures[-2].shot.steps) == [step.index for step in last_steps]
+        assert sums(done) == sums(pictures[-2])
+    assert not [c for c in done.calls if c.kind == "rect" and c.colour == THEME.output_current]
+    assert not [c for c in done.calls if c.kind == "polygon"]  # no arrow into a cell
+    if layout.lens is None:
+        for step in trace.steps:
+            target = layout.output_cell(step.out_channel, step.position)
+            assert _text_at(done, target)[-1] == layout.cell_label(step.shown, row=("output", step.out_channel))[0]

@@ -29,8 +29,9 @@ def draw_moving(renderer, p, shot: Shot, count: str) -> None:
         _draw_products(renderer, p, arriving)
     else:
         # Finished: the kernels rest where they last were, every output
-        # written, their products still under them (where they were, a
-        # band as tall as the groups would be left empty).
+        # written, the last step's sums still written out where they were
+        # (a finished figure with a hole where the sums stood reads as
+        # unfinished: in 1-D, a band as tall as the groups).
         last = [renderer.step(i) for i in renderer.last_picture]
         for step in last:
             if not renderer.layout.window_bars:  # 2-D: the weights' tags keep their outline and grid
@@ -38,8 +39,7 @@ def draw_moving(renderer, p, shot: Shot, count: str) -> None:
                 _kernel_grid(renderer, p, step)
             _draw_kernel(renderer, p, step)
         _kernel_owner(renderer, p, last)
-        if renderer.trace.spec.ndim == 1:
-            _draw_products(renderer, p, last)
+        _draw_products(renderer, p, last)
     position = renderer.step(shot.steps[0]).position if shot.steps else None
     renderer.label(p, replace(renderer.layout.counter(position), text=count))
 

@@ -1,9 +1,13 @@
 """MP4 (H.264) and WebM (VP9) through the ffmpeg that the imageio-ffmpeg wheel carries.
 
-Video plays at a fixed frame rate, so a held picture is sent again for every
-frame of its hold: picture ends are rounded to whole frames on one clock, so
-the total time is right and rounding never adds up. The stream is piped to
-ffmpeg one frame at a time; nothing but the current frame is held here.
+Each picture is sent to ffmpeg once, with its start and duration
+(``matroska``), coded once and held in the file as long as it lasts
+(variable frame rate): a video costs what its pictures change, not 30
+frames a second of holds. Picture ends are rounded to whole frames of the
+``fps`` clock, so the total time is right, rounding never adds up, and a
+player that shows the video at that rate shows each picture for the frames
+it had when holds were sent frame by frame. The stream is piped to ffmpeg
+one picture at a time; nothing but the current picture is held here.
 
 Files are the same bytes for the same frames: one encoder thread, no
 metadata, ffmpeg's bit-exact flags (no version strings or random ids).
@@ -22,6 +26,7 @@ import tempfile
 import numpy as np
 
 from ..errors import WriterError
+from . import matroska
 from .base import OUTPUT, Frame, Writer
 
 DEFAULT_FPS = 30
@@ -30,7 +35,8 @@ DEFAULT_FPS = 30
 class VideoWriter(Writer):
     """Base of the two video writers; subclasses give ffmpeg's codec arguments.
 
-    Options: ``fps`` (frames per second of the video, 10 to 60; default 30)
+    Options: ``fps`` (the clock pictures start and end on, in frames per
+    second, 10 to 60; default 30)
     and ``matte``, the RGB colour that pixels with alpha < 255 are composited
     over (video has no transparency).
     """
@@ -52,7 +58,8 @@ class VideoWriter(Writer):
         self._process: subprocess.Popen | None = None
         self._log = None
         self._time_ms = 0.0  # end of the last picture, in the caller's clock
-        self.frames_sent = 0  # video frames so far
+        self.frames_sent = 0  # frames of the fps clock so far
+        self.pictures_sent = 0  # pictures coded
         self._last: Frame | None = None
 
     @property
@@ -67,8 +74,9 @@ class VideoWriter(Writer):
         width, height = self.size
         width, height = width + width % 2, height + height % 2
         command = [
-            get_ffmpeg_exe(), "-nostdin", "-y", "-loglevel", "error",
-            "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-framerate", str(self.fps), "-i", "-",
+            get_ffmpeg_exe(), "-nostdin", "-y", "-loglevel", "error", "-f", "matroska", "-i", "-",
+            # Each picture once, at its own time: no frames repeated to a fixed rate.
+            "-fps_mode", "passthrough",
             "-an", "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact", "-threads", "1",
             # RGB to yuv420p with the BT.709 matrix, and the file says so, so
             # that players do not shift the colours.
@@ -80,6 +88,7 @@ class VideoWriter(Writer):
         # ffmpeg's messages go to a file: a pipe nobody reads could fill and stall it.
         self._log = tempfile.TemporaryFile()
         self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
+        self._write(matroska.header(width, height))
 
     def _add(self, frame: Frame) -> None:
         self._time_ms += frame.duration_ms
@@ -97,12 +106,16 @@ class VideoWriter(Writer):
         if pixels.shape[1] % 2 or pixels.shape[0] % 2:
             # Repeat the last row or column rather than let ffmpeg pad black.
             pixels = np.pad(pixels, ((0, pixels.shape[0] % 2), (0, pixels.shape[1] % 2), (0, 0)), mode="edge")
-        data = np.ascontiguousarray(pixels).tobytes()
-        for _ in range(count):
-            self._write(data)
+        pixels = np.ascontiguousarray(pixels)
+        start_ms = round(self.frames_sent * 1000 / self.fps)
         self.frames_sent += count
+        before, after = matroska.picture(start_ms, round(self.frames_sent * 1000 / self.fps) - start_ms, pixels.nbytes)
+        self._write(before)
+        self._write(memoryview(pixels).cast("B"))  # the pixels as they are: no copy into the stream
+        self._write(after)
+        self.pictures_sent += 1
 
-    def _write(self, data: bytes) -> None:
+    def _write(self, data) -> None:
         try:
             self._process.stdin.write(data)
         except BrokenPipeError:
@@ -141,9 +154,13 @@ class Mp4Writer(VideoWriter):
     """``.mp4``: H.264 (high profile, yuv420p), what slides and every browser play."""
 
     container = "mp4"
+    # "fast" with a lookahead of 10 pictures: within 3% of "medium"'s bytes
+    # on these flat pictures, in about half its time, and fewer pictures held
+    # in ffmpeg. "animation" keeps several earlier pictures to predict from:
+    # a figure comes back to what it showed (without it, twice the bytes).
     codec_args = (
-        "-c:v", "libx264", "-preset", "medium", "-tune", "animation", "-crf", "18", "-profile:v", "high",
-        "-x264-params", "bframes=0:threads=1", "-g", "60", "-movflags", "+faststart",
+        "-c:v", "libx264", "-preset", "fast", "-tune", "animation", "-crf", "18", "-profile:v", "high",
+        "-x264-params", "bframes=0:threads=1:rc-lookahead=10", "-g", "60", "-movflags", "+faststart",
     )  # fmt: skip
 
 
