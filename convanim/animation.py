@@ -32,11 +32,12 @@ class Animation:
 
         return render(self.trace, path, self.options, **changes)
 
-    def frames(self):
-        """The figure's frames, streamed (see ``convanim.frames``)."""
+    def frames(self, **changes):
+        """The figure's frames, streamed (see ``convanim.frames``); ``changes``
+        override render options, as in ``save``."""
         from .render import frames
 
-        return frames(self.trace, self.options)
+        return frames(self.trace, self.options, **changes)
 
     @functools.cached_property
     def gif(self) -> bytes:

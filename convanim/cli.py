@@ -25,11 +25,32 @@ from .build import conv
 from .overrides import Figure, over_template
 
 
+class _Number(click.ParamType):
+    """A number, read from the command line's text. Text that is not one is
+    handed on as it is: the API's check refuses it in its own words (each
+    option's rule is written once, there), rather than click in its own."""
+
+    def __init__(self, read):
+        self.read = read
+        self.name = read.__name__
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, str):
+            return value
+        try:
+            return self.read(value)
+        except ValueError:
+            return value
+
+
+WHOLE, NUMBER = _Number(int), _Number(float)
+
+
 def conv_options(command):
     """The options that describe a convolution, shared by trace, shape and
     render: one per keyword of ``convanim.conv``, from ``CONV_ARGUMENTS``."""
     for argument in reversed(CONV_ARGUMENTS):
-        kind = {"type": int} if argument.count else {"metavar": argument.metavar}
+        kind = {"type": WHOLE} if argument.count else {"metavar": argument.metavar}
         command = click.option(*argument.flags, argument.name, help=argument.help, **kind)(command)
     return command
 
@@ -37,8 +58,8 @@ def conv_options(command):
 # How click reads each kind of render option; one left out is None, so that
 # the default (or a template's value) stands.
 _RENDER_KINDS = {
-    "int": {"type": int},
-    "float": {"type": float},
+    "int": {"type": WHOLE},
+    "float": {"type": NUMBER},
     "str": {},
     "switch": {"default": None},
     "flag": {"is_flag": True, "default": None},
@@ -147,11 +168,11 @@ def code(template, **options):
 @cli.command(short_help="Render a convolution as a GIF, video, player or picture.")
 @conv_options
 @template_option
-@click.option("-o", "--output", metavar="PATH", help="File to write; the suffix picks the format (.gif .mp4 .webm .webp .apng .html; .png or .pdf with --step or --storyboard). Default: output/NAME.gif.")
+@click.option("-o", "--output", metavar="PATH", help="File to write; the suffix picks the format (.gif .mp4 .webm .webp .apng .html; .png or .pdf with --step or --storyboard); missing folders are made. Default: output/NAME.gif.")
 @click.option("--format", "format_", metavar="NAME", help="The format, whatever the suffix: gif, mp4, webm, webp, apng, png, pdf, html, or frames (a folder of numbered PNGs for LaTeX).")
-@click.option("--step", type=int, metavar="N", help="Write only step N (as the figure's counter numbers it) as a picture (.png or .pdf).")
+@click.option("--step", type=WHOLE, metavar="N", help="Write only step N (as the figure's counter numbers it) as a picture (.png or .pdf).")
 @click.option("--storyboard", is_flag=True, help="Write one sheet with every step in a grid, for print (.png or .pdf).")
-@click.option("--embed", type=click.Choice(["markdown", "html"]), help="After writing, print a snippet that embeds the file, with alt text that says what it shows.")
+@click.option("--embed", metavar="markdown|html", help="After writing, print a snippet that embeds the file, with alt text that says what it shows.")
 @render_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar. (It shows only on a terminal, for renders that take over a second.)")
 def render(template, output, format_, step, storyboard, embed, quiet, **options):
@@ -264,21 +285,25 @@ def templates_command():
 
 @cli.command(short_help="Render every template, with an index.html to copy from.")
 @click.argument("templates", nargs=-1, metavar="[TEMPLATE]...")
-@click.option("-o", "--output", "out_dir", metavar="DIR", help="Folder for the figures and index.html. Default: output/gallery.")
-@click.option("--jobs", type=click.IntRange(min=1), metavar="N", help="Processes rendering at once. Default: one per CPU; 1 renders in this process.")
-@click.option("--width", type=int, metavar="PX", help="Width of every figure, instead of each template's own (default 1080).")
+@click.option("-o", "--output", "out_dir", metavar="DIR", help="Folder for the figures and index.html (made if missing). Default: output/gallery.")
+@click.option("--jobs", type=WHOLE, metavar="N", help="Processes rendering at once. Default: one per CPU; 1 renders in this process.")
+@click.option("--width", type=WHOLE, metavar="PX", help="Width of every figure, instead of each template's own (default 1080).")
 @click.option("--theme", metavar=RENDER_OPTIONS["theme"].metavar, help=RENDER_HELP["theme"])
 @click.option("--format", "format_", metavar="NAME", help="What every figure is written as: gif (default), webp, apng, mp4, webm (with their WebM, MP4 and GIF siblings) or html (the player).")
 def gallery(templates, out_dir, jobs, width, theme, format_):
     """Render every template (or the TEMPLATEs named: built-in names or .toml
     files) into DIR, with an index.html of embed snippets to copy."""
+    from pathlib import Path
+
     from .gallery import DEFAULT_DIR, build_gallery
+    from .writers.base import missing_folder
 
     def report(figure):
         click.echo(f"{figure.file:<20} {figure.kib:8.1f} KiB  {figure.title}")
 
+    made = missing_folder(Path(out_dir or DEFAULT_DIR).expanduser())
     index = build_gallery(out_dir or DEFAULT_DIR, templates=templates or None, jobs=jobs, width=width, theme=theme, format=format_, on_figure=report)
-    click.echo(f"wrote {index}")
+    click.echo(f"wrote {index}" + (f", in the new folder {index.parent}" if made is not None else ""))
 
 
 def _option_name(option: str | None, argv: list[str] | None = None) -> str | None:
@@ -372,7 +397,36 @@ def _run(argv: list[str] | None) -> int:
         shown.show()
         return 2
     except click.ClickException as error:
-        # click's usage errors, as one line like ours.
-        click.echo(f"convanim: error: {error.format_message()}", err=True)
+        click.echo(f"convanim: error: {_usage_refusal(error)}", err=True)
         return 2
     return 0
+
+
+def _usage_refusal(error: click.ClickException) -> str:
+    """click's own refusals (an unknown option, a value left out, a stray
+    word) in convanim's form: what was typed, then the rule."""
+    import re
+
+    ctx = getattr(error, "ctx", None)
+    where = ctx.command_path if ctx is not None else "convanim"
+    listed = f"`{where} --help` lists them"
+    if isinstance(error, click.NoSuchOption):
+        near = sorted(error.possibilities or ())
+        guess = f"did you mean {' or '.join(near)}? " if near else ""
+        return f"{error.option_name}: is not an option of {where}; {guess}{listed}"
+    if isinstance(error, click.BadOptionUsage):
+        if "does not take a value" in error.message:
+            return f"{error.option_name}: is on or off and takes no value"
+        return f"{error.option_name}: needs a value"
+    param = getattr(error, "param", None)
+    if param is not None and getattr(param, "opts", None):
+        return f"{param.opts[0]}: {error.message}"
+    message = error.format_message()
+    command = re.match(r"No such command '([^']*)'\.(?: Did you mean '([^']*)'\?)?", message)
+    if command is not None:
+        guess = f"did you mean {command[2]}? " if command[2] else ""
+        return f"{command[1]}: is not a command of convanim; {guess}`convanim --help` lists them"
+    extra = re.match(r"Got unexpected extra arguments? \((.+)\)", message)
+    if extra is not None:
+        return f"{extra[1]}: {where} takes no such argument (options start with --); {listed}"
+    return message

@@ -124,19 +124,22 @@ def build_gallery(
     # one stops the gallery at once, with its own message.
     loaded = [load_template(name) for name in names]
     suffix = _suffix(format or DEFAULT_FORMAT)  # a format no page can show stops it here too
+    jobs = _default_jobs() if jobs is None else jobs
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise SpecError("jobs", f"must be a whole number, at least 1, got {jobs!r}")
+    if width is not None:
+        from .render import RenderOptions
+
+        RenderOptions(width=width)  # a bad width stops the gallery before it starts
+    if theme is not None:
+        from .render.theme import load_theme
+
+        theme = load_theme(theme)  # so does a bad theme
     out = Path(out_dir).expanduser()
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise WriterError("output", f"cannot make the folder {str(out)!r}: {error.strerror or error}") from None
-    jobs = _default_jobs() if jobs is None else jobs
-    if jobs < 1:
-        raise SpecError("jobs", f"must be at least 1, got {jobs}")
-
-    if theme is not None:
-        from .render.theme import load_theme
-
-        theme = load_theme(theme)  # a bad theme stops the gallery before it starts
     work = [(template, out / f"{template.name}{suffix}", width, theme, format) for template in loaded]
     # Figures are reported, and listed, in the order asked for, whichever
     # worker finishes first. strict: the renders run to their end, so the

@@ -34,6 +34,11 @@ def publish(subject, path: Path, options, *, format=None, step=None, storyboard=
     from .render import output_path, write_figure
     from .writers import check_request, format_for, format_named
 
+    if embed is not None:
+        from .writers.embed import STYLES  # only here: a plain figure does not import the snippets
+
+        if embed not in STYLES:
+            raise WriterError("embed", f"must be {' or '.join(STYLES)}, got {embed!r}")
     path = output_path(path, folder=format is not None and format_named(format).kind == "folder")
     fmt = format_for(path, format)
     check_request(fmt, step, storyboard)
@@ -59,7 +64,8 @@ def publish(subject, path: Path, options, *, format=None, step=None, storyboard=
         subject, path, options, format=format, step=step, storyboard=storyboard,
         writer_options=writer_options, still=still, progress=progress, notes=notes,
     )  # fmt: skip
-    lines = [f"wrote {written.path} ({_size(written.path) / 1024:.1f} KiB)"]
+    made = f", in the new folder {written.path.parent}" if written.created is not None else ""
+    lines = [f"wrote {written.path} ({_size(written.path) / 1024:.1f} KiB){made}"]
     lines += [f"convanim: note: {note}" for note in notes]
     if written.still is not None:
         lines.append(f"wrote {written.still} ({_size(written.still) / 1024:.1f} KiB), the still for reduced motion")

@@ -108,6 +108,14 @@ def test_a_canvas_shows_legible_type_or_refuses_naming_what_fits(name, ndim, can
         layout, pictures = _drawn(conv, notes, width=width, canvas=canvas, title=title)
     except convanim.SpecError as refused:
         assert refused.option == "canvas"
+        if ":" in canvas and "canvas up to" not in str(refused):  # a ratio: a wider canvas of that shape, as --width
+            found = re.search(rf"use --width (\d+) \(a {canvas} canvas, (\d+)x(\d+)\)", str(refused))
+            assert found and (int(found[2]), int(found[3])) == canvas_size(canvas, int(found[1])), str(refused)
+            layout, pictures = _drawn(conv, notes, width=int(found[1]), canvas=canvas, title=title)
+            check_on_canvas(layout, pictures, canvas_size(canvas, int(found[1])), ndim, notes)
+            with pytest.raises(convanim.SpecError):  # the least such width
+                _drawn(conv, width=int(found[1]) - 1, canvas=canvas, title=title)
+            return
         needed = _refusal_size(str(refused))
         assert needed and needed[0] == size[0] and needed[1] > size[1], str(refused)
         # What it says fits, fits, at 1/60 of the width.
@@ -223,10 +231,10 @@ def test_a_refused_canvas_writes_nothing_and_says_what_to_change(run_cli, tmp_pa
     code, _, err = run_cli("render", *tall, "--canvas", "16:9", "--width", "700", "-o", str(out))
     assert code == 2 and not out.exists()
     assert err.count("\n") == 1 and "--canvas" in err and "1/60 of the canvas's height" in err, err
-    needed = _refusal_size(err)
-    assert needed[0] == 700
-    code, _, err = run_cli("render", *tall, "--canvas", f"{needed[0]}x{needed[1]}", "-o", str(out))
-    assert code == 0 and out.exists() and "note" not in err
+    needed = re.search(r"use --width (\d+) \(a 16:9 canvas, \d+x\d+\)", err)
+    assert needed and int(needed[1]) > 700, err
+    code, _, err = run_cli("render", *tall, "--canvas", "16:9", "--width", needed[1], "-o", str(out))
+    assert code == 0 and out.exists(), err
 
 
 def test_a_canvas_that_needs_smaller_type_says_so_in_one_note(run_cli, tmp_path):
@@ -315,3 +323,36 @@ def test_a_long_title_never_decides_how_a_figure_fits_a_slide(title):
     words = (title or "").split()
     drawn = " ".join(c.text for c in pictures[0].calls if c.kind == "text" and c.bold and abs(c.x - layout.panel.x) < 0.5)
     assert all(word in drawn for word in words)  # every word of it written, none cut off
+
+
+RGB_TWO_FILTERS = dict(size=(5, 5), in_channels=3, out_channels=2, kernel_size=3, padding=1, stride=2, bias=[1.0, 0.0])
+
+
+@pytest.mark.parametrize("case", [FOUR_GROUPS, RGB_TWO_FILTERS], ids=["four groups", "rgb two filters"])
+@pytest.mark.parametrize("width", [700, 900, 1080])
+def test_a_ratio_canvas_is_refused_naming_a_canvas_of_its_shape_and_no_panel_where_it_fits(case, width):
+    """--canvas 16:9 takes its width from --width: the refusal names the
+    width whose 16:9 canvas fits (checked by drawing it), and --no-panel
+    exactly when this canvas without the panel fits."""
+    conv = convanim.conv(**case)
+    try:
+        _drawn(conv, canvas="16:9", width=width, steps="3")
+        return  # it fits: nothing to name
+    except convanim.SpecError as refused:
+        message = str(refused)
+    size = canvas_size("16:9", width)
+    assert message.startswith(f"canvas: {size[0]}x{size[1]} (16:9 at --width {width}) is too small") and "\n" not in message
+    found = re.search(r"use --width (\d+) \(a 16:9 canvas, (\d+)x(\d+)\)", message)
+    assert found, message
+    named = int(found[1])
+    assert width < named <= 3840
+    assert (int(found[2]), int(found[3])) == canvas_size("16:9", named)
+    notes = []
+    layout, pictures = _drawn(conv, notes, canvas="16:9", width=named, steps="3")
+    check_on_canvas(layout, pictures, canvas_size("16:9", named), 2, notes)
+    try:
+        _drawn(conv, canvas="16:9", width=width, panel=False, steps="3")
+        bare = True
+    except convanim.SpecError:
+        bare = False
+    assert ("--no-panel" in message) == bare, message

@@ -94,3 +94,38 @@ def test_options_keep_their_values_in_the_form_renderers_read():
     options = convanim.RenderOptions(theme="dark", steps="1-3,5")
     assert options.theme.name == "dark"
     assert options.steps == ((1, 3), (5, 5))
+
+
+# Every public call that draws takes the render options as keywords, the same
+# ones: each entry draws ``conv`` into ``folder`` with ``changes`` and gives
+# the width of what it drew.
+def _gif_width(path) -> int:
+    return int.from_bytes(path.read_bytes()[6:8], "little")
+
+
+DRAWING_CALLS = {
+    "render": lambda conv, folder, **changes: _gif_width(convanim.render(conv, folder / "a.gif", **changes)),
+    "render without a path": lambda conv, folder, **changes: convanim.render(conv, **changes).options.width,
+    "frames": lambda conv, folder, **changes: next(convanim.frames(conv, **changes)).pixels.shape[1],
+    "frames with options": lambda conv, folder, **changes: next(
+        convanim.frames(conv, convanim.RenderOptions(hold=2.0), **changes)
+    ).pixels.shape[1],
+    "Animation.save": lambda conv, folder, **changes: _gif_width(convanim.render(conv).save(folder / "a.gif", **changes)),
+    "Animation.frames": lambda conv, folder, **changes: next(convanim.render(conv).frames(**changes)).pixels.shape[1],
+}
+
+
+@pytest.mark.parametrize("call", list(DRAWING_CALLS.values()), ids=list(DRAWING_CALLS))
+def test_every_drawing_call_takes_the_render_options_as_keywords(call, tmp_path):
+    assert call(convanim.conv([1, 2, 3, 4], [1, 1]), tmp_path, width=700) == 700
+
+
+@pytest.mark.parametrize("call", list(DRAWING_CALLS.values()), ids=list(DRAWING_CALLS))
+def test_every_drawing_call_refuses_a_misspelt_option_naming_it(call, tmp_path):
+    with pytest.raises(convanim.SpecError) as caught:
+        call(convanim.conv([1, 2, 3, 4], [1, 1]), tmp_path, widht=700)
+    assert caught.value.option == "widht"
+    assert str(caught.value) == f"widht: is not a render option (did you mean width?); they are {', '.join(OPTIONS)}"
+    with pytest.raises(convanim.SpecError, match="from 320 to 3840"):
+        call(convanim.conv([1, 2, 3, 4], [1, 1]), tmp_path, width=5)
+    assert list(tmp_path.iterdir()) == []

@@ -6,13 +6,12 @@
 from __future__ import annotations
 
 import os
-from dataclasses import fields, replace
 from pathlib import Path
 
 from ..engine import Trace, trace
 from ..errors import SpecError, WriterError
 from ..spec import Conv
-from .options import RenderOptions
+from .options import RenderOptions, options_with
 from .selection import choose
 from .storyboard import storyboard
 
@@ -24,13 +23,14 @@ def default_title(trace: Trace) -> str:
     return conv_title(trace.spec)
 
 
-def frames(subject: Conv | Trace, options: RenderOptions | None = None):
+def frames(subject: Conv | Trace, options: RenderOptions | None = None, **changes):
     """The figure's frames (``writers.Frame``: pixels, duration, the box that
-    changed, a caption), streamed."""
-    return iter(_counted_frames(subject, options)[1])
+    changed, a caption), streamed. ``changes`` override fields of
+    ``options``, as in ``render``: ``frames(c, width=700)``."""
+    return iter(_counted_frames(subject, options_with(options, changes))[1])
 
 
-def _counted_frames(subject, options, shared: bool = False, notes: list | None = None, progress=None):
+def _counted_frames(subject, options, shared: bool = False, notes: list | None = None, progress=None, least_type: list | None = None):
     """``(how many frames, the frames)``: the storyboard knows the count before any is drawn.
     The frames are a ``writers.FrameSource``: they can be drawn from any
     index on, so that a writer may have another process draw a long
@@ -38,11 +38,14 @@ def _counted_frames(subject, options, shared: bool = False, notes: list | None =
     redrawn for the next frame (for a writer, which is done with a frame
     when it asks for the next); ``notes`` gets what the user should know of
     the figure's layout; ``progress(done, total)`` is called as each frame
-    is handed on."""
+    is handed on; ``least_type`` gets the figure's smallest type size, in pixels."""
     from ..writers import FrameSource
+    from .canvas import MIN_TYPE
 
-    options = _options(options)
+    options = options_with(options)
     renderer, shots = _figure(subject, options, notes=notes)
+    if least_type is not None:
+        least_type.append(MIN_TYPE * renderer.layout.scale)
 
     def start(index: int):
         pictures = renderer.frames(shots[index:], shared)
@@ -66,7 +69,7 @@ def _figure(subject, options, painter=None, notes: list | None = None):
     from .paint import Painter
     from .renderer import FigureText, FrameRenderer, step_keys
 
-    options = _options(options)
+    options = options_with(options)
     result = drawable_trace(subject)
     # The frame budget is checked before any drawing.
     shots = choose(storyboard(step_keys(result), options.timing), options.every, options.steps, options.max_frames)
@@ -76,7 +79,7 @@ def _figure(subject, options, painter=None, notes: list | None = None):
     if options.canvas is None:
         layout = compute_layout(result, options.width, options.panel, **look)
     else:
-        from .canvas import canvas_size, fit
+        from .canvas import canvas_ratio, canvas_size, fit
         from .panel import least_width, panel_height
 
         def layout_at(width: int, panel: bool, scale: float, height: float | None = None):
@@ -85,7 +88,8 @@ def _figure(subject, options, painter=None, notes: list | None = None):
         def panel_at(scale: float):
             return least_width(result.spec, scale, title), lambda width: panel_height(result.spec, width, scale, title)
 
-        layout = fit(layout_at, panel_at, canvas_size(options.canvas, options.width), options.panel, notes)
+        canvas = canvas_size(options.canvas, options.width)
+        layout = fit(layout_at, panel_at, canvas, options.panel, notes, ratio=canvas_ratio(options.canvas))
     renderer = FrameRenderer(
         result, layout, options.theme, FigureText(title, options.credit), painter or Painter, show_pending=options.show_pending
     )
@@ -116,12 +120,9 @@ def render(subject: Conv | Trace, path=None, options: RenderOptions | None = Non
     if isinstance(path, RenderOptions) and options is None:  # render(c, options)
         path, options = None, path
     if path is None:
-        unknown = sorted(set(changes) - {f.name for f in fields(RenderOptions)})
-        if unknown:
-            raise SpecError(unknown[0], f"is not a render option; they are {', '.join(f.name for f in fields(RenderOptions))}")
         from ..animation import Animation
 
-        return Animation(drawable_trace(subject), replace(_options(options), **changes))
+        return Animation(drawable_trace(subject), options_with(options, changes))
     return write_figure(subject, path, options, format=format, step=step, storyboard=storyboard, **changes).path
 
 
@@ -140,17 +141,15 @@ def write_figure(subject: Conv | Trace, path, options: RenderOptions | None = No
     if not isinstance(path, (str, os.PathLike)) or not str(path):
         raise WriterError("output", f"must be a file path such as 'output/figure.gif', got {path!r}")
     wanted = {key: request.pop(key) for key in ("format", "step", "storyboard") if key in request}
-    unknown = sorted(set(request) - {f.name for f in fields(RenderOptions)})
-    if unknown:
-        raise SpecError(unknown[0], f"is not a render option; they are {', '.join(f.name for f in fields(RenderOptions))}")
-    options = replace(_options(options), **request)
+    options = options_with(options, request)
     # Refused before anything is drawn.
     named = format_named(wanted["format"]) if wanted.get("format") is not None else None
     path = output_path(path, folder=named is not None and named.kind == "folder")
     fmt = format_for(path, wanted.get("format"))
     check_request(fmt, wanted.get("step"), wanted.get("storyboard", False))
-    _, pictures = _counted_frames(subject, options, shared=True, notes=notes, progress=progress)
-    return write(path, pictures, still=still, **wanted, **(writer_options or {}))
+    least_type = []  # a storyboard keeps the figure's smallest type legible
+    _, pictures = _counted_frames(subject, options, shared=True, notes=notes, progress=progress, least_type=least_type)
+    return write(path, pictures, still=still, least_type=least_type[0], **wanted, **(writer_options or {}))
 
 
 def output_path(path, folder: bool = False) -> Path:
@@ -165,11 +164,3 @@ def output_path(path, folder: bool = False) -> Path:
     if is_dir and not folder:
         raise WriterError("output", f"{str(path)!r} is a folder; give a file name in it, such as {str(path / 'figure.gif')!r}")
     return path
-
-
-def _options(options) -> RenderOptions:
-    if options is None:
-        return RenderOptions()
-    if not isinstance(options, RenderOptions):
-        raise SpecError("options", f"must be a RenderOptions (or keyword arguments), got {type(options).__name__}")
-    return options

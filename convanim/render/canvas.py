@@ -26,6 +26,12 @@ _SIZE = re.compile(r"^\s*(\d+)\s*[x×]\s*(\d+)\s*$")
 _RATIO = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$")
 
 
+def canvas_ratio(text: str) -> tuple[float, float] | None:
+    """``(16, 9)`` for a ratio such as ``16:9``; None for a size such as ``1920x1080``."""
+    ratio = _RATIO.match(str(text))
+    return (float(ratio[1]), float(ratio[2])) if ratio else None
+
+
 def canvas_size(text: str, width: int) -> tuple[int, int]:
     """(width, height) for ``WxH`` or ``W:H`` (a ratio; the width is ``width``)."""
     size, ratio = _SIZE.match(str(text)), _RATIO.match(str(text))
@@ -63,7 +69,7 @@ class PanelBeside:
         return replace(label, x=label.x + self.width - self.grids.width, y=label.y + self.height - self.grids.height)
 
 
-def fit(layout_at, panel_at, canvas: tuple[int, int], panel: bool, notes: list | None = None):
+def fit(layout_at, panel_at, canvas: tuple[int, int], panel: bool, notes: list | None = None, ratio=None):
     """The figure's layout for ``canvas``, type sized for the canvas's width
     (no text under 1/60 of it, as for a figure that wide): the panel under
     the grids or beside them, whichever draws the grids larger, the grids
@@ -77,7 +83,8 @@ def fit(layout_at, panel_at, canvas: tuple[int, int], panel: bool, notes: list |
     ``panel_at(scale)`` gives ``(least width, height at a width)`` of the
     panel (a layout refuses, raising ``SpecError``, where it cannot write
     its numbers: that arrangement does not fit). Refuses, naming what would
-    fit, where nothing does."""
+    fit, where nothing does: for a canvas given as a ``ratio`` (``(16, 9)``),
+    a canvas of that shape."""
     cw, ch = canvas
     widest = cw / BASE_WIDTH
     tried = []  # the height of each arrangement tried at the full type
@@ -100,14 +107,51 @@ def fit(layout_at, panel_at, canvas: tuple[int, int], panel: bool, notes: list |
         return shrunk
     # One line, naming a canvas checked to fit (its type may be the least a canvas of its height allows).
     side = "height" if least < widest else "width"
-    bare = panel and _arranged(layout_at, panel_at, canvas, False, min(least, widest), []) is not None
+    bare = panel and _fits(layout_at, panel_at, canvas, False)
     least = min(least, widest)
+    shape = f" ({ratio[0]:g}:{ratio[1]:g} at --width {cw})" if ratio else ""
+    shaped = _advice_shaped(layout_at, panel_at, canvas, panel, ratio) if ratio else None
+    if shaped is not None:
+        advice = shaped + (", or --no-panel on this one: both fit" if bare else ", which fits")
+    else:  # (a shape whose every size scales the figure with it, 1:1 say: another shape)
+        nothing = f"no {ratio[0]:g}:{ratio[1]:g} canvas up to {MAX_SIDE} px wide holds it; " if ratio else ""
+        advice = nothing + _advice(layout_at, panel_at, canvas, panel, widest, least, tried) + (", or --no-panel, which fits" if bare else "")
     raise SpecError(
         "canvas",
-        f"{cw}x{ch} is too small for this figure even with its type at 1/60 of the canvas's {side} ({MIN_TYPE * least:.0f} px): "
-        + _advice(layout_at, panel_at, canvas, panel, widest, least, tried)
-        + (", or --no-panel, which fits" if bare else ""),
+        f"{cw}x{ch}{shape} is too small for this figure even with its type at 1/60 of the canvas's {side} ({MIN_TYPE * least:.0f} px): {advice}",
     )
+
+
+def _fits(layout_at, panel_at, canvas, panel: bool) -> bool:
+    """Whether ``fit`` draws the figure on ``canvas``: with type at 1/60 of
+    its width, or, shrunk, at the least it allows."""
+    cw, ch = canvas
+    scales = sorted({cw / BASE_WIDTH, min(cw, max(ch, LEAST_PX * 60)) / BASE_WIDTH})
+    return any(_arranged(layout_at, panel_at, canvas, panel, scale, []) is not None for scale in scales)
+
+
+def _advice_shaped(layout_at, panel_at, canvas, panel: bool, ratio) -> str | None:
+    """The least canvas of the shape ``ratio`` that fits, checked: wider than
+    ``canvas`` (type grows with a canvas, but not its floor), as ``--width``;
+    None if none up to ``MAX_SIDE`` does."""
+    cw, _ = canvas
+
+    def sized(width: int) -> tuple[int, int]:
+        return width, round(width * ratio[1] / ratio[0])
+
+    def fits(width: int) -> bool:
+        w, h = sized(width)
+        return MIN_SIDE // 2 <= h <= MAX_SIDE and _fits(layout_at, panel_at, (w, h), panel)
+
+    short, wide = cw, min(MAX_SIDE, math.ceil(cw * 1.25))
+    while not fits(wide):
+        if wide == MAX_SIDE:
+            return None
+        short, wide = wide, min(MAX_SIDE, math.ceil(wide * 1.25))
+    while wide - short > 1:
+        middle = (short + wide) // 2
+        short, wide = (short, middle) if fits(middle) else (middle, wide)
+    return f"use --width {wide} (a {ratio[0]:g}:{ratio[1]:g} canvas, {sized(wide)[0]}x{sized(wide)[1]})"
 
 
 def _advice(layout_at, panel_at, canvas, panel: bool, widest: float, least: float, tried: list) -> str:

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
 from ..arguments import is_int, is_number, kind
 from ..errors import SpecError
 from .selection import DEFAULT_MAX_FRAMES, parse_steps
-from .storyboard import Timing
+from .storyboard import FPS_RANGE, HOLD_RANGE, Timing
 from .theme import DEFAULT, Theme, load_theme
 
 MIN_WIDTH, MAX_WIDTH = 320, 3840
@@ -72,7 +72,7 @@ def _width(value, name, options):
 
 def _seconds(value, name, options):  # hold and fps; Timing checks their ranges
     if not is_number(value):
-        raise SpecError(name, f"must be a number, got {value!r}")
+        raise SpecError(name, f"must be a number {HOLD_RANGE if name == 'hold' else FPS_RANGE}, got {value!r}")
     return value
 
 
@@ -212,3 +212,22 @@ def template_rule(name: str, value) -> str | None:
     """The rule a template's TOML ``value`` for render option ``name`` breaks, or None."""
     what, test = OPTIONS[name].template
     return None if test(value) else f"must be {what}, got {kind(value)}"
+
+
+def options_with(options: RenderOptions | None = None, changes: dict | None = None) -> RenderOptions:
+    """``options`` (the defaults if None) with ``changes``, keyword arguments
+    named as ``RenderOptions``'s fields: how every public call that draws
+    (``render``, ``frames``, ``Animation.save``) takes its options, so they
+    all take the same keywords and refuse a misspelt one alike."""
+    if options is None:
+        options = RenderOptions()
+    elif not isinstance(options, RenderOptions):
+        raise SpecError("options", f"must be a RenderOptions (or keyword arguments), got {type(options).__name__}")
+    unknown = sorted(set(changes or ()) - set(OPTIONS))
+    if unknown:
+        import difflib
+
+        near = difflib.get_close_matches(unknown[0], OPTIONS, n=1)
+        hint = f" (did you mean {near[0]}?)" if near else ""
+        raise SpecError(unknown[0], f"is not a render option{hint}; they are {', '.join(OPTIONS)}")
+    return replace(options, **changes) if changes else options

@@ -27,6 +27,9 @@ from ..errors import SpecError
 
 MIN_HOLD, MAX_HOLD = 0.05, 60.0  # seconds
 MAX_FPS = 50  # one frame every 20 ms, the shortest a GIF frame is shown
+# The rules of hold and fps, as every check of them words them.
+HOLD_RANGE = f"from {MIN_HOLD:g} to {MAX_HOLD:g} seconds"
+FPS_RANGE = f"from 1 to {MAX_FPS} frames per second"
 FIRST_LAST_HOLD = 2.0  # the first and last pictures stay this many holds
 GLIDE_SHARE = 0.4  # with glide, this share of a hold is spent moving
 
@@ -41,9 +44,9 @@ class Timing:
         # GIF counts time in hundredths and browsers will not show a frame
         # for less than two: shorter holds or faster glides would lose steps.
         if not (MIN_HOLD <= self.hold <= MAX_HOLD):
-            raise SpecError("hold", f"must be from {MIN_HOLD} to {MAX_HOLD} seconds, got {self.hold}")
+            raise SpecError("hold", f"must be {HOLD_RANGE}, got {self.hold}")
         if not (1 <= self.fps <= MAX_FPS):
-            raise SpecError("fps", f"must be from 1 to {MAX_FPS} frames per second, got {self.fps}")
+            raise SpecError("fps", f"must be {FPS_RANGE}, got {self.fps}")
 
 
 @dataclass(frozen=True)

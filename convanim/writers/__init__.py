@@ -192,10 +192,13 @@ class Written:
     size: tuple[int, int]
     note: str = ""
     still: Path | None = None  # the finished figure as a picture, when asked for
+    created: Path | None = None  # the outermost folder made for the file, where one was missing
 
 
 def check_request(fmt: Format, step: int | None = None, storyboard: bool = False) -> None:
     """Refuse a combination of format and choice of pictures that cannot be written."""
+    if step is not None and (isinstance(step, bool) or not isinstance(step, int) or step < 1):
+        raise WriterError("step", f"must be a step number from 1, as the figure's counter shows it; got {step!r}")
     if step is not None and storyboard:
         raise WriterError("step", "shows one step and --storyboard shows them all; give one of the two")
     chosen = "step" if step is not None else "storyboard" if storyboard else None
@@ -207,8 +210,6 @@ def check_request(fmt: Format, step: int | None = None, storyboard: bool = False
             "output", f"a {fmt.name} file holds one picture: add --step N or --storyboard"
             + (" (or --format apng for an animated PNG)" if fmt.name == "png" else "")
         )
-    if step is not None and (isinstance(step, bool) or not isinstance(step, int) or step < 1):
-        raise WriterError("step", f"must be a step number from 1, as the figure's counter shows it; got {step!r}")
 
 
 def write(
@@ -219,13 +220,15 @@ def write(
     step: int | None = None,
     storyboard: bool = False,
     still: str | os.PathLike | None = None,
+    least_type: float | None = None,
     **options: Any,
 ) -> Written:
     """Write ``frames`` to ``path`` as ``format`` (default: by suffix) and say what was written.
 
     ``step`` keeps only that step's picture and ``storyboard`` makes a sheet
-    of them all (both for a still format: .png, .pdf). ``still``, a path,
-    also writes the last picture (the finished figure) there as a PNG.
+    of them all (both for a still format: .png, .pdf), whose tiles keep
+    type of ``least_type`` pixels (the frames' smallest) legible. ``still``,
+    a path, also writes the last picture (the finished figure) there as a PNG.
     """
     from .sheet import pick_step, storyboard_sheet
 
@@ -235,7 +238,7 @@ def write(
     if step is not None:
         stream = pick_step(stream, step)
     elif storyboard:
-        stream = storyboard_sheet(stream)
+        stream = storyboard_sheet(stream, least_type=least_type)
     last = None
     with open_writer(path, None, fmt.name if format is not None else None, **options) as writer:
         if isinstance(frames, FrameSource) and step is None and not storyboard:
@@ -250,4 +253,4 @@ def write(
         still = write_frames(still, [(last.pixels, last.duration_ms)])
     # The file's own picture size, where the format changes it (video: even sides).
     size = getattr(writer, "picture_size", writer.size)
-    return Written(writer.path, fmt, size, getattr(writer, "latex", ""), still)
+    return Written(writer.path, fmt, size, getattr(writer, "latex", ""), still, writer.created)

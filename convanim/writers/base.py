@@ -23,6 +23,20 @@ from ..errors import WriterError
 OUTPUT = "output"  # the option every path error is about
 
 
+def missing_folder(folder: Path) -> Path | None:
+    """The outermost of ``folder`` and its parents that does not exist yet
+    (what making ``folder`` would create), or None."""
+    missing = None
+    for candidate in (folder, *folder.parents):
+        try:
+            if candidate.exists():
+                break
+        except OSError:  # a name the file system refuses: making it will say so
+            break
+        missing = candidate
+    return missing
+
+
 @dataclass(frozen=True, eq=False)
 class Frame:
     """One picture of an animation and how long it stays.
@@ -128,6 +142,7 @@ class Writer:
         self.size = None if size is None else self._check_size(size)
         self.frames_added = 0
         self._temp: Path | None = None
+        self.created: Path | None = None  # the outermost folder this writer made for its file
         self._begun = False
         self._open = False
         self._pending: Frame | None = None  # with merge_repeats: the run being summed
@@ -144,11 +159,18 @@ class Writer:
         if self._open or self._temp is not None:
             raise WriterError(OUTPUT, f"a writer is opened once; {str(self.path)!r} is already in use")
         self._check_target()
+        # A missing folder is made (as for the default output/), and said by
+        # the caller; should the writing fail, it goes again with the file.
+        self.created = missing_folder(self.path.parent)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise WriterError(OUTPUT, f"cannot create folder {str(self.path.parent)!r}: {e.strerror or e}") from None
-        self._temp = self._make_temp()
+        try:
+            self._temp = self._make_temp()
+        except BaseException:
+            self._remove_created()
+            raise
         self._open = True
         return self
 
@@ -297,6 +319,21 @@ class Writer:
         finally:
             if self._temp is not None:
                 self._remove_temp()
+            self._remove_created()
+
+    def _remove_created(self) -> None:
+        """Remove the folders this writer made, if nothing else was put in them."""
+        if self.created is None:
+            return
+        folder = self.path.parent
+        while True:
+            try:
+                folder.rmdir()
+            except OSError:  # someone else's file in it: it stays
+                return
+            if folder == self.created:
+                return
+            folder = folder.parent
 
     # -- checks --------------------------------------------------------------
 

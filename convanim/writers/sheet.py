@@ -22,6 +22,11 @@ from .base import Frame, as_frame
 
 MAX_SHEET_WIDTH = 2400  # pixels: an A4 page's width at about 200 dpi
 MAX_PICTURES = 60  # on one sheet; more would be too small to read
+# A tile's numbers stay at least this tall (a digit's height, in the sheet's
+# pixels), so they read where the sheet is shown at its size, as a page:
+# tiles are made no smaller, and fewer go across.
+LEGIBLE_DIGIT_PX = 9
+DIGIT_HEIGHT = 0.73  # a digit's height in DejaVu Sans, the figures' type, per pixel of type size
 _STEP = re.compile(r"step (\d+) of (\d+)\b")
 
 
@@ -73,31 +78,50 @@ def last_picture(frames: Iterable) -> Iterator[Frame]:
         yield Frame(last.pixels, last.duration_ms, None, last.caption)
 
 
-def storyboard_sheet(frames: Iterable, width: int = MAX_SHEET_WIDTH) -> Iterator[Frame]:
+def storyboard_sheet(frames: Iterable, width: int = MAX_SHEET_WIDTH, least_type: float | None = None) -> Iterator[Frame]:
     """One sheet with every step's picture in a grid, each labelled with its caption.
 
-    Pictures are scaled down as they arrive, so a long figure costs the
-    sheet, not its frames. Yields the sheet as a one-frame stream.
+    ``least_type`` is the pictures' smallest type size in pixels, where
+    known: tiles are then never so small that a digit of it is under
+    ``LEGIBLE_DIGIT_PX`` tall. Pictures are scaled down as they arrive, so
+    a long figure costs the sheet, not its frames. Yields the sheet as a
+    one-frame stream.
     """
     gap = 24
     tiles: list[tuple[str, Image.Image]] = []
+    most = None
     for index, (_, picture) in enumerate(_at_most(steps(frames), MAX_PICTURES), 1):
         mode = "RGBA" if picture.pixels.shape[2] == 4 else "RGB"
-        tiles.append((picture.caption or str(index), _scaled(Image.fromarray(picture.pixels, mode), width, gap, 3)))
+        image = Image.fromarray(picture.pixels, mode)
+        if most is None:
+            most = _most_columns(image, width, gap, least_type)
+            fewest = min(3 + (image.width < image.height * 1.4), most)
+        # Scaled for the fewest columns any count of pictures gets; scaled again below.
+        tiles.append((picture.caption or str(index), _scaled(image, width, gap, fewest)))
     if not tiles:
         return
     # Three across fits a wide (1-D) figure on a page, more when there are
-    # many; narrow (2-D) figures take one more.
+    # many; narrow (2-D) figures take one more; never so many that the
+    # numbers are too small to read.
     tile_w, tile_h = tiles[0][1].size
-    columns = 3 if len(tiles) <= 12 else 4 if len(tiles) <= 30 else 5
+    columns = (3 if len(tiles) <= 12 else 4 if len(tiles) <= 30 else 5) + (tile_w < tile_h * 1.4)
+    columns = min(columns, most)
     tiles = [(label, _scaled(image, width, gap, columns)) for label, image in tiles]
-    columns += tile_w < tile_h * 1.4
     yield Frame(_compose(tiles, columns, gap), 0.0, None, f"storyboard of {len(tiles)} pictures")
+
+
+def _most_columns(image: Image.Image, width: int, gap: int, least_type: float | None) -> int:
+    """How many tiles of ``image`` go across a sheet ``width`` wide with
+    digits of ``least_type`` (None: unknown, no limit) still legible."""
+    if least_type is None:
+        return MAX_PICTURES
+    scale = LEGIBLE_DIGIT_PX / (least_type * DIGIT_HEIGHT)  # the least a tile may be scaled by
+    tile = min(image.width, math.ceil(image.width * scale))  # (never enlarged: at its own size, as legible as it gets)
+    return max(1, (width - gap) // (tile + gap))
 
 
 def _scaled(image: Image.Image, width: int, gap: int, columns: int) -> Image.Image:
     """``image`` made narrow enough for ``columns`` tiles across a sheet ``width`` wide."""
-    columns += image.width < image.height * 1.4
     tile_width = (width - gap * (columns + 1)) // columns
     if image.width <= tile_width:
         return image
@@ -144,18 +168,40 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
 
 
 def _fit(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
-    """``text``, its middle elided where it is wider than ``width``: the head
-    (up to the first ``": "``) and as much of the end as fits stay, so a
-    caption keeps its number and its result."""
+    """``text``, shortened where it is wider than ``width``. A caption
+    ``head: sum; sum`` (a step's sums, one a group) keeps its head and every
+    sum's result: its terms go first, from the front, whole and with their
+    brackets matched (``… (0×0 + 1×1) + 1 (bias) = 57``), then all of them
+    (``… = 57; … = 12``); at the last, results from the end (``… = 57; …``)."""
     if font.getlength(text) <= width:
         return text
     head, sep, rest = text.partition(": ")
-    head = head + sep + "… " if sep else ""
-    words = rest.split(" ") if sep else text.split(" ")
-    for start in range(1, len(words) + 1):
-        candidate = head + " ".join(words[start:])
-        if font.getlength(candidate) <= width:
-            return candidate.rstrip()
+    if sep:
+        for shorter in _shorter(rest.split("; ")):
+            line = f"{head}: {shorter}"
+            if font.getlength(line) <= width:
+                return line
     while text and font.getlength(text + "…") > width:
         text = text[:-1]
     return text.rstrip() + "…"
+
+
+def _shorter(sums: list[str]) -> Iterator[str]:
+    """Shorter forms of ``sums`` (``terms = result`` each), longest first."""
+    ends = [_result(one) for one in sums]
+    if len(sums) == 1:
+        terms, _, result = sums[0].rpartition(" = ")
+        words = terms.split(" + ")
+        for start in range(1, len(words)):
+            tail = " + ".join(words[start:])
+            if tail.count("(") == tail.count(")"):
+                yield f"… {tail} = {result}"
+    yield "; ".join(ends)
+    for kept in range(len(ends) - 1, 0, -1):
+        yield "; ".join(ends[:kept]) + "; …"
+
+
+def _result(one: str) -> str:
+    """``… = 57`` for ``(1×1 + 2×2) + 1 (bias) = 57``; other text as it is."""
+    terms, equals, result = one.rpartition(" = ")
+    return f"… = {result}" if equals else one

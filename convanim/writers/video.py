@@ -133,6 +133,11 @@ class VideoWriter(Writer):
         if self._process is not None and self._process.poll() is None:
             self._process.kill()
             self._process.wait()
+        if self._process is not None and self._process.stdin is not None:
+            try:  # its pipe too, or an interrupted render leaks it
+                self._process.stdin.close()
+            except OSError:  # what was buffered has nowhere to go: ffmpeg is gone
+                pass
         if self._log is not None:
             self._log.close()
 

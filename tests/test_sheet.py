@@ -1,0 +1,75 @@
+"""The storyboard sheet: every step's label says all its sums (shortened
+whole, brackets matched), and every tile keeps the figure's numbers legible."""
+
+from __future__ import annotations
+
+import pytest
+
+import convanim
+from convanim.render import RenderOptions, write_figure
+from convanim.render.record import record
+from convanim.templates import load_template
+from convanim.writers import sheet
+
+
+def _captions(name: str) -> list[str]:
+    template = load_template(name)
+    return [p.caption for p in record(template.conv(), RenderOptions(**template.render_kwargs())) if p.caption.startswith("step")]
+
+
+@pytest.mark.parametrize("width", [450, 700])  # a label is its tile's width, about 28 times its type
+def test_a_groups_label_keeps_every_groups_result_in_order(width):
+    font = sheet._font(20)
+    for caption in _captions("depthwise_3x3"):
+        head, _, sums = caption.partition(": ")
+        results = [one.rpartition(" = ")[2] for one in sums.split("; ")]
+        assert len(results) == 3  # one sum a group
+        label = sheet._fit(caption, font, width)
+        assert font.getlength(label) <= width and label.startswith(head + ": ")
+        assert [one.rpartition(" = ")[2] for one in label.partition(": ")[2].split("; ")] == results, label
+
+
+def test_a_long_sum_loses_whole_terms_from_the_front_its_brackets_matched():
+    font = sheet._font(20)
+    for caption in _captions("rgb_two_filters"):
+        label = sheet._fit(caption, font, 560)
+        assert label != caption and label.startswith(caption.partition(": ")[0] + ": … ")
+        assert label.count("(") == label.count(")"), label
+        assert caption.endswith(label.partition(": … ")[2]), label  # a tail of the sum, whole terms
+
+
+def test_too_many_sums_keep_the_first_results_and_say_more_follow():
+    font = sheet._font(20)
+    caption = "step 1 of 4: " + "; ".join(f"{g}×2 + {g}×3 = {5 * g}" for g in range(12))
+    label = sheet._fit(caption, font, 300)
+    assert label.startswith("step 1 of 4: … = 0; … = 5") and label.endswith("; …") and font.getlength(label) <= 300
+
+
+@pytest.mark.parametrize("name", ["padding1", "groups2", "rgb_two_filters", "depthwise_3x3"])
+def test_a_tiles_numbers_stay_legible_on_the_sheet(monkeypatch, tmp_path, name):
+    """The sheet's tiles are scaled so that the figure's smallest numbers
+    (as the painter records them) are at least LEGIBLE_DIGIT_PX tall."""
+    template = load_template(name)
+    options = RenderOptions(**template.render_kwargs())
+    smallest = min(c.size for p in record(template.conv(), options) for c in p.calls if c.kind == "text" and any(ch.isdigit() for ch in c.text))
+    seen = {}
+    compose = sheet._compose
+
+    def spy(tiles, columns, gap):
+        seen.update(tile=tiles[0][1].width, columns=min(columns, len(tiles)))
+        return compose(tiles, columns, gap)
+
+    monkeypatch.setattr(sheet, "_compose", spy)
+    frame_width = next(convanim.frames(template.conv(), options)).pixels.shape[1]
+    write_figure(template.conv(), tmp_path / "s.png", options, storyboard=True)
+    digit = smallest * seen["tile"] / frame_width * sheet.DIGIT_HEIGHT
+    assert digit >= sheet.LEGIBLE_DIGIT_PX, (name, seen, digit)
+    # and no fewer columns than that allows: the sheet stays as compact as it can
+    wider = (sheet.MAX_SHEET_WIDTH - 24 * (seen["columns"] + 2)) / (seen["columns"] + 1)
+    assert seen["columns"] >= 3 or smallest * wider / frame_width * sheet.DIGIT_HEIGHT < sheet.LEGIBLE_DIGIT_PX
+
+
+def test_a_digit_is_as_tall_as_the_sheet_assumes():
+    font = sheet._font(100)
+    left, top, right, bottom = font.getbbox("147")  # flat tops and feet: no overshoot
+    assert abs((bottom - top) / 100 - sheet.DIGIT_HEIGHT) <= 0.01
