@@ -80,7 +80,9 @@ def _parts(given: dict):
     in_array, weight_array, bias_array = (
         to_array(given[name], name) if given[name] is not None else None for name in ("input", "weight", "bias")
     )
-    per_axis_given = {name: given[name] for name in ("kernel_size", "stride", "padding", "dilation", "size")}
+    # The input's size goes first: like data, it is the reference the others
+    # are checked against (``--size 6,6 --kernel-size 3,3,3`` names --kernel-size).
+    per_axis_given = {name: given[name] for name in ("size", "kernel_size", "stride", "padding", "dilation")}
     ndim = _spatial_ndim(in_array, weight_array, **per_axis_given)
 
     # Weight: flat means one 1-D kernel for one channel in and out.

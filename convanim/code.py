@@ -91,7 +91,7 @@ def conv_title(spec: ConvSpec) -> str:
     figure that has no title of its own: ``1-D convolution: kernel size 5, padding 1``."""
     words = []
     if spec.in_channels > 1 or spec.out_channels > 1:
-        words.append(f"{spec.in_channels} channels in, {spec.out_channels} out")
+        words.append(f"{spec.in_channels} channel{'s' if spec.in_channels != 1 else ''} in, {spec.out_channels} out")
     for argument in torch_arguments(spec):
         if argument.emphasised and argument.name != "bias":
             words.append(f"{argument.name.replace('_', ' ')} {argument.value.strip(chr(39))}")

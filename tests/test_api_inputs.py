@@ -189,3 +189,20 @@ def test_render_refuses_odd_paths_and_subjects_with_convanim_errors(value):
             call()
         except ConvanimError:
             pass
+
+
+@pytest.mark.parametrize(
+    "arguments,blamed",
+    [
+        (dict(size=(6, 6), kernel_size=(3, 3, 3)), "kernel_size"),
+        (dict(size=(6, 6), padding=(1, 2, 3)), "padding"),
+        (dict(size=(6, 6, 6), dilation=(1, 2)), "dilation"),
+        (dict(kernel_size=(3, 3), stride=(1, 1, 1)), "stride"),
+    ],
+)
+def test_a_dimension_count_that_disagrees_names_the_argument_not_the_input_size(arguments, blamed):
+    """The input's size, like its data, is what the other arguments are
+    checked against: a tuple of the wrong length is the one named."""
+    with pytest.raises(ConvanimError) as caught:
+        convanim.conv(**arguments)
+    assert caught.value.option == blamed

@@ -175,3 +175,15 @@ def test_code_command_errors_are_one_line(run_cli):
     code, out, err = run_cli("code", "--template", "kernel3", "--stride", "0")
     assert code == 2 and out == "" and err.count("\n") == 1 and err.startswith("convanim: error: --stride: ")
 
+
+
+@pytest.mark.parametrize(
+    "channels,words",
+    [((1, 2), "1 channel in, 2 out"), ((2, 1), "2 channels in, 1 out"), ((3, 2), "3 channels in, 2 out")],
+)
+def test_a_default_title_counts_its_channels_in_words(channels, words):
+    from convanim.code import conv_title
+
+    spec = convanim.conv(size=(5, 5), in_channels=channels[0], out_channels=channels[1]).spec
+    assert words in conv_title(spec)
+    assert "1 channels" not in conv_title(spec)

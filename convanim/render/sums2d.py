@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import weakref
 
+import numpy as np
+
 from ..engine import Trace
 from ..report import sum_lines
 from .fonts import text_width
@@ -62,11 +64,13 @@ def broken(line: str, room: float, px: float) -> list[str]:
             current = candidate
     lines.append(current)
     count = len(lines)
-    if count > 1:
-        per_line = -(-len(words) // count)
-        even = [" + ".join(words[at : at + per_line]) for at in range(0, len(words), per_line)]
+    if 1 < count <= len(words):
+        # As many terms on each line as may be: 15 in 6 lines are 3, 3, 3, 2, 2, 2.
+        each, more = divmod(len(words), count)
+        ends = np.cumsum([each + (i < more) for i in range(count)]).tolist()
+        even = [" + ".join(words[start:end]) for start, end in zip([0, *ends], ends)]
         even = [text if i == 0 else "  + " + text for i, text in enumerate(even)]
-        if len(even) == count and all(text_width(text, size=px) <= room for text in even):
+        if all(text_width(text, size=px) <= room for text in even):
             return even
     return lines
 

@@ -131,7 +131,9 @@ def _scaled(image: Image.Image, width: int, gap: int, columns: int) -> Image.Ima
 def _at_most(pictures, limit: int):
     for index, item in enumerate(pictures, 1):
         if index > limit:
-            raise WriterError("storyboard", f"a sheet holds at most {limit} pictures; this figure has more (render fewer steps)")
+            raise WriterError(
+                "storyboard", f"a sheet holds at most {limit} pictures; this figure has more: draw fewer steps (--every N, --steps A-B)"
+            )
         yield item
 
 
