@@ -17,7 +17,7 @@ import convanim
 from convanim.errors import SpecError, WriterError
 from convanim.render import RenderOptions, _counted_frames, write_figure
 from convanim.render.renderer import FrameRenderer
-from convanim.writers import gif, gifworker
+from convanim.writers import gif, gifworker, lzw
 
 from test_gif_fidelity import encode_here, mapped
 
@@ -29,8 +29,11 @@ OPTIONS = RenderOptions(width=480)
 
 @pytest.fixture
 def segments(monkeypatch, forked_children):
-    """This small figure counts as long; the ids of the children forked."""
+    """This small figure counts as long, its runs of unchanged pixels short
+    enough to be coded outside Pillow as a long figure's are; the ids of
+    the children forked."""
     monkeypatch.setattr(gif, "SEGMENT_WORK", 1)
+    monkeypatch.setattr(lzw, "QUICK_RUN", 1 << 10)
     return forked_children
 
 
@@ -66,6 +69,23 @@ def test_the_second_half_is_coded_by_a_second_process_into_the_same_file(segment
     assert busy == forked
     assert forked == here
     assert sorted(p.name for p in tmp_path.iterdir()) == ["busy.gif", "forked.gif", "here.gif"]  # no part left behind
+
+
+def test_a_long_figure_codes_its_long_runs_outside_pillow_a_short_one_does_not(segments, tmp_path, monkeypatch):
+    """Both segments of a long figure code their runs of unchanged pixels
+    from QUICK_RUN on in closed form; the same figure, short, codes none."""
+    spare(monkeypatch, False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})  # (both segments here, where they can be counted)
+    runs = []
+    real = lzw._run
+    monkeypatch.setattr(lzw, "_run", lambda *args: runs.append(args) or real(*args))
+    long = written(tmp_path, "long.gif")
+    assert len(runs) > 36, "runs coded in closed form in most frames"
+    runs.clear()
+    monkeypatch.setattr(gif, "SEGMENT_WORK", 1 << 40)
+    short = written(tmp_path, "short.gif")
+    assert not runs and short != long
+    assert decoded(long)[1] == decoded(short)[1] and len(decoded(long)[0]) == 37
 
 
 def test_each_frame_decodes_to_the_drawn_frame_in_its_segments_colours(segments, tmp_path, monkeypatch):

@@ -395,3 +395,19 @@ def test_titles_and_labels_never_overlap_with_or_without_lenses(name, width):
     assert {"Input", "Output"} | ({"Kernel"} if layout.lens is None else set()) <= {c.text for c in labels}
     for a, b in itertools.combinations(labels, 2):
         assert not _overlap(_box(a), _box(b)), (a.text, b.text)
+
+
+def test_a_sum_too_wide_to_break_under_the_output_lens_goes_under_the_grids():
+    """A sum whose last piece (bias and a long result) is wider than the room
+    under the output lens cannot be broken there: it goes under the grids,
+    every line inside the figure."""
+    rng = np.random.default_rng(3)
+    arguments = dict(input=(rng.normal(size=(4, 24, 24)) * 1e7).round(1).tolist(), weight=rng.normal(size=(1, 4, 1, 1)).round(5).tolist(), bias=[-0.12345])
+    trace = convanim.trace(convanim.conv(**arguments))
+    options = RenderOptions(width=1080, steps="1-3")
+    layout = compute_layout(trace, options.width, options.panel)
+    assert layout.lens is not None
+    for picture in record(trace, options)[:-1]:
+        written = {line.strip() for step in _steps(trace, picture) for line in layout.lines(step)}
+        sums = [c for c in picture.calls if c.kind == "text" and c.text.strip() in written]
+        assert sums and all(_box(c)[2] <= layout.width for c in sums), [(c.text, _box(c)[2]) for c in sums]

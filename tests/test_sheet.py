@@ -45,6 +45,18 @@ def test_too_many_sums_keep_the_first_results_and_say_more_follow():
     assert label.startswith("step 1 of 4: … = 0; … = 5") and label.endswith("; …") and font.getlength(label) <= 300
 
 
+def test_a_rounded_result_is_kept_as_an_exact_one_is():
+    """A result written ``≈`` (rounded) is kept whole as ``= 57`` is: a long
+    sum loses terms from the front, several sums keep each result."""
+    font = sheet._font(20)
+    long = "step 1 of 9: " + " + ".join(f"≈0.{k}33333×≈0.142857" for k in range(1, 9)) + " ≈ 0.476190"
+    label = sheet._fit(long, font, 420)
+    assert label.endswith(" ≈ 0.476190") and label.startswith("step 1 of 9: … ") and font.getlength(label) <= 420, label
+    groups = "step 1 of 9: 1×2 + 3×4 = 14; ≈0.333333×≈0.142857 + 1×1 ≈ 1.047619"
+    label = sheet._fit(groups, font, 400)
+    assert label == "step 1 of 9: … = 14; … ≈ 1.047619", label
+
+
 @pytest.mark.parametrize("name", ["padding1", "groups2", "rgb_two_filters", "depthwise_3x3"])
 def test_a_tiles_numbers_stay_legible_on_the_sheet(monkeypatch, tmp_path, name):
     """The sheet's tiles are scaled so that the figure's smallest numbers

@@ -159,7 +159,10 @@ def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, l
             lines[key] = sums2d.lines_needed(sums, room, expression_px)
         return lines[key]
 
-    beside = _under_output_lens(placed.lens, width, s, sums_line, needed) if kind is None and spec.groups == 1 else None
+    def fits(room: float) -> bool:  # (every broken line within the room: a term is never cut)
+        return sums2d.fit(sums, room, expression_px)
+
+    beside = _under_output_lens(placed.lens, width, s, sums_line, needed, fits) if kind is None and spec.groups == 1 else None
     if beside is not None:
         expression_left, expression_room, sums_top = beside
     probe = Layout2D(
@@ -194,7 +197,7 @@ def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, l
     return Layout2D(**{**probe.__dict__, "height": int(math.ceil(y)), "sums_top": sums_top, "panel": panel_box, "legend_top": legend_top, "sums": sums})
 
 
-def _under_output_lens(lens, width: int, s: float, sums_line: float, needed) -> tuple[float, float, float] | None:
+def _under_output_lens(lens, width: int, s: float, sums_line: float, needed, fits) -> tuple[float, float, float] | None:
     """Where an overview's step counter and sums go when they fit under its
     output lens, beside the input lens (which is taller): their left edge,
     width and first line's top; else None (they go under the grids).
@@ -210,6 +213,6 @@ def _under_output_lens(lens, width: int, s: float, sums_line: float, needed) -> 
     bottom = max(y + lens.in_size[1] for _, y in lens.inputs) + lens.title_room  # (its title is under it, to the left)
     room = width - MARGIN * s - left
     sums_top = top + 12 * s + sums_line  # (the counter's line first)
-    if sums_top + needed(room) * sums_line > bottom:
+    if sums_top + needed(room) * sums_line > bottom or not fits(room):
         return None
     return left, room, sums_top

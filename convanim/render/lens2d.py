@@ -72,7 +72,7 @@ class Lenses:
 
     @property
     def title_room(self) -> float:
-        """Height of a lens's title line, over the lens."""
+        """Height of a lens's title line, under the lens."""
         return 1.5 * self.title_px
 
     def input_need(self, window) -> tuple[tuple[int, int], ...]:

@@ -24,14 +24,27 @@ def lines_needed(sums, room: float, px: float) -> int:
     for the longest of each. Where every digit sets as wide as 0 beside
     every character these lines hold (tabular figures: DejaVu's), lines
     that differ only in their digits break alike, and are broken once."""
-    alphabet = set("".join(line for _, texts in sums for line in texts))
-    if _tabular(alphabet, px):
-        sums = dict.fromkeys((group, tuple(line.translate(_DIGITS) for line in texts)) for group, texts in sums)
+    sums = _alike_once(sums, px)
     longest: dict[int, int] = {}
     for group, texts in sums:
         count = sum(len(broken(line, room, px)) for line in texts)
         longest[group] = max(longest.get(group, 1), count)
     return max(1, sum(longest.values()))
+
+
+def fit(sums, room: float, px: float) -> bool:
+    """Whether every line of ``sums``, broken within ``room``, fits it (a
+    piece between two " + " wider than the room cannot be broken)."""
+    return all(text_width(piece, size=px) <= room for _, texts in _alike_once(sums, px) for line in texts for piece in broken(line, room, px))
+
+
+def _alike_once(sums, px: float):
+    """``sums`` with the lines that break alike (differing only in their
+    digits, where digits set as wide as 0) kept once."""
+    alphabet = set("".join(line for _, texts in sums for line in texts))
+    if _tabular(alphabet, px):
+        return dict.fromkeys((group, tuple(line.translate(_DIGITS) for line in texts)) for group, texts in sums)
+    return sums
 
 
 def _tabular(alphabet: set[str], px: float) -> bool:

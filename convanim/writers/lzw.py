@@ -146,7 +146,7 @@ def _run(value: int, length: int, code_size: int) -> tuple[int, int, int]:
     another with a clear code.
     """
     clear = 1 << code_size
-    codes, offsets, schedule = _run_table(value, code_size)
+    codes, offsets, schedule = _run_table(value, code_size, _TABLE_LIMIT)
     per_table = len(offsets) - 1
     stream = at = 0
     while True:
@@ -168,12 +168,12 @@ def _run(value: int, length: int, code_size: int) -> tuple[int, int, int]:
 
 
 @functools.lru_cache(maxsize=None)
-def _run_table(value: int, code_size: int) -> tuple[int, np.ndarray, np.ndarray]:
-    """A whole table's run of ``value`` after a clear code: its codes as a
-    stream, where each code starts in it (and where the last ends), and the
-    widths of a table's codes."""
+def _run_table(value: int, code_size: int, limit: int) -> tuple[int, np.ndarray, np.ndarray]:
+    """A whole table's run of ``value`` after a clear code, the table holding
+    ``limit`` codes: its codes as a stream, where each code starts in it (and
+    where the last ends), and the widths of a table's codes."""
     clear = 1 << code_size
-    per_table = _TABLE_LIMIT - clear - 2
+    per_table = limit - clear - 2
     lengths = np.arange(1, per_table + 1)
     table = np.where(lengths == 1, value, clear + lengths)
     schedule = _schedule(code_size, per_table + 1)

@@ -189,21 +189,29 @@ def _fit(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
 
 
 def _shorter(sums: list[str]) -> Iterator[str]:
-    """Shorter forms of ``sums`` (``terms = result`` each), longest first."""
+    """Shorter forms of ``sums`` (``terms = result`` or, rounded,
+    ``terms ≈ result`` each), longest first."""
     ends = [_result(one) for one in sums]
     if len(sums) == 1:
-        terms, _, result = sums[0].rpartition(" = ")
+        terms, equals, result = _split(sums[0])
         words = terms.split(" + ")
         for start in range(1, len(words)):
             tail = " + ".join(words[start:])
-            if tail.count("(") == tail.count(")"):
-                yield f"… {tail} = {result}"
+            if equals and tail.count("(") == tail.count(")"):
+                yield f"… {tail}{equals}{result}"
     yield "; ".join(ends)
     for kept in range(len(ends) - 1, 0, -1):
         yield "; ".join(ends[:kept]) + "; …"
 
 
 def _result(one: str) -> str:
-    """``… = 57`` for ``(1×1 + 2×2) + 1 (bias) = 57``; other text as it is."""
-    terms, equals, result = one.rpartition(" = ")
-    return f"… = {result}" if equals else one
+    """``… = 57`` for ``(1×1 + 2×2) + 1 (bias) = 57`` (``… ≈ 0.33`` for a
+    rounded result); other text as it is."""
+    terms, equals, result = _split(one)
+    return f"…{equals}{result}" if equals else one
+
+
+def _split(one: str) -> tuple[str, str, str]:
+    """``(terms, " = " or " ≈ ", result)`` of a sum; ``(one, "", "")`` of other text."""
+    at = max(one.rfind(" = "), one.rfind(" ≈ "))
+    return (one[:at], one[at : at + 3], one[at + 3 :]) if at >= 0 else (one, "", "")
