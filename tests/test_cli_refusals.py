@@ -10,7 +10,8 @@ import re
 import click
 import pytest
 
-from convanim.cli import _Number, cli
+from convanim.cli import cli
+from convanim.cliwords import Number
 
 COMMANDS = sorted(cli.commands)
 
@@ -31,7 +32,7 @@ def _where(command: str, tmp_path) -> list[str]:
 
 
 NUMERIC = [
-    (command, param.opts[-1]) for command in COMMANDS for param in _options(command) if isinstance(param.type, _Number)
+    (command, param.opts[-1]) for command in COMMANDS for param in _options(command) if isinstance(param.type, Number)
 ]
 VALUED = [(command, param.opts[-1]) for command in COMMANDS for param in _options(command) if _takes_a_value(param)]
 SWITCHES = [(command, param.opts[-1]) for command in COMMANDS for param in _options(command) if param.is_flag and param.opts[-1] not in ("--help", "--version")]

@@ -33,7 +33,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import WriterError
-from .base import OUTPUT, Frame, FrameSource, Writer, as_frame, changed_box
+from .base import OUTPUT, Writer
+from .source import Frame, FrameSource, as_frame, changed_box
 
 __all__ = [
     "FORMATS", "Format", "Frame", "FrameSource", "Writer", "as_frame", "changed_box", "format_for", "format_named",

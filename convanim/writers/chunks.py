@@ -13,7 +13,8 @@ import io
 import numpy as np
 from PIL import Image
 
-from .base import Frame, Writer, changed_box
+from .base import Writer
+from .source import Frame, changed_box
 
 
 class ChunkedWriter(Writer):

@@ -23,7 +23,8 @@ import numpy as np
 from PIL import Image
 
 from ..errors import WriterError
-from .base import OUTPUT, Frame, Writer
+from .base import OUTPUT, Writer
+from .source import Frame
 
 MAX_FPS = 50
 

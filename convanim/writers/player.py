@@ -18,7 +18,8 @@ import base64
 import html
 import json
 
-from .base import Frame, Writer, changed_box
+from .base import Writer
+from .source import Frame, changed_box
 from .chunks import encoded
 
 KEY_EVERY = 24  # pictures between whole ones: a jump draws at most this many boxes

@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from ..errors import WriterError
-from .base import Frame, as_frame
+from .source import Frame, as_frame
 
 MAX_SHEET_WIDTH = 2400  # pixels: an A4 page's width at about 200 dpi
 MAX_PICTURES = 60  # on one sheet; more would be too small to read

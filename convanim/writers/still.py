@@ -17,7 +17,8 @@ import numpy as np
 from PIL import Image
 
 from ..errors import WriterError
-from .base import OUTPUT, Frame, Writer
+from .base import OUTPUT, Writer
+from .source import Frame
 
 PDF_DPI = 200  # a 1080 px figure is 5.4 in (13.7 cm) wide on the page
 

@@ -27,7 +27,8 @@ import numpy as np
 
 from ..errors import WriterError
 from . import matroska
-from .base import OUTPUT, Frame, Writer
+from .base import OUTPUT, Writer
+from .source import Frame
 
 DEFAULT_FPS = 30
 
