@@ -83,3 +83,19 @@ def test_every_formula_stays_inside_the_figure(arguments, width):
     formulas = [c for c in picture.calls if c.kind == "math"]
     assert formulas and all(c.x >= 0 and c.x + c.w <= width for c in formulas), [(c.text, c.x, c.w) for c in formulas]
     assert any("lfloor" in c.text and any(ch.isdigit() for ch in c.text) for c in formulas)
+
+
+@pytest.mark.parametrize("size", [(7,), (5, 5)], ids=["1-D", "2-D"])
+def test_an_empty_title_is_no_title_line_not_a_gap(size):
+    """``--title ''`` leaves the title out: the panel starts with the call,
+    the figure a title line shorter than with a one-word title."""
+    from convanim.render import RenderOptions
+    from convanim.render.record import record
+
+    subject = convanim.conv(size=size, kernel_size=3)
+    untitled, titled = (record(subject, RenderOptions(title=title, steps="1"))[-1] for title in ("", "Convolution"))
+    assert untitled.canvas.height < titled.canvas.height
+    assert "Convolution" in [c.text for c in titled.calls if c.kind == "text"]
+    assert not [c for c in untitled.calls if c.kind == "text" and not c.text.strip()], "no empty text drawn"
+    gap = titled.canvas.height - untitled.canvas.height
+    assert gap >= 20, "a title line's height"

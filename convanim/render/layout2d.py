@@ -190,7 +190,7 @@ def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, l
     if panel:
         y += 24 * s
         panel_width = width - 2 * MARGIN * s
-        height = panel_height(spec, panel_width, s, title or "2-D convolution")
+        height = panel_height(spec, panel_width, s, title if title is not None else "2-D convolution")
         panel_box = Box(MARGIN * s, y, panel_width, height)
         y += height
     y += 30 * s  # room for the credit line

@@ -118,13 +118,13 @@ def title_lines(title: str, width: float, scale: float) -> tuple[list[str], floa
     width); shrunk only where a word alone is wider than ``width``."""
     px = TITLE_PX * scale
     lines: list[str] = []
-    for word in title.split(" "):
+    for word in title.split():  # (an empty title, ``--title ''``, is no line at all)
         if lines and text_width(f"{lines[-1]} {word}", size=px, bold=True) <= width:
             lines[-1] += f" {word}"
         else:
             lines.append(word)
     fitted = [fit_text(line, px, width, bold=True, least=HEADING_PX / TITLE_PX) for line in lines]
-    return [text for text, _ in fitted], min(size for _, size in fitted)
+    return [text for text, _ in fitted], min((size for _, size in fitted), default=px)
 
 
 def _distinct_formulas(spec: ConvSpec) -> list[SizeFormula]:
@@ -237,7 +237,7 @@ def least_width(spec: ConvSpec, scale: float, title: str) -> float:
     sources += [(substituted_formula(formula, spec.axis_names if spec.ndim > 1 else ()), NUMBERS_PX) for formula in _distinct_formulas(spec)]
     formulas = max(math_size(source, _least_formula(px * scale, scale))[0] for source, px in sources)
     code = (max(len(text) for text, _ in code_runs(spec)) + 6) * MONO_EM * CODE_PX * scale
-    words = title.split(" ")
+    words = title.split() or [""]
     floor = HEADING_PX * scale
     title_room = max(text_width(word, size=floor, bold=True) for word in words)
     key = max(text_width(entry, size=floor) for entry in COMPACT_KEY)
