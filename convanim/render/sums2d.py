@@ -7,9 +7,8 @@ once."""
 
 from __future__ import annotations
 
+import itertools
 import weakref
-
-import numpy as np
 
 from ..engine import Trace
 from ..report import sum_lines
@@ -80,7 +79,7 @@ def broken(line: str, room: float, px: float) -> list[str]:
     if 1 < count <= len(words):
         # As many terms on each line as may be: 15 in 6 lines are 3, 3, 3, 2, 2, 2.
         each, more = divmod(len(words), count)
-        ends = np.cumsum([each + (i < more) for i in range(count)]).tolist()
+        ends = list(itertools.accumulate(each + (i < more) for i in range(count)))
         even = [" + ".join(words[start:end]) for start, end in zip([0, *ends], ends)]
         even = [text if i == 0 else "  + " + text for i, text in enumerate(even)]
         if all(text_width(text, size=px) <= room for text in even):
