@@ -85,3 +85,41 @@ def test_a_digit_is_as_tall_as_the_sheet_assumes():
     font = sheet._font(100)
     left, top, right, bottom = font.getbbox("147")  # flat tops and feet: no overshoot
     assert abs((bottom - top) / 100 - sheet.DIGIT_HEIGHT) <= 0.01
+
+
+# -- one step's picture ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "conv, changes",
+    [
+        (convanim.conv(size=(32, 32), kernel_size=3, padding=1), {"width": 700}),  # an overview, its lens pages turned
+        (load_template("rgb_two_filters").conv(), {"glide": True}),
+        (load_template("padding1").conv(), {"glide": True, "every": 2}),
+    ],
+)
+def test_one_step_is_drawn_alone_and_as_the_whole_figure_draws_it(conv, changes):
+    import numpy as np
+
+    from convanim.render import _counted_frames
+    from convanim.render.options import options_with
+
+    _, source = _counted_frames(conv, options_with(None, changes), shared=True)
+    whole = {number: picture.pixels for number, picture in sheet.steps(source) if number is not None}
+    late = max(whole)
+    started = []
+    start = source.start
+    source.start = lambda index: started.append(index) or start(index)
+    for number in (late, min(whole)):
+        (picked,) = sheet.pick_step(source, number)
+        np.testing.assert_array_equal(picked.pixels, whole[number])
+    assert started[0] == source.steps.index(late) > 0  # the late step's frames only, not all before them
+
+
+def test_a_step_not_drawn_is_refused_naming_the_steps_that_are(tmp_path):
+    conv = convanim.conv(size=(8, 8), kernel_size=3)
+    cases = [({"every": 4}, 2, "one of the steps drawn (1, 5, 9, 13, …, 33)"), ({"steps": ((10, 10),)}, 3, "must be 10, the one step drawn")]
+    for changes, step, said in cases:
+        with pytest.raises(convanim.errors.WriterError, match=r"\(|must") as refused:
+            write_figure(conv, tmp_path / "x.png", step=step, **changes)
+        assert said in str(refused.value) and not (tmp_path / "x.png").exists()

@@ -58,7 +58,7 @@ def _counted_frames(subject, options, shared: bool = False, notes: list | None =
             pictures = on_canvas(pictures, canvas_size(options.canvas, options.width), fill)
         return pictures
 
-    return len(shots), FrameSource(len(shots), start, progress)
+    return len(shots), FrameSource(len(shots), start, progress, map(renderer.step_number, shots))
 
 
 def _figure(subject, options, painter=None, notes: list | None = None):

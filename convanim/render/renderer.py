@@ -115,7 +115,11 @@ class FrameRenderer:
         total = len(self._pictures)
         if shot.phase == "done":
             return f"{total} of {total} done"
-        return f"step {self._picture_of[shot.steps[0]] + 1} of {total}"
+        return f"step {self.step_number(shot)} of {total}"
+
+    def step_number(self, shot: Shot) -> int | None:
+        """The step ``shot`` shows, as the counter numbers it (None: the finished figure)."""
+        return None if shot.phase == "done" else self._picture_of[shot.steps[0]] + 1
 
     def draw(self, shot: Shot) -> np.ndarray:
         """The pixels of one shot."""

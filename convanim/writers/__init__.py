@@ -237,7 +237,7 @@ def write(
     check_request(fmt, step, storyboard)
     stream = (as_frame(item) for item in frames)
     if step is not None:
-        stream = pick_step(stream, step)
+        stream = pick_step(frames if isinstance(frames, FrameSource) else stream, step)
     elif storyboard:
         stream = storyboard_sheet(stream, least_type=least_type)
     last = None

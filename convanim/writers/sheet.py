@@ -56,7 +56,16 @@ def _number(caption: str) -> int | None:
 
 
 def pick_step(frames: Iterable, number: int) -> Iterator[Frame]:
-    """The picture of step ``number`` (as the figure's counter shows it), as a one-frame stream."""
+    """The picture of step ``number`` (as the figure's counter shows it), as a one-frame stream.
+
+    From a ``FrameSource`` that knows its frames' steps, only that step's
+    frames are drawn (a late step costs what an early one does)."""
+    known = getattr(frames, "steps", None)
+    if known is not None:
+        numbered = [step for step in known if step is not None]
+        if number not in numbered:
+            _refuse(numbered, number)
+        frames = frames.start(known.index(number))
     seen = []
     for index, (step, picture) in enumerate(steps(frames), 1):
         if (step if step is not None else None) == number:
@@ -64,9 +73,21 @@ def pick_step(frames: Iterable, number: int) -> Iterator[Frame]:
             return
         if step is not None:
             seen.append(step)
-    if not seen:
+    _refuse(seen, number)
+
+
+def _refuse(steps: list[int], number: int):
+    if not steps:
         raise WriterError("step", "this figure's frames are not numbered as steps")
-    raise WriterError("step", f"must be a step of this figure, {min(seen)} to {max(seen)}; got {number}")
+    drawn = sorted(set(steps))
+    if len(drawn) == 1:
+        rule = f"must be {drawn[0]}, the one step drawn"
+    elif drawn == list(range(drawn[0], drawn[-1] + 1)):
+        rule = f"must be a step of this figure, {drawn[0]} to {drawn[-1]}"
+    else:  # --every or --steps drew some steps only
+        shown = drawn if len(drawn) <= 6 else [*drawn[:4], "…", drawn[-1]]
+        rule = "must be one of the steps drawn (" + ", ".join(map(str, shown)) + ")"
+    raise WriterError("step", f"{rule}; got {number}")
 
 
 def last_picture(frames: Iterable) -> Iterator[Frame]:

@@ -54,13 +54,16 @@ class FrameSource:
     usual; ``count`` is how many there are. Iterating the source yields them
     all from the first, calling ``progress(done, count)`` after each, where
     ``done`` also counts the frames a writer says were done elsewhere
-    (``done_elsewhere``).
+    (``done_elsewhere``). ``steps``, when given, holds the step number each
+    frame shows (as its caption's ``step N of M`` does; None for a frame of
+    no step): a single step's picture is then drawn alone, from its index.
     """
 
-    def __init__(self, count: int, start, progress=None):
+    def __init__(self, count: int, start, progress=None, steps=None):
         self.count = count
         self.start = start
         self.progress = progress
+        self.steps = None if steps is None else tuple(steps)
         self._done_here = 0
         self._done_elsewhere = 0
 
