@@ -23,7 +23,7 @@ from .render.options import OPTIONS as RENDER_OPTIONS
 from .arguments import CONV_ARGUMENTS, parse_conv_arguments
 from .build import conv
 from .overrides import Figure, over_template
-from .cliwords import NUMBER, WHOLE, usage_refusal
+from .cliwords import NUMBER, WHOLE, Group, usage_refusal
 
 
 def conv_options(command):
@@ -67,7 +67,7 @@ def _build(**options):
     return conv(**conv_arguments(**options))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="convanim")
 def cli():
     """Animations of convolutions, step by step, with exactly PyTorch's semantics."""

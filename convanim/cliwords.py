@@ -32,6 +32,38 @@ class Number(click.ParamType):
 WHOLE, NUMBER = Number(int), Number(float)
 
 
+class Command(click.Command):
+    """A command whose options' values are checked for a value left out:
+    click takes the next word as the value, even another option
+    (``--hold --width 700`` reads ``--width`` as the hold, then refuses
+    ``700`` as a stray word, naming the wrong one)."""
+
+    def parse_args(self, ctx, args):
+        try:
+            parsed = super().parse_args(ctx, args)
+        except click.UsageError:
+            _value_left_out(ctx)
+            raise
+        _value_left_out(ctx)
+        return parsed
+
+
+class Group(click.Group):
+    command_class = Command
+
+
+def _value_left_out(ctx) -> None:
+    """Refuse an option whose value is the name of one of the command's options."""
+    names = {name for param in ctx.command.params for name in (*param.opts, *param.secondary_opts)}
+    for param in ctx.command.params:
+        if not isinstance(param, click.Option) or param.is_flag:
+            continue
+        value = ctx.params.get(param.name)
+        for one in value if isinstance(value, tuple) else (value,):
+            if isinstance(one, str) and one.partition("=")[0] in names:
+                raise click.BadOptionUsage(param.opts[-1], f"{one} is an option", ctx)
+
+
 def usage_refusal(error: click.ClickException) -> str:
     """click's own refusals (an unknown option, a value left out, a stray
     word) in convanim's form: what was typed, then the rule."""
@@ -45,7 +77,8 @@ def usage_refusal(error: click.ClickException) -> str:
     if isinstance(error, click.BadOptionUsage):
         if "does not take a value" in error.message:
             return f"{error.option_name}: is on or off and takes no value"
-        return f"{error.option_name}: needs a value"
+        taken = f" ({error.message})" if error.message.endswith(" is an option") else ""
+        return f"{error.option_name}: needs a value{taken}"
     param = getattr(error, "param", None)
     if param is not None and getattr(param, "opts", None):
         return f"{param.opts[0]}: {error.message}"

@@ -68,6 +68,15 @@ def test_an_option_left_without_its_value_says_it_needs_one(run_cli, tmp_path, c
     assert _refused(run_cli, tmp_path, command, flag) == f"{flag}: needs a value"
 
 
+@pytest.mark.parametrize(("command", "flag"), VALUED, ids=[f"{c} {f}" for c, f in VALUED])
+def test_an_option_whose_value_is_another_option_says_it_needs_one(run_cli, tmp_path, command, flag):
+    # click takes the next word as the value, even an option; the word after
+    # that was then refused as a stray one, naming the wrong thing.
+    other = next(p.opts[-1] for p in _options(command) if _takes_a_value(p) and p.opts[-1] != flag)
+    line = _refused(run_cli, tmp_path, command, flag, other, "7")
+    assert line == f"{flag}: needs a value ({other} is an option)", line
+
+
 @pytest.mark.parametrize(("command", "flag"), SWITCHES, ids=[f"{c} {f}" for c, f in SWITCHES])
 def test_a_switch_given_a_value_says_it_takes_none(run_cli, tmp_path, command, flag):
     assert _refused(run_cli, tmp_path, command, f"{flag}=yes") == f"{flag}: is on or off and takes no value"
