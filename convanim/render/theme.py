@@ -21,6 +21,7 @@ Every colour is ``#rrggbb`` (or ``#rgb``); ``background`` may also be
 from __future__ import annotations
 
 import colorsys
+import difflib
 import functools
 import os
 import sys
@@ -205,7 +206,7 @@ def parse_theme(source: str, name: str, label: str | None = None, builtin: bool 
     label = label or name
 
     def fail(key: str | None, rule: str):
-        raise ThemeError(None, f"theme {label}: {key + ': ' if key else ''}{rule}")
+        raise ThemeError("theme", f"{label}: {key + ': ' if key else ''}{rule}")
 
     try:
         data = tomllib.loads(source)
@@ -213,7 +214,9 @@ def parse_theme(source: str, name: str, label: str | None = None, builtin: bool 
         fail(None, f"not valid TOML: {error}")
     for key in data:
         if key not in FILE_KEYS:
-            fail(key, f"unknown key; a theme sets {', '.join(FILE_KEYS)}")
+            near = difflib.get_close_matches(key, FILE_KEYS, 1)
+            guess = f"did you mean {near[0]}? " if near else ""
+            fail(key, f"unknown key; {guess}a theme sets {', '.join(FILE_KEYS)}")
     colours = {}
     for key, value in data.items():
         if key == "groups":
