@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import convanim
-from convanim.numfmt import MINUS, ROUNDED, TIMES_TEN
+from convanim.numfmt import CELL_DIGITS, MINUS, ROUNDED, TIMES_TEN
 from convanim.render import RenderOptions
 from convanim.render.layout import compute_layout
 from convanim.render.record import record
@@ -50,15 +50,21 @@ def _within_its_precision(text: str, x: float) -> bool:
 
 
 def _forms(text: str) -> set[tuple[str, int]]:
-    """The forms a number may be written in: ("scientific", mantissa
-    digits), ("fixed", decimals). A scientific row leaves out a power of
-    10⁰, so −3.5 may be either; one with a power of ten is scientific."""
+    """The forms a number may be written in: ("scientific", significant
+    digits), ("fixed", decimals). A row of significant digits writes a
+    number plainly where it can (−3.5, ≈12.3, 0.0020; a whole number with
+    all its digits, so ≈12346 has 5 or fewer), so a plain number may be
+    either; one with a power of ten is scientific."""
     mantissa, exponent = _parts(text)
     mantissa = mantissa.lstrip("-")
-    scientific = ("scientific", len(mantissa.replace(".", "")))
-    if TIMES_TEN in text:
-        return {scientific}
-    return {("fixed", len(mantissa.partition(".")[2]))} | ({scientific} if 1 <= float(mantissa) < 10 else set())
+    digits = len(mantissa.replace(".", "").lstrip("0")) or 1
+    if TIMES_TEN in text:  # a power of ten too wide for its cell may have a digit fewer than its row (two at least)
+        shown = len(mantissa.replace(".", ""))
+        return {("scientific", d) for d in range(shown, max(shown, CELL_DIGITS if shown >= 2 else 1) + 1)}
+    fixed = {("fixed", len(mantissa.partition(".")[2]))}
+    if "." in mantissa:
+        return fixed | {("scientific", digits)}
+    return fixed | {("scientific", d) for d in range(1, digits + 1)}
 
 
 def _drawn(picture, box) -> list[str]:
@@ -124,7 +130,7 @@ def test_the_product_line_writes_each_value_as_its_cell_does(values, weight):
 def test_a_rounded_sum_reads_approximately_and_large_values_take_no_suffix():
     trace, layout, _ = _figure(convanim.conv([0.00012, 1e6, -3.5], [0.5, -1.5]))
     lines = [" ".join(layout.lines(step)) for step in trace.steps]
-    assert lines[0] == "(1.2×10⁻⁴)×0.5 + (1.0×10⁶)×(\u22121.5) \u2248 \u22121.50000×10⁶"  # six digits, as the cell's form
+    assert lines[0] == "(1.2×10⁻⁴)×0.5 + 1000000×(\u22121.5) \u2248 \u22121.50000×10⁶"  # six digits, as the cell's form
     assert not any(suffix in line for line in lines for suffix in "kMGT")
 
 
@@ -150,4 +156,4 @@ def test_a_tiny_bias_counts_in_its_output_row_and_is_never_written_with_an_expon
     trace, layout, _ = _figure(convanim.conv(input=[1.5, 2.5, 3.5], weight=[1, 1], bias=[1e-8]))
     assert 1e-8 in row_values(trace)[("output", 0)]
     line = " ".join(layout.lines(trace.steps[0]))
-    assert line == f"1.5×1 + 2.5×1 + (1.0×10⁻⁸) (bias) {ROUNDED} 4.00000", line
+    assert line == f"1.5×1 + 2.5×1 + (1.00×10⁻⁸) (bias) {ROUNDED} 4.00000", line
