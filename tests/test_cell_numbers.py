@@ -157,3 +157,51 @@ def test_a_tiny_bias_counts_in_its_output_row_and_is_never_written_with_an_expon
     assert 1e-8 in row_values(trace)[("output", 0)]
     line = " ".join(layout.lines(trace.steps[0]))
     assert line == f"1.5×1 + 2.5×1 + (1.00×10⁻⁸) (bias) {ROUNDED} 4.00000", line
+
+
+# A 2-D figure of the report's: huge, tiny and whole numbers, ``padding='same'``.
+WIDE_INPUT = [[[12345.678, -0.002, 3, 1], [1e-3, 250000, -7, 2.5], [0, 1, 1e6, -1], [4, 4, 4, 4]],
+              [[1e-5, 2e-5, -3e-5, 0], [1, 2, 3, 4], [5, 6, 7, 8], [-9, -8, -7, -6]]]
+WIDE_WEIGHT = [[[[0.125, -3.75], [1e-3, 2]], [[1, 1], [1, 1]]], [[[0, 1], [1, 0]], [[-0.5, 0.5], [2, 2]]]]
+
+
+def _wide_2d():
+    return convanim.trace(convanim.conv(WIDE_INPUT, WIDE_WEIGHT, bias=[1e-3, -12345.678], padding="same"))
+
+
+def _texts_at(picture) -> list[str]:
+    return [c.text for c in picture.calls if c.kind == "text"]
+
+
+def test_a_2d_figure_writes_tens_and_thousands_plainly_at_700_px():
+    """Once ≈1.2×10¹ for 12.3125, ≈−3.1×10¹ for −31.499, ≈2.0×10⁶ for
+    2031294.25 and ≈1.2×10⁴ for the input 12345.678: read back from the
+    drawing of the last step, every number inside its cell."""
+    trace = _wide_2d()
+    last = record(trace, RenderOptions(width=700))[-1]
+    texts = _texts_at(last)
+    for expected in ("≈12.3", "≈−31.5", "≈8.62", "1.88", "≈12346", "250000", "1000000", "1.0×10⁻⁵"):
+        assert expected in texts, expected
+    assert not any(t in texts for t in ("≈1.2×10¹", "≈−3.1×10¹", "≈1.2×10⁴", "2.5×10⁵")), texts
+    assert any(t in texts for t in ("≈2031294", "≈2.03×10⁶")), texts
+
+
+def test_each_kernel_grid_has_a_format_of_its_own():
+    """Output channel 1's whole weights 0, 1, 1, 0 once took three decimals
+    from output channel 0's 0.125 and 0.001 on the same input channel."""
+    from convanim.render.cells import RowNumbers, kernel_row
+
+    numbers = RowNumbers.of(_wide_2d(), None, 7)
+    texts = {row: [numbers.formats[row].text(v) for v in numbers.values[row]] for row in numbers.values}
+    assert texts[kernel_row(0, 1)] == ["0", "1"]
+    assert texts[kernel_row(0, 0)] == ["0.125", "−3.750", "0.001", "2.000"]
+    assert texts[kernel_row(1, 0)] == ["1"]
+    assert texts[kernel_row(1, 1)] == ["−0.5", "0.5", "2.0"]
+
+
+@pytest.mark.xfail(strict=True, reason="the renderer and product lines still ask a kernel cell's format by ('kernel', in channel)")
+def test_whole_weights_are_drawn_whole():
+    trace = _wide_2d()
+    pictures = record(trace, RenderOptions(width=700))
+    second = next(p for p in pictures if 1 in p.shot.steps)  # output channel 1's first step
+    assert "1.000" not in _texts_at(second) and "0.000" not in _texts_at(second)
