@@ -8,6 +8,7 @@ once."""
 from __future__ import annotations
 
 import itertools
+import math
 import weakref
 
 from ..engine import Trace
@@ -17,7 +18,7 @@ from .fonts import text_width
 _DIGITS = str.maketrans("123456789", "000000000")
 
 
-def lines_needed(sums, room: float, px: float) -> int:
+def lines_needed(sums, room: float, px: float, row: int | None = None) -> int:
     """How many lines the sums take broken within ``room`` (``sums``: each
     step's group and lines): each group's sums get their own lines, room
     for the longest of each. Where every digit sets as wide as 0 beside
@@ -26,15 +27,16 @@ def lines_needed(sums, room: float, px: float) -> int:
     sums = _alike_once(sums, px)
     longest: dict[int, int] = {}
     for group, texts in sums:
-        count = sum(len(broken(line, room, px)) for line in texts)
+        count = sum(len(broken(line, room, px, row)) for line in texts)
         longest[group] = max(longest.get(group, 1), count)
     return max(1, sum(longest.values()))
 
 
-def fit(sums, room: float, px: float) -> bool:
+def fit(sums, room: float, px: float, row: int | None = None) -> bool:
     """Whether every line of ``sums``, broken within ``room``, fits it (a
-    piece between two " + " wider than the room cannot be broken)."""
-    return all(text_width(piece, size=px) <= room for _, texts in _alike_once(sums, px) for line in texts for piece in broken(line, room, px))
+    piece between two " + " wider than the room cannot be broken).
+    ``row``: as ``broken``'s."""
+    return all(text_width(piece, size=px) <= room for _, texts in _alike_once(sums, px) for line in texts for piece in broken(line, room, px, row))
 
 
 def _alike_once(sums, px: float):
@@ -58,10 +60,15 @@ def _tabular(alphabet: set[str], px: float) -> bool:
     )
 
 
-def broken(line: str, room: float, px: float) -> list[str]:
+def broken(line: str, room: float, px: float, row: int | None = None) -> list[str]:
     """A sum line broken between terms where it is wider than ``room``: in
-    as few lines as it takes, with as many terms on each as may be (a 3×3
-    window's nine products three to a line, a row of the window each)."""
+    as few lines as it takes; where those lines can end at the window's row
+    ends and stay within the room, there (a 3×3 window's nine products 6 + 3
+    in two lines, three to a line in three); else with as many terms on each
+    as may be (5 + 4). ``row``: the products in a row of the window (the
+    kernel's width); None reads a line of k×k products (4, 9) as k rows of k,
+    as a square kernel's are (a 1×9 kernel's nine products are one row, any
+    break within it as good)."""
     if text_width(line, size=px) <= room:
         return [line]
     words = line.split(" + ")
@@ -76,6 +83,9 @@ def broken(line: str, room: float, px: float) -> list[str]:
             current = candidate
     lines.append(current)
     count = len(lines)
+    by_rows = _by_rows(words, room, px, row)
+    if by_rows is not None and len(by_rows) == count:
+        return by_rows
     if 1 < count <= len(words):
         # As many terms on each line as may be: 15 in 6 lines are 3, 3, 3, 2, 2, 2.
         each, more = divmod(len(words), count)
@@ -85,6 +95,31 @@ def broken(line: str, room: float, px: float) -> list[str]:
         if all(text_width(text, size=px) <= room for text in even):
             return even
     return lines
+
+
+def _by_rows(words: list[str], room: float, px: float, row: int | None) -> list[str] | None:
+    """``words`` (a line's terms, a bias after the products) in lines that
+    end at the window's row ends, as many rows on each as the room holds;
+    None where the products are not known to make rows or a row is wider
+    than the room."""
+    products = len(words) - (" (bias)" in words[-1])
+    if row is None:
+        side = math.isqrt(products)
+        row = side if side > 1 and side * side == products else None
+    if row is None or row >= products or products % row:
+        return None
+    ends = list(range(row, products, row)) + [len(words)]  # the bias stays on the last row's line
+    lines: list[str] = []
+    current, start = "", 0
+    for end in ends:
+        piece = " + ".join(words[start:end])
+        candidate = f"{current} + {piece}" if current else ("  + " if lines else "") + piece
+        if current and text_width(candidate, size=px) > room:
+            lines.append(current)
+            candidate = "  + " + piece
+        current, start = candidate, end
+    lines.append(current)
+    return lines if all(text_width(text, size=px) <= room for text in lines) else None
 
 
 # What a layout search measures once per trace: a canvas tries many widths
