@@ -120,3 +120,14 @@ def test_a_row_that_does_not_fit_falls_back_to_the_even_break():
     line = _nine_products_line()
     room = _room_for(line, 5)  # 5 + 4 fits in two lines; rows of three would take three
     assert [part.count("×") for part in broken(line, room, 14)] == [5, 4]
+
+
+def test_whole_rows_are_shared_evenly():
+    """A 4×4 window's sixteen products in two lines are 8 + 8, two rows
+    each, not 12 + 4 (three rows where they fit, then one)."""
+    from convanim.render.sums2d import broken
+
+    c = convanim.conv(size=(6, 6), kernel_size=4)
+    line = sum_lines(convanim.trace(c).steps[0])[0]
+    assert line.count("×") == 16
+    assert [part.count("×") for part in broken(line, _room_for(line, 13), 14)] == [8, 8]

@@ -83,8 +83,8 @@ def broken(line: str, room: float, px: float, row: int | None = None) -> list[st
             current = candidate
     lines.append(current)
     count = len(lines)
-    by_rows = _by_rows(words, room, px, row)
-    if by_rows is not None and len(by_rows) == count:
+    by_rows = _by_rows(words, room, px, row, count)
+    if by_rows is not None:
         return by_rows
     if 1 < count <= len(words):
         # As many terms on each line as may be: 15 in 6 lines are 3, 3, 3, 2, 2, 2.
@@ -97,29 +97,43 @@ def broken(line: str, room: float, px: float, row: int | None = None) -> list[st
     return lines
 
 
-def _by_rows(words: list[str], room: float, px: float, row: int | None) -> list[str] | None:
-    """``words`` (a line's terms, a bias after the products) in lines that
-    end at the window's row ends, as many rows on each as the room holds;
-    None where the products are not known to make rows or a row is wider
-    than the room."""
+def _by_rows(words: list[str], room: float, px: float, row: int | None, count: int) -> list[str] | None:
+    """``words`` (a line's terms, a bias after the products) in ``count``
+    lines that end at the window's row ends, the rows shared as evenly as the
+    room allows (a 4×4 window's sixteen products 8 + 8, a 3×3 window's nine
+    6 + 3); None where the products are not known to make rows or whole rows
+    need more lines."""
     products = len(words) - (" (bias)" in words[-1])
     if row is None:
         side = math.isqrt(products)
         row = side if side > 1 and side * side == products else None
-    if row is None or row >= products or products % row:
+    if row is None or row >= products or products % row or count < 2:
         return None
-    ends = list(range(row, products, row)) + [len(words)]  # the bias stays on the last row's line
-    lines: list[str] = []
-    current, start = "", 0
-    for end in ends:
-        piece = " + ".join(words[start:end])
-        candidate = f"{current} + {piece}" if current else ("  + " if lines else "") + piece
-        if current and text_width(candidate, size=px) > room:
-            lines.append(current)
-            candidate = "  + " + piece
-        current, start = candidate, end
-    lines.append(current)
-    return lines if all(text_width(text, size=px) <= room for text in lines) else None
+    rows = products // row
+    if rows < count:
+        return None
+
+    def text(first_row: int, n: int) -> str:
+        """Rows ``first_row`` to ``first_row + n`` on a line (the bias with the last row)."""
+        end = len(words) if first_row + n == rows else (first_row + n) * row
+        return ("  + " if first_row else "") + " + ".join(words[first_row * row:end])
+
+    def within(texts) -> bool:
+        return all(text_width(line, size=px) <= room for line in texts)
+
+    each, more = divmod(rows, count)
+    starts = [0, *itertools.accumulate(each + (i < more) for i in range(count))]
+    even = [text(start, end - start) for start, end in zip(starts, starts[1:])]
+    if within(even):
+        return even
+    texts, taken = [], 0  # else as many rows on each line as it holds
+    while taken < rows:
+        n = rows - taken
+        while n > 1 and not within([text(taken, n)]):
+            n -= 1
+        texts.append(text(taken, n))
+        taken += n
+    return texts if len(texts) == count and within(texts) else None
 
 
 # What a layout search measures once per trace: a canvas tries many widths
