@@ -222,10 +222,6 @@ def _widest(fmt: RowFormat, values) -> int:
     return max(chars(fmt.text(v)) for v in values)
 
 
-def _exact(fmt: RowFormat, values) -> bool:
-    return not any(fmt.rounds(v) for v in values)
-
-
 def _keeps(fmt: RowFormat, values) -> bool:
     """Whether ``fmt`` writes each of ``values`` exactly or with at least
     KEPT_DIGITS significant digits."""
