@@ -7,16 +7,23 @@ its values in one ``RowFormat``, chosen from all of them by ``row_format``:
 - else fixed-point, every value with the same decimals (0.50 beside 0.25),
   rounded where more than six are needed, while the smallest value is at
   least 0.001 and the row fits its cells;
-- else scientific notation, every mantissa with the same significant digits,
-  two unless three make the row exact (1.2×10⁻⁴ beside −3.5 and 1.0×10⁶).
+- else significant digits, every number with the same significant digits,
+  two where they make the row exact or keep three digits of every rounded
+  value, else three (1.2×10⁻⁴ beside −3.5, 1000000 and ≈12346; ≈12.3
+  beside ≈−31.5 and 0.50).
 
-Scientific numbers are written as a reader writes them by hand, a mantissa
-times a power of ten in superscript (1.2×10⁻⁴), not as code writes them
-(1.2e-4, which a class reads as "1.2 e minus 4"). The power is left out
-where it is 10⁰: −3.5 beside 1.2×10⁻⁴ is still one form, every number
-with the row's significant digits, and "−3.5×10⁰" is noise. In a product
-line such a number stands in parentheses, as a negative one does, so that
-its × is not read as the product's: (1.2×10⁻⁴)×0.50.
+A number of such a row is written plainly where it can be, as a reader
+writes it: its whole digits all kept (≈12346, never ≈1.2×10⁴, which reads
+as a different order of size at a glance), with decimals to the row's
+significant digits (≈12.3, 0.0020), while it is at least 0.001 and no wider
+than the row's cells allow (``RowFormat.room`` characters) or than its power
+of ten. Only a number that cannot be so (1.0×10⁻⁵, or ≈−3.75×10⁶ in a
+narrow cell) takes a power of ten: one tiny value beside whole numbers no
+longer puts them all in powers of ten. A power is written as by hand, a
+mantissa times a power of ten in superscript (1.2×10⁻⁴), not as code writes
+it (1.2e-4, which a class reads as "1.2 e minus 4"). In a product line such
+a number stands in parentheses, as a negative one does, so that its × is
+not read as the product's: (1.2×10⁻⁴)×0.50.
 
 A value the format rounds is marked ≈ wherever it is written. Product lines
 write each value in its row's form, with up to six significant digits where
@@ -36,7 +43,8 @@ MINUS = "\u2212"
 ROUNDED = "\u2248"  # marks a number that is rounded: ≈0.33
 MAX_FIXED = 6  # decimals a fixed-point row may show; past that it is rounded
 SMALLEST_FIXED = 1e-3  # a smaller value makes its row scientific: 1.0e−4, not 0.0001
-CELL_DIGITS = 3  # significant digits a scientific row shows at most, when exact
+CELL_DIGITS = 3  # significant digits a row of significant digits shows at most
+KEPT_DIGITS = 3  # significant digits a rounded number keeps where its row allows (≈12.3, not ≈12)
 LINE_DIGITS = 6  # significant digits a product line shows where the cell rounds
 _EXACT = Context(prec=400)
 TIMES_TEN = "\u00d710"  # ×10, before a superscript power
@@ -94,6 +102,40 @@ def _scientific(x: float, digits: int) -> str:
     return f"{mantissa}e{exponent}"
 
 
+def _significant(x: float, digits: int, room: int, form: str | None = None) -> str:
+    """``x`` with ``digits`` significant digits, plainly (all its whole
+    digits kept: 12346.0 is 12346, 12.3125 to three digits 12.3) while it
+    is at least 0.001 and its text, ≈ included, takes no more than ``room``
+    characters or than its power of ten does; else with a power of ten
+    (1.2e-5), with fewer digits, two at least, where ``room`` needs it: one
+    number too wide for its cell (≈−3.7×10⁶ in a cell of 7 characters) does
+    not take a digit from every other (≈12.3, not ≈12). ``form`` ("plain" or
+    "power") asks for one: a product line writes a number in the form its
+    cell does, with as many digits as it asks for."""
+    power = _scientific(x, digits)
+    exponent = int(power.partition("e")[2])
+    if form == "power":
+        return power
+
+    def width(text: str) -> int:
+        return chars(_written(text)) + (not _close(float(text), x))
+
+    plain = _fixed(x, max(0, digits - 1 - exponent)) if exponent >= _magnitude(SMALLEST_FIXED) else None
+    if plain is not None and (form == "plain" or width(plain) <= room):
+        return plain
+    while room and width(power) > room and digits > 2:
+        digits -= 1
+        power = _scientific(x, digits)
+    return plain if plain is not None and width(plain) <= width(power) else power
+
+
+def _digits_kept(text: str) -> int:
+    """How many significant digits a working text (``_significant``) shows:
+    3 for 12.3 and 1.23e6, 5 for 12346, 2 for 0.0020."""
+    mantissa = text.partition("e")[0].lstrip("-").replace(".", "")
+    return len(mantissa.lstrip("0")) or 1
+
+
 def _magnitude(x: float) -> int:
     """The power of ten of ``x``'s first digit: 2 for 123, -4 for 0.00012."""
     return _decimal(x).adjusted()
@@ -111,10 +153,11 @@ class RowFormat:
     kind: str
     digits: int = 0
     forced: bool = False
+    room: int = 0  # characters a number of significant digits may take written plainly (see ``_significant``)
 
-    def _plain(self, x: float, digits: int) -> str:
+    def _plain(self, x: float, digits: int, form: str | None = None) -> str:
         if self.kind == "scientific":
-            return "0" if x == 0 else _scientific(x, digits)
+            return "0" if x == 0 else _significant(x, digits, self.room, form)
         return _fixed(x, digits)
 
     def plain(self, x: float) -> str:
@@ -141,12 +184,14 @@ class RowFormat:
     def _full(self, x: float) -> str:
         if self.forced or not self.rounds(x):
             return self.text(x)
+        form = None
         if self.kind == "scientific":
-            digits = next((d for d in range(self.digits, LINE_DIGITS + 1) if _close(float(_scientific(x, d)), x)), LINE_DIGITS)
+            form = "power" if TIMES_TEN in self.plain(x) else "plain"  # as the cell writes it
+            digits = next((d for d in range(self.digits, LINE_DIGITS + 1) if _close(float(self._plain(x, d, form)), x)), LINE_DIGITS)
         else:
             most = max(self.digits, LINE_DIGITS - 1 - _magnitude(x))
             digits = next((d for d in range(self.digits, most + 1) if _close(float(_fixed(x, d)), x)), most)
-        text = self._plain(x, digits)
+        text = self._plain(x, digits, form)
         return ("" if _close(float(text), x) else ROUNDED) + _written(text)
 
     def describe(self) -> str:
@@ -177,8 +222,10 @@ def _widest(fmt: RowFormat, values) -> int:
     return max(chars(fmt.text(v)) for v in values)
 
 
-def _exact(fmt: RowFormat, values) -> bool:
-    return not any(fmt.rounds(v) for v in values)
+def _keeps(fmt: RowFormat, values) -> bool:
+    """Whether ``fmt`` writes each of ``values`` exactly or with at least
+    KEPT_DIGITS significant digits."""
+    return all(not fmt.rounds(v) or _digits_kept(fmt._plain(v, fmt.digits)) >= KEPT_DIGITS for v in values)
 
 
 def _decimals_needed(x: float, most: int = MAX_FIXED) -> int | None:
@@ -214,11 +261,12 @@ def row_format(values, decimals: int | None = None, max_chars: int = 8) -> RowFo
             if _fits(fmt, values, max_chars):
                 return fmt
             fixed = fmt
-    # Scientific: the fewest digits that are exact, else two (≈, never more
-    # than 5% off; the product line has six).
-    candidates = [RowFormat("scientific", d) for d in range(2, CELL_DIGITS + 1)]
-    exact = next((f for f in candidates if _exact(f, values)), None)
-    scientific = exact if exact is not None and _fits(exact, values, max_chars) else candidates[0]
+    # Significant digits: the fewest that make the row exact or keep three
+    # digits of every rounded value (≈12.3, not ≈12: 2% off), else as many
+    # as fit, else two (≈, never more than 5% off; the product line has six).
+    candidates = [RowFormat("scientific", d, room=max_chars) for d in range(2, CELL_DIGITS + 1)]
+    fitting = [f for f in candidates if _fits(f, values, max_chars)]
+    scientific = next((f for f in fitting if _keeps(f, values)), fitting[-1] if fitting else candidates[0])
     # Where nothing fits, the narrower: −0.5 stays −0.5, never −5.0e−1.
     if fixed is not None and _widest(fixed, values) <= _widest(scientific, values):
         return fixed

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import convanim
-from convanim.numfmt import MINUS, ROUNDED, TIMES_TEN
+from convanim.numfmt import CELL_DIGITS, MINUS, ROUNDED, TIMES_TEN
 from convanim.render import RenderOptions
 from convanim.render.layout import compute_layout
 from convanim.render.record import record
@@ -50,15 +50,21 @@ def _within_its_precision(text: str, x: float) -> bool:
 
 
 def _forms(text: str) -> set[tuple[str, int]]:
-    """The forms a number may be written in: ("scientific", mantissa
-    digits), ("fixed", decimals). A scientific row leaves out a power of
-    10⁰, so −3.5 may be either; one with a power of ten is scientific."""
+    """The forms a number may be written in: ("scientific", significant
+    digits), ("fixed", decimals). A row of significant digits writes a
+    number plainly where it can (−3.5, ≈12.3, 0.0020; a whole number with
+    all its digits, so ≈12346 has 5 or fewer), so a plain number may be
+    either; one with a power of ten is scientific."""
     mantissa, exponent = _parts(text)
     mantissa = mantissa.lstrip("-")
-    scientific = ("scientific", len(mantissa.replace(".", "")))
-    if TIMES_TEN in text:
-        return {scientific}
-    return {("fixed", len(mantissa.partition(".")[2]))} | ({scientific} if 1 <= float(mantissa) < 10 else set())
+    digits = len(mantissa.replace(".", "").lstrip("0")) or 1
+    if TIMES_TEN in text:  # a power of ten too wide for its cell may have a digit fewer than its row (two at least)
+        shown = len(mantissa.replace(".", ""))
+        return {("scientific", d) for d in range(shown, max(shown, CELL_DIGITS if shown >= 2 else 1) + 1)}
+    fixed = {("fixed", len(mantissa.partition(".")[2]))}
+    if "." in mantissa:
+        return fixed | {("scientific", digits)}
+    return fixed | {("scientific", d) for d in range(1, digits + 1)}
 
 
 def _drawn(picture, box) -> list[str]:
@@ -124,7 +130,7 @@ def test_the_product_line_writes_each_value_as_its_cell_does(values, weight):
 def test_a_rounded_sum_reads_approximately_and_large_values_take_no_suffix():
     trace, layout, _ = _figure(convanim.conv([0.00012, 1e6, -3.5], [0.5, -1.5]))
     lines = [" ".join(layout.lines(step)) for step in trace.steps]
-    assert lines[0] == "(1.2×10⁻⁴)×0.5 + (1.0×10⁶)×(\u22121.5) \u2248 \u22121.50000×10⁶"  # six digits, as the cell's form
+    assert lines[0] == "(1.2×10⁻⁴)×0.5 + 1000000×(\u22121.5) \u2248 \u22121.50000×10⁶"  # six digits, as the cell's form
     assert not any(suffix in line for line in lines for suffix in "kMGT")
 
 
@@ -150,4 +156,52 @@ def test_a_tiny_bias_counts_in_its_output_row_and_is_never_written_with_an_expon
     trace, layout, _ = _figure(convanim.conv(input=[1.5, 2.5, 3.5], weight=[1, 1], bias=[1e-8]))
     assert 1e-8 in row_values(trace)[("output", 0)]
     line = " ".join(layout.lines(trace.steps[0]))
-    assert line == f"1.5×1 + 2.5×1 + (1.0×10⁻⁸) (bias) {ROUNDED} 4.00000", line
+    assert line == f"1.5×1 + 2.5×1 + (1.00×10⁻⁸) (bias) {ROUNDED} 4.00000", line
+
+
+# A 2-D figure of the report's: huge, tiny and whole numbers, ``padding='same'``.
+WIDE_INPUT = [[[12345.678, -0.002, 3, 1], [1e-3, 250000, -7, 2.5], [0, 1, 1e6, -1], [4, 4, 4, 4]],
+              [[1e-5, 2e-5, -3e-5, 0], [1, 2, 3, 4], [5, 6, 7, 8], [-9, -8, -7, -6]]]
+WIDE_WEIGHT = [[[[0.125, -3.75], [1e-3, 2]], [[1, 1], [1, 1]]], [[[0, 1], [1, 0]], [[-0.5, 0.5], [2, 2]]]]
+
+
+def _wide_2d():
+    return convanim.trace(convanim.conv(WIDE_INPUT, WIDE_WEIGHT, bias=[1e-3, -12345.678], padding="same"))
+
+
+def _texts_at(picture) -> list[str]:
+    return [c.text for c in picture.calls if c.kind == "text"]
+
+
+def test_a_2d_figure_writes_tens_and_thousands_plainly_at_700_px():
+    """Once ≈1.2×10¹ for 12.3125, ≈−3.1×10¹ for −31.499, ≈2.0×10⁶ for
+    2031294.25 and ≈1.2×10⁴ for the input 12345.678: read back from the
+    drawing of the last step, every number inside its cell."""
+    trace = _wide_2d()
+    last = record(trace, RenderOptions(width=700))[-1]
+    texts = _texts_at(last)
+    for expected in ("≈12.3", "≈−31.5", "≈8.62", "1.88", "≈12346", "250000", "1000000", "1.0×10⁻⁵"):
+        assert expected in texts, expected
+    assert not any(t in texts for t in ("≈1.2×10¹", "≈−3.1×10¹", "≈1.2×10⁴", "2.5×10⁵")), texts
+    assert any(t in texts for t in ("≈2031294", "≈2.03×10⁶")), texts
+
+
+def test_each_kernel_grid_has_a_format_of_its_own():
+    """Output channel 1's whole weights 0, 1, 1, 0 once took three decimals
+    from output channel 0's 0.125 and 0.001 on the same input channel."""
+    from convanim.render.cells import RowNumbers, kernel_row
+
+    numbers = RowNumbers.of(_wide_2d(), None, 7)
+    texts = {row: [numbers.formats[row].text(v) for v in numbers.values[row]] for row in numbers.values}
+    assert texts[kernel_row(0, 1)] == ["0", "1"]
+    assert texts[kernel_row(0, 0)] == ["0.125", "−3.750", "0.001", "2.000"]
+    assert texts[kernel_row(1, 0)] == ["1"]
+    assert texts[kernel_row(1, 1)] == ["−0.5", "0.5", "2.0"]
+
+
+@pytest.mark.xfail(strict=True, reason="the renderer and product lines still ask a kernel cell's format by ('kernel', in channel)")
+def test_whole_weights_are_drawn_whole():
+    trace = _wide_2d()
+    pictures = record(trace, RenderOptions(width=700))
+    second = next(p for p in pictures if 1 in p.shot.steps)  # output channel 1's first step
+    assert "1.000" not in _texts_at(second) and "0.000" not in _texts_at(second)

@@ -57,7 +57,7 @@ def test_large_values_have_no_suffix(x, expected):
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        ([0.00012, 1e6, -3.5], ["1.2×10⁻⁴", "1.0×10⁶", "−3.5"]),
+        ([0.00012, 1e6, -3.5], ["1.2×10⁻⁴", "1000000", "−3.5"]),
         ([7, 0.0001], ["7.0", "1.0×10⁻⁴"]),
         ([1000, 1001, 1024], ["1000", "1001", "1024"]),
         ([1e6, -2], ["1000000", "−2"]),
@@ -65,11 +65,11 @@ def test_large_values_have_no_suffix(x, expected):
         ([1 / 3, 2.5], ["≈0.33", "2.50"]),
         ([0.1 + 0.2, 1.5], ["0.3", "1.5"]),
         ([1234.56789, 0.5], ["≈1234.57", "0.50"]),
-        ([0.25, 1234567.5], ["2.5×10⁻¹", "≈1.2×10⁶"]),
-        ([-7, 1234, 0.0001], ["−7.0", "≈1.2×10³", "1.0×10⁻⁴"]),
-        ([2.5e-221, 12, -0.5], ["2.5×10⁻²²¹", "1.2×10¹", "−5.0×10⁻¹"]),
+        ([0.25, 1234567.5], ["0.25", "≈1234568"]),
+        ([-7, 1234, 0.0001], ["−7.0", "1234", "1.0×10⁻⁴"]),
+        ([2.5e-221, 12, -0.5], ["2.5×10⁻²²¹", "12", "−0.50"]),
     ],
-    ids=["mixed", "one tiny value", "kibi", "a million", "decimals", "third", "float noise", "long", "range", "sci rounded", "powers"],
+    ids=["mixed", "one tiny value", "kibi", "a million", "decimals", "third", "float noise", "long", "range", "plain beside a power", "powers"],
 )
 def test_a_row_has_one_form(row, expected):
     fmt = row_format(row)
@@ -78,10 +78,35 @@ def test_a_row_has_one_form(row, expected):
 
 @pytest.mark.parametrize(
     ("row", "x", "expected"),
-    [([1 / 3, 2.5], 1 / 3, "≈0.333333"), ([1 / 3, 2.5], 2.5, "2.50"), ([0.25, 1234567.5], 1234567.5, "≈1.23457×10⁶"), ([2 / 3e9, 1], 2 / 3e9, "≈6.66667×10⁻¹⁰"), ([-6.264871, 0.0001], -6.264871, "≈−6.26487")],
+    [([1 / 3, 2.5], 1 / 3, "≈0.333333"), ([1 / 3, 2.5], 2.5, "2.50"), ([0.25, 1234567.5], 1234567.5, "≈1234568"), ([0.25, 1.5e-9], 1.234567e-9, "≈1.23457×10⁻⁹"), ([2 / 3e9, 1], 2 / 3e9, "≈6.66667×10⁻¹⁰"), ([-6.264871, 0.0001], -6.264871, "≈−6.26487")],
 )
 def test_product_lines_keep_the_rows_form_with_more_digits(row, x, expected):
     assert row_format(row).full(x) == expected
+
+
+# A 2-D figure's output channel (``--padding same`` over 12345.678, 250000, 1e6,
+# with a bias of 0.001): values from 1.745 to 3.7 million and a tiny bias.
+WIDE = [12.3125, -31.499, 2031294.25, 8.61897, -1.745, 1.88, 229.751, -3749990.3, 0.001]
+
+
+def test_a_wide_row_writes_plainly_what_fits_and_keeps_three_digits():
+    """Once ≈1.2×10¹, ≈−3.1×10¹ and ≈2.0×10⁶: a power of ten for tens, two
+    digits left of 12.3125. Plain where the cell holds it; a power of ten
+    only for a number too wide (or under 0.001)."""
+    fmt = row_format(WIDE, max_chars=8)
+    assert [fmt.text(v) for v in WIDE] == ["≈12.3", "≈−31.5", "≈2031294", "≈8.62", "≈−1.75", "1.88", "≈230", "≈−3.75×10⁶", "0.00100"]
+    # Six characters hold no third digit of −3.75×10⁶: two digits, as before, still plain where they fit.
+    narrow = row_format(WIDE, max_chars=6)
+    assert [narrow.text(v) for v in WIDE[:4]] == ["≈12", "≈−31", "≈2.0×10⁶", "≈8.6"]
+
+
+def test_one_tiny_value_keeps_the_rest_of_its_row_plain():
+    """An input channel 12345.678, −0.002, 250000, 1e6, …: once ≈1.2×10⁴ and
+    2.5×10⁵ beside 3.0; now every whole digit is kept."""
+    row = [12345.678, -0.002, 3, 1, 1e-3, 250000, -7, 2.5, 1e6, 1e-5]
+    fmt = row_format(row, max_chars=8)
+    assert [fmt.text(v) for v in row] == ["≈12346", "−0.0020", "3.0", "1.0", "0.0010", "250000", "−7.0", "2.5", "1000000", "1.0×10⁻⁵"]
+    assert fmt.full(12345.678) == "≈12345.7"  # the product line: the cell's form, six digits
 
 
 def test_decimals_apply_to_product_lines_too():
@@ -109,9 +134,15 @@ def test_every_value_is_within_its_shown_precision_and_marked_when_rounded(row, 
     texts = [fmt.text(x) for x in row]
     if fmt.kind == "fixed":
         assert len({len(t.removeprefix("≈").lstrip("\u2212").partition(".")[2]) for t in texts}) == 1
-    else:  # one number of significant digits, every mantissa in 1 to 10
-        mantissas = [parts(t)[0].lstrip("-") for t in texts if t != "0"]
-        assert len({len(m.replace(".", "")) for m in mantissas}) == 1 and all(1 <= float(m) < 10 for m in mantissas), texts
+    else:  # one number of significant digits: a mantissa in 1 to 10 with them, or a plain number with all its whole digits
+        for t in texts:
+            mantissa, _ = parts(t)
+            digits = len(mantissa.lstrip("-").replace(".", "").lstrip("0"))
+            if TIMES_TEN in t:
+                # a power of ten too wide for the row's room with its digits may have fewer, two at least
+                assert 1 <= abs(float(mantissa)) < 10 and (digits == fmt.digits or 2 <= digits < fmt.digits and chars(t) + 1 > fmt.room), texts
+            elif t != "0":
+                assert abs(float(mantissa)) >= 0.001 and (digits == fmt.digits or "." not in mantissa and digits >= fmt.digits), texts
 
 
 @settings(max_examples=300, deadline=None)

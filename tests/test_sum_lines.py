@@ -71,3 +71,63 @@ def test_a_table_line_reads_approximately_where_its_sum_is_rounded():
 
     step = convanim.trace(convanim.conv([0.1234567, 1], [1])).steps[0]
     assert step_sum(step) == "≈0.123457×1 ≈ 0.123457"
+
+
+def _nine_products_line(bias=None):
+    """Channel 2's line of a 3×3 window over three channels, as a figure writes it."""
+    c = convanim.conv(in_channels=3, out_channels=1, size=(5, 5), kernel_size=3, bias=bias)
+    return sum_lines(convanim.trace(c).steps[0])[-1]
+
+
+def _room_for(line: str, terms: int, px: float = 14) -> float:
+    """The room that holds the line's first ``terms`` terms and no more."""
+    from convanim.render.fonts import text_width
+
+    words = line.split(" + ")
+    return (text_width(" + ".join(words[:terms]), size=px) + text_width(" + ".join(words[: terms + 1]), size=px)) / 2
+
+
+def test_a_3x3_windows_products_break_at_its_row_ends_where_they_fit():
+    """Once 5 + 4 in two lines (the even break), which cuts a window row in two."""
+    from convanim.render.sums2d import broken
+
+    line = _nine_products_line([0.5])
+    assert line.startswith("+ (") and line.count("×") == 9
+    lines = broken(line, _room_for(line, 7), 14)  # room for seven products: two lines, 6 + 3
+    assert [part.count("×") for part in lines] == [6, 3], lines
+    assert lines[1].startswith("  + ") and "(bias)" in lines[1]
+    line = _nine_products_line()
+    assert [part.count("×") for part in broken(line, _room_for(line, 6), 14)] == [6, 3]
+    assert [part.count("×") for part in broken(line, _room_for(line, 4), 14)] == [3, 3, 3]
+
+
+def test_products_not_known_as_rows_break_evenly():
+    """Six products (a 2×3 or a 3×2 window: the line does not say) break
+    evenly unless the caller says how long a row is."""
+    from convanim.render.sums2d import broken
+
+    c = convanim.conv(in_channels=2, out_channels=1, size=(5, 5), kernel_size=(3, 2))
+    line = sum_lines(convanim.trace(c).steps[0])[-1]
+    room = _room_for(line, 4)
+    assert [part.count("×") for part in broken(line, room, 14)] == [3, 3]
+    assert [part.count("×") for part in broken(line, room, 14, row=2)] == [4, 2]
+
+
+def test_a_row_that_does_not_fit_falls_back_to_the_even_break():
+    """Where whole rows would take more lines than the even break, the even break."""
+    from convanim.render.sums2d import broken
+
+    line = _nine_products_line()
+    room = _room_for(line, 5)  # 5 + 4 fits in two lines; rows of three would take three
+    assert [part.count("×") for part in broken(line, room, 14)] == [5, 4]
+
+
+def test_whole_rows_are_shared_evenly():
+    """A 4×4 window's sixteen products in two lines are 8 + 8, two rows
+    each, not 12 + 4 (three rows where they fit, then one)."""
+    from convanim.render.sums2d import broken
+
+    c = convanim.conv(size=(6, 6), kernel_size=4)
+    line = sum_lines(convanim.trace(c).steps[0])[0]
+    assert line.count("×") == 16
+    assert [part.count("×") for part in broken(line, _room_for(line, 13), 14)] == [8, 8]

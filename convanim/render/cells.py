@@ -13,14 +13,23 @@ from ..engine import Trace
 from ..numfmt import RowFormat, row_format
 from .fonts import text_width
 
-Row = tuple[str, int]  # ("input" | "kernel" | "output", channel)
+Row = tuple  # ("input" | "kernel" | "output", channel), or a kernel grid's ("kernel", in channel, out channel)
+
+
+def kernel_row(in_channel: int, out_channel: int) -> Row:
+    """The row of one kernel grid: the weights of ``out_channel`` on
+    ``in_channel``, written in a format of their own (whole weights 0, 1, 1, 0
+    stay whole beside another output channel's 0.125 on the same input
+    channel). ("kernel", in_channel) is every output channel's weights on it."""
+    return ("kernel", in_channel, out_channel)
 
 
 def row_values(trace: Trace) -> dict[Row, list[float]]:
     """Every number each row of cells will show, read from the trace, each
     once, in the order the steps first show it: the padded input, each
-    weight as its kernel row shows it, each result shown and each bias (the
-    product line writes it as its output row does)."""
+    weight as its kernel row shows it (all output channels' on an input
+    channel, and each kernel grid's, ``kernel_row``), each result shown and
+    each bias (the product line writes it as its output row does)."""
     cached = _ROW_VALUES.get(trace)
     if cached is None:
         cached = _ROW_VALUES[trace] = _row_values(trace)
@@ -49,6 +58,8 @@ def _row_values(trace: Trace) -> dict[Row, tuple[float, ...]]:
         # weights at the first position, output channel by output channel.
         owners = range(group * out_per_group, (group + 1) * out_per_group)
         rows[("kernel", channel)] = _once(weight[list(owners), within].ravel())
+        for owner in owners:
+            rows[kernel_row(channel, owner)] = _once(weight[owner, within].ravel())
     shown = trace.shown.reshape(spec.out_channels, -1)
     for channel in range(spec.out_channels):
         values = shown[channel]

@@ -8,6 +8,7 @@ once."""
 from __future__ import annotations
 
 import itertools
+import math
 import weakref
 
 from ..engine import Trace
@@ -17,7 +18,7 @@ from .fonts import text_width
 _DIGITS = str.maketrans("123456789", "000000000")
 
 
-def lines_needed(sums, room: float, px: float) -> int:
+def lines_needed(sums, room: float, px: float, row: int | None = None) -> int:
     """How many lines the sums take broken within ``room`` (``sums``: each
     step's group and lines): each group's sums get their own lines, room
     for the longest of each. Where every digit sets as wide as 0 beside
@@ -26,15 +27,16 @@ def lines_needed(sums, room: float, px: float) -> int:
     sums = _alike_once(sums, px)
     longest: dict[int, int] = {}
     for group, texts in sums:
-        count = sum(len(broken(line, room, px)) for line in texts)
+        count = sum(len(broken(line, room, px, row)) for line in texts)
         longest[group] = max(longest.get(group, 1), count)
     return max(1, sum(longest.values()))
 
 
-def fit(sums, room: float, px: float) -> bool:
+def fit(sums, room: float, px: float, row: int | None = None) -> bool:
     """Whether every line of ``sums``, broken within ``room``, fits it (a
-    piece between two " + " wider than the room cannot be broken)."""
-    return all(text_width(piece, size=px) <= room for _, texts in _alike_once(sums, px) for line in texts for piece in broken(line, room, px))
+    piece between two " + " wider than the room cannot be broken).
+    ``row``: as ``broken``'s."""
+    return all(text_width(piece, size=px) <= room for _, texts in _alike_once(sums, px) for line in texts for piece in broken(line, room, px, row))
 
 
 def _alike_once(sums, px: float):
@@ -58,10 +60,15 @@ def _tabular(alphabet: set[str], px: float) -> bool:
     )
 
 
-def broken(line: str, room: float, px: float) -> list[str]:
+def broken(line: str, room: float, px: float, row: int | None = None) -> list[str]:
     """A sum line broken between terms where it is wider than ``room``: in
-    as few lines as it takes, with as many terms on each as may be (a 3×3
-    window's nine products three to a line, a row of the window each)."""
+    as few lines as it takes; where those lines can end at the window's row
+    ends and stay within the room, there (a 3×3 window's nine products 6 + 3
+    in two lines, three to a line in three); else with as many terms on each
+    as may be (5 + 4). ``row``: the products in a row of the window (the
+    kernel's width); None reads a line of k×k products (4, 9) as k rows of k,
+    as a square kernel's are (a 1×9 kernel's nine products are one row, any
+    break within it as good)."""
     if text_width(line, size=px) <= room:
         return [line]
     words = line.split(" + ")
@@ -76,6 +83,9 @@ def broken(line: str, room: float, px: float) -> list[str]:
             current = candidate
     lines.append(current)
     count = len(lines)
+    by_rows = _by_rows(words, room, px, row, count)
+    if by_rows is not None:
+        return by_rows
     if 1 < count <= len(words):
         # As many terms on each line as may be: 15 in 6 lines are 3, 3, 3, 2, 2, 2.
         each, more = divmod(len(words), count)
@@ -85,6 +95,45 @@ def broken(line: str, room: float, px: float) -> list[str]:
         if all(text_width(text, size=px) <= room for text in even):
             return even
     return lines
+
+
+def _by_rows(words: list[str], room: float, px: float, row: int | None, count: int) -> list[str] | None:
+    """``words`` (a line's terms, a bias after the products) in ``count``
+    lines that end at the window's row ends, the rows shared as evenly as the
+    room allows (a 4×4 window's sixteen products 8 + 8, a 3×3 window's nine
+    6 + 3); None where the products are not known to make rows or whole rows
+    need more lines."""
+    products = len(words) - (" (bias)" in words[-1])
+    if row is None:
+        side = math.isqrt(products)
+        row = side if side > 1 and side * side == products else None
+    if row is None or row >= products or products % row or count < 2:
+        return None
+    rows = products // row
+    if rows < count:
+        return None
+
+    def text(first_row: int, n: int) -> str:
+        """Rows ``first_row`` to ``first_row + n`` on a line (the bias with the last row)."""
+        end = len(words) if first_row + n == rows else (first_row + n) * row
+        return ("  + " if first_row else "") + " + ".join(words[first_row * row:end])
+
+    def within(texts) -> bool:
+        return all(text_width(line, size=px) <= room for line in texts)
+
+    each, more = divmod(rows, count)
+    starts = [0, *itertools.accumulate(each + (i < more) for i in range(count))]
+    even = [text(start, end - start) for start, end in zip(starts, starts[1:])]
+    if within(even):
+        return even
+    texts, taken = [], 0  # else as many rows on each line as it holds
+    while taken < rows:
+        n = rows - taken
+        while n > 1 and not within([text(taken, n)]):
+            n -= 1
+        texts.append(text(taken, n))
+        taken += n
+    return texts if len(texts) == count and within(texts) else None
 
 
 # What a layout search measures once per trace: a canvas tries many widths
