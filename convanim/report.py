@@ -36,9 +36,18 @@ def shown(x: float, max_chars: int | None = None) -> str:
 
 
 # A figure's rows of cells, each with its one number format: (block, channel)
-# -> RowFormat, block "input", "kernel" or "output". Product lines write each
-# value the way its row's cells do; without them (tables), ``shown``.
-Formats = Mapping[tuple[str, int], RowFormat] | None
+# -> RowFormat, block "input", "kernel" or "output", and a kernel grid's own
+# (``kernel_row``). Product lines write each value the way its cell does;
+# without them (tables), ``shown``.
+Formats = Mapping[tuple, RowFormat] | None
+
+
+def kernel_row(in_channel: int, out_channel: int) -> tuple[str, int, int]:
+    """The row of one kernel grid: the weights of ``out_channel`` on
+    ``in_channel``, written in a format of their own (whole weights 0, 1, 1, 0
+    stay whole beside another output channel's 0.125 on the same input
+    channel). ("kernel", in_channel) is every output channel's weights on it."""
+    return ("kernel", in_channel, out_channel)
 
 
 def written(x: float, row: tuple[str, int], formats: Formats = None) -> str:
@@ -88,7 +97,7 @@ def _grouped_terms(step: Step, mark_padding: bool, formats: Formats) -> dict[int
     """A step's products as terms (no bias), by input channel, in tap order."""
     groups: dict[int, list[str]] = {}
     for channel, value, weight, padding in _products(step, mark_padding):
-        term = f"{_factor(value, ('input', channel), formats, '(pad)' if padding else '')}×{_factor(weight, ('kernel', channel), formats)}"
+        term = f"{_factor(value, ('input', channel), formats, '(pad)' if padding else '')}×{_factor(weight, kernel_row(channel, step.out_channel), formats)}"
         words = groups.get(channel)
         if words is None:
             groups[channel] = [term]

@@ -199,7 +199,6 @@ def test_each_kernel_grid_has_a_format_of_its_own():
     assert texts[kernel_row(1, 1)] == ["−0.5", "0.5", "2.0"]
 
 
-@pytest.mark.xfail(strict=True, reason="the renderer and product lines still ask a kernel cell's format by ('kernel', in channel)")
 def test_whole_weights_are_drawn_whole():
     trace = _wide_2d()
     pictures = record(trace, RenderOptions(width=700))

@@ -11,17 +11,10 @@ import numpy as np
 
 from ..engine import Trace
 from ..numfmt import RowFormat, row_format
+from ..report import kernel_row
 from .fonts import text_width
 
 Row = tuple  # ("input" | "kernel" | "output", channel), or a kernel grid's ("kernel", in channel, out channel)
-
-
-def kernel_row(in_channel: int, out_channel: int) -> Row:
-    """The row of one kernel grid: the weights of ``out_channel`` on
-    ``in_channel``, written in a format of their own (whole weights 0, 1, 1, 0
-    stay whole beside another output channel's 0.125 on the same input
-    channel). ("kernel", in_channel) is every output channel's weights on it."""
-    return ("kernel", in_channel, out_channel)
 
 
 def row_values(trace: Trace) -> dict[Row, list[float]]:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..report import kernel_row
 from .layout import Box
 from .fonts import text_width
 
@@ -300,28 +301,28 @@ def draw_marks(renderer, p, shot, page: Page, before=None, before_page: Page | N
             taps = [tap for tap in step.taps if tap.in_channel == channel]
             was = [tap for tap in old.taps if tap.in_channel == channel] if old is not None else taps
             for tap, then in zip(taps, was):
-                tag = _tag(renderer, channel, origin, tap.position, tap.weight)
+                tag = _tag(renderer, channel, origin, tap.position, tap.weight, step.out_channel)
                 if old is not None:
-                    tag = _tag(renderer, channel, origin, then.position, tap.weight).toward(tag, shot.progress)
-                renderer.kernel_cell(p, tag, channel, tap.weight)
+                    tag = _tag(renderer, channel, origin, then.position, tap.weight, step.out_channel).toward(tag, shot.progress)
+                renderer.kernel_cell(p, tag, channel, tap.weight, step.out_channel)
     if shot.phase == "step":
         for step in steps:
             box = lens.output_cell(step.out_channel, page[1], step.position)
             _number_cell(renderer, p, box, theme.output_current, step.shown, ("output", step.out_channel), edge_px=edge)
 
 
-def _tag(renderer, channel: int, origin, position, weight: float) -> Box:
+def _tag(renderer, channel: int, origin, position, weight: float, out_channel: int) -> Box:
     """The tag of ``weight`` in the lens cell at padded ``position`` of the
     page at ``origin`` (worked out once per cell of the lens: the window
     passes over the same cells step after step, page after page)."""
     lens: Lenses = renderer.layout.lens
 
     def tag():
-        text = renderer.cell_label(weight, False, Box(0, 0, lens.in_w, lens.tag_h), ("kernel", channel))[0]
+        text = renderer.cell_label(weight, False, Box(0, 0, lens.in_w, lens.tag_h), kernel_row(channel, out_channel))[0]
         return lens.tag(lens.input_cell(channel, origin, position), text)
 
     cell = (position[0] - origin[0], position[1] - origin[1])  # where in the lens: all a lens cell's place hangs on
-    return renderer.remembered(("lens tag", channel, cell, weight, math.copysign(1.0, weight)), tag)
+    return renderer.remembered(("lens tag", channel, out_channel, cell, weight, math.copysign(1.0, weight)), tag)
 
 
 def _window_box(lens: Lenses, L, channel: int, origin, window) -> Box:

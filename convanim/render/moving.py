@@ -67,7 +67,7 @@ def _draw_step(renderer, p, steps: list[Step]) -> None:
 
 def _draw_kernel(renderer, p, step: Step) -> None:
     for tap in step.taps:
-        renderer.kernel_cell(p, renderer.layout.kernel_cell(tap.in_channel, tap.position), tap.in_channel, tap.weight)
+        renderer.kernel_cell(p, renderer.layout.kernel_cell(tap.in_channel, tap.position), tap.in_channel, tap.weight, step.out_channel)
 
 
 def _draw_products(renderer, p, steps: list[Step]) -> int:
@@ -106,7 +106,7 @@ def _draw_glide(renderer, p, before: list[Step], after: list[Step], progress: fl
             # several; others one) the kernel slides; onto another line it
             # jumps, rather than sweep diagonally across the rows between.
             box = start.toward(end, progress) if L.same_band(start, end) else end
-            renderer.kernel_cell(p, box, b.in_channel, b.weight)
+            renderer.kernel_cell(p, box, b.in_channel, b.weight, new.out_channel)
         _kernel_grid(renderer, p, new, old, progress)
     _kernel_owner(renderer, p, after)
 
@@ -156,7 +156,7 @@ def _kernel_grid(renderer, p, step: Step, before: Step | None = None, progress: 
             return
         if before is not None:
             box = L.kernel_grid_cell(tap.in_channel, tap.kernel_index, before.window).toward(box, progress)
-        renderer.kernel_cell(p, box, tap.in_channel, tap.weight)
+        renderer.kernel_cell(p, box, tap.in_channel, tap.weight, step.out_channel)
 
 
 def _kernel_owner(renderer, p, steps: list[Step]) -> None:

@@ -22,7 +22,7 @@ from typing import Iterator
 import numpy as np
 
 from ..engine import Step, Trace
-from ..report import step_sum
+from ..report import kernel_row, step_sum
 from ..writers import Frame
 from .layout import Box, Label, Layout
 from .incremental import FrameCanvas
@@ -223,9 +223,10 @@ class FrameRenderer:
     def label(self, p, label: Label) -> None:
         p.text(label.x, label.y, label.text, label.px, getattr(self.theme, label.tone), align=label.align, bold=label.bold)
 
-    def kernel_cell(self, p, box: Box, in_channel: int, weight: float) -> None:
+    def kernel_cell(self, p, box: Box, in_channel: int, weight: float, out_channel: int) -> None:
+        """A weight of ``out_channel``'s kernel on ``in_channel``, in its kernel grid's format."""
         fill = self.theme.kernel if in_channel % 2 == 0 else self.theme.kernel_alt
-        self.cell(p, box, fill, weight, ("kernel", in_channel))
+        self.cell(p, box, fill, weight, kernel_row(in_channel, out_channel))
 
     def cell(self, p, box: Box, fill: str, value: float | None, row=None, edge_px: int = 1, italic: bool = False,
              number_y: float | None = None) -> None:
