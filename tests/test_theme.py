@@ -383,3 +383,29 @@ def test_a_transparent_figure_is_rgba_and_its_edges_keep_their_colour():
     edge = frame[(frame[..., 3] > 60) & (frame[..., 3] < 200)]
     grey = [px for px in edge if abs(int(px[0]) - int(px[1])) < 3 and abs(int(px[1]) - int(px[2])) < 3]
     assert grey and all(abs(int(px[0]) - 0x76) <= 6 for px in grey)
+
+
+# -- groups beside the roles ----------------------------------------------------
+
+# What a group's stripe, arrow and product line are drawn beside: the window
+# and kernel, the output cells and the grids' fills. A red group beside the
+# red kernel (dark's second group once was) reads as the kernel's.
+BESIDE_GROUPS = ("kernel", "kernel_alt", "output_current", "output_done", "output_done_alt", "input", "input_alt", "padding", "padding_copy")
+COMMON_GROUPS = 4  # most figures with groups have two to four
+
+
+@pytest.mark.parametrize("name", THEMES)
+def test_the_common_groups_are_not_taken_for_a_role(name):
+    colorspacious = pytest.importorskip("colorspacious", reason="the colour test needs colorspacious (pip install colorspacious)")
+    theme = load_theme(name)
+
+    def ucs(colour: str):
+        return colorspacious.cspace_convert(np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)]) / 255, "sRGB1", "CAM02-UCS")
+
+    near = [
+        (group, role, round(float(np.linalg.norm(ucs(theme.group_colour(group)) - ucs(getattr(theme, role))))))
+        for group in range(COMMON_GROUPS)
+        for role in BESIDE_GROUPS
+        if np.linalg.norm(ucs(theme.group_colour(group)) - ucs(getattr(theme, role))) < AT_A_GLANCE
+    ]
+    assert near == []
