@@ -67,9 +67,9 @@ def test_a_tiles_numbers_stay_legible_on_the_sheet(monkeypatch, tmp_path, name):
     seen = {}
     compose = sheet._compose
 
-    def spy(tiles, columns, gap):
+    def spy(tiles, columns, gap, head=None):
         seen.update(tile=tiles[0][1].width, columns=min(columns, len(tiles)))
-        return compose(tiles, columns, gap)
+        return compose(tiles, columns, gap, head)
 
     monkeypatch.setattr(sheet, "_compose", spy)
     frame_width = next(convanim.frames(template.conv(), options)).pixels.shape[1]
@@ -123,3 +123,53 @@ def test_a_step_not_drawn_is_refused_naming_the_steps_that_are(tmp_path):
         with pytest.raises(convanim.errors.WriterError, match=r"\(|must") as refused:
             write_figure(conv, tmp_path / "x.png", step=step, **changes)
         assert said in str(refused.value) and not (tmp_path / "x.png").exists()
+
+
+# -- the panel, once --------------------------------------------------------------
+
+
+def _pictures(count: int, panel_differs_at: int | None = None):
+    """Pictures of ``count`` steps, 300×200: a top that changes step by step
+    and, from row 120, a panel the same in each (but at ``panel_differs_at``)."""
+    import numpy as np
+
+    from convanim.writers import Frame
+
+    for step in range(1, count + 1):
+        pixels = np.full((200, 300, 3), 255, np.uint8)
+        pixels[10:100, 20 * step : 20 * step + 15] = (200, 30, 30)  # the window, moving
+        pixels[130:180, 20:280] = (30, 30, 200) if step != panel_differs_at else (30, 200, 30)  # the panel
+        yield Frame(pixels, 1000.0, None, f"step {step} of {count}: 1×2 = 2")
+
+
+def test_a_storyboard_shows_the_panel_once_above_the_tiles():
+    import numpy as np
+
+    (once,) = sheet.storyboard_sheet(_pictures(6), panel_top=120)
+    (every,) = sheet.storyboard_sheet(_pictures(6))
+    # Two rows of tiles, each 80 rows shorter; one panel (80) and a gap over them.
+    assert once.pixels.shape[0] == every.pixels.shape[0] - 2 * 80 + 80 + 24
+    panel = next(_pictures(1)).pixels[120:]
+    np.testing.assert_array_equal(once.pixels[24 : 24 + 80, 24 : 24 + 300], panel)  # at the top, at its size
+    blue = np.all(once.pixels == (30, 30, 200), axis=2)
+    assert blue[24 + 80 :].sum() == 0  # and nowhere else
+
+
+def test_a_picture_whose_panel_differs_keeps_every_tile_whole():
+    import numpy as np
+
+    (sheet_,) = sheet.storyboard_sheet(_pictures(6, panel_differs_at=4), panel_top=120)
+    (every,) = sheet.storyboard_sheet(_pictures(6, panel_differs_at=4))
+    np.testing.assert_array_equal(sheet_.pixels, every.pixels)  # (tiles of their own size: no scaling, the same pixels)
+
+
+def test_a_figure_s_storyboard_has_its_title_once(tmp_path):
+    from PIL import Image
+
+    conv = convanim.conv(size=(4, 4), kernel_size=2, padding=1, stride=(2, 1))
+    once = write_figure(conv, tmp_path / "once.png", storyboard=True).path
+    whole = write_figure(conv, tmp_path / "whole.png", storyboard=True, panel=False).path
+    with Image.open(once) as a, Image.open(whole) as b:
+        # The panel drawn once above tiles without it: the sheet is the
+        # no-panel sheet plus one panel's height, not a panel per tile.
+        assert a.width == b.width and 0 < a.height - b.height < 600, (a.size, b.size)

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def frames(subject: Conv | Trace, options: RenderOptions | None = None, **change
     return iter(_counted_frames(subject, options_with(options, changes))[1])
 
 
-def _counted_frames(subject, options, shared: bool = False, notes: list | None = None, progress=None, least_type: list | None = None):
+def _counted_frames(subject, options, shared: bool = False, notes: list | None = None, progress=None, facts: dict | None = None):
     """``(how many frames, the frames)``: the storyboard knows the count before any is drawn.
     The frames are a ``writers.FrameSource``: they can be drawn from any
     index on, so that a writer may have another process draw a long
@@ -38,14 +39,20 @@ def _counted_frames(subject, options, shared: bool = False, notes: list | None =
     redrawn for the next frame (for a writer, which is done with a frame
     when it asks for the next); ``notes`` gets what the user should know of
     the figure's layout; ``progress(done, total)`` is called as each frame
-    is handed on; ``least_type`` gets the figure's smallest type size, in pixels."""
+    is handed on; ``facts`` gets what a sheet of the pictures needs to know:
+    ``least_type``, the figure's smallest type size, in pixels, and
+    ``panel_top``, the row where the panel (the same in every picture)
+    starts, or None."""
     from ..writers import FrameSource
     from .canvas import MIN_TYPE
 
     options = options_with(options)
     renderer, shots = _figure(subject, options, notes=notes)
-    if least_type is not None:
-        least_type.append(MIN_TYPE * renderer.layout.scale)
+    if facts is not None:
+        panel = renderer.layout.panel
+        # On a canvas the figure is placed within the frame: no row is known there.
+        top = None if panel is None or options.canvas is not None else math.floor(panel.y)
+        facts.update(least_type=MIN_TYPE * renderer.layout.scale, panel_top=top)
 
     def start(index: int):
         pictures = renderer.frames(shots[index:], shared)
@@ -147,9 +154,9 @@ def write_figure(subject: Conv | Trace, path, options: RenderOptions | None = No
     path = output_path(path, folder=named is not None and named.kind == "folder")
     fmt = format_for(path, wanted.get("format"))
     check_request(fmt, wanted.get("step"), wanted.get("storyboard", False))
-    least_type = []  # a storyboard keeps the figure's smallest type legible
-    _, pictures = _counted_frames(subject, options, shared=True, notes=notes, progress=progress, least_type=least_type)
-    return write(path, pictures, still=still, least_type=least_type[0], **wanted, **(writer_options or {}))
+    facts = {}  # a storyboard keeps the figure's smallest type legible, and shows the panel once
+    _, pictures = _counted_frames(subject, options, shared=True, notes=notes, progress=progress, facts=facts)
+    return write(path, pictures, still=still, **facts, **wanted, **(writer_options or {}))
 
 
 def output_path(path, folder: bool = False) -> Path:

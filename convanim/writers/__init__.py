@@ -222,13 +222,15 @@ def write(
     storyboard: bool = False,
     still: str | os.PathLike | None = None,
     least_type: float | None = None,
+    panel_top: int | None = None,
     **options: Any,
 ) -> Written:
     """Write ``frames`` to ``path`` as ``format`` (default: by suffix) and say what was written.
 
     ``step`` keeps only that step's picture and ``storyboard`` makes a sheet
     of them all (both for a still format: .png, .pdf), whose tiles keep
-    type of ``least_type`` pixels (the frames' smallest) legible. ``still``,
+    type of ``least_type`` pixels (the frames' smallest) legible and show
+    once what every picture has from row ``panel_top`` down. ``still``,
     a path, also writes the last picture (the finished figure) there as a PNG.
     """
     from .sheet import pick_step, storyboard_sheet
@@ -239,7 +241,7 @@ def write(
     if step is not None:
         stream = pick_step(frames if isinstance(frames, FrameSource) else stream, step)
     elif storyboard:
-        stream = storyboard_sheet(stream, least_type=least_type)
+        stream = storyboard_sheet(stream, least_type=least_type, panel_top=panel_top)
     last = None
     with open_writer(path, None, fmt.name if format is not None else None, **options) as writer:
         if isinstance(frames, FrameSource) and step is None and not storyboard:

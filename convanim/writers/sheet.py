@@ -99,21 +99,33 @@ def last_picture(frames: Iterable) -> Iterator[Frame]:
         yield Frame(last.pixels, last.duration_ms, None, last.caption)
 
 
-def storyboard_sheet(frames: Iterable, width: int = MAX_SHEET_WIDTH, least_type: float | None = None) -> Iterator[Frame]:
+def storyboard_sheet(frames: Iterable, width: int = MAX_SHEET_WIDTH, least_type: float | None = None,
+                     panel_top: int | None = None) -> Iterator[Frame]:
     """One sheet with every step's picture in a grid, each labelled with its caption.
 
     ``least_type`` is the pictures' smallest type size in pixels, where
     known: tiles are then never so small that a digit of it is under
-    ``LEGIBLE_DIGIT_PX`` tall. Pictures are scaled down as they arrive, so
-    a long figure costs the sheet, not its frames. Yields the sheet as a
-    one-frame stream.
+    ``LEGIBLE_DIGIT_PX`` tall. ``panel_top``, where given, is the row from
+    which the pictures show a panel, the same in each: it is shown once, at
+    the top of the sheet, and the tiles hold what is above it (a picture
+    whose panel differs keeps its own). Pictures are scaled down as they
+    arrive, so a long figure costs the sheet, not its frames. Yields the
+    sheet as a one-frame stream.
     """
     gap = 24
     tiles: list[tuple[str, Image.Image]] = []
     most = None
+    panel, cropped = None, []
     for index, (_, picture) in enumerate(_at_most(steps(frames), MAX_PICTURES), 1):
         mode = "RGBA" if picture.pixels.shape[2] == 4 else "RGB"
-        image = Image.fromarray(picture.pixels, mode)
+        pixels = picture.pixels
+        if panel_top is not None and 0 < panel_top < len(pixels):
+            if panel is None:
+                panel = pixels[panel_top:].copy()
+            if np.array_equal(pixels[panel_top:], panel):
+                pixels = pixels[:panel_top]
+        cropped.append(len(pixels) != len(picture.pixels))
+        image = Image.fromarray(pixels, mode)
         if most is None:
             most = _most_columns(image, width, gap, least_type)
             fewest = min(3 + (image.width < image.height * 1.4), most)
@@ -121,6 +133,10 @@ def storyboard_sheet(frames: Iterable, width: int = MAX_SHEET_WIDTH, least_type:
         tiles.append((picture.caption or str(index), _scaled(image, width, gap, fewest)))
     if not tiles:
         return
+    if panel is not None and not all(cropped):  # a picture's panel differs: every tile keeps its own
+        below = Image.fromarray(panel, tiles[0][1].mode)
+        tiles = [(label, _stacked(image, below) if cut else image) for (label, image), cut in zip(tiles, cropped)]
+        panel = None
     # Three across fits a wide (1-D) figure on a page, more when there are
     # many; narrow (2-D) figures take one more; never so many that the
     # numbers are too small to read.
@@ -128,7 +144,8 @@ def storyboard_sheet(frames: Iterable, width: int = MAX_SHEET_WIDTH, least_type:
     columns = (3 if len(tiles) <= 12 else 4 if len(tiles) <= 30 else 5) + (tile_w < tile_h * 1.4)
     columns = min(columns, most)
     tiles = [(label, _scaled(image, width, gap, columns)) for label, image in tiles]
-    yield Frame(_compose(tiles, columns, gap), 0.0, None, f"storyboard of {len(tiles)} pictures")
+    head = None if panel is None else _scaled(Image.fromarray(panel, tiles[0][1].mode), width, gap, 1)
+    yield Frame(_compose(tiles, columns, gap, head), 0.0, None, f"storyboard of {len(tiles)} pictures")
 
 
 def _most_columns(image: Image.Image, width: int, gap: int, least_type: float | None) -> int:
@@ -139,6 +156,15 @@ def _most_columns(image: Image.Image, width: int, gap: int, least_type: float | 
     scale = LEGIBLE_DIGIT_PX / (least_type * DIGIT_HEIGHT)  # the least a tile may be scaled by
     tile = min(image.width, math.ceil(image.width * scale))  # (never enlarged: at its own size, as legible as it gets)
     return max(1, (width - gap) // (tile + gap))
+
+
+def _stacked(image: Image.Image, below: Image.Image) -> Image.Image:
+    """``below`` under ``image``, scaled to its width."""
+    below = below.resize((image.width, round(below.height * image.width / below.width)), Image.Resampling.LANCZOS)
+    whole = Image.new(image.mode, (image.width, image.height + below.height))
+    whole.paste(image, (0, 0))
+    whole.paste(below, (0, image.height))
+    return whole
 
 
 def _scaled(image: Image.Image, width: int, gap: int, columns: int) -> Image.Image:
@@ -158,24 +184,31 @@ def _at_most(pictures, limit: int):
         yield item
 
 
-def _compose(tiles: list[tuple[str, Image.Image]], columns: int, gap: int) -> np.ndarray:
+def _compose(tiles: list[tuple[str, Image.Image]], columns: int, gap: int, head: Image.Image | None = None) -> np.ndarray:
+    """The sheet: ``head`` (the pictures' panel, shown once), then the tiles in ``columns``."""
     columns = min(columns, len(tiles))
     tile_w, tile_h = tiles[0][1].size
     font = _font(max(14, min(28, tile_w // 28)))
     label_h = round(font.size * 1.6)
     rows = math.ceil(len(tiles) / columns)
-    size = (columns * tile_w + (columns + 1) * gap, rows * (tile_h + label_h) + (rows + 1) * gap)
+    top = 0 if head is None else head.height + gap
+    width = columns * tile_w + (columns + 1) * gap
+    if head is not None:  # (a panel wider than the tiles: the sheet grows to hold it)
+        width = max(width, head.width + 2 * gap)
+    size = (width, top + rows * (tile_h + label_h) + (rows + 1) * gap)
     mode = tiles[0][1].mode
     # The sheet's background is the pictures' own (their corner pixel), so a
     # dark or transparent figure gets a matching sheet.
     corner = tiles[0][1].getpixel((0, 0))
     sheet = Image.new(mode, size, corner)
+    if head is not None:
+        sheet.paste(head, (gap, gap))
     draw = ImageDraw.Draw(sheet)
     ink = (20, 20, 20) if sum(corner[:3]) > 382 or (mode == "RGBA" and corner[3] < 128) else (235, 235, 235)
     for i, (label, image) in enumerate(tiles):
         row, col = divmod(i, columns)
         x = gap + col * (tile_w + gap)
-        y = gap + row * (tile_h + label_h + gap)
+        y = top + gap + row * (tile_h + label_h + gap)
         draw.text((x, y + label_h / 2), _fit(label, font, tile_w), font=font, fill=ink, anchor="lm")
         sheet.paste(image, (x, y + label_h))
         draw.rectangle([x - 1, y + label_h - 1, x + tile_w, y + label_h + tile_h], outline=(160, 160, 160))
