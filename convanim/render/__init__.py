@@ -62,7 +62,7 @@ def _counted_frames(subject, options, shared: bool = False, notes: list | None =
 
             background = options.theme.background
             fill = (0, 0, 0, 0) if background == TRANSPARENT else (*hex_rgb(background), 255)  # RGBA frames get the alpha too
-            pictures = on_canvas(pictures, canvas_size(options.canvas, options.width), fill)
+            pictures = on_canvas(pictures, canvas_size(options.canvas, options.width), fill, shared)
         return pictures
 
     return len(shots), FrameSource(len(shots), start, progress, map(renderer.step_number, shots))

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..errors import SpecError
 from ..writers import Frame
+from ..writers.boxes import clip, four_bytes
 from .layout import Box
 
 BASE_WIDTH = 1080  # type is sized as for a figure as wide as the canvas, which is this many px at scale 1
@@ -300,20 +301,51 @@ def _widest(layout_at, widest: int, limit: int, tried: list):
     return fits[1]
 
 
-def on_canvas(frames, canvas: tuple[int, int], background: tuple[int, int, int, int]):
+def on_canvas(frames, canvas: tuple[int, int], background: tuple[int, int, int, int], shared: bool = False):
     """``frames`` placed in the middle of a canvas of that size, filled with
-    ``background`` (RGBA; RGB frames take its first three)."""
+    ``background`` (RGBA; RGB frames take its first three). ``shared``: as
+    the renderer's frames, one board for all, into which only what changed
+    is copied (a writer is done with a frame when it asks for the next)."""
     cw, ch = canvas
+    board = None
     for frame in frames:
-        h, w = frame.pixels.shape[:2]
+        h, w, channels = frame.pixels.shape
         x, y = (cw - w) // 2, (ch - h) // 2
-        # A new array per frame: a caller may keep every frame it is given.
-        board = np.empty((ch, cw, frame.pixels.shape[2]), dtype=np.uint8)
-        board[...] = background[: frame.pixels.shape[2]]
-        board[y : y + h, x : x + w] = frame.pixels
+        if not shared:
+            # A new array per frame: a caller may keep every frame it is given.
+            board = np.empty((ch, cw, channels), dtype=np.uint8)
+            board[...] = background[:channels]
+            board[y : y + h, x : x + w] = frame.pixels
+        elif board is None or frame.changed is None:
+            # Four bytes a pixel, as the renderer's own canvas: the GIF
+            # writer compares such pictures a word a pixel (a 1920×1080
+            # board filled and copied whole each frame took most of a
+            # canvas figure's time).
+            board = np.empty((ch, cw, 4), dtype=np.uint8)
+            board[...] = background
+            _copy(frame.pixels, board, x, y, [(0, 0, w, h)])
+        else:
+            # Box by box (a window at the top and a sum line at the bottom,
+            # not all between).
+            _copy(frame.pixels, board, x, y, frame.boxes or (frame.changed,))
+        picture = board if not shared or channels == 4 else board[..., :3]
+
         def moved(box):
             return (box[0] + x, box[1] + y, box[2] + x, box[3] + y)
 
         changed = None if frame.changed is None else moved(frame.changed)
         boxes = None if frame.boxes is None else tuple(map(moved, frame.boxes))
-        yield Frame(board, frame.duration_ms, changed, frame.caption, boxes)
+        yield Frame(picture, frame.duration_ms, changed, frame.caption, boxes)
+
+
+def _copy(pixels: np.ndarray, board: np.ndarray, x: int, y: int, boxes) -> None:
+    """``pixels``' ``boxes`` onto the four-byte ``board`` at (``x``, ``y``): a
+    pixel as one word where ``pixels`` are a canvas's four bytes a pixel."""
+    h, w, channels = pixels.shape
+    words = four_bytes(pixels)
+    source, target = (pixels, board[..., :channels]) if words is None else (words.view("<u4")[..., 0], board.view("<u4")[..., 0])
+    for box in boxes:
+        box = clip(box, w, h)
+        if box is not None:
+            left, top, right, bottom = box
+            target[y + top : y + bottom, x + left : x + right] = source[top:bottom, left:right]
