@@ -7,6 +7,7 @@ once."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import weakref
@@ -42,13 +43,24 @@ def fit(sums, room: float, px: float, row: int | None = None) -> bool:
 def _alike_once(sums, px: float):
     """``sums`` with the lines that break alike (differing only in their
     digits, where digits set as wide as 0) kept once."""
-    alphabet = set("".join(line for _, texts in sums for line in texts))
-    if _tabular(alphabet, px):
-        return dict.fromkeys((group, tuple(line.translate(_DIGITS) for line in texts)) for group, texts in sums)
-    return sums
+    # Worked out once per ``sums`` (a trace's, kept by ``unbroken``): a
+    # canvas's search lays a figure out dozens of times, at many type sizes.
+    entry = _ALIKE.get(id(sums))
+    if entry is None or entry[0] is not sums:
+        alphabet = frozenset("".join(line for _, texts in sums for line in texts))
+        alike = tuple(dict.fromkeys((group, tuple(line.translate(_DIGITS) for line in texts)) for group, texts in sums))
+        entry = (sums, alphabet, alike)
+        if len(_ALIKE) >= 8:  # (a few figures' worth; each holds its sums)
+            del _ALIKE[next(iter(_ALIKE))]
+        _ALIKE[id(sums)] = entry
+    return entry[2] if _tabular(entry[1], px) else sums
 
 
-def _tabular(alphabet: set[str], px: float) -> bool:
+_ALIKE: dict[int, tuple] = {}
+
+
+@functools.lru_cache(maxsize=64)
+def _tabular(alphabet: frozenset[str], px: float) -> bool:
     """Whether every digit, alone and beside each of ``alphabet``, sets as
     wide as 0 does at ``px`` (so a line's width does not hang on its digits)."""
     digits = "0123456789"
