@@ -356,3 +356,22 @@ def test_a_ratio_canvas_is_refused_naming_a_canvas_of_its_shape_and_no_panel_whe
     except convanim.SpecError:
         bare = False
     assert ("--no-panel" in message) == bare, message
+
+
+THREE_IN_ONE_OUT = dict(size=(5, 6), in_channels=3, out_channels=1, kernel_size=(2, 3), padding=(1, 2))
+
+
+def test_a_panel_beside_the_grids_is_as_narrow_as_its_formulas_drawn_there():
+    """Its least width: each output-size line names only the axes it is
+    for (``H_out = 6 = …``, not ``H_out = W_out = 6 = …`` where the axes
+    differ), as the panel writes it; a panel that wide holds them."""
+    from convanim.render.fonts import math_size
+    from convanim.render.panel import _formulas, least_width, substituted_formula
+
+    spec = convanim.conv(**THREE_IN_ONE_OUT).spec
+    least = least_width(spec, 1.0, "2-D convolution")
+    both_axes = substituted_formula(spec.size_formulas()[0], spec.axis_names)
+    assert least < math_size(both_axes, 0.8 * 22)[0]
+    for source, size in _formulas(spec, least, 1.0):
+        assert math_size(source, size)[0] <= least + 0.5, source
+
