@@ -358,7 +358,21 @@ def test_a_ratio_canvas_is_refused_naming_a_canvas_of_its_shape_and_no_panel_whe
     assert ("--no-panel" in message) == bare, message
 
 
+# Small classroom figures (3 channels, 5x6 to 6x7) that a 1920x1080 slide
+# refused with their panel, though the grids left room for it.
 THREE_IN_ONE_OUT = dict(size=(5, 6), in_channels=3, out_channels=1, kernel_size=(2, 3), padding=(1, 2))
+DEPTHWISE_BIAS = dict(
+    size=(6, 7), in_channels=3, out_channels=6, groups=3, kernel_size=(2, 3), padding="valid", dilation=(2, 2),
+    bias=[-1, 2, -3.5, 0, 0.25, -0.125],
+)
+
+
+@pytest.mark.parametrize("case", [THREE_IN_ONE_OUT, DEPTHWISE_BIAS], ids=["3 in 1 out, padding (1, 2)", "depthwise, bias"])
+def test_a_small_multichannel_figure_fits_a_full_hd_slide_with_its_panel(case):
+    notes = []
+    layout, pictures = _drawn(convanim.conv(**case), notes, canvas="1920x1080", steps="3")
+    check_on_canvas(layout, pictures, (1920, 1080), 2, notes)
+    assert layout.panel is not None
 
 
 def test_a_panel_beside_the_grids_is_as_narrow_as_its_formulas_drawn_there():
@@ -375,3 +389,14 @@ def test_a_panel_beside_the_grids_is_as_narrow_as_its_formulas_drawn_there():
     for source, size in _formulas(spec, least, 1.0):
         assert math_size(source, size)[0] <= least + 0.5, source
 
+
+def test_output_grids_with_long_numbers_go_in_columns_at_cells_that_fit_the_width():
+    """Output cells wider than tall (``1800.25``) take more room across
+    than square ones: the arrangement takes the tallest cells whose widths
+    fit, rather than being dropped for cells too wide at the square size."""
+    from convanim.engine import trace
+    from convanim.render.layout import compute_layout
+
+    layout = compute_layout(trace(convanim.conv(**DEPTHWISE_BIAS)), 1472, False, scale=1.0, height=1080)
+    assert layout.height <= 1080
+    assert len({x for x, _ in layout.outputs}) == 2  # six outputs, in two columns beside the inputs

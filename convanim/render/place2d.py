@@ -110,19 +110,32 @@ def _arranged(spec, width: int, s: float, top: float, kind: CellType, n_in: int,
     down = in_down + out_down + 1.5 if stacked else max(in_down, out_down)
     across = n_in * (max(columns, k_columns) if below else columns + gap_in + k_columns) + gap_out + (0 if stacked else n_out * out_columns)
     square = min(MAX_CELL * s, (width - fixed) / across, GRIDS_TALL * width / down, tall / down)
+
+    def sized(h: float):
+        """Cells ``h`` tall: each block's cells' width, a tile's width, the grids' width."""
+        # Square where the numbers allow, wider where they need: each block as its own need.
+        w_in, w_k, w_out = (max(h, kind.widths[block]) for block in ("input", "kernel", "output"))
+        if below:  # the window's columns and the kernel's alike: the lines between them run along the cells' edges
+            w_in = w_k = max(w_in, w_k)
+        tile = max(columns * w_in, k_columns * w_k) if below else columns * w_in + gap_in * h + k_columns * w_k
+        used = n_in * tile + gap_out * h + (0 if stacked else n_out * out_columns * w_out)
+        return w_in, w_k, w_out, tile, used
+
+    room = width - fixed + 0.5
     h = max(square, kind.cell_h)
-    # Square where the numbers allow, wider where they need: each block as its own need.
-    w_in, w_k, w_out = (max(h, kind.widths[block]) for block in ("input", "kernel", "output"))
-    if below:  # the window's columns and the kernel's alike: the lines between them run along the cells' edges
-        w_in = w_k = max(w_in, w_k)
+    if sized(h)[4] > room and sized(kind.cell_h)[4] <= room:
+        # Cells wider than tall (long numbers) take more than ``across``
+        # squares: the tallest cells whose widths fit, not none.
+        low, high = kind.cell_h, h
+        while high - low > 0.05:
+            middle = (low + high) / 2
+            low, high = (middle, high) if sized(middle)[4] <= room else (low, middle)
+        h = low
+    w_in, w_k, w_out, tile, used = sized(h)
     gap = h
-    tile = max(columns * w_in, k_columns * w_k) if below else columns * w_in + gap_in * gap + k_columns * w_k
-    used = n_in * tile + gap_out * gap
-    if not stacked:
-        used += n_out * out_columns * w_out
-    elif n_out * out_columns * w_out + (n_out - 1) * pitch > n_in * tile + (n_in - 1) * pitch:
+    if stacked and n_out * out_columns * w_out + (n_out - 1) * pitch > n_in * tile + (n_in - 1) * pitch:
         return None  # the outputs' row no wider than the tiles': the arrows run down their right
-    if used > width - fixed + 0.5 or down * h > tall + 0.5:
+    if used > room or down * h > tall + 0.5:
         return None
     if labelled:
         left = (0 if not stacked else LABEL_COLUMN) * s
