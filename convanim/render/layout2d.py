@@ -30,6 +30,7 @@ from .panel import panel_height
 from .place2d import LABEL_COLUMN, MARGIN
 from .sizing2d import BASE_WIDTH, LEGIBLE_CELL, MAX_CELL_CHARS, MIN_SCALE, OWNER, label_size
 
+TALLER = (1.25, 1.5, 2.0, 3.0, math.inf)  # grids taller than the width: bounds tried in turn, in widths
 PLAIN_OVER_LENS = 3.0  # grids with numbers in cells this much taller than an overview's are still preferred (all the numbers at once)
 
 # Past these a figure cannot be read: grids too many or too large to see at once.
@@ -82,7 +83,13 @@ def _laid_out(trace: Trace, width: int, panel: bool, title: str | None, decimals
         # Taller than the bound with numbers in cells, where the overview
         # would not be much shorter: all the numbers at once read better.
         lensed = (overview(tall), None)
-        chosen = place2d.numbered(spec, width, s, top, written, least_px, math.inf)
+        # The least bound some arrangement fits in, not none: past it the
+        # largest cells would be one tall column (outputs too) beside empty
+        # width; within it the outputs go in columns, the figure shorter.
+        for bound in TALLER:
+            chosen = place2d.numbered(spec, width, s, top, written, least_px, bound * tall)
+            if chosen is not None:
+                break
         if chosen is None or chosen[0].bottom - top > PLAIN_OVER_LENS * (lensed[0].bottom - top):
             chosen = lensed
     layout = finish(*chosen)
