@@ -60,6 +60,20 @@ def _in_panel(call, panel) -> bool:
     return call.kind == "text" and call.align == "left" and abs(call.x - panel.x) < 0.5
 
 
+def _crosses(a, b, box) -> bool:
+    """Whether the segment from ``a`` to ``b`` enters ``box`` (its inside, not its edge)."""
+    (x0, y0), (x1, y1) = a, b
+    low, high = 0.0, 1.0
+    for delta, start, lo, hi in ((x1 - x0, x0, box.x, box.right), (y1 - y0, y0, box.y, box.bottom)):
+        if abs(delta) < 1e-9:
+            if not lo < start < hi:
+                return False
+            continue
+        t0, t1 = sorted(((lo - start) / delta, (hi - start) / delta))
+        low, high = max(low, t0), min(high, t1)
+    return high - low > 1e-6
+
+
 def check_on_canvas(layout, pictures, canvas, ndim, notes=()):
     """What a reader of the canvas sees: legible type, everything inside, the
     panel clear of the grids. Type is at least 1/60 of the canvas's width,
@@ -85,7 +99,10 @@ def check_on_canvas(layout, pictures, canvas, ndim, notes=()):
                 assert call.size * SCRIPT_SCALE >= floor, (call.text, call.size)  # its scripts too
             if layout.panel is not None and not _in_panel(call, layout.panel):
                 p = layout.panel
-                clear = right <= p.x or left >= p.right or bottom <= p.y or top >= p.bottom
+                if call.kind == "line" and call.points:  # a line round the panel is clear of it, though its box is not
+                    clear = not any(_crosses(a, b, p) for a, b in zip(call.points, call.points[1:]))
+                else:
+                    clear = right <= p.x or left >= p.right or bottom <= p.y or top >= p.bottom
                 assert clear, f"{call.kind} {call.text!r} at {_extent(call)} overlaps the panel {p}"
 
 
@@ -400,3 +417,25 @@ def test_output_grids_with_long_numbers_go_in_columns_at_cells_that_fit_the_widt
     layout = compute_layout(trace(convanim.conv(**DEPTHWISE_BIAS)), 1472, False, scale=1.0, height=1080)
     assert layout.height <= 1080
     assert len({x for x, _ in layout.outputs}) == 2  # six outputs, in two columns beside the inputs
+
+
+@pytest.mark.parametrize(
+    "case",
+    [THREE_IN_ONE_OUT, dict(size=(6, 7), in_channels=3, out_channels=1, kernel_size=(2, 3), padding=(1, 2)), DEPTHWISE_BIAS],
+    ids=["5x6", "6x7", "depthwise, bias"],
+)
+def test_a_row_of_tiles_on_a_slide_has_the_panel_right_of_the_outputs_under_them(case):
+    """The tiles in a row leave the room right of the outputs under them
+    empty: the panel goes there, the arrows round it (along the gap over
+    the outputs), and the type is larger than with the panel beside all
+    the grids (18 px, the least a 1080-line slide allows)."""
+    notes = []
+    layout, pictures = _drawn(convanim.conv(**case), notes, canvas="1920x1080", steps="3")
+    check_on_canvas(layout, pictures, (1920, 1080), 2, notes)
+    assert layout.stacked and layout.turn is not None
+    outputs_right = max(x for x, _ in layout.outputs) + layout.output_shape[1] * layout.output_w
+    tiles_bottom = max(y for _, y in layout.inputs) + layout.padded_shape[0] * layout.cell_h
+    panel = layout.panel
+    assert panel.x > outputs_right and panel.y >= tiles_bottom and panel.right <= 1920
+    assert panel.x < max(x for x, _ in layout.inputs) + layout.padded_shape[1] * layout.cell  # under the tiles, not beside them
+    assert 18 * layout.scale > 18.5

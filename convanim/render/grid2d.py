@@ -68,6 +68,7 @@ class Layout2D:
     legend_top: float = 0.0  # the middle of the group legend's first line
     lens: Lenses | None = None  # a grid too large for numbers in its cells: where its lenses go
     kernel_below: bool = False  # each kernel under its channel's grid, level with the window's columns
+    turn: tuple | None = None  # the panel right of stacked outputs: where the arrows turn down beside them (x, y)
     # Each step's sum lines, unbroken, by step index: written out once for
     # the layout (it counts them), read again as each step is drawn.
     sums: tuple | None = field(default=None, compare=False, repr=False)

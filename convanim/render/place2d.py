@@ -47,19 +47,20 @@ class Placement:
     kernel_below: bool = False  # each kernel under its channel's grid, level with the window's columns, not beside it
 
 
-def numbered(spec, width: int, s: float, top: float, written, least_px: float, tall: float):
+def numbered(spec, width: int, s: float, top: float, written, least_px: float, tall: float, only_stacked: bool = False):
     """The grids with every number in its cell, at the largest type that
-    some arrangement within ``tall`` px holds, and that type; None if none does."""
+    some arrangement within ``tall`` px holds, and that type; None if none
+    does. ``only_stacked``: the outputs under the inputs."""
     for margin in (MARGIN, TIGHT_MARGIN):  # last, narrower margins before an overview
         for shrink, over_tag in LEVELS:
             kind = cell_type(written, least_px, s, shrink, over_tag)
-            placed = plain(spec, width, s, top, kind, tall, margin)
+            placed = plain(spec, width, s, top, kind, tall, margin, only_stacked)
             if placed is not None:
                 return placed, kind
     return None
 
 
-def plain(spec, width: int, s: float, top: float, kind: CellType, tall: float, margin: float = MARGIN) -> Placement | None:
+def plain(spec, width: int, s: float, top: float, kind: CellType, tall: float, margin: float = MARGIN, only_stacked: bool = False) -> Placement | None:
     """The grids with cells that hold their numbers at ``kind``'s type, in
     the arrangement that draws them largest within ``tall`` pixels of
     height: the outputs beside the inputs or under them, the input's
@@ -70,7 +71,7 @@ def plain(spec, width: int, s: float, top: float, kind: CellType, tall: float, m
     for n_out in range(1, spec.out_channels + 1):
         for below in (False, True):
             for columns_ in range(1, spec.in_channels + 1):
-                for stacked in (False, True):
+                for stacked in (True,) if only_stacked else (False, True):
                     placed = _arranged(spec, width, s, top, kind, columns_, stacked, tall, below, n_out, margin)
                     if placed is not None and (best is None or placed.cell_h > CLEARLY_LARGER * best.cell_h):
                         best = placed
