@@ -421,8 +421,13 @@ def test_output_grids_with_long_numbers_go_in_columns_at_cells_that_fit_the_widt
 
 @pytest.mark.parametrize(
     "case",
-    [THREE_IN_ONE_OUT, dict(size=(6, 7), in_channels=3, out_channels=1, kernel_size=(2, 3), padding=(1, 2)), DEPTHWISE_BIAS],
-    ids=["5x6", "6x7", "depthwise, bias"],
+    [
+        THREE_IN_ONE_OUT,
+        dict(size=(6, 7), in_channels=3, out_channels=1, kernel_size=(2, 3), padding=(1, 2)),
+        dict(size=(6, 7), in_channels=3, out_channels=1, kernel_size=3, padding=1),  # its sums go under the panel
+        DEPTHWISE_BIAS,
+    ],
+    ids=["5x6", "6x7", "6x7, kernel 3", "depthwise, bias"],
 )
 def test_a_row_of_tiles_on_a_slide_has_the_panel_right_of_the_outputs_under_them(case):
     """The tiles in a row leave the room right of the outputs under them

@@ -230,6 +230,8 @@ def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, l
     if beside is None:
         y += 26 * s + sums_line  # the step counter over the sums
         sums_top = y
+        if corner_box is not None and sums_top >= corner_box.bottom:  # (the counter over them is on the left)
+            expression_room = width - MARGIN * s - expression_left  # under the panel: the width, as without it
         y += needed(expression_room) * sums_line + 10 * s
     panel_box = None
     if corner_box is not None:
@@ -242,7 +244,7 @@ def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, l
         panel_box = Box(MARGIN * s, y, panel_width, height)
         y += height
     y += 30 * s  # room for the credit line
-    return Layout2D(**{**probe.__dict__, "height": int(math.ceil(y)), "sums_top": sums_top, "panel": panel_box, "legend_top": legend_top, "sums": sums, "turn": turn})
+    return Layout2D(**{**probe.__dict__, "height": int(math.ceil(y)), "sums_top": sums_top, "panel": panel_box, "legend_top": legend_top, "sums": sums, "turn": turn, "expression_room": expression_room})
 
 
 def _corner(trace, placed, width: int, s: float, title: str, label_px: float):
