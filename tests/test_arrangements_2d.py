@@ -41,3 +41,42 @@ def test_six_outputs_at_a_blog_width_sit_beside_the_inputs_not_in_a_column_under
     assert right - left > 0.7 * layout.width  # the grids take the width
     assert right <= layout.width and left >= 0
 
+
+
+def _crosses(a, b, box) -> bool:
+    """Whether the segment from ``a`` to ``b`` enters ``box`` (left, top, right, bottom)."""
+    (x0, y0), (x1, y1) = a, b
+    low, high = 0.0, 1.0
+    for delta, start, lo, hi in ((x1 - x0, x0, box[0], box[2]), (y1 - y0, y0, box[1], box[3])):
+        if abs(delta) < 1e-9:
+            if not lo < start < hi:
+                return False
+            continue
+        t0, t1 = sorted(((lo - start) / delta, (hi - start) / delta))
+        low, high = max(low, t0), min(high, t1)
+    return high - low > 1e-6
+
+
+@pytest.mark.parametrize(
+    "case, width",
+    [
+        (DEPTHWISE, 700),  # kernels beside their grids, the window short of the right edge
+        (DEPTHWISE | {"bias": [-1, 2, -3.5, 0, 0.25, -0.125]}, 700),  # kernels under their grids, a dilated window
+        (dict(size=(4, 4), in_channels=2, out_channels=2, kernel_size=2, padding="same"), 700),  # a window at the left, the kernel far right
+    ],
+    ids=["beside", "below, dilated", "window at the left"],
+)
+def test_the_lines_tying_a_kernel_to_its_window_cross_no_number(case, width):
+    """They run along the cells' borders to the grid's edge, then across the gap."""
+    renderer, shots = _figure(convanim.conv(**case), RenderOptions(width=width), painter=RecordingPainter)
+    kernel = renderer.theme.kernel
+    for _, _, canvas in renderer.pictures(shots[:6]):
+        links = [c for c in canvas.calls if c.kind == "line" and c.edge_px == 1 and c.colour == kernel]
+        assert links
+        numbers = [c for c in canvas.calls if c.kind == "text" and c.text.strip("−-.0123456789") == "" and c.text]
+        for number in numbers:
+            left = {"left": number.x, "right": number.x - number.w}.get(number.align, number.x - number.w / 2)
+            box = (left, number.y - 0.36 * number.size, left + number.w, number.y + 0.36 * number.size)
+            for link in links:
+                for a, b in zip(link.points, link.points[1:]):
+                    assert not _crosses(a, b, box), (number.text, link.points)
