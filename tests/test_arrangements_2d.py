@@ -27,21 +27,38 @@ def _cells(canvas, layout):
 
 
 @pytest.mark.parametrize("bias", [None, [-1, 2, -3.5, 0, 0.25, -0.125]], ids=["whole numbers", "bias"])
-def test_six_outputs_at_a_blog_width_sit_beside_the_inputs_not_in_a_column_under_them(bias):
+def test_six_outputs_at_a_blog_width_are_not_one_column_under_the_inputs(bias):
     """700 px: the six output grids were one column under the inputs, the
-    figure 1862 px tall with 40% of its width empty beside them."""
+    figure 1862 px tall with 40% of its width empty beside them. Now they
+    stand in columns under the inputs, or beside them."""
     case = DEPTHWISE | ({"bias": bias} if bias else {})
     layout, canvas = _drawn(case, width=700)
     assert layout.height < 1500
-    inputs_right = max(x for x, _ in layout.inputs) + layout.padded_shape[1] * layout.cell
-    assert min(x for x, _ in layout.outputs) > inputs_right  # beside, not under
-    assert max(y for _, y in layout.outputs) < layout.sums_top  # and beside them, not under
+    inputs_bottom = max(y for _, y in layout.inputs) + layout.padded_shape[0] * layout.cell_h
+    under = min(y for _, y in layout.outputs) > inputs_bottom
+    assert len({x for x, _ in layout.outputs}) >= 2 or not under
     cells = _cells(canvas, layout)
     left, right = min(c.x for c in cells), max(c.right for c in cells)
     assert right - left > 0.7 * layout.width  # the grids take the width
     assert right <= layout.width and left >= 0
 
 
+def test_outputs_in_a_row_wider_than_the_tiles_over_them_have_their_arrows_down_their_right():
+    """Stacked outputs may be wider than the column of tiles over them: the
+    arrows come down the right of the wider, crossing no output grid."""
+    layout, canvas = _drawn(DEPTHWISE, width=700)
+    outputs_right = max(x for x, _ in layout.outputs) + layout.output_shape[1] * layout.output_w
+    tiles_right = max(x for x, _ in layout.inputs) + (layout.kernel_x - layout.input_x) + layout.kernel_size[1] * layout.kernel_w
+    assert layout.stacked and outputs_right > tiles_right
+    grids = [
+        (x, y, x + layout.output_shape[1] * layout.output_w, y + layout.output_shape[0] * layout.cell_h) for x, y in layout.outputs
+    ]
+    shafts = [c for c in canvas.calls if c.kind == "line" and c.edge_px > 1]
+    assert shafts
+    for shaft in shafts:
+        for a, b in list(zip(shaft.points, shaft.points[1:]))[:-1]:  # (the last leg goes up into its cell)
+            for grid in grids:
+                assert not _crosses(a, b, grid), (a, b, grid)
 
 def _crosses(a, b, box) -> bool:
     """Whether the segment from ``a`` to ``b`` enters ``box`` (left, top, right, bottom)."""

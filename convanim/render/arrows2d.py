@@ -31,6 +31,8 @@ def arrows(L: Layout2D, target: Box, window, channels) -> list[Arrow]:
     across, down = 0.0, 0.0
     if L.stacked:
         gutter_x = L.kernel_x + max(x for x, _ in L.inputs) - L.input_x + L.kernel_size[1] * L.kernel_w + L.cell_h / 2
+        # (right of the outputs' row where it is the wider)
+        gutter_x = max(gutter_x, max(x for x, _ in L.outputs) + L.output_shape[1] * L.output_w + L.cell_h / 2)
         gutter_x += group * min(8 * s, L.cell_h / 3)
         if L.lens is None:
             down = group_lane_step(s, L.cell_h, L.groups)

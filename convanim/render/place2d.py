@@ -4,7 +4,8 @@ In a row, as cs231n draws a convolution layer: the input's channels
 stacked (padding ring included), the kernel's slice for each channel
 beside it, the output's channels on the right. Where numbers long enough
 to need wide cells leave no room for that row, the output grids go under
-the input's (the arrows run down the right of the kernels); where even
+the input's, in as many columns as the width holds (the arrows run down the
+right of the kernels or of the outputs, whichever reach further); where even
 that does not fit, or the grids would be too tall, the figure is an
 overview with lenses (``overview2d``)."""
 
@@ -119,7 +120,10 @@ def _arranged(spec, width: int, s: float, top: float, kind: CellType, n_in: int,
         if below:  # the window's columns and the kernel's alike: the lines between them run along the cells' edges
             w_in = w_k = max(w_in, w_k)
         tile = max(columns * w_in, k_columns * w_k) if below else columns * w_in + gap_in * h + k_columns * w_k
-        used = n_in * tile + gap_out * h + (0 if stacked else n_out * out_columns * w_out)
+        if stacked:  # the outputs' row under the tiles' (pitches are in ``fixed``), the arrows down the right of the wider
+            used = max(n_in * tile, n_out * out_columns * w_out + (n_out - 1 - (n_in - 1)) * pitch) + gap_out * h
+        else:
+            used = n_in * tile + gap_out * h + n_out * out_columns * w_out
         return w_in, w_k, w_out, tile, used
 
     room = width - fixed + 0.5
@@ -134,8 +138,6 @@ def _arranged(spec, width: int, s: float, top: float, kind: CellType, n_in: int,
         h = low
     w_in, w_k, w_out, tile, used = sized(h)
     gap = h
-    if stacked and n_out * out_columns * w_out + (n_out - 1) * pitch > n_in * tile + (n_in - 1) * pitch:
-        return None  # the outputs' row no wider than the tiles': the arrows run down their right
     if used > room or down * h > tall + 0.5:
         return None
     if labelled:
