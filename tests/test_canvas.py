@@ -60,6 +60,20 @@ def _in_panel(call, panel) -> bool:
     return call.kind == "text" and call.align == "left" and abs(call.x - panel.x) < 0.5
 
 
+def _crosses(a, b, box) -> bool:
+    """Whether the segment from ``a`` to ``b`` enters ``box`` (its inside, not its edge)."""
+    (x0, y0), (x1, y1) = a, b
+    low, high = 0.0, 1.0
+    for delta, start, lo, hi in ((x1 - x0, x0, box.x, box.right), (y1 - y0, y0, box.y, box.bottom)):
+        if abs(delta) < 1e-9:
+            if not lo < start < hi:
+                return False
+            continue
+        t0, t1 = sorted(((lo - start) / delta, (hi - start) / delta))
+        low, high = max(low, t0), min(high, t1)
+    return high - low > 1e-6
+
+
 def check_on_canvas(layout, pictures, canvas, ndim, notes=()):
     """What a reader of the canvas sees: legible type, everything inside, the
     panel clear of the grids. Type is at least 1/60 of the canvas's width,
@@ -85,7 +99,10 @@ def check_on_canvas(layout, pictures, canvas, ndim, notes=()):
                 assert call.size * SCRIPT_SCALE >= floor, (call.text, call.size)  # its scripts too
             if layout.panel is not None and not _in_panel(call, layout.panel):
                 p = layout.panel
-                clear = right <= p.x or left >= p.right or bottom <= p.y or top >= p.bottom
+                if call.kind == "line" and call.points:  # a line round the panel is clear of it, though its box is not
+                    clear = not any(_crosses(a, b, p) for a, b in zip(call.points, call.points[1:]))
+                else:
+                    clear = right <= p.x or left >= p.right or bottom <= p.y or top >= p.bottom
                 assert clear, f"{call.kind} {call.text!r} at {_extent(call)} overlaps the panel {p}"
 
 
@@ -356,3 +373,74 @@ def test_a_ratio_canvas_is_refused_naming_a_canvas_of_its_shape_and_no_panel_whe
     except convanim.SpecError:
         bare = False
     assert ("--no-panel" in message) == bare, message
+
+
+# Small classroom figures (3 channels, 5x6 to 6x7) that a 1920x1080 slide
+# refused with their panel, though the grids left room for it.
+THREE_IN_ONE_OUT = dict(size=(5, 6), in_channels=3, out_channels=1, kernel_size=(2, 3), padding=(1, 2))
+DEPTHWISE_BIAS = dict(
+    size=(6, 7), in_channels=3, out_channels=6, groups=3, kernel_size=(2, 3), padding="valid", dilation=(2, 2),
+    bias=[-1, 2, -3.5, 0, 0.25, -0.125],
+)
+
+
+@pytest.mark.parametrize("case", [THREE_IN_ONE_OUT, DEPTHWISE_BIAS], ids=["3 in 1 out, padding (1, 2)", "depthwise, bias"])
+def test_a_small_multichannel_figure_fits_a_full_hd_slide_with_its_panel(case):
+    notes = []
+    layout, pictures = _drawn(convanim.conv(**case), notes, canvas="1920x1080", steps="3")
+    check_on_canvas(layout, pictures, (1920, 1080), 2, notes)
+    assert layout.panel is not None
+
+
+def test_a_panel_beside_the_grids_is_as_narrow_as_its_formulas_drawn_there():
+    """Its least width: each output-size line names only the axes it is
+    for (``H_out = 6 = …``, not ``H_out = W_out = 6 = …`` where the axes
+    differ), as the panel writes it; a panel that wide holds them."""
+    from convanim.render.fonts import math_size
+    from convanim.render.panel import _formulas, least_width, substituted_formula
+
+    spec = convanim.conv(**THREE_IN_ONE_OUT).spec
+    least = least_width(spec, 1.0, "2-D convolution")
+    both_axes = substituted_formula(spec.size_formulas()[0], spec.axis_names)
+    assert least < math_size(both_axes, 0.8 * 22)[0]
+    for source, size in _formulas(spec, least, 1.0):
+        assert math_size(source, size)[0] <= least + 0.5, source
+
+
+def test_output_grids_with_long_numbers_go_in_columns_at_cells_that_fit_the_width():
+    """Output cells wider than tall (``1800.25``) take more room across
+    than square ones: the arrangement takes the tallest cells whose widths
+    fit, rather than being dropped for cells too wide at the square size."""
+    from convanim.engine import trace
+    from convanim.render.layout import compute_layout
+
+    layout = compute_layout(trace(convanim.conv(**DEPTHWISE_BIAS)), 1472, False, scale=1.0, height=1080)
+    assert layout.height <= 1080
+    assert len({x for x, _ in layout.outputs}) == 2  # six outputs, in two columns beside the inputs
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        THREE_IN_ONE_OUT,
+        dict(size=(6, 7), in_channels=3, out_channels=1, kernel_size=(2, 3), padding=(1, 2)),
+        dict(size=(6, 7), in_channels=3, out_channels=1, kernel_size=3, padding=1),  # its sums go under the panel
+        DEPTHWISE_BIAS,
+    ],
+    ids=["5x6", "6x7", "6x7, kernel 3", "depthwise, bias"],
+)
+def test_a_row_of_tiles_on_a_slide_has_the_panel_right_of_the_outputs_under_them(case):
+    """The tiles in a row leave the room right of the outputs under them
+    empty: the panel goes there, the arrows round it (along the gap over
+    the outputs), and the type is larger than with the panel beside all
+    the grids (18 px, the least a 1080-line slide allows)."""
+    notes = []
+    layout, pictures = _drawn(convanim.conv(**case), notes, canvas="1920x1080", steps="3")
+    check_on_canvas(layout, pictures, (1920, 1080), 2, notes)
+    assert layout.stacked and layout.turn is not None
+    outputs_right = max(x for x, _ in layout.outputs) + layout.output_shape[1] * layout.output_w
+    tiles_bottom = max(y for _, y in layout.inputs) + layout.padded_shape[0] * layout.cell_h
+    panel = layout.panel
+    assert panel.x > outputs_right and panel.y >= tiles_bottom and panel.right <= 1920
+    assert panel.x < max(x for x, _ in layout.inputs) + layout.padded_shape[1] * layout.cell  # under the tiles, not beside them
+    assert 18 * layout.scale > 18.5

@@ -31,6 +31,8 @@ def arrows(L: Layout2D, target: Box, window, channels) -> list[Arrow]:
     across, down = 0.0, 0.0
     if L.stacked:
         gutter_x = L.kernel_x + max(x for x, _ in L.inputs) - L.input_x + L.kernel_size[1] * L.kernel_w + L.cell_h / 2
+        # (right of the outputs' row where it is the wider)
+        gutter_x = max(gutter_x, max(x for x, _ in L.outputs) + L.output_shape[1] * L.output_w + L.cell_h / 2)
         gutter_x += group * min(8 * s, L.cell_h / 3)
         if L.lens is None:
             down = group_lane_step(s, L.cell_h, L.groups)
@@ -60,7 +62,13 @@ def arrows(L: Layout2D, target: Box, window, channels) -> list[Arrow]:
         else:  # a tile with another on its right: round it, under both
             lane = (lane[0], lane[1] + across)
             shaft = [start, (lane[0], start[1]), lane, (gutter_x, lane[1])]
-        shaft += [(gutter_x, gutter_y), (end[0], gutter_y)]
+        if L.turn is not None:  # the panel right of the outputs: round it, along the gap over them
+            turn_x = L.turn[0] + group * min(8 * s, L.cell_h / 3)
+            turn_y = L.turn[1] + group * down
+            shaft += [(gutter_x, turn_y), (turn_x, turn_y), (turn_x, gutter_y)]
+        else:
+            shaft.append((gutter_x, gutter_y))
+        shaft.append((end[0], gutter_y))
         result.append(_arrow(shaft, end, head, max(2, round(2 * s))))  # bolder than the connectors
     return result
 

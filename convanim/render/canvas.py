@@ -207,13 +207,17 @@ def _arranged(layout_at, panel_at, canvas, panel: bool, scale: float, tried: lis
         return cache[key]
 
     below = at(cw, panel)
-    if below is not None and below.height <= ch:
+    # (A 2-D panel right of the outputs under the tiles, ``turn``, is one
+    # arrangement among those below: the panel beside the grids may draw
+    # them larger.)
+    cornered = below is not None and getattr(below, "turn", None) is not None
+    if below is not None and below.height <= ch and not cornered:
         return below  # the figure as it is at this width: nothing beside it could be larger
     # A figure with its numbers in its cells stays so: its overview with
     # lenses, for grids too large to number, would be another figure.
     numbered = below is not None and below.lens is None
     panel_size = panel_at(scale)
-    if below is not None:
+    if below is not None and below.height > ch:
         tried.append(below.height)
 
     def allowed(layout) -> bool:
@@ -222,7 +226,7 @@ def _arranged(layout_at, panel_at, canvas, panel: bool, scale: float, tried: lis
             return False
         return layout.panel is None or layout.panel.w >= panel_size[0]
 
-    choices = []
+    choices = [below] if cornered and below.height <= ch else []
     below_tried = []
     narrowed = _widest(lambda w: _kept(at(w, panel), allowed), cw, ch, below_tried)
     tried += [h for _, h in below_tried]

@@ -68,6 +68,7 @@ class Layout2D:
     legend_top: float = 0.0  # the middle of the group legend's first line
     lens: Lenses | None = None  # a grid too large for numbers in its cells: where its lenses go
     kernel_below: bool = False  # each kernel under its channel's grid, level with the window's columns
+    turn: tuple | None = None  # the panel right of stacked outputs: where the arrows turn down beside them (x, y)
     # Each step's sum lines, unbroken, by step index: written out once for
     # the layout (it counts them), read again as each step is drawn.
     sums: tuple | None = field(default=None, compare=False, repr=False)
@@ -107,22 +108,32 @@ class Layout2D:
         x = self.kernel_x + left - self.input_x  # beside its channel's grid
         return Box(x + column * self.kernel_w, y + row * self.cell_h, self.kernel_w, self.cell_h)
 
-    def links(self, channel: int, window) -> list[tuple[tuple[float, float], tuple[float, float]]]:
-        """Lines from the window's right corners to its kernel's left corners;
-        none on an overview: the lens's page is tied to its region, and
-        that moves only when the page turns (``lens2d.draw_regions``)."""
+    def links(self, channel: int, window) -> list[tuple[tuple[float, float], ...]]:
+        """Lines (each a list of points) from the window's right corners to
+        its kernel's left corners (below: its bottom corners to the
+        kernel's top ones); none on an overview: the lens's page is tied
+        to its region, and that moves only when the page turns
+        (``lens2d.draw_regions``). Over the grid a line runs along the
+        cells' borders, level with the window's edge, and crosses only the
+        gap to the kernel: never through a cell's number."""
         if self.lens is not None:
             return []
         span = self.outline(channel, window)
         first = self.kernel_grid_cell(channel, (0, 0), window)
         rows = self.kernel_size[0]
         edge = self.heavy_edge
-        if self.kernel_below:  # from the window's bottom corners down to the kernel's top ones
+        left, top = self.inputs[channel]
+        if self.kernel_below:  # down the window's side columns' borders, then across the gap
             right = first.x + self.kernel_size[1] * self.kernel_w
-            return [((span.x - edge, span.bottom + edge), (first.x, first.y)), ((span.right + edge, span.bottom + edge), (right, first.y))]
+            bottom = top + self.padded_shape[0] * self.cell_h
+            return [
+                ((span.x, span.bottom + edge), (span.x, bottom), (first.x, first.y)),
+                ((span.right, span.bottom + edge), (span.right, bottom), (right, first.y)),
+            ]
+        grid_right = left + self.padded_shape[1] * self.cell
         return [
-            ((span.right + edge, span.y - edge), (first.x, first.y)),
-            ((span.right + edge, span.bottom + edge), (first.x, first.y + rows * self.cell_h)),
+            ((span.right + edge, span.y), (grid_right, span.y), (first.x, first.y)),
+            ((span.right + edge, span.bottom), (grid_right, span.bottom), (first.x, first.y + rows * self.cell_h)),
         ]
 
     def output_cell(self, channel: int, position: tuple[int, ...]) -> Box:

@@ -126,3 +126,10 @@ def _lens_titles(L: Layout2D, px: float) -> list[Label]:
 def _title(words: list[str], room: float, px: float) -> str:
     """The first of ``words`` no wider than ``room`` (else the last): never smaller type."""
     return next((text for text in words if text_width(text, size=px) <= room), words[-1])
+
+
+def legend_right(groups: int, width: float, s: float, px: float, top: float) -> float:
+    """The right end of the legend's widest line."""
+    places = legend_places(groups, width, s, px, top, groups_lead(groups, s, px))
+    ends = [x + 0.8 * px + 6 * s + text_width(f"group {group}", size=px) for group, (x, _) in enumerate(places)]
+    return max(ends)

@@ -26,10 +26,11 @@ from . import arrows2d, labels2d, overview2d, place2d, sizing2d, sums2d
 from .grid2d import OWNER_LINE, Layout2D
 from .labels2d import HEADER
 from .layout import Box
-from .panel import panel_height
+from .panel import least_width, panel_height
 from .place2d import LABEL_COLUMN, MARGIN
 from .sizing2d import BASE_WIDTH, LEGIBLE_CELL, MAX_CELL_CHARS, MIN_SCALE, OWNER, label_size
 
+TALLER = (1.25, 1.5, 2.0, 3.0, math.inf)  # grids taller than the width: bounds tried in turn, in widths
 PLAIN_OVER_LENS = 3.0  # grids with numbers in cells this much taller than an overview's are still preferred (all the numbers at once)
 
 # Past these a figure cannot be read: grids too many or too large to see at once.
@@ -67,8 +68,8 @@ def _laid_out(trace: Trace, width: int, panel: bool, title: str | None, decimals
     written = memo["written", decimals]
     lines = memo.setdefault("lines", {})  # the sum lines' count, by the room they have
 
-    def finish(placed, kind):
-        return _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, lines)
+    def finish(placed, kind, corner=False):
+        return _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, lines, corner)
 
     def overview(tall):
         return overview2d.geometry(
@@ -82,7 +83,13 @@ def _laid_out(trace: Trace, width: int, panel: bool, title: str | None, decimals
         # Taller than the bound with numbers in cells, where the overview
         # would not be much shorter: all the numbers at once read better.
         lensed = (overview(tall), None)
-        chosen = place2d.numbered(spec, width, s, top, written, least_px, math.inf)
+        # The least bound some arrangement fits in, not none: past it the
+        # largest cells would be one tall column (outputs too) beside empty
+        # width; within it the outputs go in columns, the figure shorter.
+        for bound in TALLER:
+            chosen = place2d.numbered(spec, width, s, top, written, least_px, bound * tall)
+            if chosen is not None:
+                break
         if chosen is None or chosen[0].bottom - top > PLAIN_OVER_LENS * (lensed[0].bottom - top):
             chosen = lensed
     layout = finish(*chosen)
@@ -102,7 +109,34 @@ def _laid_out(trace: Trace, width: int, panel: bool, title: str | None, decimals
             layout, chosen = candidate, fitted
         if layout.height <= height:
             break
+    if layout.height > height and panel and chosen[1] is not None:
+        cornered = _cornered(finish, lambda room: place2d.numbered(spec, width, s, top, written, least_px, room, only_stacked=True), chosen, height, top)
+        if cornered is not None and cornered.height < layout.height:
+            layout = cornered
     return layout
+
+
+def _cornered(finish, stacked_within, chosen, height: float, top: float) -> Layout2D | None:
+    """The outputs under the inputs and the panel right of them, under the
+    tiles' right part, which a row of tiles leaves empty: the figure no
+    taller than ``height`` where that fits, else the shortest such; None
+    where the panel has no room there. ``stacked_within(room)``: the grids,
+    outputs under the inputs, within ``room`` px of height."""
+    bare = finish(*chosen)  # the sums and the credit under the grids, without the panel: a first guess
+    room = height - top - (bare.height - chosen[0].bottom - (bare.panel.h + 24 * bare.scale if bare.panel else 0))
+    best = None
+    for _ in range(6):
+        fitted = stacked_within(room) if room > 0 else None
+        if fitted is None:
+            break
+        layout = finish(*fitted, corner=True)
+        if layout is not None and (best is None or layout.height < best.height):
+            best = layout
+        if layout is not None and layout.height <= height:
+            break
+        # Smaller grids: lower, or narrower outputs, leaving the panel its width.
+        room = min(room - (layout.height - height if layout is not None else 0), room * 0.92)
+    return best
 
 
 def compute_layout(
@@ -128,9 +162,11 @@ def compute_layout(
     raise SpecError("width", rule)
 
 
-def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, lines: dict) -> Layout2D:
+def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, lines: dict, corner: bool = False) -> Layout2D | None:
     """The layout with the grids ``placed`` (``kind``: their cells' type;
-    None on an overview): the sums, the legend and the panel under them."""
+    None on an overview): the sums, the legend and the panel under them;
+    ``corner``, the panel right of the outputs stacked under the inputs
+    (the sums and legend on their left), or None where it has no room there."""
     spec = trace.spec
     if kind is not None:
         value_px, tag_px, tag_w, tag_h = kind.value_px, kind.tag_px, kind.tag_w, kind.tag_h
@@ -151,6 +187,13 @@ def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, l
     expression_left = max(MARGIN * s, input_x - LABEL_COLUMN * s * 0.6)
     expression_room = width - MARGIN * s - expression_left
     sums_line = 1.45 * expression_px
+    corner_box = turn = None
+    if corner:
+        found = _corner(trace, placed, width, s, title if title is not None else "2-D convolution", label_px)
+        if found is None:
+            return None
+        corner_box, turn = found
+        expression_room = math.floor(corner_box.x - MARGIN * s - expression_left)  # (whole pixels: the sums' line counts are kept by it)
     sums = sums2d.unbroken(trace, numbers.formats)
 
     def needed(room: float) -> int:
@@ -182,19 +225,52 @@ def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, l
         lanes = (spec.groups - 1) * arrows2d.group_lane_step(s, placed.cell_h, spec.groups) if placed.stacked and placed.lens is None else 0.0
         legend_top = y + 18 * s + lanes + label_px * 0.4
         y = labels2d.legend_bottom(spec.groups, width, s, label_px * 0.8, legend_top) + label_px * 0.4
+        if corner_box is not None and labels2d.legend_right(spec.groups, width, s, label_px * 0.8, legend_top) > corner_box.x - 12 * s:
+            return None  # the legend would run under the panel
     if beside is None:
         y += 26 * s + sums_line  # the step counter over the sums
         sums_top = y
+        if corner_box is not None and sums_top >= corner_box.bottom:  # (the counter over them is on the left)
+            expression_room = width - MARGIN * s - expression_left  # under the panel: the width, as without it
         y += needed(expression_room) * sums_line + 10 * s
     panel_box = None
-    if panel:
+    if corner_box is not None:
+        panel_box = corner_box
+        y = max(y, corner_box.bottom)
+    elif panel:
         y += 24 * s
         panel_width = width - 2 * MARGIN * s
         height = panel_height(spec, panel_width, s, title if title is not None else "2-D convolution")
         panel_box = Box(MARGIN * s, y, panel_width, height)
         y += height
     y += 30 * s  # room for the credit line
-    return Layout2D(**{**probe.__dict__, "height": int(math.ceil(y)), "sums_top": sums_top, "panel": panel_box, "legend_top": legend_top, "sums": sums})
+    return Layout2D(**{**probe.__dict__, "height": int(math.ceil(y)), "sums_top": sums_top, "panel": panel_box, "legend_top": legend_top, "sums": sums, "turn": turn, "expression_room": expression_room})
+
+
+def _corner(trace, placed, width: int, s: float, title: str, label_px: float):
+    """Where the panel goes right of the outputs stacked under a row of
+    tiles, and where the arrows turn to reach them from the right of the
+    tiles, clear of it: ``(the panel's box, (x, y) of the turn)``; None
+    where the panel would be narrower than its least width.
+
+    The arrows come down the right of the tiles as ever, run left along
+    the gap over the outputs and down the gap between them and the panel."""
+    spec = trace.spec
+    if not placed.stacked or placed.lens is not None:
+        return None
+    h = placed.cell_h
+    outputs_right = max(x for x, _ in placed.outputs) + spec.output_shape[2] * placed.output_w
+    spread = (spec.groups - 1) * min(8 * s, h / 3)  # the groups' arrows, side by side
+    turn = (outputs_right + h / 2, placed.output_top - 0.75 * h)
+    under_tiles = [lane[1] for lane in placed.lanes if lane is not None and lane[1] > placed.output_top - 1.5 * h]
+    if spec.groups == 1 and under_tiles:  # one colour: along the line the tiles' arrows already run on
+        turn = (turn[0], max(under_tiles))
+    x = turn[0] + spread + MARGIN * s
+    room = width - MARGIN * s - x
+    if room < least_width(spec, s, title):
+        return None
+    # Its top level with the outputs' (the output block's heading is over their left).
+    return Box(x, placed.output_top, room, panel_height(spec, room, s, title)), turn
 
 
 def _under_output_lens(lens, width: int, s: float, sums_line: float, needed, fits) -> tuple[float, float, float] | None:

@@ -144,13 +144,18 @@ def _compact(spec: ConvSpec, width: float, scale: float) -> bool:
     return math_size(full, _least_formula(GENERAL_PX * scale, scale))[0] > width
 
 
+def _axes_of(spec: ConvSpec, formula: SizeFormula) -> tuple[str, ...]:
+    """The axes whose output size ``formula`` gives (none named in 1-D)."""
+    return tuple(n for n, f in zip(spec.axis_names, spec.size_formulas()) if f == formula) if spec.ndim > 1 else ()
+
+
 def _formulas(spec: ConvSpec, width: float, scale: float) -> list[tuple[str, float]]:
     """(mathtext source, size) of each formula, the general one first."""
     symmetric = all(f.symmetric for f in spec.size_formulas())
     sources = [(general_formula(spec.axis_names[0], symmetric, _compact(spec, width, scale)), GENERAL_PX * scale)]
     px = NUMBERS_PX * scale
     for formula in _distinct_formulas(spec):
-        names = tuple(n for n, f in zip(spec.axis_names, spec.size_formulas()) if f == formula) if spec.ndim > 1 else ()
+        names = _axes_of(spec, formula)
         whole = substituted_formula(formula, names)
         if math_size(whole, _least_formula(px, scale))[0] <= width:
             sources.append((whole, px))
@@ -234,7 +239,7 @@ def least_width(spec: ConvSpec, scale: float, title: str) -> float:
     under the type floor: a panel beside the grids is at least this wide."""
     symmetric = all(f.symmetric for f in spec.size_formulas())
     sources = [(general_formula(spec.axis_names[0], symmetric, compact=True), GENERAL_PX)]
-    sources += [(substituted_formula(formula, spec.axis_names if spec.ndim > 1 else ()), NUMBERS_PX) for formula in _distinct_formulas(spec)]
+    sources += [(substituted_formula(formula, _axes_of(spec, formula)), NUMBERS_PX) for formula in _distinct_formulas(spec)]
     formulas = max(math_size(source, _least_formula(px * scale, scale))[0] for source, px in sources)
     code = (max(len(text) for text, _ in code_runs(spec)) + 6) * MONO_EM * CODE_PX * scale
     words = title.split() or [""]

@@ -4,7 +4,8 @@ In a row, as cs231n draws a convolution layer: the input's channels
 stacked (padding ring included), the kernel's slice for each channel
 beside it, the output's channels on the right. Where numbers long enough
 to need wide cells leave no room for that row, the output grids go under
-the input's (the arrows run down the right of the kernels); where even
+the input's, in as many columns as the width holds (the arrows run down the
+right of the kernels or of the outputs, whichever reach further); where even
 that does not fit, or the grids would be too tall, the figure is an
 overview with lenses (``overview2d``)."""
 
@@ -47,19 +48,20 @@ class Placement:
     kernel_below: bool = False  # each kernel under its channel's grid, level with the window's columns, not beside it
 
 
-def numbered(spec, width: int, s: float, top: float, written, least_px: float, tall: float):
+def numbered(spec, width: int, s: float, top: float, written, least_px: float, tall: float, only_stacked: bool = False):
     """The grids with every number in its cell, at the largest type that
-    some arrangement within ``tall`` px holds, and that type; None if none does."""
+    some arrangement within ``tall`` px holds, and that type; None if none
+    does. ``only_stacked``: the outputs under the inputs."""
     for margin in (MARGIN, TIGHT_MARGIN):  # last, narrower margins before an overview
         for shrink, over_tag in LEVELS:
             kind = cell_type(written, least_px, s, shrink, over_tag)
-            placed = plain(spec, width, s, top, kind, tall, margin)
+            placed = plain(spec, width, s, top, kind, tall, margin, only_stacked)
             if placed is not None:
                 return placed, kind
     return None
 
 
-def plain(spec, width: int, s: float, top: float, kind: CellType, tall: float, margin: float = MARGIN) -> Placement | None:
+def plain(spec, width: int, s: float, top: float, kind: CellType, tall: float, margin: float = MARGIN, only_stacked: bool = False) -> Placement | None:
     """The grids with cells that hold their numbers at ``kind``'s type, in
     the arrangement that draws them largest within ``tall`` pixels of
     height: the outputs beside the inputs or under them, the input's
@@ -70,7 +72,7 @@ def plain(spec, width: int, s: float, top: float, kind: CellType, tall: float, m
     for n_out in range(1, spec.out_channels + 1):
         for below in (False, True):
             for columns_ in range(1, spec.in_channels + 1):
-                for stacked in (False, True):
+                for stacked in (True,) if only_stacked else (False, True):
                     placed = _arranged(spec, width, s, top, kind, columns_, stacked, tall, below, n_out, margin)
                     if placed is not None and (best is None or placed.cell_h > CLEARLY_LARGER * best.cell_h):
                         best = placed
@@ -110,19 +112,33 @@ def _arranged(spec, width: int, s: float, top: float, kind: CellType, n_in: int,
     down = in_down + out_down + 1.5 if stacked else max(in_down, out_down)
     across = n_in * (max(columns, k_columns) if below else columns + gap_in + k_columns) + gap_out + (0 if stacked else n_out * out_columns)
     square = min(MAX_CELL * s, (width - fixed) / across, GRIDS_TALL * width / down, tall / down)
+
+    def sized(h: float):
+        """Cells ``h`` tall: each block's cells' width, a tile's width, the grids' width."""
+        # Square where the numbers allow, wider where they need: each block as its own need.
+        w_in, w_k, w_out = (max(h, kind.widths[block]) for block in ("input", "kernel", "output"))
+        if below:  # the window's columns and the kernel's alike: the lines between them run along the cells' edges
+            w_in = w_k = max(w_in, w_k)
+        tile = max(columns * w_in, k_columns * w_k) if below else columns * w_in + gap_in * h + k_columns * w_k
+        if stacked:  # the outputs' row under the tiles' (pitches are in ``fixed``), the arrows down the right of the wider
+            used = max(n_in * tile, n_out * out_columns * w_out + (n_out - 1 - (n_in - 1)) * pitch) + gap_out * h
+        else:
+            used = n_in * tile + gap_out * h + n_out * out_columns * w_out
+        return w_in, w_k, w_out, tile, used
+
+    room = width - fixed + 0.5
     h = max(square, kind.cell_h)
-    # Square where the numbers allow, wider where they need: each block as its own need.
-    w_in, w_k, w_out = (max(h, kind.widths[block]) for block in ("input", "kernel", "output"))
-    if below:  # the window's columns and the kernel's alike: the lines between them run along the cells' edges
-        w_in = w_k = max(w_in, w_k)
+    if sized(h)[4] > room and sized(kind.cell_h)[4] <= room:
+        # Cells wider than tall (long numbers) take more than ``across``
+        # squares: the tallest cells whose widths fit, not none.
+        low, high = kind.cell_h, h
+        while high - low > 0.05:
+            middle = (low + high) / 2
+            low, high = (middle, high) if sized(middle)[4] <= room else (low, middle)
+        h = low
+    w_in, w_k, w_out, tile, used = sized(h)
     gap = h
-    tile = max(columns * w_in, k_columns * w_k) if below else columns * w_in + gap_in * gap + k_columns * w_k
-    used = n_in * tile + gap_out * gap
-    if not stacked:
-        used += n_out * out_columns * w_out
-    elif n_out * out_columns * w_out + (n_out - 1) * pitch > n_in * tile + (n_in - 1) * pitch:
-        return None  # the outputs' row no wider than the tiles': the arrows run down their right
-    if used > width - fixed + 0.5 or down * h > tall + 0.5:
+    if used > room or down * h > tall + 0.5:
         return None
     if labelled:
         left = (0 if not stacked else LABEL_COLUMN) * s
