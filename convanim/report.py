@@ -46,7 +46,7 @@ def kernel_row(in_channel: int, out_channel: int) -> tuple[str, int, int]:
     """The row of one kernel grid: the weights of ``out_channel`` on
     ``in_channel``, written in a format of their own (whole weights 0, 1, 1, 0
     stay whole beside another output channel's 0.125 on the same input
-    channel). ("kernel", in_channel) is every output channel's weights on it."""
+    channel)."""
     return ("kernel", in_channel, out_channel)
 
 

@@ -204,3 +204,19 @@ def test_whole_weights_are_drawn_whole():
     pictures = record(trace, RenderOptions(width=700))
     second = next(p for p in pictures if 1 in p.shot.steps)  # output channel 1's first step
     assert "1.000" not in _texts_at(second) and "0.000" not in _texts_at(second)
+
+
+def test_kernel_cells_are_as_wide_as_the_numbers_their_grids_write():
+    """Every kernel row is one kernel grid's: no row of all output channels'
+    weights (written 100.0 beside 0.5, drawn nowhere) sizes the cells."""
+    from convanim.render.cells import RowNumbers
+    from convanim.render.fonts import text_width
+
+    trace = convanim.trace(convanim.conv(input=[[1.0, 2.0, 3.0, 4.0]], weight=[[[100, 200, 300]], [[0.5, 0.5, 0.5]]]))
+    numbers = RowNumbers.of(trace, None, 7)
+    kernels = [row for row in numbers.values if row[0] == "kernel"]
+    assert sorted(kernels) == [("kernel", 0, 0), ("kernel", 0, 1)]
+    texts = [numbers.formats[row].text(v) for row in kernels for v in numbers.values[row]]
+    assert texts == ["100", "200", "300", "0.5"]
+    widest = max(text_width(t, "sans", 20, bold=True) for t in texts)
+    assert numbers.block_width("kernel", 20) == widest

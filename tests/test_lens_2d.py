@@ -13,6 +13,8 @@ import itertools
 import numpy as np
 import pytest
 
+from convanim.report import kernel_row
+
 import convanim
 from convanim.render import RenderOptions
 from convanim.render.layout import compute_layout
@@ -111,9 +113,10 @@ def _check_input_lens(trace, layout, picture, step, channel, weights, origin):
         # Written as its row writes every number (rounded only with a mark).
         assert text.text == layout.formats[("input", channel)].text(value)
     for position, weight in weights.items():
-        tag = lens.tag(lens.input_cell(channel, origin, position), layout.cell_label(weight, box=_tag_box(lens), row=("kernel", channel))[0])
+        row = kernel_row(channel, step.out_channel)
+        tag = lens.tag(lens.input_cell(channel, origin, position), layout.cell_label(weight, box=_tag_box(lens), row=row)[0])
         (text,) = _texts_at(picture, tag.cx, tag.cy)
-        assert text.text == layout.formats[("kernel", channel)].text(weight) and text.size >= floor - 1e-9
+        assert text.text == layout.formats[row].text(weight) and text.size >= floor - 1e-9
 
 
 def _tag_box(lens):

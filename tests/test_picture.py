@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from convanim.report import kernel_row
+
 import convanim
 from convanim.render import RenderOptions
 from convanim.render.layout import compute_layout
@@ -155,7 +157,7 @@ def test_every_cell_shows_its_number(name):
         for index in picture.shot.steps:
             for tap in trace.steps[index].taps:
                 box = layout.kernel_cell(tap.in_channel, tap.position)
-                fmt, _ = layout.formats[("kernel", tap.in_channel)]
+                fmt, _ = layout.formats[kernel_row(tap.in_channel, trace.steps[index].out_channel)]
                 assert numbers_in(picture, {0: box}).get(0) == fmt.text(tap.weight)
 
 

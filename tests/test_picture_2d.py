@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from convanim.report import kernel_row
+
 import convanim
 from convanim.render import RenderOptions
 from convanim.render.layout import compute_layout
@@ -88,10 +90,11 @@ def test_each_picture_outlines_its_windows_and_tags_each_weight(name):
                 # The tag sits in the corner of the input cell the weight multiplies.
                 cell = layout.input_cell(tap.in_channel, tap.position)
                 assert cell.x < tag.x and tag.right <= cell.right + 1e-9 and tag.bottom <= cell.bottom + 1e-9
-                text = layout.cell_label(tap.weight, box=tag, row=("kernel", tap.in_channel))[0]
+                row = kernel_row(tap.in_channel, step.out_channel)
+                text = layout.cell_label(tap.weight, box=tag, row=row)[0]
                 assert text and text in _text_at(picture, tag)
                 grid = layout.kernel_grid_cell(tap.in_channel, tap.kernel_index, step.window)
-                assert layout.formats[("kernel", tap.in_channel)].text(tap.weight) in _text_at(picture, grid)
+                assert layout.formats[row].text(tap.weight) in _text_at(picture, grid)
 
 
 @pytest.mark.parametrize("name", IDS, ids=IDS)
@@ -263,7 +266,7 @@ def test_every_cell_is_written_at_one_size_per_row_and_tags_are_smaller(argument
         sizes.setdefault(("output", step.out_channel), set()).add(texts[-1].size)
     assert all(len(found) == 1 for found in sizes.values()), sizes
     smallest = min(size for found in sizes.values() for size in found)
-    weights = {layout.formats[("kernel", tap.in_channel)].text(tap.weight) for step in trace.steps for tap in step.taps}
+    weights = {layout.formats[kernel_row(tap.in_channel, step.out_channel)].text(tap.weight) for step in trace.steps for tap in step.taps}
     tags = [c for c in pictures[1].calls if c.kind == "text" and c.text in weights and c.size < smallest]
     assert tags and {c.size for c in tags} == {layout.tag_px}
 
@@ -314,7 +317,7 @@ def test_the_finished_picture_keeps_the_kernel_grid_under_its_heading_and_the_wi
     last = trace.steps[-1]
     for tap in last.taps:
         box = layout.kernel_grid_cell(tap.in_channel, tap.kernel_index, last.window)
-        assert _text_at(done, box) == [layout.formats[("kernel", tap.in_channel)].text(tap.weight)]
+        assert _text_at(done, box) == [layout.formats[kernel_row(tap.in_channel, last.out_channel)].text(tap.weight)]
     span = layout.outline(0, last.window)
     edge = layout.heavy_edge
     assert [c for c in done.calls if c.kind == "rect" and c.colour is None and abs(c.x + edge - span.x) < 1 and abs(c.w - 2 * edge - span.w) < 1]

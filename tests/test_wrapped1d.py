@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from convanim.report import kernel_row
+
 import convanim
 from convanim.render import RenderOptions, default_title
 from convanim.render.layout import compute_layout
@@ -35,7 +37,7 @@ def test_a_gliding_kernel_stays_on_its_rows_of_a_wrapped_figure(name):
         for band in range(layout.bands)
         for ch in range(layout.in_channels)
     }
-    weights = {layout.formats[("kernel", tap.in_channel)][0].text(tap.weight) for step in trace.steps for tap in step.taps}
+    weights = {layout.formats[kernel_row(tap.in_channel, step.out_channel)][0].text(tap.weight) for step in trace.steps for tap in step.taps}
     for picture in glides:
         top, bottom = layout.kernel_top, layout.kernel_top + layout.in_channels * layout.cell_h
         for call in picture.calls:
@@ -131,7 +133,7 @@ def test_a_window_split_across_bands_shows_each_bands_taps_and_where_it_goes_on(
         assert any(t.text == "×" and abs(t.x - mark.x) < 0.5 and abs(t.y - mark.y) < 0.5 for t in texts)
         kernel = layout.kernel_cell(0, tap.position)
         assert layout.input_cell(0, tap.position).x == kernel.x
-        assert any(t.text == layout.formats[("kernel", 0)][0].text(tap.weight) and abs(t.x - kernel.cx) < 0.5 and abs(t.y - kernel.cy) < 0.5 for t in texts)
+        assert any(t.text == layout.formats[kernel_row(0, step.out_channel)][0].text(tap.weight) and abs(t.x - kernel.cx) < 0.5 and abs(t.y - kernel.cy) < 0.5 for t in texts)
     bands = {layout.band_of(tap.position[0]) for tap in step.taps}
     assert len(bands) == 2
     links = layout.links(0, step.window)

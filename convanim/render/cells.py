@@ -14,7 +14,7 @@ from ..numfmt import RowFormat, row_format
 from ..report import kernel_row
 from .fonts import text_width
 
-Row = tuple  # ("input" | "kernel" | "output", channel), or a kernel grid's ("kernel", in channel, out channel)
+Row = tuple  # ("input" | "output", channel), or a kernel grid's ("kernel", in channel, out channel): report.kernel_row
 
 
 def row_values(trace: Trace) -> dict[Row, list[float]]:
@@ -47,10 +47,9 @@ def _row_values(trace: Trace) -> dict[Row, tuple[float, ...]]:
     for channel in range(spec.in_channels):
         rows[("input", channel)] = _once(trace.padded[channel].ravel())
         group, within = divmod(channel, in_per_group)
-        # Every step reads its whole kernel, so a kernel row first shows its
-        # weights at the first position, output channel by output channel.
+        # Each kernel grid (an output channel's weights on this channel) is a
+        # row of its own: whole weights stay whole beside another's 0.125.
         owners = range(group * out_per_group, (group + 1) * out_per_group)
-        rows[("kernel", channel)] = _once(weight[list(owners), within].ravel())
         for owner in owners:
             rows[kernel_row(channel, owner)] = _once(weight[owner, within].ravel())
     shown = trace.shown.reshape(spec.out_channels, -1)
