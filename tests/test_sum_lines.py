@@ -93,12 +93,13 @@ def test_a_3x3_windows_products_break_at_its_row_ends_where_they_fit():
 
     line = _nine_products_line([0.5])
     assert line.startswith("+ (") and line.count("×") == 9
-    lines = broken(line, _room_for(line, 7), 14)  # room for seven products: two lines, 6 + 3
+    lines = broken(line, _room_for(line, 7), 14, row=3)  # room for seven products: two lines, 6 + 3
     assert [part.count("×") for part in lines] == [6, 3], lines
     assert lines[1].startswith("  + ") and "(bias)" in lines[1]
     line = _nine_products_line()
-    assert [part.count("×") for part in broken(line, _room_for(line, 6), 14)] == [6, 3]
-    assert [part.count("×") for part in broken(line, _room_for(line, 4), 14)] == [3, 3, 3]
+    assert [part.count("×") for part in broken(line, _room_for(line, 6), 14, row=3)] == [6, 3]
+    assert [part.count("×") for part in broken(line, _room_for(line, 4), 14, row=3)] == [3, 3, 3]
+    assert [part.count("×") for part in broken(line, _room_for(line, 6), 14)] == [5, 4]  # rows not known: even
 
 
 def test_products_not_known_as_rows_break_evenly():
@@ -119,7 +120,7 @@ def test_a_row_that_does_not_fit_falls_back_to_the_even_break():
 
     line = _nine_products_line()
     room = _room_for(line, 5)  # 5 + 4 fits in two lines; rows of three would take three
-    assert [part.count("×") for part in broken(line, room, 14)] == [5, 4]
+    assert [part.count("×") for part in broken(line, room, 14, row=3)] == [5, 4]
 
 
 def test_whole_rows_are_shared_evenly():
@@ -130,4 +131,22 @@ def test_whole_rows_are_shared_evenly():
     c = convanim.conv(size=(6, 6), kernel_size=4)
     line = sum_lines(convanim.trace(c).steps[0])[0]
     assert line.count("×") == 16
-    assert [part.count("×") for part in broken(line, _room_for(line, 13), 14)] == [8, 8]
+    assert [part.count("×") for part in broken(line, _room_for(line, 13), 14, row=4)] == [8, 8]
+
+
+def test_a_figure_breaks_its_sums_at_its_kernel_s_own_row_ends(monkeypatch):
+    """A 2×8 kernel's sixteen products are two rows of eight: the layout says
+    so wherever it breaks or counts sum lines (unsaid, sixteen products were
+    read as a 4×4 window's rows, 8 + 4 + 4)."""
+    from convanim.render import sums2d
+    from convanim.render.layout import compute_layout
+
+    rows = []
+    broken = sums2d.broken
+    monkeypatch.setattr(sums2d, "broken", lambda line, room, px, row=None: rows.append(row) or broken(line, room, px, row))
+    data = [[[round(0.25 + 1.37 * (r * 10 + c), 2) for c in range(10)] for r in range(4)]]
+    trace = convanim.trace(convanim.conv(input=data, kernel_size=(2, 8)))
+    layout = compute_layout(trace, 500)
+    for step in trace.steps:
+        assert sum(line.count("×") for line in layout.lines(step)) == 16
+    assert rows and set(rows) == {8}

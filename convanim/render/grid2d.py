@@ -192,7 +192,7 @@ class Layout2D:
         result = []
         unbroken = self.sums[step.index][1] if self.sums is not None else sum_lines(step, formats=self.formats)
         for line in unbroken:
-            result.extend(sums2d.broken(line, self.expression_room, self.expression_px))
+            result.extend(sums2d.broken(line, self.expression_room, self.expression_px, self.kernel_size[1]))
         return result
 
     def product_lines(self, windows, lines):

@@ -199,11 +199,11 @@ def _finished(trace, width, panel, title, decimals, s, least_px, placed, kind, l
     def needed(room: float) -> int:
         key = (round(room), expression_px, tuple(numbers.formats.items()))
         if key not in lines:
-            lines[key] = sums2d.lines_needed(sums, room, expression_px)
+            lines[key] = sums2d.lines_needed(sums, room, expression_px, spec.kernel_size[-1])
         return lines[key]
 
     def fits(room: float) -> bool:  # (every broken line within the room: a term is never cut)
-        return sums2d.fit(sums, room, expression_px)
+        return sums2d.fit(sums, room, expression_px, spec.kernel_size[-1])
 
     beside = _under_output_lens(placed.lens, width, s, sums_line, needed, fits) if kind is None and spec.groups == 1 else None
     if beside is not None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import math
 import weakref
 
 from ..engine import Trace
@@ -78,9 +77,8 @@ def broken(line: str, room: float, px: float, row: int | None = None) -> list[st
     ends and stay within the room, there (a 3×3 window's nine products 6 + 3
     in two lines, three to a line in three); else with as many terms on each
     as may be (5 + 4). ``row``: the products in a row of the window (the
-    kernel's width); None reads a line of k×k products (4, 9) as k rows of k,
-    as a square kernel's are (a 1×9 kernel's nine products are one row, any
-    break within it as good)."""
+    kernel's width: a 2×8 kernel's sixteen products are two rows of 8, not
+    four of 4); None: not known, no break kept to the rows."""
     if text_width(line, size=px) <= room:
         return [line]
     words = line.split(" + ")
@@ -116,9 +114,6 @@ def _by_rows(words: list[str], room: float, px: float, row: int | None, count: i
     6 + 3); None where the products are not known to make rows or whole rows
     need more lines."""
     products = len(words) - (" (bias)" in words[-1])
-    if row is None:
-        side = math.isqrt(products)
-        row = side if side > 1 and side * side == products else None
     if row is None or row >= products or products % row or count < 2:
         return None
     rows = products // row
