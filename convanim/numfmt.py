@@ -120,7 +120,7 @@ def _significant(x: float, digits: int, room: int, form: str | None = None) -> s
     def width(text: str) -> int:
         return chars(_written(text)) + (not _close(float(text), x))
 
-    plain = _fixed(x, max(0, digits - 1 - exponent)) if exponent >= _magnitude(SMALLEST_FIXED) else None
+    plain = _fixed(x, max(0, digits - 1 - exponent)) if form == "plain" or exponent >= _magnitude(SMALLEST_FIXED) else None
     if plain is not None and (form == "plain" or width(plain) <= room):
         return plain
     while room and width(power) > room and digits > 2:

@@ -210,3 +210,16 @@ def test_a_row_too_narrow_for_any_form_keeps_the_narrower_fixed_point(x):
     for chars in range(2, 6):
         fmt = row_format([x], max_chars=chars)
         assert fmt.kind == "fixed", (x, chars, fmt.text(x))
+
+
+@pytest.mark.parametrize("room", [8, 5])
+def test_a_product_line_writes_a_rounded_number_in_its_cell_s_form(room):
+    """A cell's ≈0.00100 (or ≈0.0010 in a narrow cell) was 9.996×10⁻⁴ (or
+    ≈1.0×10⁻³, two digits) in the product line: plain there too, exact."""
+    fmt = row_format([0.0009996, 0.5], max_chars=room)
+    assert fmt.text(0.0009996).startswith("≈0.00") and TIMES_TEN not in fmt.text(0.0009996)
+    assert fmt._full(0.0009996) == "0.0009996"
+    big = row_format([12345.678, 0.5, -3.75e6], max_chars=8)
+    for value in (12345.678, -3.75e6):
+        cell, line = big.text(value), big._full(value)
+        assert (TIMES_TEN in cell) == (TIMES_TEN in line), (cell, line)
