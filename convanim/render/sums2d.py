@@ -42,20 +42,22 @@ def fit(sums, room: float, px: float, row: int | None = None) -> bool:
 def _alike_once(sums, px: float):
     """``sums`` with the lines that break alike (differing only in their
     digits, where digits set as wide as 0) kept once."""
-    # Worked out once per ``sums`` (a trace's, kept by ``unbroken``): a
+    # Worked out once per trace's sums (``unbroken`` keeps them with it): a
     # canvas's search lays a figure out dozens of times, at many type sizes.
-    entry = _ALIKE.get(id(sums))
-    if entry is None or entry[0] is not sums:
+    made = getattr(sums, "alike", None)
+    if made is None:
         alphabet = frozenset("".join(line for _, texts in sums for line in texts))
-        alike = tuple(dict.fromkeys((group, tuple(line.translate(_DIGITS) for line in texts)) for group, texts in sums))
-        entry = (sums, alphabet, alike)
-        if len(_ALIKE) >= 8:  # (a few figures' worth; each holds its sums)
-            del _ALIKE[next(iter(_ALIKE))]
-        _ALIKE[id(sums)] = entry
-    return entry[2] if _tabular(entry[1], px) else sums
+        made = (alphabet, tuple(dict.fromkeys((group, tuple(line.translate(_DIGITS) for line in texts)) for group, texts in sums)))
+        if isinstance(sums, Sums):
+            sums.alike = made
+    return made[1] if _tabular(made[0], px) else sums
 
 
-_ALIKE: dict[int, tuple] = {}
+class Sums(tuple):
+    """A trace's steps' (group, sum lines), as ``unbroken`` keeps them, with
+    their digit-blind form once it is made (``alike``)."""
+
+    alike = None
 
 
 @functools.lru_cache(maxsize=64)
@@ -161,5 +163,5 @@ def unbroken(trace: Trace, formats) -> tuple:
     written = memo(trace).setdefault("unbroken", {})
     key = tuple(formats.items())
     if key not in written:
-        written[key] = tuple((step.group, tuple(sum_lines(step, formats=formats))) for step in trace.steps)
+        written[key] = Sums((step.group, tuple(sum_lines(step, formats=formats))) for step in trace.steps)
     return written[key]
