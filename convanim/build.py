@@ -195,6 +195,8 @@ def _spatial_ndim(in_array, weight_array, **per_axis) -> int:
             raise SpecError("weight", "a nested weight has shape (out_channels, in_channels/groups, *kernel_size): at least 3 levels")
     if in_array is not None and in_array.ndim <= 2:
         votes["input"] = 1  # flat or (C, L): it cannot be anything else
+    elif in_array is not None and in_array.ndim == 3 and in_array.shape[0] != 1:
+        votes["input"] = 2  # (C, H, W): a batch of more than one, (N, C, L), is not drawn
     for name, value in per_axis.items():
         if isinstance(value, (tuple, list)):
             votes[name] = len(value)

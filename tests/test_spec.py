@@ -243,3 +243,18 @@ def test_sizes_beyond_int64_are_refused_as_pytorch_refuses_them():
     with pytest.raises(SpecError) as raised:
         convanim.conv_spec(size=6, kernel_size=3, stride=2**63)
     assert raised.value.option == "stride"
+
+
+def test_a_3_level_input_of_several_channels_is_an_image():
+    # (1, C, L) needs a first size of 1: any other is (C, H, W), no weight needed to say so.
+    c = convanim.conv(input=[[[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 0, 1], [0, 1, 0], [1, 0, 1]]])
+    assert c.spec.ndim == 2 and c.spec.in_channels == 2 and c.spec.input_shape[-2:] == (3, 3)
+    with pytest.raises(SpecError, match="either \\(1, C, L\\) or \\(C, H, W\\)"):
+        convanim.conv(input=[[[1, 2, 3], [4, 5, 6]]])  # a first size of 1: still either
+
+
+def test_an_image_beside_a_1d_weight_says_the_two_disagree():
+    # (A weight a level short once read the image as a batch of two 1-D inputs.)
+    with pytest.raises(SpecError, match="2 spatial dimension.* weight has 1") as raised:
+        convanim.conv(input=[[[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 0, 1], [0, 1, 0], [1, 0, 1]]], weight=[[[1, 2], [3, 4]]])
+    assert raised.value.option == "input"
