@@ -347,7 +347,7 @@ def test_the_command_line_takes_a_theme(run_cli, tmp_path):
 
 @pytest.mark.parametrize(
     "value, words",
-    [("sepia", ["--theme:", "unknown theme 'sepia'"]), ("{dir}/bad.toml", ["--theme: ", "bad.toml: kernel:", "'red'"]), ("{dir}/none.toml", ["--theme:", "no theme file"])],
+    [("sepia", ["--theme:", "unknown theme 'sepia'"]), ("drak", ["--theme:", "unknown theme 'drak'; did you mean dark?"]), ("{dir}/bad.toml", ["--theme: ", "bad.toml: kernel:", "'red'"]), ("{dir}/none.toml", ["--theme:", "no theme file"])],
 )
 def test_a_bad_theme_on_the_command_line_is_one_line_and_no_file(run_cli, tmp_path, value, words):
     (tmp_path / "bad.toml").write_text('kernel = "red"\n')

@@ -192,7 +192,9 @@ def builtin_theme(name: str) -> Theme:
     """A built-in theme by name; its file sets every key."""
     files = _builtin_files()
     if name not in files:
-        raise ThemeError("theme", f"unknown theme {name!r}; the built-in themes are {', '.join(sorted(files))}, or give a .toml file")
+        near = difflib.get_close_matches(name, sorted(files), 1)
+        guess = f"did you mean {near[0]}? " if near else ""
+        raise ThemeError("theme", f"unknown theme {name!r}; {guess}the built-in themes are {', '.join(sorted(files))}, or give a .toml file")
     return parse_theme(files[name].read_text(encoding="utf-8"), name=name, builtin=True)
 
 
