@@ -5,6 +5,8 @@ sum lines, the output filling in, and labels on everything."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -416,3 +418,38 @@ def test_the_finished_picture_keeps_the_last_steps_sum_with_every_output_written
         for step in trace.steps:
             target = layout.output_cell(step.out_channel, step.position)
             assert _text_at(done, target)[-1] == layout.cell_label(step.shown, row=("output", step.out_channel))[0]
+
+
+def _runs(points):
+    """A shaft's straight pieces, as (axis, at, low, high): along x at y = at, or along y at x = at."""
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        if abs(y0 - y1) < 1e-6:
+            yield "x", y0, min(x0, x1), max(x0, x1)
+        elif abs(x0 - x1) < 1e-6:
+            yield "y", x0, min(y0, y1), max(y0, y1)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        dict(in_channels=6, out_channels=3, groups=3, size=(3, 3), kernel_size=(2, 2)),
+        dict(in_channels=4, out_channels=4, groups=2, size=(4, 5), kernel_size=(2, 3), padding=1),
+        dict(in_channels=4, out_channels=4, groups=4, size=(3, 3), kernel_size=2),
+    ],
+    ids=["3 groups", "2 groups", "4 groups"],
+)
+@pytest.mark.parametrize("width", [700, 1080])
+def test_arrows_of_different_groups_never_run_on_one_line(arguments, width):
+    """Group 1's arrow once came down the same line as group 0's for a
+    stretch, drawn over it: where it turned off, group 0's seemed to come
+    out of group 1's."""
+    trace, layout, pictures = _figure(arguments, width=width)
+    for picture in pictures[1:-1]:
+        shafts = arrow_shafts(picture)
+        assert len({c.colour for c in shafts}) == trace.spec.groups
+        for a, b in itertools.combinations(shafts, 2):
+            if a.colour == b.colour:
+                continue
+            for (axis, at, low, high), (axis2, at2, low2, high2) in itertools.product(_runs(a.points), _runs(b.points)):
+                shared = min(high, high2) - max(low, low2)
+                assert not (axis == axis2 and abs(at - at2) < 2 and shared > 2), (picture.shot, axis, at, low, high, low2, high2)

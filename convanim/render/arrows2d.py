@@ -38,7 +38,14 @@ def arrows(L: Layout2D, target: Box, window, channels) -> list[Arrow]:
             down = group_lane_step(s, L.cell_h, L.groups)
             across = ((L.groups - 1) / 2 - group) * down
     else:
+        # Beside the inputs, each group's arrow comes down (or up) the gap
+        # before the outputs to its own grid: a later group's, lower, runs
+        # further left, so that it neither lies on an earlier one's line
+        # nor crosses it (an earlier group turns right above it).
         gutter_x = L.output_x - min(L.cell_h, 14 * s)
+        if L.groups > 1:
+            room = gutter_x - (L.kernel_x + L.kernel_size[1] * L.kernel_w + 6 * s)
+            gutter_x -= group * min(8 * s, L.cell_h / 3, max(room, 0.0) / L.groups)
     head = 9 * s
     gutter_y = (target.bottom if grid is None else grid[1] + L.output_shape[0] * L.cell_h) + min(0.25 * L.cell_h, 10 * s) + group * down
     if L.lens is not None and _first_in_its_row(L, grid):
