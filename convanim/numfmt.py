@@ -42,7 +42,8 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 MINUS = "\u2212"
 ROUNDED = "\u2248"  # marks a number that is rounded: ≈0.33
 MAX_FIXED = 6  # decimals a fixed-point row may show; past that it is rounded
-SMALLEST_FIXED = 1e-3  # a smaller value makes its row scientific: 1.0e−4, not 0.0001
+SMALLEST_FIXED = 1e-3  # a smaller value makes its row scientific: 1.0e−4, not 0.0001 ...
+EXACT_FIXED = 4  # ... unless this many decimals write the whole row exactly: 0.0005 beside 0.9425
 CELL_DIGITS = 3  # significant digits a row of significant digits shows at most
 KEPT_DIGITS = 3  # significant digits a rounded number keeps where its row allows (≈12.3, not ≈12)
 LINE_DIGITS = 6  # significant digits a product line shows where the cell rounds
@@ -246,8 +247,12 @@ def row_format(values, decimals: int | None = None, max_chars: int = 8) -> RowFo
     if decimals is not None:
         return RowFormat("fixed", decimals, forced=True)
     fixed = None  # the narrowest fixed-point form the row allows
-    if min(nonzero) >= SMALLEST_FIXED:
-        need = [_decimals_needed(v) for v in values]
+    need = [_decimals_needed(v) for v in values]
+    # Under 0.001 only where four decimals write every value exactly and
+    # each value has two at least (0.0005 beside 0.9425 and −0.7055, not
+    # 5.00×10⁻⁴ beside ≈0.943; but 7.0 beside 1.0×10⁻⁴, not 7.0000).
+    exact = all(d is not None and d <= EXACT_FIXED for d in need) and all(d >= 2 for v, d in zip(values, need) if v != 0)
+    if min(nonzero) >= SMALLEST_FIXED or exact:
         # Exact where MAX_FIXED decimals do it; else rounded so that the
         # smallest value keeps two significant digits (one puts 0.25 at 0.2).
         if None not in need:

@@ -68,8 +68,11 @@ def test_large_values_have_no_suffix(x, expected):
         ([0.25, 1234567.5], ["0.25", "≈1234568"]),
         ([-7, 1234, 0.0001], ["−7.0", "1234", "1.0×10⁻⁴"]),
         ([2.5e-221, 12, -0.5], ["2.5×10⁻²²¹", "12", "−0.50"]),
+        ([0.9425, 0.0005, -0.7055], ["0.9425", "0.0005", "−0.7055"]),
+        ([0.25, 0.0025, -0.0075], ["0.2500", "0.0025", "−0.0075"]),
     ],
-    ids=["mixed", "one tiny value", "kibi", "a million", "decimals", "third", "float noise", "long", "range", "plain beside a power", "powers"],
+    ids=["mixed", "one tiny value", "kibi", "a million", "decimals", "third", "float noise", "long", "range", "plain beside a power", "powers",
+         "four exact decimals under 0.001", "exact quarters of a hundredth"],
 )
 def test_a_row_has_one_form(row, expected):
     fmt = row_format(row)
