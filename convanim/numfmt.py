@@ -109,7 +109,7 @@ def _significant(x: float, digits: int, room: int, form: str | None = None) -> s
     is at least 0.001 and its text, ≈ included, takes no more than ``room``
     characters or than its power of ten does; else with a power of ten
     (1.2e-5), with fewer digits, two at least, where ``room`` needs it: one
-    number too wide for its cell (≈−3.7×10⁶ in a cell of 7 characters) does
+    number too wide for its cell (≈−3.8×10⁶ in a cell of 7 characters) does
     not take a digit from every other (≈12.3, not ≈12). ``form`` ("plain" or
     "power") asks for one: a product line writes a number in the form its
     cell does, with as many digits as it asks for."""

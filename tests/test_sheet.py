@@ -67,9 +67,9 @@ def test_a_tiles_numbers_stay_legible_on_the_sheet(monkeypatch, tmp_path, name):
     seen = {}
     compose = sheet._compose
 
-    def spy(tiles, columns, gap, head=None):
+    def spy(tiles, columns, gap, head=None, page_ratio=None):
         seen.update(tile=tiles[0][1].width, columns=min(columns, len(tiles)))
-        return compose(tiles, columns, gap, head)
+        return compose(tiles, columns, gap, head, page_ratio)
 
     monkeypatch.setattr(sheet, "_compose", spy)
     frame_width = next(convanim.frames(template.conv(), options)).pixels.shape[1]
@@ -173,3 +173,35 @@ def test_a_figure_s_storyboard_has_its_title_once(tmp_path):
         # The panel drawn once above tiles without it: the sheet is the
         # no-panel sheet plus one panel's height, not a panel per tile.
         assert a.width == b.width and 0 < a.height - b.height < 600, (a.size, b.size)
+
+
+# -- pages to print ------------------------------------------------------------------
+
+
+def test_a_sheet_cut_into_pages_holds_whole_rows_on_pages_of_one_shape():
+    import numpy as np
+
+    (whole,) = sheet.storyboard_sheet(_pictures(50), panel_top=120)
+    pages = list(sheet.storyboard_sheet(_pictures(50), panel_top=120, page_ratio=0.8))
+    assert len(pages) > 1 and {p.pixels.shape for p in pages} == {pages[0].pixels.shape}
+    height, width = pages[0].pixels.shape[:2]
+    assert width == whole.pixels.shape[1] and height == round(width * 0.8)
+    assert [p.caption for p in pages] == [f"storyboard of 50 pictures, page {k} of {len(pages)}" for k in range(1, len(pages) + 1)]
+    red = [int(np.all(p.pixels == (200, 30, 30), axis=2).sum()) for p in pages]
+    assert sum(red) == int(np.all(whole.pixels == (200, 30, 30), axis=2).sum())  # every tile once, none cut
+    blue = [int(np.all(p.pixels == (30, 30, 200), axis=2).sum()) for p in pages]
+    assert blue[0] > 0 and sum(blue[1:]) == 0  # the panel on the first page only
+
+
+def test_a_storyboard_pdf_has_a_page_for_each_part_of_the_sheet(tmp_path):
+    import re
+
+    conv = convanim.conv(size=(6, 6), in_channels=2, kernel_size=3, padding=1)
+    path = write_figure(conv, tmp_path / "s.pdf", storyboard=True, every=2).path
+    data = path.read_bytes()
+    (count,) = re.findall(rb"/Count (\d+)", data)
+    boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", data)
+    assert int(count) == len(boxes) > 1
+    assert {box for box in boxes} == {boxes[0]} and abs(float(boxes[0][1]) / float(boxes[0][0]) - 297 / 210) < 0.01
+    png = write_figure(conv, tmp_path / "s.png", storyboard=True, every=2).path
+    assert png.stat().st_size > 0  # a PNG stays one sheet

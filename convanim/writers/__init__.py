@@ -213,6 +213,8 @@ def check_request(fmt: Format, step: int | None = None, storyboard: bool = False
         )
 
 
+A4 = 297 / 210  # a page's height over its width
+
 def write(
     path: str | os.PathLike,
     frames: Iterable[Frame | tuple[np.ndarray, float]],
@@ -241,11 +243,15 @@ def write(
     if step is not None:
         stream = pick_step(frames if isinstance(frames, FrameSource) else stream, step)
     elif storyboard:
-        stream = storyboard_sheet(stream, least_type=least_type, panel_top=panel_top)
+        # A PDF is for print: the sheet is cut into pages of A4's shape, whole rows on each.
+        paged = fmt.name == "pdf"
+        stream = storyboard_sheet(stream, least_type=least_type, panel_top=panel_top, page_ratio=A4 if paged else None)
     last = None
     with open_writer(path, None, fmt.name if format is not None else None, **options) as writer:
         if isinstance(frames, FrameSource) and step is None and not storyboard:
             stream = (as_frame(item) for item in writer.share(frames))
+        if storyboard and paged:
+            writer.pages = True
         for frame in stream:
             writer.add(frame.pixels, frame.duration_ms, frame.changed, frame.caption, frame.boxes)
             last = frame

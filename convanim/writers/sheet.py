@@ -100,7 +100,7 @@ def last_picture(frames: Iterable) -> Iterator[Frame]:
 
 
 def storyboard_sheet(frames: Iterable, width: int = MAX_SHEET_WIDTH, least_type: float | None = None,
-                     panel_top: int | None = None) -> Iterator[Frame]:
+                     panel_top: int | None = None, page_ratio: float | None = None) -> Iterator[Frame]:
     """One sheet with every step's picture in a grid, each labelled with its caption.
 
     ``least_type`` is the pictures' smallest type size in pixels, where
@@ -110,7 +110,10 @@ def storyboard_sheet(frames: Iterable, width: int = MAX_SHEET_WIDTH, least_type:
     the top of the sheet, and the tiles hold what is above it (a picture
     whose panel differs keeps its own). Pictures are scaled down as they
     arrive, so a long figure costs the sheet, not its frames. Yields the
-    sheet as a one-frame stream.
+    sheet as a one-frame stream; with ``page_ratio`` (a page's height over
+    its width: A4's 297/210), as pages that hold whole rows of tiles, each
+    that much taller than wide (a row taller than a page gets a page of its
+    own, as tall as it).
     """
     gap = 24
     tiles: list[tuple[str, Image.Image]] = []
@@ -145,7 +148,10 @@ def storyboard_sheet(frames: Iterable, width: int = MAX_SHEET_WIDTH, least_type:
     columns = min(columns, most)
     tiles = [(label, _scaled(image, width, gap, columns)) for label, image in tiles]
     head = None if panel is None else _scaled(Image.fromarray(panel, tiles[0][1].mode), width, gap, 1)
-    yield Frame(_compose(tiles, columns, gap, head), 0.0, None, f"storyboard of {len(tiles)} pictures")
+    pages = _compose(tiles, columns, gap, head, page_ratio)
+    for number, page in enumerate(pages, 1):
+        of = f", page {number} of {len(pages)}" if len(pages) > 1 else ""
+        yield Frame(page, 0.0, None, f"storyboard of {len(tiles)} pictures{of}")
 
 
 def _most_columns(image: Image.Image, width: int, gap: int, least_type: float | None) -> int:
@@ -184,35 +190,50 @@ def _at_most(pictures, limit: int):
         yield item
 
 
-def _compose(tiles: list[tuple[str, Image.Image]], columns: int, gap: int, head: Image.Image | None = None) -> np.ndarray:
-    """The sheet: ``head`` (the pictures' panel, shown once), then the tiles in ``columns``."""
+def _compose(tiles: list[tuple[str, Image.Image]], columns: int, gap: int, head: Image.Image | None = None,
+             page_ratio: float | None = None) -> list[np.ndarray]:
+    """The sheet: ``head`` (the pictures' panel, shown once), then the tiles
+    in ``columns``; with ``page_ratio``, cut into pages of whole rows, every
+    page as tall (see ``storyboard_sheet``)."""
     columns = min(columns, len(tiles))
     tile_w, tile_h = tiles[0][1].size
     font = _font(max(14, min(28, tile_w // 28)))
     label_h = round(font.size * 1.6)
+    pitch = tile_h + label_h + gap  # a row of tiles and the gap under it
     rows = math.ceil(len(tiles) / columns)
     top = 0 if head is None else head.height + gap
     width = columns * tile_w + (columns + 1) * gap
     if head is not None:  # (a panel wider than the tiles: the sheet grows to hold it)
         width = max(width, head.width + 2 * gap)
-    size = (width, top + rows * (tile_h + label_h) + (rows + 1) * gap)
+    if page_ratio is None:
+        cuts, height = [rows], top + rows * pitch + gap
+    else:
+        height = max(round(width * page_ratio), top + pitch + gap)  # (at least the head and a row)
+        first, later = max(1, (height - top - gap) // pitch), max(1, (height - gap) // pitch)
+        cuts = [min(rows, first)]
+        while cuts[-1] < rows:
+            cuts.append(min(rows, cuts[-1] + later))
     mode = tiles[0][1].mode
     # The sheet's background is the pictures' own (their corner pixel), so a
     # dark or transparent figure gets a matching sheet.
     corner = tiles[0][1].getpixel((0, 0))
-    sheet = Image.new(mode, size, corner)
-    if head is not None:
-        sheet.paste(head, (gap, gap))
-    draw = ImageDraw.Draw(sheet)
     ink = (20, 20, 20) if sum(corner[:3]) > 382 or (mode == "RGBA" and corner[3] < 128) else (235, 235, 235)
-    for i, (label, image) in enumerate(tiles):
-        row, col = divmod(i, columns)
-        x = gap + col * (tile_w + gap)
-        y = top + gap + row * (tile_h + label_h + gap)
-        draw.text((x, y + label_h / 2), _fit(label, font, tile_w), font=font, fill=ink, anchor="lm")
-        sheet.paste(image, (x, y + label_h))
-        draw.rectangle([x - 1, y + label_h - 1, x + tile_w, y + label_h + tile_h], outline=(160, 160, 160))
-    return np.asarray(sheet)
+    pages = []
+    for page, (start, end) in enumerate(zip([0, *cuts], cuts)):
+        sheet = Image.new(mode, (width, height), corner)
+        above = top if page == 0 else 0
+        if head is not None and page == 0:
+            sheet.paste(head, (gap, gap))
+        draw = ImageDraw.Draw(sheet)
+        for i, (label, image) in enumerate(tiles[start * columns : end * columns]):
+            row, col = divmod(i, columns)
+            x = gap + col * (tile_w + gap)
+            y = above + gap + row * pitch
+            draw.text((x, y + label_h / 2), _fit(label, font, tile_w), font=font, fill=ink, anchor="lm")
+            sheet.paste(image, (x, y + label_h))
+            draw.rectangle([x - 1, y + label_h - 1, x + tile_w, y + label_h + tile_h], outline=(160, 160, 160))
+        pages.append(np.asarray(sheet))
+    return pages
 
 
 @lru_cache(maxsize=8)

@@ -1,8 +1,9 @@
-"""One picture to a file: PNG, or a one-page PDF.
+"""One picture to a file: PNG, or a PDF of one page (or a storyboard's pages).
 
 These writers take a single picture: a chosen step (``pick_step``) or a
 storyboard sheet (``storyboard_sheet``), both in sheet.py. A second,
-different picture is an error that says how to get an animation instead.
+different picture is an error that says how to get an animation instead,
+but for a PDF told to take ``pages`` (a storyboard cut into pages to print).
 
 The PDF is written here rather than by Pillow, whose PDF driver stamps the
 time and stores RGB as JPEG: this one is lossless (Flate) and the same bytes
@@ -59,39 +60,62 @@ class PdfWriter(StillWriter):
     """``.pdf``: one page the size of the picture at ``dpi`` (default 200), lossless.
 
     Transparent pixels are composited over white: a page has no transparency.
+    With ``pages`` set (a storyboard's sheet cut to print), each picture is a
+    page of its own.
     """
 
     suffix = ".pdf"
+    pages = False
 
     def __init__(self, path, size=None, *, dpi: int = PDF_DPI):
         super().__init__(path, size)
         if isinstance(dpi, bool) or not isinstance(dpi, int) or not 72 <= dpi <= 1200:
             raise WriterError("dpi", f"must be a whole number from 72 to 1200; got {dpi!r}")
         self.dpi = dpi
+        self._pages: list[np.ndarray] = []
+
+    def _add(self, frame: Frame) -> None:
+        if self.pages:
+            self._pages.append(frame.pixels)
+        else:
+            super()._add(frame)
 
     def _finish(self) -> None:
-        pixels = self._picture
-        if pixels.shape[2] == 4:
-            alpha = pixels[..., 3:].astype(np.uint16)
-            pixels = ((pixels[..., :3] * alpha + 255 * (255 - alpha) + 127) // 255).astype(np.uint8)
-        self._temp.write_bytes(pdf_page(pixels, self.dpi))
+        pictures = self._pages if self.pages else [self._picture]
+        self._temp.write_bytes(pdf_pages([_over_white(pixels) for pixels in pictures], self.dpi))
+
+
+def _over_white(pixels: np.ndarray) -> np.ndarray:
+    if pixels.shape[2] != 4:
+        return pixels
+    alpha = pixels[..., 3:].astype(np.uint16)
+    return ((pixels[..., :3] * alpha + 255 * (255 - alpha) + 127) // 255).astype(np.uint8)
 
 
 def pdf_page(rgb: np.ndarray, dpi: int) -> bytes:
     """A one-page PDF showing ``rgb`` ((H, W, 3) uint8) at ``dpi``, and nothing else."""
-    height, width = rgb.shape[:2]
-    points = (width * 72 / dpi, height * 72 / dpi)
-    image = zlib.compress(np.ascontiguousarray(rgb).tobytes(), 9)
-    draw = f"q {points[0]:.2f} 0 0 {points[1]:.2f} 0 0 cm /Im0 Do Q".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {points[0]:.2f} {points[1]:.2f}] "
-        "/Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>".encode(),
-        f"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceRGB "
-        f"/BitsPerComponent 8 /Filter /FlateDecode /Length {len(image)} >>\nstream\n".encode() + image + b"\nendstream",
-        f"<< /Length {len(draw)} >>\nstream\n".encode() + draw + b"\nendstream",
-    ]
+    return pdf_pages([rgb], dpi)
+
+
+def pdf_pages(pictures: list[np.ndarray], dpi: int) -> bytes:
+    """A PDF of a page per picture ((H, W, 3) uint8), each the picture's size at ``dpi``, and nothing else."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
+    kids = []
+    for rgb in pictures:
+        height, width = rgb.shape[:2]
+        points = (width * 72 / dpi, height * 72 / dpi)
+        image = zlib.compress(np.ascontiguousarray(rgb).tobytes(), 9)
+        draw = f"q {points[0]:.2f} 0 0 {points[1]:.2f} 0 0 cm /Im0 Do Q".encode()
+        page = len(objects) + 1  # (objects are numbered from 1)
+        kids.append(f"{page} 0 R")
+        objects += [
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {points[0]:.2f} {points[1]:.2f}] "
+            f"/Resources << /XObject << /Im0 {page + 1} 0 R >> >> /Contents {page + 2} 0 R >>".encode(),
+            f"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceRGB "
+            f"/BitsPerComponent 8 /Filter /FlateDecode /Length {len(image)} >>\nstream\n".encode() + image + b"\nendstream",
+            f"<< /Length {len(draw)} >>\nstream\n".encode() + draw + b"\nendstream",
+        ]
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>".encode()
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, 1):
