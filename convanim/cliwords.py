@@ -39,12 +39,13 @@ class Command(click.Command):
     ``700`` as a stray word, naming the wrong one)."""
 
     def parse_args(self, ctx, args):
+        words = list(args)
         try:
             parsed = super().parse_args(ctx, args)
         except click.UsageError:
-            _value_left_out(ctx)
+            _value_left_out(ctx, words)
             raise
-        _value_left_out(ctx)
+        _value_left_out(ctx, words)
         return parsed
 
 
@@ -52,16 +53,22 @@ class Group(click.Group):
     command_class = Command
 
 
-def _value_left_out(ctx) -> None:
-    """Refuse an option whose value is the name of one of the command's options."""
+def _value_left_out(ctx, words: list[str]) -> None:
+    """Refuse an option followed, as its value, by the name of one of the
+    command's options (``--title=-o`` says the value outright: let it be)."""
     names = {name for param in ctx.command.params for name in (*param.opts, *param.secondary_opts)}
     for param in ctx.command.params:
         if not isinstance(param, click.Option) or param.is_flag:
             continue
         value = ctx.params.get(param.name)
         for one in value if isinstance(value, tuple) else (value,):
-            if isinstance(one, str) and one.partition("=")[0] in names:
+            if isinstance(one, str) and one.partition("=")[0] in names and _follows(words, param.opts, one):
                 raise click.BadOptionUsage(param.opts[-1], f"{one} is an option", ctx)
+
+
+def _follows(words: list[str], options, value: str) -> bool:
+    """Whether ``value`` is a word of its own right after one of ``options``."""
+    return any(word in options and following == value for word, following in zip(words, words[1:]))
 
 
 def usage_refusal(error: click.ClickException) -> str:

@@ -106,3 +106,9 @@ def test_the_embed_style_is_checked_by_the_api_in_the_same_form(run_cli, tmp_pat
 def test_the_gallery_refuses_a_bad_width_or_jobs_before_making_its_folder(run_cli, tmp_path):
     assert _refused(run_cli, tmp_path, "gallery", *_where("gallery", tmp_path), "--jobs", "0") == "--jobs: must be a whole number, at least 1, got 0"
     assert _refused(run_cli, tmp_path, "gallery", *_where("gallery", tmp_path), "--width", "100").startswith("--width: must be a whole number of pixels")
+
+
+def test_a_value_given_outright_that_looks_like_an_option_is_taken(run_cli, tmp_path):
+    out = tmp_path / "t.gif"
+    code, _, err = run_cli("render", "--title=--width", "-o", str(out), "-q")
+    assert code == 0 and out.exists(), err
