@@ -3,6 +3,8 @@ whole, brackets matched), and every tile keeps the figure's numbers legible."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 import convanim
@@ -205,3 +207,18 @@ def test_a_storyboard_pdf_has_a_page_for_each_part_of_the_sheet(tmp_path):
     assert {box for box in boxes} == {boxes[0]} and abs(float(boxes[0][1]) / float(boxes[0][0]) - 297 / 210) < 0.01
     png = write_figure(conv, tmp_path / "s.png", storyboard=True, every=2).path
     assert png.stat().st_size > 0  # a PNG stays one sheet
+
+
+@pytest.mark.parametrize(("steps", "every"), [(2048, 35), (64 * 2, 3), (118, 2)])
+def test_a_sheet_of_too_many_pictures_is_refused_before_any_is_drawn_naming_an_every_that_fits(steps, every):
+    from convanim.writers.source import FrameSource
+
+    def start(index):
+        raise AssertionError("nothing is drawn")
+
+    source = FrameSource(steps + 1, start, steps=[*range(1, steps + 1), None])
+    with pytest.raises(convanim.errors.WriterError) as refused:
+        next(sheet.storyboard_sheet(source))
+    nth = {35: "35th", 3: "3rd", 2: "2nd"}[every]
+    assert f"has {steps + 1:,}: draw every {nth} step (--every {every})" in str(refused.value)
+    assert math.ceil(steps / every) + 1 <= sheet.MAX_PICTURES < math.ceil(steps / (every - 1)) + 1  # the least that fits

@@ -245,7 +245,8 @@ def write(
     elif storyboard:
         # A PDF is for print: the sheet is cut into pages of A4's shape, whole rows on each.
         paged = fmt.name == "pdf"
-        stream = storyboard_sheet(stream, least_type=least_type, panel_top=panel_top, page_ratio=A4 if paged else None)
+        stream = storyboard_sheet(frames if isinstance(frames, FrameSource) else stream, least_type=least_type,
+                                  panel_top=panel_top, page_ratio=A4 if paged else None)
     last = None
     with open_writer(path, None, fmt.name if format is not None else None, **options) as writer:
         if isinstance(frames, FrameSource) and step is None and not storyboard:
