@@ -169,13 +169,17 @@ class Layout2D:
             return box.cy
         return box.y + (box.h - self.tag_h - 1) / 2
 
+    def lens_room(self, box: Box, tag: bool) -> float:
+        """How wide a number may be in a lens cell (or a weight's tag) of ``box``, clear of its border."""
+        return box.w - (4 if tag else 2 * self.heavy_edge + 4)
+
     def _lens_label(self, x: float, italic: bool, box: Box | None, row) -> tuple[str, float]:
         lens = self.lens
         tag = box is not None and abs(box.h - lens.tag_h) < 1e-6 and (row or ("",))[0] == "kernel"
         if box is None or not tag and box.h < 0.9 * lens.cell:
             return "", lens.value_px  # an overview cell: the lens writes its number
         px = lens.tag_px if tag else lens.value_px
-        room = box.w - (4 if tag else 2 * self.heavy_edge + 4)
+        room = self.lens_room(box, tag)
         fmt = (self.formats or {}).get(row)
         if fmt is not None:
             text = fmt.text(x)
