@@ -426,15 +426,16 @@ def test_the_finished_picture_keeps_the_last_steps_sum_with_every_output_written
         dict(in_channels=6, out_channels=3, groups=3, size=(3, 3), kernel_size=(2, 2)),
         dict(in_channels=4, out_channels=4, groups=2, size=(4, 5), kernel_size=(2, 3), padding=1),
         dict(in_channels=4, out_channels=4, groups=4, size=(3, 3), kernel_size=2),
+        dict(in_channels=6, out_channels=6, groups=6, size=(4, 4), kernel_size=2),
     ],
-    ids=["3 groups", "2 groups", "4 groups"],
+    ids=["3 groups", "2 groups", "4 groups", "6 groups"],
 )
-@pytest.mark.parametrize("width", [700, 1080])
-def test_arrows_of_different_groups_never_run_on_one_line(arguments, width):
+@pytest.mark.parametrize("options", [{"width": 700}, {"width": 1080}, {"canvas": "1920x1080"}], ids=["700", "1080", "slide"])
+def test_arrows_of_different_groups_never_run_on_one_line(arguments, options):
     """Group 1's arrow once came down the same line as group 0's for a
     stretch, drawn over it: where it turned off, group 0's seemed to come
     out of group 1's."""
-    trace, layout, pictures = _figure(arguments, width=width)
+    trace, layout, pictures = _figure(arguments, **options)
     for picture in pictures[1:-1]:
         shafts = arrow_shafts(picture)
         assert len({c.colour for c in shafts}) == trace.spec.groups

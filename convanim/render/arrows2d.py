@@ -28,7 +28,7 @@ def arrows(L: Layout2D, target: Box, window, channels) -> list[Arrow]:
     # on lines of its own (they would otherwise lie one colour over another),
     # a later group's further out down the gap, higher under the tiles and
     # lower under the outputs, so that no two cross either.
-    across, down = 0.0, 0.0
+    across, down, below = 0.0, 0.0, 0.0
     if L.stacked:
         gutter_x = L.kernel_x + max(x for x, _ in L.inputs) - L.input_x + L.kernel_size[1] * L.kernel_w + L.cell_h / 2
         # (right of the outputs' row where it is the wider)
@@ -46,8 +46,15 @@ def arrows(L: Layout2D, target: Box, window, channels) -> list[Arrow]:
         if L.groups > 1:
             room = gutter_x - (L.kernel_x + L.kernel_size[1] * L.kernel_w + 6 * s)
             gutter_x -= group * min(8 * s, L.cell_h / 3, max(room, 0.0) / L.groups)
+            step = group_lane_step(s, L.cell_h, L.groups)
+            # Tiles in rows: each group's lane under a row on a line of its own.
+            across = ((L.groups - 1) / 2 - group) * step
+            # Outputs in columns: under a row of grids, an arrow to a column
+            # further right runs lower, below the turns of those before it.
+            if grid is not None:
+                below = sorted({x for x, _ in L.outputs}).index(grid[0]) * step
     head = 9 * s
-    gutter_y = (target.bottom if grid is None else grid[1] + L.output_shape[0] * L.cell_h) + min(0.25 * L.cell_h, 10 * s) + group * down
+    gutter_y = (target.bottom if grid is None else grid[1] + L.output_shape[0] * L.cell_h) + min(0.25 * L.cell_h, 10 * s) + group * down + below
     if L.lens is not None and _first_in_its_row(L, grid):
         # An overview: the arrow turns up into the cell from just under it
         # (through cells not yet written), not from under the whole grid.
