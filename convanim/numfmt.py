@@ -248,11 +248,7 @@ def row_format(values, decimals: int | None = None, max_chars: int = 8) -> RowFo
         return RowFormat("fixed", decimals, forced=True)
     fixed = None  # the narrowest fixed-point form the row allows
     need = [_decimals_needed(v) for v in values]
-    # Under 0.001 only where four decimals write every value exactly and
-    # each value has two at least (0.0005 beside 0.9425 and −0.7055, not
-    # 5.00×10⁻⁴ beside ≈0.943; but 7.0 beside 1.0×10⁻⁴, not 7.0000).
-    exact = all(d is not None and d <= EXACT_FIXED for d in need) and all(d >= 2 for v, d in zip(values, need) if v != 0)
-    if min(nonzero) >= SMALLEST_FIXED or exact:
+    if min(nonzero) >= SMALLEST_FIXED:
         # Exact where MAX_FIXED decimals do it; else rounded so that the
         # smallest value keeps two significant digits (one puts 0.25 at 0.2).
         if None not in need:
@@ -272,6 +268,13 @@ def row_format(values, decimals: int | None = None, max_chars: int = 8) -> RowFo
     candidates = [RowFormat("scientific", d, room=max_chars) for d in range(2, CELL_DIGITS + 1)]
     fitting = [f for f in candidates if _fits(f, values, max_chars)]
     scientific = next((f for f in fitting if _keeps(f, values)), fitting[-1] if fitting else candidates[0])
+    # Under 0.001, fixed-point still where four decimals write every value
+    # exactly and significant digits would round one (0.0005 beside 0.9425
+    # and 3.0000, not 5.00×10⁻⁴ beside ≈0.943; but 7.0 beside 1.0×10⁻⁴).
+    if fixed is None and all(d is not None and d <= EXACT_FIXED for d in need) and any(scientific.rounds(v) for v in values):
+        exact = RowFormat("fixed", max(need))
+        if _fits(exact, values, max_chars):
+            return exact
     # Where nothing fits, the narrower: −0.5 stays −0.5, never −5.0e−1.
     if fixed is not None and _widest(fixed, values) <= _widest(scientific, values):
         return fixed

@@ -70,9 +70,11 @@ def test_large_values_have_no_suffix(x, expected):
         ([2.5e-221, 12, -0.5], ["2.5×10⁻²²¹", "12", "−0.50"]),
         ([0.9425, 0.0005, -0.7055], ["0.9425", "0.0005", "−0.7055"]),
         ([0.25, 0.0025, -0.0075], ["0.2500", "0.0025", "−0.0075"]),
+        ([0.9425, 0.0005, 3], ["0.9425", "0.0005", "3.0000"]),
+        ([0.5, 0.0005], ["0.50", "5.0×10⁻⁴"]),
     ],
     ids=["mixed", "one tiny value", "kibi", "a million", "decimals", "third", "float noise", "long", "range", "plain beside a power", "powers",
-         "four exact decimals under 0.001", "exact quarters of a hundredth"],
+         "four exact decimals under 0.001", "exact quarters of a hundredth", "a whole one beside them", "exact either way"],
 )
 def test_a_row_has_one_form(row, expected):
     fmt = row_format(row)
