@@ -209,16 +209,33 @@ def test_a_storyboard_pdf_has_a_page_for_each_part_of_the_sheet(tmp_path):
     assert png.stat().st_size > 0  # a PNG stays one sheet
 
 
-@pytest.mark.parametrize(("steps", "every"), [(2048, 35), (64 * 2, 3), (118, 2)])
-def test_a_sheet_of_too_many_pictures_is_refused_before_any_is_drawn_naming_an_every_that_fits(steps, every):
-    from convanim.writers.source import FrameSource
+@pytest.mark.parametrize(
+    ("size", "changes", "pictures", "every"),
+    [
+        ((10, 39), {}, 297, 6),  # 296 steps and the finished figure
+        ((10, 39), {"every": 2}, 149, 6),  # the least that fits, whatever --every was given
+        ((30, 30), {"steps": ((600, 700),)}, 102, 2),  # of the steps chosen, not of the figure's
+    ],
+)
+def test_a_sheet_of_too_many_pictures_is_refused_before_any_is_drawn_naming_the_least_every_that_fits(
+    tmp_path, monkeypatch, size, changes, pictures, every
+):
+    from convanim.render.renderer import FrameRenderer
 
-    def start(index):
-        raise AssertionError("nothing is drawn")
-
-    source = FrameSource(steps + 1, start, steps=[*range(1, steps + 1), None])
+    monkeypatch.setattr(FrameRenderer, "frames", lambda *a, **k: pytest.fail("a frame was drawn"))
+    conv = convanim.conv(size=size, kernel_size=3)
     with pytest.raises(convanim.errors.WriterError) as refused:
-        next(sheet.storyboard_sheet(source))
-    nth = {35: "35th", 3: "3rd", 2: "2nd"}[every]
-    assert f"has {steps + 1:,}: draw every {nth} step (--every {every})" in str(refused.value)
-    assert math.ceil(steps / every) + 1 <= sheet.MAX_PICTURES < math.ceil(steps / (every - 1)) + 1  # the least that fits
+        write_figure(conv, tmp_path / "s.png", storyboard=True, **changes)
+    nth = {6: "6th", 2: "2nd"}[every]
+    assert f"has {pictures:,}: draw every {nth} step (--every {every})" in str(refused.value)
+    assert not list(tmp_path.iterdir())
+
+
+def test_the_every_a_refusal_names_fits_and_one_less_does_not():
+    from convanim.render.selection import least_every
+
+    for count, steps in [(296, None), (2048, None), (1024, ((600, 700),)), (118, None)]:
+        drawn, every = least_every(count, 1, steps, sheet.MAX_PICTURES)
+        assert drawn > sheet.MAX_PICTURES
+        assert least_every(count, every, steps, sheet.MAX_PICTURES)[0] <= sheet.MAX_PICTURES
+        assert every == 1 or least_every(count, every - 1, steps, sheet.MAX_PICTURES)[0] > sheet.MAX_PICTURES

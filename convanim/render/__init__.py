@@ -13,8 +13,8 @@ from ..engine import Trace, trace
 from ..errors import SpecError, WriterError
 from ..spec import Conv
 from .options import RenderOptions, options_with
-from .selection import choose
-from .storyboard import storyboard
+from .selection import choose, least_every
+from .storyboard import pictures, storyboard
 
 
 def default_title(trace: Trace) -> str:
@@ -31,7 +31,8 @@ def frames(subject: Conv | Trace, options: RenderOptions | None = None, **change
     return iter(_counted_frames(subject, options_with(options, changes))[1])
 
 
-def _counted_frames(subject, options, shared: bool = False, notes: list | None = None, progress=None, facts: dict | None = None):
+def _counted_frames(subject, options, shared: bool = False, notes: list | None = None, progress=None, facts: dict | None = None,
+                    sheet: bool = False):
     """``(how many frames, the frames)``: the storyboard knows the count before any is drawn.
     The frames are a ``writers.FrameSource``: they can be drawn from any
     index on, so that a writer may have another process draw a long
@@ -42,12 +43,13 @@ def _counted_frames(subject, options, shared: bool = False, notes: list | None =
     is handed on; ``facts`` gets what a sheet of the pictures needs to know:
     ``least_type``, the figure's smallest type size, in pixels, and
     ``panel_top``, the row where the panel (the same in every picture)
-    starts, or None."""
+    starts, or None. ``sheet``: the frames make a storyboard sheet, which
+    holds so many pictures (refused before any is drawn)."""
     from ..writers import FrameSource
     from .canvas import MIN_TYPE
 
     options = options_with(options)
-    renderer, shots = _figure(subject, options, notes=notes)
+    renderer, shots = _figure(subject, options, notes=notes, sheet=sheet)
     if facts is not None:
         panel = renderer.layout.panel
         # On a canvas the figure is placed within the frame: no row is known there.
@@ -55,20 +57,20 @@ def _counted_frames(subject, options, shared: bool = False, notes: list | None =
         facts.update(least_type=MIN_TYPE * renderer.layout.scale, panel_top=top)
 
     def start(index: int):
-        pictures = renderer.frames(shots[index:], shared)
+        stream = renderer.frames(shots[index:], shared)
         if options.canvas is not None:
             from .canvas import canvas_size, on_canvas
             from .theme import TRANSPARENT, hex_rgb
 
             background = options.theme.background
             fill = (0, 0, 0, 0) if background == TRANSPARENT else (*hex_rgb(background), 255)  # RGBA frames get the alpha too
-            pictures = on_canvas(pictures, canvas_size(options.canvas, options.width), fill, shared)
-        return pictures
+            stream = on_canvas(stream, canvas_size(options.canvas, options.width), fill, shared)
+        return stream
 
     return len(shots), FrameSource(len(shots), start, progress, map(renderer.step_number, shots))
 
 
-def _figure(subject, options, painter=None, notes: list | None = None):
+def _figure(subject, options, painter=None, notes: list | None = None, sheet: bool = False):
     """The renderer for ``subject`` and the shots it draws; ``notes`` gets
     a line where a canvas made the type smaller than its width asks for."""
     # Imported here so that tracing never pays for matplotlib.
@@ -79,7 +81,14 @@ def _figure(subject, options, painter=None, notes: list | None = None):
     options = options_with(options)
     result = drawable_trace(subject)
     # The frame budget is checked before any drawing.
-    shots = choose(storyboard(step_keys(result), options.timing), options.every, options.steps, options.max_frames)
+    keys = step_keys(result)
+    shots = choose(storyboard(keys, options.timing), options.every, options.steps, options.max_frames)
+    if sheet:
+        from ..writers.sheet import MAX_PICTURES, too_many
+
+        drawn, every = least_every(len(pictures(keys)), options.every, options.steps, MAX_PICTURES)
+        if drawn > MAX_PICTURES:
+            too_many(MAX_PICTURES, drawn, every)
     title = options.title if options.title is not None else default_title(result)
     look = {"title": title} | ({"decimals": options.decimals} if options.decimals is not None else {})
 
@@ -155,8 +164,9 @@ def write_figure(subject: Conv | Trace, path, options: RenderOptions | None = No
     fmt = format_for(path, wanted.get("format"))
     check_request(fmt, wanted.get("step"), wanted.get("storyboard", False))
     facts = {}  # a storyboard keeps the figure's smallest type legible, and shows the panel once
-    _, pictures = _counted_frames(subject, options, shared=True, notes=notes, progress=progress, facts=facts)
-    return write(path, pictures, still=still, **facts, **wanted, **(writer_options or {}))
+    _, stream = _counted_frames(subject, options, shared=True, notes=notes, progress=progress, facts=facts,
+                                sheet=bool(wanted.get("storyboard")))
+    return write(path, stream, still=still, **facts, **wanted, **(writer_options or {}))
 
 
 def output_path(path, folder: bool = False) -> Path:

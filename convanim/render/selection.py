@@ -64,15 +64,7 @@ def select(shots: Sequence, every: int = 1, steps: tuple[tuple[int, int], ...] |
     for shot in shots:
         if shot.phase == "step":
             number[shot.steps] = len(number) + 1
-    count = len(number)
-    if steps is not None:
-        last = max(end for _, end in steps)
-        if last > count:
-            raise SpecError("steps", f"step {last} is past the last step; this figure has {count}")
-        chosen = sorted({k for first, end in steps for k in range(first, end + 1)})
-    else:
-        chosen = list(range(1, count + 1))
-    kept = set(chosen[::every])
+    kept = set(_chosen(len(number), steps)[::every])
     result = []
     for shot in shots:
         if shot.phase == "step":
@@ -86,6 +78,27 @@ def select(shots: Sequence, every: int = 1, steps: tuple[tuple[int, int], ...] |
         if keep:
             result.append(shot)
     return tuple(result)
+
+
+def _chosen(count: int, steps) -> list[int]:
+    """The numbers of the pictures ``steps`` names (all ``count`` when None)."""
+    if steps is None:
+        return list(range(1, count + 1))
+    last = max(end for _, end in steps)
+    if last > count:
+        raise SpecError("steps", f"step {last} is past the last step; this figure has {count}")
+    return sorted({k for first, end in steps for k in range(first, end + 1)})
+
+
+def least_every(count: int, every: int, steps, limit: int) -> tuple[int, int | None]:
+    """How many pictures (the finished figure among them) a figure of
+    ``count`` steps draws with ``every`` and ``steps``, and, where that is
+    more than ``limit``, the least ``--every`` that draws no more (None: none does)."""
+    chosen = len(_chosen(count, steps))
+    drawn = math.ceil(chosen / every) + 1
+    if drawn <= limit:
+        return drawn, None
+    return drawn, (math.ceil(chosen / (limit - 1)) if limit > 1 else None)
 
 
 def choose(shots: Sequence, every: int = 1, steps=None, max_frames: int = DEFAULT_MAX_FRAMES) -> tuple:

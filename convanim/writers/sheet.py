@@ -115,7 +115,6 @@ def storyboard_sheet(frames: Iterable, width: int = MAX_SHEET_WIDTH, least_type:
     that much taller than wide (a row taller than a page gets a page of its
     own, as tall as it).
     """
-    _refuse_too_many(getattr(frames, "steps", None), MAX_PICTURES)  # before any is drawn, where the steps are known
     gap = 24
     tiles: list[tuple[str, Image.Image]] = []
     most = None
@@ -185,24 +184,12 @@ def _scaled(image: Image.Image, width: int, gap: int, columns: int) -> Image.Ima
 def _at_most(pictures, limit: int):
     for index, item in enumerate(pictures, 1):
         if index > limit:
-            _too_many(limit)
+            too_many(limit)
         yield item
 
 
-def _refuse_too_many(steps, limit: int) -> None:
-    """Refuse a sheet of more than ``limit`` pictures, ``steps`` being each
-    frame's step number (a run of one number is one picture; None, the
-    finished figure, one more), naming an ``--every`` that fits."""
-    if steps is None:
-        return
-    pictures = sum(1 for i, step in enumerate(steps) if i == 0 or step != steps[i - 1])
-    if pictures > limit:
-        numbered = [step for step in steps if step is not None]
-        last = max(numbered, default=0)
-        _too_many(limit, pictures, math.ceil(last / (limit - (None in steps))) if last else None)
-
-
-def _too_many(limit: int, pictures: int | None = None, every: int | None = None):
+def too_many(limit: int, pictures: int | None = None, every: int | None = None):
+    """Refuse a sheet of more than ``limit`` pictures (``pictures``, where known), naming ``every`` where one fits."""
     has = f"{pictures:,}" if pictures else "more"
     nth = every and f"{every}{'th' if 10 <= every % 100 < 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(every % 10, 'th')}"
     fewer = f"draw every {nth} step (--every {every}) or choose steps (--steps A-B)" if every else "draw fewer steps (--every N, --steps A-B)"
