@@ -239,3 +239,10 @@ def test_the_every_a_refusal_names_fits_and_one_less_does_not():
         assert drawn > sheet.MAX_PICTURES
         assert least_every(count, every, steps, sheet.MAX_PICTURES)[0] <= sheet.MAX_PICTURES
         assert every == 1 or least_every(count, every - 1, steps, sheet.MAX_PICTURES)[0] > sheet.MAX_PICTURES
+
+
+def test_a_sheet_taller_than_a_picture_file_holds_is_refused_naming_pdf(monkeypatch):
+    monkeypatch.setattr(sheet, "MAX_SHEET_HEIGHT", 600)  # (as a long figure's sheet is past 32,768 px)
+    with pytest.raises(convanim.errors.WriterError, match=r"would be [\d,]+ px tall.*write it as a \.pdf"):
+        next(sheet.storyboard_sheet(_pictures(14)))
+    assert len(list(sheet.storyboard_sheet(_pictures(14), page_ratio=0.4))) > 1  # cut into pages, it is written

@@ -22,6 +22,7 @@ from .source import Frame, as_frame
 
 MAX_SHEET_WIDTH = 2400  # pixels: an A4 page's width at about 200 dpi
 MAX_PICTURES = 60  # on one sheet; more would be too small to read
+MAX_SHEET_HEIGHT = 1 << 15  # pixels: what a picture file may be (``Writer.max_size``); a PDF is cut into pages
 # A tile's numbers stay at least this tall (a digit's height, in the sheet's
 # pixels), so they read where the sheet is shown at its size, as a page:
 # tiles are made no smaller, and fewer go across.
@@ -213,6 +214,11 @@ def _compose(tiles: list[tuple[str, Image.Image]], columns: int, gap: int, head:
         width = max(width, head.width + 2 * gap)
     if page_ratio is None:
         cuts, height = [rows], top + rows * pitch + gap
+        if height > MAX_SHEET_HEIGHT:
+            raise WriterError(
+                "storyboard", f"a sheet of these {len(tiles)} pictures would be {height:,} px tall, more than a picture file holds "
+                f"({MAX_SHEET_HEIGHT:,}): write it as a .pdf (cut into pages) or draw fewer steps (--every N, --steps A-B)"
+            )
     else:
         height = max(round(width * page_ratio), top + pitch + gap)  # (at least the head and a row)
         first, later = max(1, (height - top - gap) // pitch), max(1, (height - gap) // pitch)
