@@ -145,7 +145,7 @@ def torch_script(subject: Conv, title: str | None = None) -> str:
         "    output = conv(x)",
         "",
         f"# Shape (1, {', '.join(map(str, spec.output_shape))}). Printed to {SHOWN_DIGITS} significant digits, as the",
-        f"# \"output\" of `convanim trace --json` reads rounded the same way: torch adds the",
+        "# \"output\" of `convanim trace --json` reads rounded the same way: torch adds the",
         "# products in its own order, which can change the last of float64's ~16 digits.",
         "def rounded(values):",
         f"    return [rounded(v) for v in values] if isinstance(values, list) else float(f\"{{values:.{SHOWN_DIGITS}g}}\")",

@@ -3,8 +3,6 @@ whole, brackets matched), and every tile keeps the figure's numbers legible."""
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 import convanim

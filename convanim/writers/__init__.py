@@ -215,6 +215,7 @@ def check_request(fmt: Format, step: int | None = None, storyboard: bool = False
 
 A4 = 297 / 210  # a page's height over its width
 
+
 def write(
     path: str | os.PathLike,
     frames: Iterable[Frame | tuple[np.ndarray, float]],

@@ -113,8 +113,8 @@ def storyboard_sheet(frames: Iterable, width: int = MAX_SHEET_WIDTH, least_type:
     arrive, so a long figure costs the sheet, not its frames. Yields the
     sheet as a one-frame stream; with ``page_ratio`` (a page's height over
     its width: A4's 297/210), as pages that hold whole rows of tiles, each
-    that much taller than wide (a row taller than a page gets a page of its
-    own, as tall as it).
+    that much taller than wide (where the panel and a row are taller than
+    that, every page is as tall as they are).
     """
     gap = 24
     tiles: list[tuple[str, Image.Image]] = []

@@ -92,11 +92,6 @@ def _over_white(pixels: np.ndarray) -> np.ndarray:
     return ((pixels[..., :3] * alpha + 255 * (255 - alpha) + 127) // 255).astype(np.uint8)
 
 
-def pdf_page(rgb: np.ndarray, dpi: int) -> bytes:
-    """A one-page PDF showing ``rgb`` ((H, W, 3) uint8) at ``dpi``, and nothing else."""
-    return pdf_pages([rgb], dpi)
-
-
 def pdf_pages(pictures: list[np.ndarray], dpi: int) -> bytes:
     """A PDF of a page per picture ((H, W, 3) uint8), each the picture's size at ``dpi``, and nothing else."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
