@@ -112,9 +112,12 @@ def storyboard_sheet(frames: Iterable, width: int = MAX_SHEET_WIDTH, least_type:
     whose panel differs keeps its own). Pictures are scaled down as they
     arrive, so a long figure costs the sheet, not its frames. Yields the
     sheet as a one-frame stream; with ``page_ratio`` (a page's height over
-    its width: A4's 297/210), as pages that hold whole rows of tiles, each
-    that much taller than wide (where the panel and a row are taller than
-    that, every page is as tall as they are).
+    its width: A4's 297/210), as pages to print: one picture across, at its
+    own size (a page printed 21 cm wide then shows a 1080-px figure's
+    18-px numbers 2.4 mm tall; three across, as on a sheet, they were under
+    1 mm), as many rows on a page as fit, each page that much taller than
+    wide (the panel on a page of its own where no row fits under it; where
+    a row is taller than a page, every page as tall as it).
     """
     gap = 24
     tiles: list[tuple[str, Image.Image]] = []
@@ -130,7 +133,9 @@ def storyboard_sheet(frames: Iterable, width: int = MAX_SHEET_WIDTH, least_type:
                 pixels = pixels[:panel_top]
         cropped.append(len(pixels) != len(picture.pixels))
         image = Image.fromarray(pixels, mode)
-        if most is None:
+        if most is None and page_ratio is not None:  # to print: one across, at its own size
+            width, most, fewest = image.width + 2 * gap, 1, 1
+        elif most is None:
             most = _most_columns(image, width, gap, least_type)
             fewest = min(3 + (image.width < image.height * 1.4), most)
         # Scaled for the fewest columns any count of pictures gets; scaled again below.
@@ -220,8 +225,9 @@ def _compose(tiles: list[tuple[str, Image.Image]], columns: int, gap: int, head:
                 f"({MAX_SHEET_HEIGHT:,}): write it as a .pdf (cut into pages) or draw fewer steps (--every N, --steps A-B)"
             )
     else:
-        height = max(round(width * page_ratio), top + pitch + gap)  # (at least the head and a row)
-        first, later = max(1, (height - top - gap) // pitch), max(1, (height - gap) // pitch)
+        height = max(round(width * page_ratio), pitch + gap, top + gap)  # (at least a row, and the head)
+        # The head and as many rows as fit under it; none, where a row does not (the head's page alone).
+        first, later = max(0, (height - top - gap) // pitch), max(1, (height - gap) // pitch)
         cuts = [min(rows, first)]
         while cuts[-1] < rows:
             cuts.append(min(rows, cuts[-1] + later))

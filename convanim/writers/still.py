@@ -22,6 +22,7 @@ from .base import OUTPUT, Writer
 from .source import Frame
 
 PDF_DPI = 200  # a 1080 px figure is 5.4 in (13.7 cm) wide on the page
+A4_WIDTH_PT = 595.28  # 210 mm: a storyboard's pages, to print
 
 
 class StillWriter(Writer):
@@ -82,7 +83,9 @@ class PdfWriter(StillWriter):
 
     def _finish(self) -> None:
         pictures = self._pages if self.pages else [self._picture]
-        self._temp.write_bytes(pdf_pages([_over_white(pixels) for pixels in pictures], self.dpi))
+        # Pages to print are A4 wide, whatever their pixels; a picture is its size at dpi.
+        width = A4_WIDTH_PT if self.pages else None
+        self._temp.write_bytes(pdf_pages([_over_white(pixels) for pixels in pictures], self.dpi, width))
 
 
 def _over_white(pixels: np.ndarray) -> np.ndarray:
@@ -92,13 +95,14 @@ def _over_white(pixels: np.ndarray) -> np.ndarray:
     return ((pixels[..., :3] * alpha + 255 * (255 - alpha) + 127) // 255).astype(np.uint8)
 
 
-def pdf_pages(pictures: list[np.ndarray], dpi: int) -> bytes:
-    """A PDF of a page per picture ((H, W, 3) uint8), each the picture's size at ``dpi``, and nothing else."""
+def pdf_pages(pictures: list[np.ndarray], dpi: int, width_pt: float | None = None) -> bytes:
+    """A PDF of a page per picture ((H, W, 3) uint8), each the picture's
+    size at ``dpi`` (or ``width_pt`` points wide), and nothing else."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
     kids = []
     for rgb in pictures:
         height, width = rgb.shape[:2]
-        points = (width * 72 / dpi, height * 72 / dpi)
+        points = (width * 72 / dpi, height * 72 / dpi) if width_pt is None else (width_pt, width_pt * height / width)
         image = zlib.compress(np.ascontiguousarray(rgb).tobytes(), 9)
         draw = f"q {points[0]:.2f} 0 0 {points[1]:.2f} 0 0 cm /Im0 Do Q".encode()
         page = len(objects) + 1  # (objects are numbered from 1)
