@@ -253,7 +253,7 @@ def write(
         if isinstance(frames, FrameSource) and step is None and not storyboard:
             stream = (as_frame(item) for item in writer.share(frames))
         if storyboard and paged:
-            writer.pages = True
+            writer.take_pages()
         for frame in stream:
             writer.add(frame.pixels, frame.duration_ms, frame.changed, frame.caption, frame.boxes)
             last = frame

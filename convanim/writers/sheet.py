@@ -154,9 +154,9 @@ def storyboard_sheet(frames: Iterable, width: int = MAX_SHEET_WIDTH, least_type:
     columns = min(columns, most)
     tiles = [(label, _scaled(image, width, gap, columns)) for label, image in tiles]
     head = None if panel is None else _scaled(Image.fromarray(panel, tiles[0][1].mode), width, gap, 1)
-    pages = _compose(tiles, columns, gap, head, page_ratio)
+    count, pages = _compose(tiles, columns, gap, head, page_ratio)
     for number, page in enumerate(pages, 1):
-        of = f", page {number} of {len(pages)}" if len(pages) > 1 else ""
+        of = f", page {number} of {count}" if count > 1 else ""
         yield Frame(page, 0.0, None, f"storyboard of {len(tiles)} pictures{of}")
 
 
@@ -203,10 +203,11 @@ def too_many(limit: int, pictures: int | None = None, every: int | None = None):
 
 
 def _compose(tiles: list[tuple[str, Image.Image]], columns: int, gap: int, head: Image.Image | None = None,
-             page_ratio: float | None = None) -> list[np.ndarray]:
+             page_ratio: float | None = None) -> tuple[int, Iterator[np.ndarray]]:
     """The sheet: ``head`` (the pictures' panel, shown once), then the tiles
     in ``columns``; with ``page_ratio``, cut into pages of whole rows, every
-    page as tall (see ``storyboard_sheet``)."""
+    page as tall (see ``storyboard_sheet``). How many pages, and the pages,
+    drawn one at a time as they are asked for."""
     columns = min(columns, len(tiles))
     tile_w, tile_h = tiles[0][1].size
     font = _font(max(14, min(28, tile_w // 28)))
@@ -236,9 +237,14 @@ def _compose(tiles: list[tuple[str, Image.Image]], columns: int, gap: int, head:
     # dark or transparent figure gets a matching sheet.
     corner = tiles[0][1].getpixel((0, 0))
     ink = (20, 20, 20) if sum(corner[:3]) > 382 or (mode == "RGBA" and corner[3] < 128) else (235, 235, 235)
-    pages = []
+    return len(cuts), _pages(tiles, columns, gap, head, cuts, (width, height), top, mode, corner, ink, font, label_h)
+
+
+def _pages(tiles, columns, gap, head, cuts, size, top, mode, corner, ink, font, label_h) -> Iterator[np.ndarray]:
+    tile_w, tile_h = tiles[0][1].size
+    pitch = tile_h + label_h + gap
     for page, (start, end) in enumerate(zip([0, *cuts], cuts)):
-        sheet = Image.new(mode, (width, height), corner)
+        sheet = Image.new(mode, size, corner)
         above = top if page == 0 else 0
         if head is not None and page == 0:
             sheet.paste(head, (gap, gap))
@@ -250,8 +256,7 @@ def _compose(tiles: list[tuple[str, Image.Image]], columns: int, gap: int, head:
             draw.text((x, y + label_h / 2), _fit(label, font, tile_w), font=font, fill=ink, anchor="lm")
             sheet.paste(image, (x, y + label_h))
             draw.rectangle([x - 1, y + label_h - 1, x + tile_w, y + label_h + tile_h], outline=(160, 160, 160))
-        pages.append(np.asarray(sheet))
-    return pages
+        yield np.asarray(sheet)
 
 
 @lru_cache(maxsize=8)

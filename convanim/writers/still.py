@@ -66,26 +66,34 @@ class PdfWriter(StillWriter):
     """
 
     suffix = ".pdf"
-    pages = False
 
     def __init__(self, path, size=None, *, dpi: int = PDF_DPI):
         super().__init__(path, size)
         if isinstance(dpi, bool) or not isinstance(dpi, int) or not 72 <= dpi <= 1200:
             raise WriterError("dpi", f"must be a whole number from 72 to 1200; got {dpi!r}")
         self.dpi = dpi
-        self._pages: list[np.ndarray] = []
+        self._pages: list[tuple[int, int, bytes]] | None = None  # to print: each page's size and compressed pixels
+
+    def take_pages(self) -> None:
+        """Take each picture as a page of its own, A4 wide (a storyboard cut
+        to print), compressed as it comes: a long one is never all in memory."""
+        self._pages, self.merge_repeats = [], False
 
     def _add(self, frame: Frame) -> None:
-        if self.pages:
-            self._pages.append(frame.pixels)
-        else:
+        if self._pages is None:
             super()._add(frame)
+            return
+        height, width = frame.pixels.shape[:2]
+        self._pages.append((width, height, _compressed(_over_white(frame.pixels))))
 
     def _finish(self) -> None:
-        pictures = self._pages if self.pages else [self._picture]
-        # Pages to print are A4 wide, whatever their pixels; a picture is its size at dpi.
-        width = A4_WIDTH_PT if self.pages else None
-        self._temp.write_bytes(pdf_pages([_over_white(pixels) for pixels in pictures], self.dpi, width))
+        if self._pages is None:
+            height, width = self._picture.shape[:2]
+            pages, size = [(width, height, _compressed(_over_white(self._picture)))], None
+        else:
+            # Pages to print are A4 wide, whatever their pixels; a picture is its size at dpi.
+            pages, size = self._pages, A4_WIDTH_PT
+        self._temp.write_bytes(pdf_pages(pages, self.dpi, size))
 
 
 def _over_white(pixels: np.ndarray) -> np.ndarray:
@@ -95,15 +103,18 @@ def _over_white(pixels: np.ndarray) -> np.ndarray:
     return ((pixels[..., :3] * alpha + 255 * (255 - alpha) + 127) // 255).astype(np.uint8)
 
 
-def pdf_pages(pictures: list[np.ndarray], dpi: int, width_pt: float | None = None) -> bytes:
-    """A PDF of a page per picture ((H, W, 3) uint8), each the picture's
-    size at ``dpi`` (or ``width_pt`` points wide), and nothing else."""
+def _compressed(rgb: np.ndarray) -> bytes:
+    return zlib.compress(np.ascontiguousarray(rgb).tobytes(), 9)
+
+
+def pdf_pages(pictures: list[tuple[int, int, bytes]], dpi: int, width_pt: float | None = None) -> bytes:
+    """A PDF of a page per picture (its width, height and ``_compressed``
+    RGB pixels), each the picture's size at ``dpi`` (or ``width_pt`` points
+    wide), and nothing else."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
     kids = []
-    for rgb in pictures:
-        height, width = rgb.shape[:2]
+    for width, height, image in pictures:
         points = (width * 72 / dpi, height * 72 / dpi) if width_pt is None else (width_pt, width_pt * height / width)
-        image = zlib.compress(np.ascontiguousarray(rgb).tobytes(), 9)
         draw = f"q {points[0]:.2f} 0 0 {points[1]:.2f} 0 0 cm /Im0 Do Q".encode()
         page = len(objects) + 1  # (objects are numbered from 1)
         kids.append(f"{page} 0 R")
