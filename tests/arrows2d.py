@@ -27,3 +27,17 @@ def written_cells_crossed(trace, layout, picture, margin=1.0):
         return lambda x, y: box.x + margin < x < box.right - margin and box.y + margin < y < box.bottom - margin
 
     return sum(passes(shaft.points, inside(box)) for shaft in arrow_shafts(picture) for box in written)
+
+
+def crosses(a, b, box) -> bool:
+    """Whether the segment from ``a`` to ``b`` enters ``box`` (left, top, right, bottom: its inside, not its edge)."""
+    (x0, y0), (x1, y1) = a, b
+    low, high = 0.0, 1.0
+    for delta, start, lo, hi in ((x1 - x0, x0, box[0], box[2]), (y1 - y0, y0, box[1], box[3])):
+        if abs(delta) < 1e-9:
+            if not lo < start < hi:
+                return False
+            continue
+        t0, t1 = sorted(((lo - start) / delta, (hi - start) / delta))
+        low, high = max(low, t0), min(high, t1)
+    return high - low > 1e-6

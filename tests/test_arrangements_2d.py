@@ -11,6 +11,8 @@ from convanim.render import _figure
 from convanim.render.options import RenderOptions
 from convanim.render.record import RecordingPainter
 
+from arrows2d import crosses as _crosses  # (beside this file)
+
 DEPTHWISE = dict(size=(6, 7), in_channels=3, out_channels=6, groups=3, kernel_size=(2, 3), padding="valid", dilation=(2, 2))
 
 
@@ -59,19 +61,6 @@ def test_outputs_in_a_row_wider_than_the_tiles_over_them_have_their_arrows_down_
         for a, b in list(zip(shaft.points, shaft.points[1:]))[:-1]:  # (the last leg goes up into its cell)
             for grid in grids:
                 assert not _crosses(a, b, grid), (a, b, grid)
-
-def _crosses(a, b, box) -> bool:
-    """Whether the segment from ``a`` to ``b`` enters ``box`` (left, top, right, bottom)."""
-    (x0, y0), (x1, y1) = a, b
-    low, high = 0.0, 1.0
-    for delta, start, lo, hi in ((x1 - x0, x0, box[0], box[2]), (y1 - y0, y0, box[1], box[3])):
-        if abs(delta) < 1e-9:
-            if not lo < start < hi:
-                return False
-            continue
-        t0, t1 = sorted(((lo - start) / delta, (hi - start) / delta))
-        low, high = max(low, t0), min(high, t1)
-    return high - low > 1e-6
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,8 @@ from convanim.render.record import RecordingPainter
 from convanim.render.typeset import SCRIPT_SCALE
 from convanim.templates import list_templates, load_template
 
+from arrows2d import crosses  # (beside this file)
+
 
 def _conv(name):
     """The figure's Conv and its title."""
@@ -60,20 +62,6 @@ def _in_panel(call, panel) -> bool:
     return call.kind == "text" and call.align == "left" and abs(call.x - panel.x) < 0.5
 
 
-def _crosses(a, b, box) -> bool:
-    """Whether the segment from ``a`` to ``b`` enters ``box`` (its inside, not its edge)."""
-    (x0, y0), (x1, y1) = a, b
-    low, high = 0.0, 1.0
-    for delta, start, lo, hi in ((x1 - x0, x0, box.x, box.right), (y1 - y0, y0, box.y, box.bottom)):
-        if abs(delta) < 1e-9:
-            if not lo < start < hi:
-                return False
-            continue
-        t0, t1 = sorted(((lo - start) / delta, (hi - start) / delta))
-        low, high = max(low, t0), min(high, t1)
-    return high - low > 1e-6
-
-
 def check_on_canvas(layout, pictures, canvas, ndim, notes=()):
     """What a reader of the canvas sees: legible type, everything inside, the
     panel clear of the grids. Type is at least 1/60 of the canvas's width,
@@ -100,7 +88,7 @@ def check_on_canvas(layout, pictures, canvas, ndim, notes=()):
             if layout.panel is not None and not _in_panel(call, layout.panel):
                 p = layout.panel
                 if call.kind == "line" and call.points:  # a line round the panel is clear of it, though its box is not
-                    clear = not any(_crosses(a, b, p) for a, b in zip(call.points, call.points[1:]))
+                    clear = not any(crosses(a, b, (p.x, p.y, p.right, p.bottom)) for a, b in zip(call.points, call.points[1:]))
                 else:
                     clear = right <= p.x or left >= p.right or bottom <= p.y or top >= p.bottom
                 assert clear, f"{call.kind} {call.text!r} at {_extent(call)} overlaps the panel {p}"
