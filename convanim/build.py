@@ -149,6 +149,10 @@ def _parts(given: dict):
     except SpecError as error:
         if error.option == "kernel_size" and weight_array is not None:
             raise SpecError("weight", error.rule) from None  # the kernel's size came from the weight given
+        if _read_as_image(in_array, given) and error.option in ("kernel_size", "padding", "dilation"):
+            # The reading was convanim's, not the user's: say it, for whoever meant (N, C, L).
+            shape = ", ".join(map(str, in_array.shape))
+            raise SpecError(error.option, f"{error.rule} (the input was read as an image (C, H, W) = ({shape}))") from None
         raise
     check_data(spec, in_array, weight_array, bias_array)
     return spec, in_array, weight_array, bias_array
@@ -184,6 +188,14 @@ def default_weight(shape: tuple[int, ...]) -> np.ndarray:
 
 
 # -- inference ---------------------------------------------------------------
+
+
+def _read_as_image(in_array, given) -> bool:
+    """Whether a 3-level input was read as (C, H, W) by its first size alone."""
+    return (
+        in_array is not None and in_array.ndim == 3 and in_array.shape[0] != 1 and given.get("weight") is None
+        and not any(isinstance(given.get(name), (tuple, list)) for name in ("size", "kernel_size", "stride", "padding", "dilation"))
+    )
 
 
 def _spatial_ndim(in_array, weight_array, **per_axis) -> int:

@@ -258,3 +258,13 @@ def test_an_image_beside_a_1d_weight_says_the_two_disagree():
     with pytest.raises(SpecError, match="2 spatial dimension.* weight has 1") as raised:
         convanim.conv(input=[[[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 0, 1], [0, 1, 0], [1, 0, 1]]], weight=[[[1, 2], [3, 4]]])
     assert raised.value.option == "input"
+
+
+def test_an_image_read_by_its_first_size_says_so_when_refused():
+    # Whoever meant a batch (N, C, L) of two learns how the input was read.
+    with pytest.raises(SpecError, match=r"read as an image \(C, H, W\) = \(2, 1, 5\)") as raised:
+        convanim.conv(input=[[[1, 2, 3, 4, 5]], [[6, 7, 8, 9, 10]]])
+    assert raised.value.option == "kernel_size"
+    with pytest.raises(SpecError) as raised:  # a weight says the reading: nothing added
+        convanim.conv(input=[[[1, 2, 3, 4, 5]], [[6, 7, 8, 9, 10]]], weight=[[[[1, 1], [1, 1]]], [[[1, 1], [1, 1]]]])
+    assert "read as" not in str(raised.value)
