@@ -80,9 +80,8 @@ def _parts(given: dict):
     in_array, weight_array, bias_array = (
         to_array(given[name], name) if given[name] is not None else None for name in ("input", "weight", "bias")
     )
-    # The input's size goes first: like data, it is the reference the others
-    # are checked against (``--size 6,6 --kernel-size 3,3,3`` names --kernel-size).
-    per_axis_given = {name: given[name] for name in ("size", "kernel_size", "stride", "padding", "dilation")}
+    # (``--size 6,6 --kernel-size 3,3,3`` names --kernel-size: see PER_AXIS.)
+    per_axis_given = {name: given[name] for name in PER_AXIS}
     ndim = _spatial_ndim(in_array, weight_array, **per_axis_given)
 
     # Weight: flat means one 1-D kernel for one channel in and out.
@@ -190,11 +189,16 @@ def default_weight(shape: tuple[int, ...]) -> np.ndarray:
 # -- inference ---------------------------------------------------------------
 
 
+# The arguments given one per spatial dimension (or one for all); the input's
+# size first: like data, it is the reference the others are checked against.
+PER_AXIS = ("size", "kernel_size", "stride", "padding", "dilation")
+
+
 def _read_as_image(in_array, given) -> bool:
     """Whether a 3-level input was read as (C, H, W) by its first size alone."""
     return (
         in_array is not None and in_array.ndim == 3 and in_array.shape[0] != 1 and given.get("weight") is None
-        and not any(isinstance(given.get(name), (tuple, list)) for name in ("size", "kernel_size", "stride", "padding", "dilation"))
+        and not any(isinstance(given.get(name), (tuple, list)) for name in PER_AXIS)
     )
 
 

@@ -20,9 +20,8 @@ Row = tuple  # ("input" | "output", channel), or a kernel grid's ("kernel", in c
 def row_values(trace: Trace) -> dict[Row, list[float]]:
     """Every number each row of cells will show, read from the trace, each
     once, in the order the steps first show it: the padded input, each
-    weight as its kernel row shows it (all output channels' on an input
-    channel, and each kernel grid's, ``kernel_row``), each result shown and
-    each bias (the product line writes it as its output row does)."""
+    weight as its kernel grid shows it (``kernel_row``), each result shown
+    and each bias (the product line writes it as its output row does)."""
     cached = _ROW_VALUES.get(trace)
     if cached is None:
         cached = _ROW_VALUES[trace] = _row_values(trace)

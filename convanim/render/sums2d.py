@@ -100,13 +100,18 @@ def broken(line: str, room: float, px: float, row: int | None = None) -> list[st
         return by_rows
     if 1 < count <= len(words):
         # As many terms on each line as may be: 15 in 6 lines are 3, 3, 3, 2, 2, 2.
-        each, more = divmod(len(words), count)
-        ends = list(itertools.accumulate(each + (i < more) for i in range(count)))
-        even = [" + ".join(words[start:end]) for start, end in zip([0, *ends], ends)]
+        even = [" + ".join(words[start:end]) for start, end in _shares(len(words), count)]
         even = [text if i == 0 else "  + " + text for i, text in enumerate(even)]
         if all(text_width(text, size=px) <= room for text in even):
             return even
     return lines
+
+
+def _shares(total: int, count: int) -> list[tuple[int, int]]:
+    """``total`` things in ``count`` runs as even as they go, as (start, end): 9 in 2 are 0-5, 5-9."""
+    each, more = divmod(total, count)
+    ends = list(itertools.accumulate(each + (i < more) for i in range(count)))
+    return list(zip([0, *ends], ends))
 
 
 def _by_rows(words: list[str], room: float, px: float, row: int | None, count: int) -> list[str] | None:
@@ -130,9 +135,7 @@ def _by_rows(words: list[str], room: float, px: float, row: int | None, count: i
     def within(texts) -> bool:
         return all(text_width(line, size=px) <= room for line in texts)
 
-    each, more = divmod(rows, count)
-    starts = [0, *itertools.accumulate(each + (i < more) for i in range(count))]
-    even = [text(start, end - start) for start, end in zip(starts, starts[1:])]
+    even = [text(start, end - start) for start, end in _shares(rows, count)]
     if within(even):
         return even
     texts, taken = [], 0  # else as many rows on each line as it holds

@@ -240,19 +240,18 @@ def write(
 
     fmt = format_for(path, format)
     check_request(fmt, step, storyboard)
+    paged = storyboard and fmt.name == "pdf"  # a PDF is for print: the sheet is cut into pages of A4's shape
     stream = (as_frame(item) for item in frames)
     if step is not None:
         stream = pick_step(frames if isinstance(frames, FrameSource) else stream, step)
     elif storyboard:
-        # A PDF is for print: the sheet is cut into pages of A4's shape, whole rows on each.
-        paged = fmt.name == "pdf"
         stream = storyboard_sheet(frames if isinstance(frames, FrameSource) else stream, least_type=least_type,
                                   panel_top=panel_top, page_ratio=A4 if paged else None)
     last = None
     with open_writer(path, None, fmt.name if format is not None else None, **options) as writer:
         if isinstance(frames, FrameSource) and step is None and not storyboard:
             stream = (as_frame(item) for item in writer.share(frames))
-        if storyboard and paged:
+        if paged:
             writer.take_pages()
         for frame in stream:
             writer.add(frame.pixels, frame.duration_ms, frame.changed, frame.caption, frame.boxes)

@@ -237,26 +237,24 @@ def _compose(tiles: list[tuple[str, Image.Image]], columns: int, gap: int, head:
     # dark or transparent figure gets a matching sheet.
     corner = tiles[0][1].getpixel((0, 0))
     ink = (20, 20, 20) if sum(corner[:3]) > 382 or (mode == "RGBA" and corner[3] < 128) else (235, 235, 235)
-    return len(cuts), _pages(tiles, columns, gap, head, cuts, (width, height), top, mode, corner, ink, font, label_h)
 
+    def pages() -> Iterator[np.ndarray]:
+        for page, (start, end) in enumerate(zip([0, *cuts], cuts)):
+            sheet = Image.new(mode, (width, height), corner)
+            above = top if page == 0 else 0
+            if head is not None and page == 0:
+                sheet.paste(head, (gap, gap))
+            draw = ImageDraw.Draw(sheet)
+            for i, (label, image) in enumerate(tiles[start * columns : end * columns]):
+                row, col = divmod(i, columns)
+                x = gap + col * (tile_w + gap)
+                y = above + gap + row * pitch
+                draw.text((x, y + label_h / 2), _fit(label, font, tile_w), font=font, fill=ink, anchor="lm")
+                sheet.paste(image, (x, y + label_h))
+                draw.rectangle([x - 1, y + label_h - 1, x + tile_w, y + label_h + tile_h], outline=(160, 160, 160))
+            yield np.asarray(sheet)
 
-def _pages(tiles, columns, gap, head, cuts, size, top, mode, corner, ink, font, label_h) -> Iterator[np.ndarray]:
-    tile_w, tile_h = tiles[0][1].size
-    pitch = tile_h + label_h + gap
-    for page, (start, end) in enumerate(zip([0, *cuts], cuts)):
-        sheet = Image.new(mode, size, corner)
-        above = top if page == 0 else 0
-        if head is not None and page == 0:
-            sheet.paste(head, (gap, gap))
-        draw = ImageDraw.Draw(sheet)
-        for i, (label, image) in enumerate(tiles[start * columns : end * columns]):
-            row, col = divmod(i, columns)
-            x = gap + col * (tile_w + gap)
-            y = above + gap + row * pitch
-            draw.text((x, y + label_h / 2), _fit(label, font, tile_w), font=font, fill=ink, anchor="lm")
-            sheet.paste(image, (x, y + label_h))
-            draw.rectangle([x - 1, y + label_h - 1, x + tile_w, y + label_h + tile_h], outline=(160, 160, 160))
-        yield np.asarray(sheet)
+    return len(cuts), pages()
 
 
 @lru_cache(maxsize=8)
